@@ -1,0 +1,155 @@
+# The ceremony appliance. Plain GNU make; every knob is ?= so a caller can override it.
+#   make            build/ceremony
+#   make check      every test (unit, constant-time, CLI), installing missing packages first
+#   make asan       the same suite under ASan+UBSan, in build/asan
+#   make valgrind   the same suite under valgrind memcheck
+#   make fuzz       every libFuzzer target for FUZZ_SECONDS each
+#   make bench      figures (speed, sizes), never pass/fail
+#   make install    PREFIX/bin/ceremony under DESTDIR
+#   make rehearsal  the full scripted ceremony in a VM (image/image.mk)
+
+VERSION     ?= 0.1.0
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+BUILD       ?= build
+CC          ?= cc
+PKG_CONFIG  ?= pkg-config
+FUZZ_CC     ?= clang
+FUZZ_SECONDS ?= 60
+DEPS        ?= scripts/install-deps
+SAN         ?=
+# Test runner prefix (valgrind, say); empty for a plain run.
+RUNNER      ?=
+
+PKGS := openssl libsodium libqrencode zbar yaml-0.1 jansson libpng libcbor zlib
+
+WARN := -Wall -Wextra -Werror -Wvla -Wshadow -Wformat=2 -Wformat-security -Wconversion \
+        -Wsign-conversion -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
+        -Wcast-qual -Wwrite-strings -Wundef -Wnull-dereference -Wimplicit-fallthrough \
+        -Wno-error=deprecated-declarations
+HARDEN := -fstack-protector-strong -fstack-clash-protection -D_FORTIFY_SOURCE=2 -fPIE -fcf-protection
+
+CFLAGS   ?= -O2 -g
+CPPFLAGS ?=
+LDFLAGS  ?=
+ALL_CPPFLAGS = -I. -D_GNU_SOURCE -DCEREMONY_VERSION='"$(VERSION)"' $(CPPFLAGS)
+ALL_CFLAGS   = -std=c11 $(WARN) $(HARDEN) $(SAN) $(CFLAGS) -MMD -MP \
+               $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+ALL_LDFLAGS  = -pie -Wl,-z,relro,-z,now,-z,noexecstack $(SAN) $(LDFLAGS)
+LIBS         = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+# Sources are discovered, not listed: a module is a folder, a test is a file.
+SHAMIR_SRC   := $(sort $(wildcard shamir/*.c))
+MEDIA_SRC    := $(sort $(wildcard media/*.c))
+CEREMONY_SRC := $(sort $(filter-out ceremony/main.c,$(wildcard ceremony/*.c ceremony/*/*.c)))
+UNIT_SRC     := $(sort $(wildcard tests/unit/test_*.c))
+CT_SRC       := $(sort $(wildcard tests/ct/ct_*.c))
+BENCH_SRC    := $(sort $(wildcard tests/bench/bench_*.c))
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+CLI_TESTS    := $(sort $(filter-out tests/cli/lib.sh,$(wildcard tests/cli/*.sh)))
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+SHAMIR_LIB   := $(BUILD)/libshamir.a
+MEDIA_LIB    := $(BUILD)/libmedia.a
+CEREMONY_LIB := $(BUILD)/libceremony.a
+# Order matters for static linking: ceremony uses media and shamir.
+ALL_LIBS     := $(CEREMONY_LIB) $(MEDIA_LIB) $(SHAMIR_LIB)
+BIN          := $(BUILD)/ceremony
+UNIT_BIN     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+CT_BIN       := $(patsubst tests/ct/%.c,$(BUILD)/tests/%,$(CT_SRC))
+BENCH_BIN    := $(patsubst tests/bench/%.c,$(BUILD)/tests/%,$(BENCH_SRC))
+
+.PHONY: all deps check test unit ct cli asan valgrind fuzz fuzz-build bench install uninstall \
+        clean format
+all: $(BIN)
+
+deps:
+	@$(DEPS) check
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(SHAMIR_LIB): $(call obj,$(SHAMIR_SRC))
+$(MEDIA_LIB): $(call obj,$(MEDIA_SRC))
+$(CEREMONY_LIB): $(call obj,$(CEREMONY_SRC))
+$(ALL_LIBS):
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN): $(call obj,ceremony/main.c) $(ALL_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(ALL_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lcmocka
+$(BUILD)/tests/ct_%: $(BUILD)/obj/tests/ct/ct_%.o $(ALL_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+$(BUILD)/tests/bench_%: $(BUILD)/obj/tests/bench/bench_%.o $(ALL_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+# --- tests -------------------------------------------------------------------------------------
+check: deps
+	@$(MAKE) --no-print-directory test
+
+test: unit ct cli
+
+unit: $(UNIT_BIN)
+	@tests/run-unit $(BUILD) "$(RUNNER)" $(UNIT_BIN)
+
+# Constant-time checks: secrets are marked undefined, so any branch or index on them is a
+# valgrind error. Meaningless under ASan, so the asan build skips them.
+ct: $(CT_BIN)
+	@if [ -n "$(SAN)" ]; then echo "ct: skipped under sanitizers"; else \
+	  tests/run-ct $(CT_BIN); fi
+
+cli: $(BIN)
+	@tests/run-cli $(BIN) "$(RUNNER)" $(CLI_TESTS)
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
+
+valgrind: deps
+	@$(MAKE) --no-print-directory BUILD=build/valgrind CFLAGS="-O1 -g" \
+	  RUNNER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+	  unit cli
+
+# --- fuzzing: libFuzzer needs clang; the libraries are rebuilt with its instrumentation ---------
+FUZZ_BUILD := $(BUILD)/fuzz
+FUZZ_BIN   := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(FUZZ_SRC))
+fuzz-build: deps
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) CFLAGS="-O1 -g" \
+	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
+	  $(FUZZ_BIN)
+fuzz: fuzz-build
+	@tests/run-fuzz $(FUZZ_SECONDS) $(FUZZ_BIN)
+
+$(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/obj/tests/fuzz/fuzz_%.o $(ALL_LIBS)
+	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+# --- figures -----------------------------------------------------------------------------------
+bench: deps
+	@$(MAKE) --no-print-directory $(BENCH_BIN) $(BIN)
+	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 2; done
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/ceremony
+	install -m 0644 docs/ceremony.1 $(DESTDIR)$(PREFIX)/share/man/man1/ceremony.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/ceremony $(DESTDIR)$(PREFIX)/share/man/man1/ceremony.1
+
+format:
+	clang-format -i $(SHAMIR_SRC) $(MEDIA_SRC) $(CEREMONY_SRC) ceremony/main.c \
+	  $(wildcard */*.h ceremony/*/*.h) $(UNIT_SRC) $(CT_SRC) $(BENCH_SRC) $(FUZZ_SRC)
+
+clean:
+	rm -rf build
+
+-include image/image.mk
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,91 @@
+#include "ceremony/cli.h"
+
+#include <errno.h>
+#include <openssl/crypto.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+/* The secure heap holds private key numbers while OpenSSL works on them (EC and RSA keys up to
+ * 4096 bits with their CRT values fit many times over). */
+#define SECURE_HEAP_SIZE (256 * 1024)
+#define SECURE_HEAP_MIN 32
+
+int cli_harden(void)
+{
+	struct rlimit nocore = { 0, 0 };
+
+	if (setrlimit(RLIMIT_CORE, &nocore) != 0)
+		return -1;
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		return -1;
+	if (sodium_init() < 0)
+		return -1;
+	if (CRYPTO_secure_malloc_initialized() == 0 &&
+	    CRYPTO_secure_malloc_init(SECURE_HEAP_SIZE, SECURE_HEAP_MIN) == 0)
+		return -1;
+	return 0;
+}
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("ceremony: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_is_help(const char *arg)
+{
+	return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+int cli_read_all(int fd, size_t max, int secret, unsigned char **out, size_t *len)
+{
+	unsigned char *buf;
+	size_t have = 0;
+	int ret = -1;
+
+	*out = NULL;
+	*len = 0;
+	/* One allocation of max+1 bytes: growing a secret buffer would leave copies behind. */
+	buf = secret ? sodium_malloc(max + 1) : malloc(max + 1);
+	if (buf == NULL)
+		return -1;
+	for (;;) {
+		ssize_t n = read(fd, buf + have, max + 1 - have);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		have += (size_t)n;
+		if (have > max) {
+			ret = -2;
+			goto out;
+		}
+	}
+	buf[have] = '\0';
+	*out = buf;
+	*len = have;
+	return 0;
+out:
+	if (secret) {
+		sodium_memzero(buf, max + 1);
+		sodium_free(buf);
+	} else {
+		free(buf);
+	}
+	return ret;
+}

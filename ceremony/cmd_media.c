@@ -1,0 +1,11 @@
+/* Placeholder until this subcommand is built; replaced by its owner. */
+#include "ceremony/cli.h"
+#include "ceremony/cmd.h"
+
+int cmd_media(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	cli_error("'media' is not built yet");
+	return CLI_USAGE;
+}

@@ -1,0 +1,11 @@
+/* Placeholder until this subcommand is built; replaced by its owner. */
+#include "ceremony/cli.h"
+#include "ceremony/cmd.h"
+
+int cmd_run(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	cli_error("'run' is not built yet");
+	return CLI_USAGE;
+}
