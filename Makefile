@@ -63,6 +63,9 @@ BENCH_BIN    := $(patsubst tests/bench/%.c,$(BUILD)/tests/%,$(BENCH_SRC))
         clean format
 all: $(BIN)
 
+# Objects are intermediates of pattern rules; keep them so a second make does nothing.
+.SECONDARY:
+
 deps:
 	@$(DEPS) check
 

@@ -1,0 +1,27 @@
+/*
+ * Fingerprints for people: digests rendered so that witnesses can read them aloud and copy them
+ * onto paper. Only public values (digests of public keys, certificates, transcripts) go here.
+ */
+#ifndef CEREMONY_FPR_H
+#define CEREMONY_FPR_H
+
+#include <stddef.h>
+
+/* Longest word in either table, without the NUL. */
+#define FPR_WORD_MAX 11
+/* Buffer sizes for a 32-byte digest: 32 words and 31 spaces; 16 groups of 4 hex and 15 spaces. */
+#define FPR_WORDS_32 (32 * (FPR_WORD_MAX + 1))
+#define FPR_HEX_32 (32 * 2 + 15 + 1)
+
+/* The PGP word for a byte at a position (even positions use the even table). */
+const char *fpr_word(unsigned char byte, size_t position);
+
+/* Space-separated PGP words for data. Returns 0, or -1 when out is too small (out then holds a
+ * truncated, NUL-terminated prefix that must not be shown). */
+int fpr_words(const unsigned char *data, size_t len, char *out, size_t outlen);
+
+/* Upper-case hex in groups of four digits ("3F2A 9C01 ..."). Returns 0, or -1 when out is too
+ * small. */
+int fpr_hex(const unsigned char *data, size_t len, char *out, size_t outlen);
+
+#endif
