@@ -1,11 +1,29 @@
-/* Placeholder until this subcommand is built; replaced by its owner. */
+/* ceremony selftest: the known-answer tests the go/no-go also runs. */
+#include <stdio.h>
+
 #include "ceremony/cli.h"
 #include "ceremony/cmd.h"
+#include "ceremony/selftest.h"
 
 int cmd_selftest(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cli_error("'selftest' is not built yet");
-	return CLI_USAGE;
+	struct selftest_result r[SELFTEST_COUNT];
+	char detail[256];
+	int rc;
+
+	if (argc == 2 && cli_is_help(argv[1])) {
+		puts("usage: ceremony selftest\n\nRuns the known-answer self-tests (SHA-256, "
+		     "SLIP-39, RFC 5649, Ed25519,\nECDSA P-256, the random generator). Exit 0 when "
+		     "all pass, 1 otherwise.");
+		return CLI_OK;
+	}
+	if (argc != 1) {
+		cli_error("selftest takes no arguments");
+		return CLI_USAGE;
+	}
+	rc = selftest_run_all(r, detail, sizeof(detail));
+	for (size_t i = 0; i < SELFTEST_COUNT; i++)
+		printf("%-12s %s\n", r[i].name, r[i].passed ? "ok" : "FAILED");
+	printf("%s\n", detail);
+	return rc == 0 ? CLI_OK : CLI_FAIL;
 }

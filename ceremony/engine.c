@@ -1,0 +1,506 @@
+/* The run loop: load, start the transcript, run each step, close or abort. */
+#include "ceremony/engine.h"
+
+#include <errno.h>
+#include <openssl/x509.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ceremony/engine_impl.h"
+#include "ceremony/fpr.h"
+#include "ceremony/preflight.h"
+#include "media/error.h"
+#include "media/medium.h"
+
+const struct transcript_actor engine_system = { "system", "ceremony" };
+
+static const step_fn handlers[SCRIPT_ACTION_COUNT] = {
+	[SCRIPT_ACT_GO_NO_GO] = engine_step_go,
+	[SCRIPT_ACT_ATTENDANCE] = engine_step_attendance,
+	[SCRIPT_ACT_ENTROPY] = engine_step_entropy,
+	[SCRIPT_ACT_GENERATE_KEY] = engine_step_generate,
+	[SCRIPT_ACT_ISSUE_ROOT_CERTIFICATE] = engine_step_root_cert,
+	[SCRIPT_ACT_EXPORT_CSR] = engine_step_export_csr,
+	[SCRIPT_ACT_SHOW_FINGERPRINTS] = engine_step_fingerprints,
+	[SCRIPT_ACT_SPLIT_SHARES] = engine_step_split,
+	[SCRIPT_ACT_TEST_RECONSTRUCTION] = engine_step_test,
+	[SCRIPT_ACT_WRITE_PUBLIC_OUTPUTS] = engine_step_publish,
+	[SCRIPT_ACT_ACKNOWLEDGE] = engine_step_acknowledge,
+	[SCRIPT_ACT_CLOSE] = engine_step_close,
+};
+
+/* Phases, for the signed checkpoints: one is written whenever the phase changes. */
+enum phase { PHASE_NONE, PHASE_PREPARATION, PHASE_KEYS, PHASE_SHARES, PHASE_OUTPUTS };
+
+static enum phase phase_of(enum script_action a, enum phase current)
+{
+	switch (a) {
+	case SCRIPT_ACT_GO_NO_GO:
+	case SCRIPT_ACT_ATTENDANCE:
+	case SCRIPT_ACT_ENTROPY:
+		return PHASE_PREPARATION;
+	case SCRIPT_ACT_SPLIT_SHARES:
+	case SCRIPT_ACT_TEST_RECONSTRUCTION:
+	case SCRIPT_ACT_COLLECT_SHARES:
+	case SCRIPT_ACT_RESHARE:
+		return PHASE_SHARES;
+	case SCRIPT_ACT_WRITE_PUBLIC_OUTPUTS:
+		return PHASE_OUTPUTS;
+	case SCRIPT_ACT_ACKNOWLEDGE:
+	case SCRIPT_ACT_CLOSE:
+		return current;
+	default:
+		return PHASE_KEYS;
+	}
+}
+
+static const char *const phase_names[] = { "none", "preparation", "keys", "shares", "outputs" };
+
+const char *engine_result_name(enum engine_result r)
+{
+	switch (r) {
+	case ENGINE_DONE:
+		return "closed";
+	case ENGINE_NOGO:
+		return "NO-GO";
+	case ENGINE_FAILED:
+		return "failed";
+	case ENGINE_ABORTED:
+		return "aborted";
+	case ENGINE_ERROR:
+		return "error";
+	}
+	return "unknown";
+}
+
+enum step_rc engine_fail(struct engine *e, enum step_rc rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e->reason, sizeof(e->reason), fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+enum step_rc engine_prompt_rc(struct engine *e, int prc, const char *id)
+{
+	switch (prc) {
+	case PROMPT_OK:
+		return STEP_OK;
+	case PROMPT_INTERRUPTED:
+		return engine_fail(e, STEP_INTERRUPTED, "interrupted at prompt %s", id);
+	case PROMPT_MISSING:
+		return engine_fail(e, STEP_INTERRUPTED, "no answer for prompt %s", id);
+	case PROMPT_INVALID:
+		return engine_fail(e, STEP_FAILED, "answer to %s refused: %s", id,
+				   prompt_reason(e->p));
+	case PROMPT_EOF:
+		return engine_fail(e, STEP_INTERRUPTED, "end of input at prompt %s", id);
+	default:
+		return engine_fail(e, STEP_ERROR, "prompt %s: %s", id, prompt_strerror(prc));
+	}
+}
+
+enum step_rc engine_record(struct engine *e, const struct transcript_actor *actor,
+			   const char *event, json_t *data)
+{
+	enum transcript_err terr;
+	json_t *obj = data ? data : json_object();
+
+	if (obj == NULL)
+		return engine_fail(e, STEP_ERROR, "out of memory");
+	terr = transcript_append(e->t, e->step ? e->step->id : "start", actor, event, obj);
+	json_decref(obj);
+	if (terr != TRANSCRIPT_OK)
+		return engine_fail(e, STEP_ERROR, "transcript: %s %s", transcript_strerror(terr),
+				   transcript_detail(e->t));
+	return STEP_OK;
+}
+
+struct transcript_actor engine_actor(const struct script_participant *p)
+{
+	struct transcript_actor a = { script_role_name(p->role), p->name };
+
+	return a;
+}
+
+struct transcript_actor engine_step_actor(struct engine *e, const struct script_step *s)
+{
+	const struct script_plan *plan = e->plan;
+
+	if (!s->actor.is_role)
+		return engine_actor(s->actor.participant);
+	for (unsigned i = 0; i < plan->participant_count; i++) {
+		const struct script_participant *p = &plan->participants[i];
+
+		if (p->role == s->actor.role && e->present[p->index])
+			return engine_actor(p);
+	}
+	return engine_system;
+}
+
+struct engine_key *engine_key(struct engine *e, const struct script_key *sk)
+{
+	return &e->keys[sk->index];
+}
+
+int64_t engine_now(const struct engine *e)
+{
+	return e->o->fixed_time ? e->o->fixed_time : (int64_t)time(NULL);
+}
+
+json_t *engine_json_hex(const uint8_t *b, size_t len)
+{
+	char hex[2 * 64 + 1];
+
+	if (len > 64)
+		return NULL;
+	sodium_bin2hex(hex, sizeof(hex), b, len);
+	return json_string(hex);
+}
+
+int engine_medium_path(const struct engine *e, const struct script_medium *m, char *out,
+		       size_t outlen)
+{
+	int n = snprintf(out, outlen, "%s/%s", e->o->media_dir, m->id);
+
+	return (n < 0 || (size_t)n >= outlen) ? -1 : 0;
+}
+
+enum step_rc engine_write(struct engine *e, const struct script_medium *m, const char *file,
+			  const uint8_t *data, size_t len, uint8_t sha256[32])
+{
+	char path[4096];
+	struct media_medium *mm = NULL;
+	struct engine_artifact *a;
+	int rc;
+
+	if (e->nartifacts == ENGINE_MAX_ARTIFACTS)
+		return engine_fail(e, STEP_ERROR, "too many artifacts");
+	if (engine_medium_path(e, m, path, sizeof(path)) != 0)
+		return engine_fail(e, STEP_ERROR, "medium path too long");
+	rc = media_open_dir(path, 1, &mm);
+	if (rc != MEDIA_OK)
+		return engine_fail(e, STEP_ERROR, "medium %s: %s", m->id, media_strerror(rc));
+	rc = media_write(mm, file, data, len);
+	if (rc != MEDIA_OK) {
+		media_close(mm);
+		return engine_fail(e, STEP_ERROR, "writing %s to medium %s: %s", file, m->id,
+				   media_strerror(rc));
+	}
+	rc = media_close(mm);
+	if (rc != MEDIA_OK)
+		return engine_fail(e, STEP_ERROR, "closing medium %s: %s", m->id,
+				   media_strerror(rc));
+	a = &e->artifacts[e->nartifacts++];
+	snprintf(a->medium, sizeof(a->medium), "%s", m->id);
+	snprintf(a->file, sizeof(a->file), "%s", file);
+	crypto_hash_sha256(a->sha256, data, len);
+	if (sha256)
+		memcpy(sha256, a->sha256, 32);
+	return STEP_OK;
+}
+
+void engine_show_fpr(struct engine *e, const char *label, const uint8_t fpr[32])
+{
+	char hex[FPR_HEX_32], words[FPR_WORDS_32];
+
+	fpr_hex(fpr, 32, hex, sizeof(hex));
+	fpr_words(fpr, 32, words, sizeof(words));
+	prompt_say(e->p, PROMPT_HEADING, "%s", label);
+	prompt_say(e->p, PROMPT_PLAIN, "  SHA-256 %s", hex);
+	prompt_say(e->p, PROMPT_PLAIN, "  words   %s", words);
+}
+
+void engine_wipe_key(struct engine_key *k)
+{
+	if (k->pkey) {
+		/* OpenSSL keeps the private numbers in its secure heap and clears them on free. */
+		EVP_PKEY_free(k->pkey);
+		k->pkey = NULL;
+	}
+	if (k->secret) {
+		sodium_memzero(k->secret, k->secret_len);
+		sodium_free(k->secret);
+		k->secret = NULL;
+		k->secret_len = 0;
+	}
+	if (k->shares) {
+		slip39_mnemonics_free(k->shares);
+		k->shares = NULL;
+	}
+}
+
+void engine_wipe_keys(struct engine *e)
+{
+	for (unsigned i = 0; i < SCRIPT_MAX_KEYS; i++)
+		engine_wipe_key(&e->keys[i]);
+}
+
+static void free_keys(struct engine *e)
+{
+	engine_wipe_keys(e);
+	for (unsigned i = 0; i < SCRIPT_MAX_KEYS; i++) {
+		pki_obj_free(&e->keys[i].cert);
+		pki_obj_free(&e->keys[i].csr);
+	}
+}
+
+/* The transcript lives on the public medium under the name its output gives; the backup
+ * medium's transcript output, if any, is the second copy. */
+static int transcript_paths(struct engine *e, char *path, size_t plen, char *copy, size_t clen)
+{
+	const struct script_output *main = NULL, *backup = NULL;
+
+	for (unsigned i = 0; i < e->plan->output_count; i++) {
+		const struct script_output *out = &e->plan->outputs[i];
+
+		if (out->type != SCRIPT_OUTPUT_TRANSCRIPT)
+			continue;
+		if (out->medium->kind == SCRIPT_MEDIUM_PUBLIC && main == NULL)
+			main = out;
+		else if (backup == NULL)
+			backup = out;
+	}
+	if (main == NULL)
+		return -1;
+	if (snprintf(path, plen, "%s/%s/%s", e->o->media_dir, main->medium->id, main->file) >=
+	    (int)plen)
+		return -1;
+	copy[0] = '\0';
+	if (backup && snprintf(copy, clen, "%s/%s/%s", e->o->media_dir, backup->medium->id,
+			       backup->file) >= (int)clen)
+		return -1;
+	return 0;
+}
+
+static int64_t clock_now(void *ctx)
+{
+	return engine_now(ctx);
+}
+
+static enum engine_result start(struct engine *e)
+{
+	struct transcript_start st;
+	struct transcript_env env = { clock_now, NULL, e };
+	struct preflight_report *img;
+	char path[4096], copy[4096];
+	enum transcript_err terr;
+	json_t *extra;
+	unsigned char pk[32];
+
+	memset(&st, 0, sizeof(st));
+	st.ceremony_id = e->plan->id;
+	st.title = e->plan->title;
+	memcpy(st.script_sha256, e->plan->sha256, 32);
+	st.rehearsal = e->o->rehearsal;
+
+	img = calloc(1, sizeof(*img));
+	if (img == NULL)
+		return ENGINE_ERROR;
+	preflight_init(img);
+	preflight_image(img, e->o->image_hash ? e->o->image_hash : PREFLIGHT_IMAGE_HASH_FILE,
+			NULL);
+	e->image_known = img->image_known;
+	memcpy(e->image_sha256, img->image_sha256, 32);
+	free(img);
+	memcpy(st.image_sha256, e->image_sha256, 32);
+	extra = json_pack("{s:b,s:s}", "image-known", e->image_known, "program",
+			  "ceremony " CEREMONY_VERSION);
+	st.extra = extra;
+
+	if (transcript_paths(e, path, sizeof(path), copy, sizeof(copy)) != 0) {
+		json_decref(extra);
+		prompt_say(e->p, PROMPT_BAD, "the script has no transcript on a public medium");
+		return ENGINE_ERROR;
+	}
+	terr = transcript_create(&e->t, path, copy[0] ? copy : NULL, &st, "start", &engine_system,
+				 e->o->fixed_time ? &env : NULL);
+	json_decref(extra);
+	if (terr != TRANSCRIPT_OK) {
+		prompt_say(e->p, PROMPT_BAD, "cannot start the transcript %s: %s", path,
+			   transcript_strerror(terr));
+		return ENGINE_ERROR;
+	}
+	transcript_public_key(e->t, pk);
+	engine_show_fpr(e, "Transcript signing key (write it down):", pk);
+	return ENGINE_DONE;
+}
+
+static void closing_statement(struct engine *e)
+{
+	char hex[FPR_HEX_32];
+
+	prompt_say(e->p, PROMPT_HEADING, "What exists now:");
+	if (e->nartifacts == 0)
+		prompt_say(e->p, PROMPT_PLAIN, "  no artifact was written");
+	for (size_t i = 0; i < e->nartifacts; i++) {
+		fpr_hex(e->artifacts[i].sha256, 8, hex, sizeof(hex));
+		prompt_say(e->p, PROMPT_PLAIN, "  %s/%s  (SHA-256 %s...)", e->artifacts[i].medium,
+			   e->artifacts[i].file, hex);
+	}
+}
+
+static enum engine_result abort_ceremony(struct engine *e, enum step_rc rc)
+{
+	unsigned char final[32];
+	enum transcript_err terr;
+	enum engine_result res = rc == STEP_NOGO	 ? ENGINE_NOGO
+				 : rc == STEP_FAILED	 ? ENGINE_FAILED
+				 : rc == STEP_INTERRUPTED ? ENGINE_ABORTED
+							 : ENGINE_ERROR;
+
+	/* Secrets first: nothing may outlive an abort, whatever happens to the transcript. */
+	engine_wipe_keys(e);
+	prompt_say(e->p, PROMPT_BAD, "%s: %s", res == ENGINE_NOGO ? "NO-GO" : "ABORT", e->reason);
+	terr = transcript_abort(e->t, e->step ? e->step->id : "start", &engine_system, e->reason,
+				final);
+	if (terr != TRANSCRIPT_OK)
+		prompt_say(e->p, PROMPT_BAD, "the abort record could not be written: %s",
+			   transcript_strerror(terr));
+	else
+		engine_show_fpr(e, "Final digest of the aborted ceremony's transcript:", final);
+	closing_statement(e);
+	prompt_say(e->p, PROMPT_PLAIN, "Every secret held in memory has been wiped.");
+	return res;
+}
+
+static enum engine_result run_steps(struct engine *e)
+{
+	enum phase phase = PHASE_NONE;
+	const struct script_plan *plan = e->plan;
+
+	for (unsigned i = 0; i < plan->step_count; i++) {
+		const struct script_step *s = &plan->steps[i];
+		enum phase next = phase_of(s->action, phase);
+		char summary[256];
+		enum step_rc rc;
+
+		if (next != phase && phase != PHASE_NONE) {
+			enum transcript_err terr = transcript_checkpoint(
+				e->t, s->id, &engine_system, phase_names[phase]);
+
+			if (terr != TRANSCRIPT_OK) {
+				engine_fail(e, STEP_ERROR, "checkpoint: %s",
+					    transcript_strerror(terr));
+				return abort_ceremony(e, STEP_ERROR);
+			}
+		}
+		phase = next;
+		e->step = s;
+		if (prompt_interrupted())
+			return abort_ceremony(
+				e, engine_fail(e, STEP_INTERRUPTED, "interrupted before step %s",
+					       s->id));
+		if (handlers[s->action] == NULL)
+			return abort_ceremony(e, engine_fail(e, STEP_ERROR,
+							     "step %s: action %s is not supported "
+							     "in this version",
+							     s->id, script_action_name(s->action)));
+		prompt_say(e->p, PROMPT_PLAIN, "%s", "");
+		prompt_say(e->p, PROMPT_HEADING, "Step %u of %u: %s", s->number, plan->step_count,
+			   s->title);
+		if (script_step_summary(s, summary, sizeof(summary)) == 0)
+			prompt_say(e->p, PROMPT_PLAIN, "  %s", summary);
+		rc = handlers[s->action](e, s);
+		if (rc != STEP_OK)
+			return abort_ceremony(e, rc);
+		if (s->action == SCRIPT_ACT_CLOSE)
+			return ENGINE_DONE;
+	}
+	/* The script validator requires a closing step last; reaching here is a bug. */
+	return abort_ceremony(e, engine_fail(e, STEP_ERROR, "the script ended without closing"));
+}
+
+enum engine_result engine_run(const struct engine_options *o)
+{
+	struct engine *e;
+	struct script_error serr;
+	struct answers_error aerr;
+	enum engine_result res = ENGINE_ERROR;
+	int rc;
+
+	e = calloc(1, sizeof(*e));
+	if (e == NULL)
+		return ENGINE_ERROR;
+	e->o = o;
+	rc = script_load(o->script, &e->plan, &serr);
+	if (rc != SCRIPT_OK) {
+		if (serr.line)
+			fprintf(stderr, "ceremony: %s:%u: %s\n", o->script, serr.line,
+				serr.message);
+		else
+			fprintf(stderr, "ceremony: %s: %s\n", o->script, serr.message);
+		goto out;
+	}
+	for (unsigned i = 0; i < e->plan->key_count; i++)
+		e->keys[i].sk = &e->plan->keys[i];
+	if (o->answers) {
+		rc = answers_load(o->answers, &e->answers, &aerr);
+		if (rc != ANSWERS_OK) {
+			fprintf(stderr, "ceremony: %s:%u: %s\n", o->answers, aerr.line,
+				aerr.message);
+			goto out;
+		}
+		if (answers_ceremony(e->answers) &&
+		    strcmp(answers_ceremony(e->answers), e->plan->id) != 0) {
+			fprintf(stderr, "ceremony: %s: answers for ceremony '%s', not '%s'\n",
+				o->answers, answers_ceremony(e->answers), e->plan->id);
+			goto out;
+		}
+		rc = prompt_open_answers(&e->p, e->answers, STDOUT_FILENO,
+					 o->rehearsal ? PROMPT_REHEARSAL : 0);
+	} else {
+		rc = prompt_open_tty(&e->p, STDIN_FILENO, STDOUT_FILENO,
+				     o->rehearsal ? PROMPT_REHEARSAL : 0);
+	}
+	if (rc != PROMPT_OK) {
+		fprintf(stderr, "ceremony: cannot talk to people: %s\n", prompt_strerror(rc));
+		goto out;
+	}
+	e->rng = entropy_new(NULL, NULL);
+	if (e->rng == NULL)
+		goto out;
+
+	prompt_say(e->p, PROMPT_HEADING, "%s", e->plan->title);
+	prompt_say(e->p, PROMPT_PLAIN, "Ceremony %s%s", e->plan->id,
+		   o->rehearsal ? "  ** REHEARSAL: nothing made here is for production **" : "");
+	{
+		char hex[FPR_HEX_32];
+
+		fpr_hex(e->plan->sha256, 32, hex, sizeof(hex));
+		prompt_say(e->p, PROMPT_PLAIN, "Script %s", o->script);
+		prompt_say(e->p, PROMPT_PLAIN, "Script SHA-256 %s", hex);
+	}
+	res = start(e);
+	if (res != ENGINE_DONE)
+		goto out;
+	res = run_steps(e);
+	if (res == ENGINE_DONE && e->answers) {
+		size_t pos = 0;
+		const char *unused = answers_next_unused(e->answers, &pos);
+
+		/* An answers file that says more than was asked was not written for this
+		 * script: say so, although the ceremony itself is complete. */
+		if (unused)
+			prompt_say(e->p, PROMPT_WARN, "note: the answers file has unused answers "
+						      "(first: %s)",
+				   unused);
+	}
+out:
+	if (e->t)
+		transcript_free(e->t);
+	free_keys(e);
+	entropy_free(e->rng);
+	prompt_close(e->p);
+	answers_free(e->answers);
+	script_free(e->plan);
+	sodium_memzero(e, sizeof(*e));
+	free(e);
+	return res;
+}

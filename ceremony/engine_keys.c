@@ -1,0 +1,387 @@
+/* Key work: generating keys, the Root certificate with its wrapped Contingency key, the
+ * Recovery CSR, and writing the public outputs. */
+#include <openssl/rand.h>
+#include <openssl/x509.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "ceremony/engine_impl.h"
+#include "ceremony/pki/cert.h"
+#include "ceremony/pki/csr.h"
+#include "ceremony/pki/rawkey.h"
+#include "ceremony/pki/wrap.h"
+#include "media/error.h"
+#include "media/qr_out.h"
+
+#define CHECK_VALUE_LABEL "ceremony-key-check-value-v1"
+
+static int pki_alg_of(enum script_algorithm a, enum pki_alg *out)
+{
+	switch (a) {
+	case SCRIPT_ALG_EC_P256:
+		*out = PKI_ALG_EC_P256;
+		return 0;
+	case SCRIPT_ALG_EC_P384:
+		*out = PKI_ALG_EC_P384;
+		return 0;
+	case SCRIPT_ALG_RSA_3072:
+		*out = PKI_ALG_RSA_3072;
+		return 0;
+	case SCRIPT_ALG_RSA_4096:
+		*out = PKI_ALG_RSA_4096;
+		return 0;
+	case SCRIPT_ALG_ED25519:
+		*out = PKI_ALG_ED25519;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* The check value of a symmetric key: HMAC-SHA-256 keyed with it over a fixed label. It tells
+ * a rebuilt key from a wrong one without revealing anything about the key. */
+static void check_value(const uint8_t *key, size_t len, uint8_t out[32])
+{
+	crypto_auth_hmacsha256_state *st = sodium_malloc(sizeof(*st));
+
+	if (st == NULL) {
+		/* Fail closed: an all-zero check value never matches a real one. */
+		sodium_memzero(out, 32);
+		return;
+	}
+	crypto_auth_hmacsha256_init(st, key, len);
+	crypto_auth_hmacsha256_update(st, (const uint8_t *)CHECK_VALUE_LABEL,
+				      strlen(CHECK_VALUE_LABEL));
+	crypto_auth_hmacsha256_final(st, out);
+	sodium_memzero(st, sizeof(*st));
+	sodium_free(st);
+}
+
+/* Public: engine_shares.c checks rebuilt symmetric keys with it. */
+void engine_check_value(const uint8_t *key, size_t len, uint8_t out[32]);
+void engine_check_value(const uint8_t *key, size_t len, uint8_t out[32])
+{
+	check_value(key, len, out);
+}
+
+static enum step_rc generate_symmetric(struct engine *e, struct engine_key *k)
+{
+	size_t len = k->sk->algorithm == SCRIPT_ALG_AES_256 ? 32 : 16;
+
+	k->secret = sodium_malloc(len);
+	if (k->secret == NULL)
+		return engine_fail(e, STEP_ERROR, "out of secure memory");
+	k->secret_len = len;
+	entropy_bytes(e->rng, k->secret, len);
+	check_value(k->secret, len, k->fpr);
+	k->has_fpr = true;
+	return STEP_OK;
+}
+
+/* P-256 and Ed25519 keys come straight from the mixed generator, so the participants' dice
+ * reach the key itself; other key types come from OpenSSL's generator, which the dice were
+ * also added to. */
+static enum step_rc generate_pair(struct engine *e, struct engine_key *k)
+{
+	enum pki_alg alg;
+	enum pki_err err;
+
+	if (pki_alg_of(k->sk->algorithm, &alg) != 0)
+		return engine_fail(e, STEP_ERROR, "key %s: no such algorithm", k->sk->id);
+	if (pki_rawkey_supported(alg)) {
+		k->secret = sodium_malloc(PKI_RAWKEY_LEN);
+		if (k->secret == NULL)
+			return engine_fail(e, STEP_ERROR, "out of secure memory");
+		k->secret_len = PKI_RAWKEY_LEN;
+		/* A P-256 scalar at or above the group order is drawn again (probability about
+		 * 2^-32 per draw). */
+		for (int tries = 0;; tries++) {
+			entropy_bytes(e->rng, k->secret, k->secret_len);
+			err = pki_rawkey_import(alg, k->secret, k->secret_len, &k->pkey);
+			if (err != PKI_ERR_ARG || tries == 16)
+				break;
+		}
+	} else {
+		uint8_t *seed = sodium_malloc(32);
+
+		if (seed == NULL)
+			return engine_fail(e, STEP_ERROR, "out of secure memory");
+		entropy_bytes(e->rng, seed, 32);
+		RAND_add(seed, 32, 0.0);
+		sodium_memzero(seed, 32);
+		sodium_free(seed);
+		err = pki_key_generate(alg, &k->pkey);
+	}
+	if (err != PKI_OK)
+		return engine_fail(e, STEP_ERROR, "key %s: %s", k->sk->id, pki_strerror(err));
+	err = pki_key_spki(k->pkey, k->spki, sizeof(k->spki), &k->spki_len);
+	if (err == PKI_OK)
+		err = pki_key_fingerprint(k->pkey, k->fpr);
+	if (err != PKI_OK)
+		return engine_fail(e, STEP_ERROR, "key %s: %s", k->sk->id, pki_strerror(err));
+	k->has_fpr = true;
+	return STEP_OK;
+}
+
+enum step_rc engine_step_generate(struct engine *e, const struct script_step *s)
+{
+	struct engine_key *k = engine_key(e, s->key);
+	struct transcript_actor a = engine_step_actor(e, s);
+	bool symmetric = s->key->kind == SCRIPT_KEY_CONTINGENCY_SYMMETRIC;
+	char label[160];
+	json_t *data;
+	enum step_rc rc;
+
+	if (!e->go)
+		return engine_fail(e, STEP_FAILED, "no key is generated before GO");
+	if (k->pkey || k->secret || k->has_fpr)
+		return engine_fail(e, STEP_FAILED, "key %s exists already", s->key->id);
+	prompt_progress(e->p, "generating", 0, 1);
+	rc = symmetric ? generate_symmetric(e, k) : generate_pair(e, k);
+	prompt_progress(e->p, "generating", 1, 1);
+	if (rc != STEP_OK)
+		return rc;
+	snprintf(label, sizeof(label), "Key '%s' generated (%s)%s:", s->key->id,
+		 script_algorithm_name(s->key->algorithm), symmetric ? ", check value" : "");
+	engine_show_fpr(e, label, k->fpr);
+	data = json_pack("{s:s,s:s,s:s}", "key", s->key->id, "kind",
+			 script_key_kind_name(s->key->kind), "algorithm",
+			 script_algorithm_name(s->key->algorithm));
+	if (data == NULL)
+		return engine_fail(e, STEP_ERROR, "out of memory");
+	if (symmetric) {
+		json_object_set_new(data, "check-value", engine_json_hex(k->fpr, 32));
+	} else {
+		json_object_set_new(data, "spki-sha256", engine_json_hex(k->fpr, 32));
+		/* The Contingency public key stays unpublished (it travels wrapped in the Root
+		 * certificate); every other public key is recorded in full. */
+		if (s->key->kind != SCRIPT_KEY_CONTINGENCY) {
+			char *b64 = malloc(sodium_base64_ENCODED_LEN(PKI_SPKI_MAX,
+								     sodium_base64_VARIANT_ORIGINAL));
+
+			if (b64 == NULL) {
+				json_decref(data);
+				return engine_fail(e, STEP_ERROR, "out of memory");
+			}
+			sodium_bin2base64(
+				b64, sodium_base64_ENCODED_LEN(PKI_SPKI_MAX,
+							       sodium_base64_VARIANT_ORIGINAL),
+				k->spki, k->spki_len, sodium_base64_VARIANT_ORIGINAL);
+			json_object_set_new(data, "spki", json_string(b64));
+			free(b64);
+		}
+	}
+	return engine_record(e, &a, "key-generated", data);
+}
+
+/* not_before + years, by the calendar (25 years from 29 February lands on 1 March). */
+static int validity_of(const struct script_validity *v, int64_t now, struct pki_validity *out)
+{
+	if (v->days)
+		return pki_validity_days(now, v->days, out) == PKI_OK ? 0 : -1;
+	if (v->years) {
+		time_t t = (time_t)now;
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		tm.tm_year += (int)v->years;
+		out->not_before = now;
+		out->not_after = (int64_t)timegm(&tm);
+		return pki_validity_check(out) == PKI_OK ? 0 : -1;
+	}
+	return -1;
+}
+
+static json_t *cert_record(struct engine *e, const struct engine_key *k, const char *issuer,
+			   const char *profile)
+{
+	X509 *c = k->cert.cert;
+	char subject[PKI_NAME_TEXT_MAX];
+	uint8_t fpr[32], serial[64];
+	const ASN1_INTEGER *sn = X509_get0_serialNumber(c);
+	int sl = sn ? sn->length : 0;
+
+	(void)e;
+	pki_name_text(X509_get_subject_name(c), subject, sizeof(subject));
+	pki_obj_fingerprint(&k->cert, fpr);
+	if (sl <= 0 || sl > (int)sizeof(serial))
+		return NULL;
+	memcpy(serial, sn->data, (size_t)sl);
+	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:s}", "key", k->sk->id, "issuer-key", issuer,
+			 "profile", profile, "serial", engine_json_hex(serial, (size_t)sl),
+			 "sha256", engine_json_hex(fpr, 32), "subject", subject);
+}
+
+enum step_rc engine_step_root_cert(struct engine *e, const struct script_step *s)
+{
+	struct engine_key *k = engine_key(e, s->key), *ck, *sk;
+	struct transcript_actor a = engine_step_actor(e, s);
+	struct pki_cert_params p;
+	struct pki_contin_params c;
+	struct pki_lint lint;
+	X509 *cert = NULL;
+	enum pki_err err;
+	char label[160];
+	json_t *data;
+	uint8_t fpr[32];
+
+	if (k->pkey == NULL)
+		return engine_fail(e, STEP_FAILED, "key %s is not held", s->key->id);
+	if (s->key->apex == NULL || s->key->apex->wrapped_by == NULL)
+		return engine_fail(e, STEP_FAILED, "root %s has no wrapped contingency key",
+				   s->key->id);
+	ck = engine_key(e, s->key->apex);
+	sk = engine_key(e, s->key->apex->wrapped_by);
+	if (ck->pkey == NULL || sk->secret == NULL)
+		return engine_fail(e, STEP_FAILED,
+				   "the Contingency key and its Symmetric Key must be generated "
+				   "before the Root certificate");
+	memset(&p, 0, sizeof(p));
+	p.subject = s->key->subject.text;
+	if (validity_of(&s->key->validity, engine_now(e), &p.validity) != 0)
+		return engine_fail(e, STEP_FAILED, "key %s: bad validity", s->key->id);
+	p.policies = s->key->policies;
+	p.npolicies = s->key->policy_count;
+	p.path_len = PKI_PATHLEN_ABSENT;
+	p.rehearsal = e->o->rehearsal;
+	memset(&c, 0, sizeof(c));
+	c.spki = ck->spki;
+	c.spki_len = ck->spki_len;
+	c.symkey = sk->secret;
+	c.symkey_len = sk->secret_len;
+	c.alg = sk->secret_len == 32 ? PKI_WRAP_AES256_PAD : PKI_WRAP_AES128_PAD;
+	err = pki_cert_smki_root(k->pkey, NULL, &p, &c, &cert, &lint);
+	if (err != PKI_OK)
+		return engine_fail(e, STEP_FAILED, "root certificate: %s%s%s", pki_strerror(err),
+				   err == PKI_ERR_LINT ? ": " : "",
+				   err == PKI_ERR_LINT ? pki_lint_first(&lint) : "");
+	err = pki_obj_from_cert(cert, &k->cert);
+	if (err != PKI_OK)
+		return engine_fail(e, STEP_ERROR, "root certificate: %s", pki_strerror(err));
+	pki_obj_fingerprint(&k->cert, fpr);
+	snprintf(label, sizeof(label), "Root certificate '%s' issued:", s->key->id);
+	engine_show_fpr(e, label, fpr);
+	data = cert_record(e, k, s->key->id, "smki-root");
+	if (data == NULL)
+		return engine_fail(e, STEP_ERROR, "out of memory");
+	json_object_set_new(data, "wrapped-contingency-key",
+			    json_pack("{s:s,s:s,s:s}", "key", s->key->apex->id, "wrapped-by",
+				      s->key->apex->wrapped_by->id, "algorithm",
+				      pki_wrap_alg_name(c.alg)));
+	return engine_record(e, &a, "certificate-issued", data);
+}
+
+enum step_rc engine_step_export_csr(struct engine *e, const struct script_step *s)
+{
+	struct engine_key *k = engine_key(e, s->key);
+	struct transcript_actor a = engine_step_actor(e, s);
+	struct pki_lint lint;
+	X509_REQ *req = NULL;
+	enum pki_err err;
+	char label[160], subject[PKI_NAME_TEXT_MAX];
+	uint8_t fpr[32];
+
+	if (k->pkey == NULL)
+		return engine_fail(e, STEP_FAILED, "key %s is not held", s->key->id);
+	if (s->key->kind == SCRIPT_KEY_RECOVERY)
+		err = pki_csr_smki_recovery(k->pkey, s->key->entity_id, s->key->subject.text,
+					    e->o->rehearsal, &req, &lint);
+	else {
+		struct pki_csr_params cp = { s->key->subject.text, NULL, e->o->rehearsal };
+
+		err = pki_csr_build(k->pkey,
+				    e->plan->profile == SCRIPT_PROFILE_SMKI ? PKI_PROFILE_SMKI_ISSUING_CSR
+									    : PKI_PROFILE_GENERIC_CSR,
+				    &cp, &req, &lint);
+	}
+	if (err != PKI_OK)
+		return engine_fail(e, STEP_FAILED, "CSR for %s: %s%s%s", s->key->id,
+				   pki_strerror(err), err == PKI_ERR_LINT ? ": " : "",
+				   err == PKI_ERR_LINT ? pki_lint_first(&lint) : "");
+	err = pki_obj_from_csr(req, &k->csr);
+	if (err != PKI_OK)
+		return engine_fail(e, STEP_ERROR, "CSR for %s: %s", s->key->id, pki_strerror(err));
+	pki_obj_fingerprint(&k->csr, fpr);
+	snprintf(label, sizeof(label), "CSR for '%s' made:", s->key->id);
+	engine_show_fpr(e, label, fpr);
+	pki_name_text(X509_REQ_get_subject_name(k->csr.csr), subject, sizeof(subject));
+	return engine_record(e, &a, "csr-exported",
+			     json_pack("{s:s,s:o,s:s}", "key", s->key->id, "sha256",
+				       engine_json_hex(fpr, 32), "subject", subject));
+}
+
+/* Shows an output as QR codes on a terminal: one code when it fits, else a multi-part UR
+ * animation, each frame checked by loopback when it is made. */
+static enum step_rc show_qr(struct engine *e, const struct script_output *out, const char *pem,
+			    size_t len, const uint8_t sha[32])
+{
+	struct media_qr_anim *anim = NULL;
+	char caption[256], hex[FPR_HEX_32];
+	int rc;
+
+	if (prompt_from_answers(e->p)) {
+		prompt_say(e->p, PROMPT_PLAIN, "  (QR codes of %s are shown on a terminal only)",
+			   out->file);
+		return STEP_OK;
+	}
+	rc = media_qr_anim_new((const unsigned char *)pem, len, 1, 200, MEDIA_QR_EC_AUTO, &anim);
+	if (rc != MEDIA_OK)
+		return engine_fail(e, STEP_ERROR, "QR of %s: %s", out->file, media_strerror(rc));
+	fpr_hex(sha, 32, hex, sizeof(hex));
+	snprintf(caption, sizeof(caption), "%s  SHA-256 %s", out->file, hex);
+	/* Two passes over the fragments; fountain parts follow if a camera missed some. */
+	rc = media_qr_play(STDOUT_FILENO, anim, 0, caption, 400,
+			   2 * media_qr_anim_fragments(anim) + 10, NULL, NULL);
+	media_qr_anim_free(anim);
+	if (rc != MEDIA_OK)
+		return engine_fail(e, STEP_ERROR, "showing QR of %s: %s", out->file,
+				   media_strerror(rc));
+	return STEP_OK;
+}
+
+enum step_rc engine_step_publish(struct engine *e, const struct script_step *s)
+{
+	struct transcript_actor a = engine_step_actor(e, s);
+
+	for (unsigned i = 0; i < e->plan->output_count; i++) {
+		const struct script_output *out = &e->plan->outputs[i];
+		struct pki_obj *obj;
+		char *pem = NULL;
+		size_t len = 0;
+		uint8_t sha[32];
+		enum step_rc rc;
+		enum pki_err err;
+
+		if (out->type == SCRIPT_OUTPUT_TRANSCRIPT)
+			continue; /* written as it grows, listed at close */
+		if (out->key == NULL)
+			return engine_fail(e, STEP_ERROR, "output %s names no key", out->id);
+		obj = out->type == SCRIPT_OUTPUT_CSR ? &engine_key(e, out->key)->csr
+						     : &engine_key(e, out->key)->cert;
+		if (obj->type == PKI_OBJ_NONE)
+			return engine_fail(e, STEP_FAILED, "output %s: nothing was made for it",
+					   out->id);
+		err = pki_obj_pem(obj, &pem, &len);
+		if (err != PKI_OK)
+			return engine_fail(e, STEP_ERROR, "output %s: %s", out->id,
+					   pki_strerror(err));
+		rc = engine_write(e, out->medium, out->file, (const uint8_t *)pem, len, sha);
+		if (rc == STEP_OK) {
+			prompt_say(e->p, PROMPT_GOOD, "  wrote %s/%s", out->medium->id, out->file);
+			rc = engine_record(e, &a, "media-written",
+					   json_pack("{s:s,s:s,s:s,s:s,s:o,s:I}", "output", out->id,
+						     "type", script_output_type_name(out->type),
+						     "medium", out->medium->id, "file", out->file,
+						     "sha256", engine_json_hex(sha, 32), "size",
+						     (json_int_t)len));
+		}
+		if (rc == STEP_OK && out->qr)
+			rc = show_qr(e, out, pem, len, sha);
+		OPENSSL_free(pem);
+		if (rc != STEP_OK)
+			return rc;
+	}
+	return STEP_OK;
+}

@@ -1,0 +1,573 @@
+/* Shares: each custodian in turn receives their share on their own medium (passphrase-sealed),
+ * copies the words onto their card and types them back; then a quorum of the written shares is
+ * read back and the key rebuilt, before anything is wiped. */
+#include <ctype.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ceremony/engine_impl.h"
+#include "ceremony/pki/rawkey.h"
+#include "media/error.h"
+#include "media/medium.h"
+#include "media/qr_out.h"
+#include "shamir/sharefile.h"
+
+#define PASSPHRASE_MIN 8
+#define BAG_MAX 32
+#define SHARE_FILE_MAX 4096
+#define COPY_TRIES 3
+#define SLIP39_ITER_EXP 1
+
+void engine_check_value(const uint8_t *key, size_t len, uint8_t out[32]);
+
+static const char *check_passphrase(const char *v, size_t len, void *ctx)
+{
+	(void)v;
+	(void)ctx;
+	if (len < PASSPHRASE_MIN)
+		return "a passphrase has at least 8 characters";
+	return NULL;
+}
+
+/* Bag numbers: 1..32 of A-Z a-z 0-9 and '-', as printed on tamper-evident bags. */
+static const char *check_bag(const char *v, size_t len, void *ctx)
+{
+	(void)ctx;
+	if (len == 0 || len > BAG_MAX)
+		return "a bag number has 1 to 32 characters";
+	for (size_t i = 0; i < len; i++)
+		if (!isalnum((unsigned char)v[i]) && v[i] != '-')
+			return "a bag number has letters, digits and '-' only";
+	return NULL;
+}
+
+static enum step_rc field_id(struct engine *e, char *id, size_t len, const char *key, unsigned n,
+			     const char *field)
+{
+	if (prompt_id(id, len, PROMPT_ID_SHARE, key, n, field) != 0)
+		return engine_fail(e, STEP_ERROR, "prompt id too long for key %s", key);
+	return STEP_OK;
+}
+
+/* Compares typed words with the mnemonic, word by word; a typed word may be the 4-letter prefix
+ * of its word. Returns 0 when they agree, else the 1-based position of the first difference
+ * (count+1 when the number of words differs). Constant time per word value, not in the number
+ * of words, which is public. */
+static size_t compare_words(const char *typed, size_t tlen, const char *mnemonic)
+{
+	size_t ti = 0, mi = 0, pos = 0, mlen = strlen(mnemonic);
+
+	for (;;) {
+		size_t ts, te, ms, me;
+		int tv, mv;
+
+		while (ti < tlen && isspace((unsigned char)typed[ti]))
+			ti++;
+		while (mi < mlen && mnemonic[mi] == ' ')
+			mi++;
+		if (ti == tlen || mi == mlen)
+			return (ti == tlen && mi == mlen) ? 0 : pos + 1;
+		pos++;
+		for (ts = ti; ti < tlen && !isspace((unsigned char)typed[ti]); ti++)
+			;
+		te = ti;
+		for (ms = mi; mi < mlen && mnemonic[mi] != ' '; mi++)
+			;
+		me = mi;
+		tv = te - ts <= 16 ? slip39_word_lookup(typed + ts, te - ts, 1) : -1;
+		mv = slip39_word_lookup(mnemonic + ms, me - ms, 0);
+		if (tv < 0 || tv != mv)
+			return pos;
+	}
+}
+
+/* The card shown to the custodian: numbered words in four columns, then the words' QR code
+ * (upper case, so it is encoded in the compact alphanumeric mode). Secret. */
+static char *share_card(const char *mnemonic)
+{
+	size_t mlen = strlen(mnemonic), cap = 4096 + 16 * mlen;
+	char *card = sodium_malloc(cap), *upper = sodium_malloc(mlen + 1), *qrtext = NULL;
+	struct media_qr qr;
+	size_t used = 0, qrlen = 0, word = 0, i = 0;
+	int have_qr = 0;
+
+	if (card == NULL || upper == NULL)
+		goto fail;
+	for (size_t k = 0; k <= mlen; k++)
+		upper[k] = (char)toupper((unsigned char)mnemonic[k]);
+	while (i < mlen) {
+		size_t s;
+		int n;
+
+		while (i < mlen && mnemonic[i] == ' ')
+			i++;
+		if (i == mlen)
+			break;
+		for (s = i; i < mlen && mnemonic[i] != ' '; i++)
+			;
+		word++;
+		n = snprintf(card + used, cap - used, "%2zu. %-10.*s%s", word, (int)(i - s),
+			     mnemonic + s, word % 4 == 0 ? "\n" : "  ");
+		if (n < 0 || (size_t)n >= cap - used)
+			goto fail;
+		used += (size_t)n;
+	}
+	if (used + 2 < cap && word % 4 != 0)
+		card[used++] = '\n';
+	card[used] = '\0';
+	memset(&qr, 0, sizeof(qr));
+	if (media_qr_encode((const unsigned char *)upper, mlen, MEDIA_QR_EC_AUTO, &qr) ==
+		    MEDIA_OK &&
+	    media_qr_terminal(&qr, 0, &qrtext, &qrlen) == MEDIA_OK)
+		have_qr = used + qrlen + 2 < cap;
+	if (have_qr) {
+		card[used++] = '\n';
+		memcpy(card + used, qrtext, qrlen);
+		used += qrlen;
+		card[used] = '\0';
+	}
+	if (qrtext)
+		media_sfree(qrtext, qrlen);
+	media_qr_free(&qr);
+	sodium_memzero(upper, mlen + 1);
+	sodium_free(upper);
+	return card;
+fail:
+	if (card) {
+		sodium_memzero(card, cap);
+		sodium_free(card);
+	}
+	if (upper) {
+		sodium_memzero(upper, mlen + 1);
+		sodium_free(upper);
+	}
+	return NULL;
+}
+
+static void free_card(char *card)
+{
+	if (card) {
+		sodium_memzero(card, strlen(card));
+		sodium_free(card);
+	}
+}
+
+/* Asks for the passphrase twice until both agree (terminal) or fails (answers). */
+static enum step_rc ask_passphrase(struct engine *e, const char *key, unsigned n,
+				   const char *holder, unsigned char **pass, size_t *plen)
+{
+	for (int tries = 0; tries < COPY_TRIES; tries++) {
+		char id1[ANSWERS_ID_MAX + 1], id2[ANSWERS_ID_MAX + 1], q[300];
+		unsigned char *again = NULL;
+		size_t alen = 0;
+		enum step_rc rc;
+		int prc, same;
+
+		if ((rc = field_id(e, id1, sizeof(id1), key, n, SHARE_FIELD_PASSPHRASE)) != STEP_OK ||
+		    (rc = field_id(e, id2, sizeof(id2), key, n, SHARE_FIELD_PASSPHRASE_REPEAT)) !=
+			    STEP_OK)
+			return rc;
+		snprintf(q, sizeof(q), "%s, choose a passphrase for your share file:", holder);
+		prc = prompt_secret(e->p, id1, q, 0, check_passphrase, NULL, NULL, pass, plen);
+		if (prc != PROMPT_OK)
+			return engine_prompt_rc(e, prc, id1);
+		prc = prompt_secret(e->p, id2, "Type the passphrase again:", 0, NULL, NULL, NULL,
+				    &again, &alen);
+		if (prc != PROMPT_OK) {
+			prompt_secret_free(*pass, *plen);
+			*pass = NULL;
+			return engine_prompt_rc(e, prc, id2);
+		}
+		same = alen == *plen && sodium_memcmp(again, *pass, alen) == 0;
+		prompt_secret_free(again, alen);
+		if (same)
+			return STEP_OK;
+		prompt_secret_free(*pass, *plen);
+		*pass = NULL;
+		prompt_say(e->p, PROMPT_BAD, "The two passphrases differ.");
+		if (prompt_from_answers(e->p))
+			break;
+	}
+	return engine_fail(e, STEP_FAILED, "share %u of %s: the passphrases differ", n, key);
+}
+
+/* The custodian copies the words onto the card and types them back. */
+static enum step_rc copy_back(struct engine *e, const char *key, unsigned n, const char *mnemonic)
+{
+	char id[ANSWERS_ID_MAX + 1];
+	enum step_rc rc = field_id(e, id, sizeof(id), key, n, SHARE_FIELD_WORDS);
+
+	if (rc != STEP_OK)
+		return rc;
+	for (int tries = 0; tries < COPY_TRIES; tries++) {
+		unsigned char *typed = NULL;
+		size_t len = 0, bad;
+		int prc = prompt_secret(e->p, id,
+					"Type the words back from your card (the first four letters "
+					"of each are enough):",
+					PROMPT_ECHO, NULL, NULL, mnemonic, &typed, &len);
+
+		if (prc != PROMPT_OK)
+			return engine_prompt_rc(e, prc, id);
+		bad = compare_words((const char *)typed, len, mnemonic);
+		prompt_secret_free(typed, len);
+		if (bad == 0)
+			return STEP_OK;
+		prompt_say(e->p, PROMPT_BAD, "Word %zu does not match the share: check the card.",
+			   bad);
+		if (prompt_from_answers(e->p))
+			break;
+	}
+	return engine_fail(e, STEP_FAILED, "share %u of %s: the words on the card do not match", n,
+			   key);
+}
+
+static int open_medium(struct engine *e, const struct script_medium *m, int writable,
+		       struct media_medium **out)
+{
+	char path[4096];
+
+	if (engine_medium_path(e, m, path, sizeof(path)) != 0)
+		return MEDIA_E_NAME;
+	return media_open_dir(path, writable, out);
+}
+
+/* Reads a share file back and opens it with the passphrase: the mnemonic must be the one
+ * written. */
+static enum step_rc verify_written(struct engine *e, const struct script_medium *m,
+				   const char *file, const unsigned char *pass, size_t plen,
+				   const char *mnemonic)
+{
+	struct media_medium *mm = NULL;
+	unsigned char *blob = NULL;
+	size_t blen = 0;
+	int listed = 0, rc;
+	struct sharefile_meta meta;
+	char *text = NULL;
+	size_t tlen = 0;
+	enum step_rc ret = STEP_OK;
+
+	rc = open_medium(e, m, 0, &mm);
+	if (rc == MEDIA_OK)
+		rc = media_read(mm, file, SHARE_FILE_MAX, MEDIA_READ_LISTED, &blob, &blen, &listed);
+	if (mm)
+		media_close(mm);
+	if (rc != MEDIA_OK)
+		return engine_fail(e, STEP_FAILED, "reading back %s/%s: %s", m->id, file,
+				   media_strerror(rc));
+	rc = sharefile_open(blob, blen, pass, plen, &meta, &text, &tlen);
+	free(blob);
+	if (rc != SHAREFILE_OK)
+		return engine_fail(e, STEP_FAILED, "share file %s/%s does not open: %s", m->id,
+				   file, sharefile_strerror(rc));
+	if (tlen != strlen(mnemonic) || sodium_memcmp(text, mnemonic, tlen) != 0)
+		ret = engine_fail(e, STEP_FAILED, "share file %s/%s holds another share", m->id,
+				  file);
+	sharefile_text_free(text, tlen);
+	return ret;
+}
+
+static enum step_rc give_share(struct engine *e, const struct script_step *s,
+			       struct engine_key *k, const struct script_custodian_set *set,
+			       unsigned n)
+{
+	const char *key = k->sk->id;
+	unsigned g = 0, m = 0;
+	const struct script_participant *holder = script_set_share(set, n, &g, &m);
+	const struct script_medium *medium = holder ? script_medium_of(e->plan, holder) : NULL;
+	struct transcript_actor a;
+	const char *mnemonic;
+	struct sharefile_meta meta;
+	unsigned char *pass = NULL, *blob = NULL;
+	size_t plen = 0, blen = 0;
+	char id[ANSWERS_ID_MAX + 1], q[400], file[SCRIPT_FILE_MAX + 1], bag[BAG_MAX + 1];
+	char *card = NULL;
+	uint8_t sha[32];
+	bool yes = false;
+	enum step_rc rc;
+	int prc, src;
+
+	if (holder == NULL || medium == NULL)
+		return engine_fail(e, STEP_ERROR, "share %u of %s has no holder with a medium", n,
+				   key);
+	a = engine_actor(holder);
+	mnemonic = slip39_mnemonic(k->shares, g - 1, m - 1);
+	if (mnemonic == NULL)
+		return engine_fail(e, STEP_ERROR, "share %u of %s does not exist", n, key);
+	prompt_say(e->p, PROMPT_HEADING, "Share %u of %u of '%s': %s (group %u, member %u)", n,
+		   set->share_count, key, holder->name, g, m);
+
+	if ((rc = field_id(e, id, sizeof(id), key, n, SHARE_FIELD_MEDIUM)) != STEP_OK)
+		return rc;
+	snprintf(q, sizeof(q), "%s, is your own medium '%s' inserted (and nobody else's)?",
+		 holder->name, medium->id);
+	prc = prompt_confirm(e->p, id, q, &yes);
+	if (prc != PROMPT_OK)
+		return engine_prompt_rc(e, prc, id);
+	if (!yes)
+		return engine_fail(e, STEP_INTERRUPTED, "the medium of %s is not available",
+				   holder->name);
+
+	rc = ask_passphrase(e, key, n, holder->name, &pass, &plen);
+	if (rc != STEP_OK)
+		return rc;
+
+	memset(&meta, 0, sizeof(meta));
+	snprintf(meta.ceremony_id, sizeof(meta.ceremony_id), "%s", e->plan->id);
+	snprintf(meta.key_name, sizeof(meta.key_name), "%s", key);
+	meta.set_id = k->set_id;
+	meta.group_index = (uint8_t)(g - 1);
+	meta.member_index = (uint8_t)(m - 1);
+	meta.group_threshold = (uint8_t)set->group_threshold;
+	meta.group_count = (uint8_t)set->group_count;
+	meta.member_threshold = (uint8_t)set->groups[g - 1].threshold;
+	meta.rehearsal = e->o->rehearsal ? 1 : 0;
+	meta.created = (uint64_t)engine_now(e);
+	memcpy(meta.key_fpr, k->fpr, 32);
+	prompt_progress(e->p, "sealing the share file", 0, 1);
+	src = sharefile_seal(&meta, mnemonic, strlen(mnemonic), pass, plen, NULL, &blob, &blen);
+	prompt_progress(e->p, "sealing the share file", 1, 1);
+	if (src != SHAREFILE_OK) {
+		prompt_secret_free(pass, plen);
+		return engine_fail(e, STEP_ERROR, "sealing share %u of %s: %s", n, key,
+				   sharefile_strerror(src));
+	}
+	snprintf(file, sizeof(file), "%s-%04x-%u.share", key, k->set_id, n);
+	rc = engine_write(e, medium, file, blob, blen, sha);
+	free(blob);
+	if (rc == STEP_OK)
+		rc = verify_written(e, medium, file, pass, plen, mnemonic);
+	prompt_secret_free(pass, plen);
+	if (rc != STEP_OK)
+		return rc;
+	snprintf(k->share_files[n - 1], sizeof(k->share_files[n - 1]), "%s", file);
+	prompt_say(e->p, PROMPT_GOOD, "  share file %s/%s written and verified", medium->id, file);
+
+	card = share_card(mnemonic);
+	if (card == NULL)
+		return engine_fail(e, STEP_ERROR, "out of secure memory");
+	snprintf(q, sizeof(q), "%s: your share %u of '%s' (%s). Copy the words onto your card.",
+		 holder->name, n, key, e->plan->id);
+	if ((rc = field_id(e, id, sizeof(id), key, n, "card")) == STEP_OK) {
+		prc = prompt_show_secret(e->p, id, q, card);
+		rc = engine_prompt_rc(e, prc, id);
+	}
+	free_card(card);
+	if (rc != STEP_OK)
+		return rc;
+	rc = copy_back(e, key, n, mnemonic);
+	if (rc != STEP_OK)
+		return rc;
+
+	if ((rc = field_id(e, id, sizeof(id), key, n, SHARE_FIELD_BAG)) != STEP_OK)
+		return rc;
+	snprintf(q, sizeof(q), "%s, seal your card and medium in a tamper-evident bag and type "
+			       "its number:",
+		 holder->name);
+	prc = prompt_text(e->p, id, q, 0, check_bag, NULL, bag, sizeof(bag));
+	if (prc != PROMPT_OK)
+		return engine_prompt_rc(e, prc, id);
+	(void)s;
+	return engine_record(
+		e, &a, "share-written",
+		json_pack("{s:s,s:I,s:I,s:I,s:I,s:s,s:s,s:s,s:o,s:s,s:b}", "key", key, "set-id",
+			  (json_int_t)k->set_id, "share", (json_int_t)n, "group", (json_int_t)g,
+			  "member", (json_int_t)m, "holder", holder->id, "medium", medium->id,
+			  "file", file, "sha256", engine_json_hex(sha, 32), "bag", bag,
+			  "words-verified", 1));
+}
+
+enum step_rc engine_step_split(struct engine *e, const struct script_step *s)
+{
+	struct engine_key *k = engine_key(e, s->key);
+	const struct script_custodian_set *set = script_step_share_set(s);
+	struct transcript_actor a = engine_step_actor(e, s);
+	struct slip39_group groups[SLIP39_GROUPS_MAX];
+	enum step_rc rc;
+	int src;
+
+	if (k->secret == NULL || set == NULL)
+		return engine_fail(e, STEP_FAILED, "key %s is not held, or has no custodians",
+				   s->key->id);
+	if (k->split)
+		return engine_fail(e, STEP_FAILED, "key %s is split already", s->key->id);
+	for (unsigned g = 0; g < set->group_count; g++) {
+		groups[g].threshold = (uint8_t)set->groups[g].threshold;
+		groups[g].count = (uint8_t)set->groups[g].count;
+	}
+	/* The share files carry their own passphrases, so the SLIP-39 passphrase is empty: the
+	 * words on a card plus a quorum are the key, as the custodians are told. */
+	src = slip39_split(k->secret, k->secret_len, NULL, 0, 1, SLIP39_ITER_EXP,
+			   (uint8_t)set->group_threshold, groups, set->group_count, entropy_rng,
+			   e->rng, &k->shares);
+	if (src != SLIP39_OK)
+		return engine_fail(e, STEP_ERROR, "splitting %s: %s", s->key->id,
+				   slip39_strerror(src));
+	k->set_id = k->shares->id;
+	rc = engine_record(e, &a, "shares-created",
+			   json_pack("{s:s,s:s,s:I,s:I,s:I,s:I}", "key", s->key->id, "set",
+				     set->id, "set-id", (json_int_t)k->set_id, "group-threshold",
+				     (json_int_t)set->group_threshold, "groups",
+				     (json_int_t)set->group_count, "shares",
+				     (json_int_t)set->share_count));
+	for (unsigned n = 1; rc == STEP_OK && n <= set->share_count; n++)
+		rc = give_share(e, s, k, set, n);
+	/* The mnemonics are needed no longer: the test reconstruction reads the files back. */
+	slip39_mnemonics_free(k->shares);
+	k->shares = NULL;
+	if (rc == STEP_OK)
+		k->split = true;
+	return rc;
+}
+
+/* Proves a rebuilt secret is the key: the check value for a symmetric key, the public key
+ * for a key pair. */
+static enum step_rc prove(struct engine *e, struct engine_key *k, const uint8_t *secret,
+			  size_t len)
+{
+	if (k->sk->kind == SCRIPT_KEY_CONTINGENCY_SYMMETRIC) {
+		uint8_t cv[32];
+
+		engine_check_value(secret, len, cv);
+		if (sodium_memcmp(cv, k->fpr, 32) != 0)
+			return engine_fail(e, STEP_FAILED, "rebuilt %s does not match its check "
+							   "value",
+					   k->sk->id);
+		return STEP_OK;
+	} else {
+		EVP_PKEY *rebuilt = NULL;
+		enum pki_alg alg;
+		enum pki_err err = pki_key_alg(k->pkey, &alg);
+
+		if (err == PKI_OK)
+			err = pki_rawkey_import(alg, secret, len, &rebuilt);
+		if (err == PKI_OK)
+			err = pki_key_matches(rebuilt, k->spki, k->spki_len);
+		EVP_PKEY_free(rebuilt);
+		if (err != PKI_OK)
+			return engine_fail(e, STEP_FAILED, "rebuilt %s does not match its public "
+							   "key: %s",
+					   k->sk->id, pki_strerror(err));
+		return STEP_OK;
+	}
+}
+
+static enum step_rc read_share(struct engine *e, struct engine_key *k,
+			       const struct script_custodian_set *set, unsigned n,
+			       struct slip39_collector *c)
+{
+	unsigned g = 0, m = 0;
+	const struct script_participant *holder = script_set_share(set, n, &g, &m);
+	const struct script_medium *medium = holder ? script_medium_of(e->plan, holder) : NULL;
+	struct media_medium *mm = NULL;
+	unsigned char *blob = NULL, *pass = NULL;
+	size_t blen = 0, plen = 0, tlen = 0;
+	char id[ANSWERS_ID_MAX + 1], q[300], *text = NULL;
+	struct sharefile_meta meta;
+	struct slip39_where where;
+	int rc, prc, listed = 0;
+
+	if (medium == NULL)
+		return engine_fail(e, STEP_ERROR, "share %u of %s has no medium", n, k->sk->id);
+	rc = open_medium(e, medium, 0, &mm);
+	if (rc == MEDIA_OK)
+		rc = media_read(mm, k->share_files[n - 1], SHARE_FILE_MAX, MEDIA_READ_LISTED, &blob,
+				&blen, &listed);
+	if (mm)
+		media_close(mm);
+	if (rc != MEDIA_OK)
+		return engine_fail(e, STEP_FAILED, "reading %s/%s: %s", medium->id,
+				   k->share_files[n - 1], media_strerror(rc));
+	if (prompt_id(id, sizeof(id), PROMPT_ID_TEST, k->sk->id, n) != 0) {
+		free(blob);
+		return engine_fail(e, STEP_ERROR, "prompt id too long for %s", k->sk->id);
+	}
+	snprintf(q, sizeof(q), "%s, type the passphrase of your share %u of '%s':", holder->name,
+		 n, k->sk->id);
+	prc = prompt_secret(e->p, id, q, 0, NULL, NULL, NULL, &pass, &plen);
+	if (prc != PROMPT_OK) {
+		free(blob);
+		return engine_prompt_rc(e, prc, id);
+	}
+	rc = sharefile_open(blob, blen, pass, plen, &meta, &text, &tlen);
+	free(blob);
+	prompt_secret_free(pass, plen);
+	if (rc != SHAREFILE_OK)
+		return engine_fail(e, STEP_FAILED, "share %u of %s: %s", n, k->sk->id,
+				   sharefile_strerror(rc));
+	rc = slip39_collector_add(c, text, tlen, &where);
+	sharefile_text_free(text, tlen);
+	if (rc != SLIP39_OK)
+		return engine_fail(e, STEP_FAILED, "share %u of %s: %s", n, k->sk->id,
+				   slip39_strerror(rc));
+	return STEP_OK;
+}
+
+static bool is_ca(const struct script_key *sk)
+{
+	return sk->kind == SCRIPT_KEY_ROOT || sk->kind == SCRIPT_KEY_ISSUING ||
+	       sk->kind == SCRIPT_KEY_GENERIC;
+}
+
+enum step_rc engine_step_test(struct engine *e, const struct script_step *s)
+{
+	struct engine_key *k = engine_key(e, s->key);
+	const struct script_custodian_set *set = s->key->custodians;
+	struct transcript_actor a = engine_step_actor(e, s);
+	struct slip39_collector *c = NULL;
+	struct slip39_where where;
+	unsigned quorum[SCRIPT_MAX_GROUPS * SCRIPT_MAX_MEMBERS], nq;
+	uint8_t *secret = NULL;
+	size_t slen = 0;
+	json_t *used;
+	enum step_rc rc = STEP_OK;
+	int src;
+
+	if (!k->split || set == NULL)
+		return engine_fail(e, STEP_FAILED, "key %s has no shares to test", s->key->id);
+	nq = script_set_quorum(set, quorum, sizeof(quorum) / sizeof(quorum[0]));
+	if (slip39_collector_new(&c) != SLIP39_OK)
+		return engine_fail(e, STEP_ERROR, "out of secure memory");
+	used = json_array();
+	for (unsigned i = 0; rc == STEP_OK && i < nq; i++) {
+		rc = read_share(e, k, set, quorum[i], c);
+		json_array_append_new(used, json_integer(quorum[i]));
+	}
+	if (rc == STEP_OK) {
+		src = slip39_collector_combine(c, NULL, 0, &secret, &slen, &where);
+		if (src != SLIP39_OK)
+			rc = engine_fail(e, STEP_FAILED, "rebuilding %s: %s", s->key->id,
+					 slip39_strerror(src));
+	}
+	slip39_collector_free(c);
+	if (rc == STEP_OK)
+		rc = prove(e, k, secret, slen);
+	if (secret) {
+		sodium_memzero(secret, slen);
+		sodium_free(secret);
+	}
+	if (rc != STEP_OK) {
+		json_decref(used);
+		return rc;
+	}
+	prompt_say(e->p, PROMPT_GOOD, "  '%s' rebuilt from %u shares and proven against its %s",
+		   s->key->id, nq,
+		   s->key->kind == SCRIPT_KEY_CONTINGENCY_SYMMETRIC ? "check value" : "public key");
+	/* The split secret is not needed any more. CA keys stay held (as OpenSSL keys) until
+	 * the close, where they sign the transcript's final head; all else is wiped now. */
+	if (k->secret) {
+		sodium_memzero(k->secret, k->secret_len);
+		sodium_free(k->secret);
+		k->secret = NULL;
+		k->secret_len = 0;
+	}
+	if (!is_ca(s->key) && k->pkey) {
+		EVP_PKEY_free(k->pkey);
+		k->pkey = NULL;
+	}
+	return engine_record(e, &a, "reconstruction-tested",
+			     json_pack("{s:s,s:I,s:o,s:b}", "key", s->key->id, "set-id",
+				       (json_int_t)k->set_id, "shares", used, "matches", 1));
+}
