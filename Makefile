@@ -20,6 +20,9 @@ DEPS        ?= scripts/install-deps
 SAN         ?=
 # Test runner prefix (valgrind, say); empty for a plain run.
 RUNNER      ?=
+# V=1 shows the full compiler command lines.
+V           ?=
+Q           := $(if $(V),,@)
 
 PKGS := openssl libsodium libqrencode zbar yaml-0.1 jansson libpng libcbor zlib
 
@@ -71,7 +74,8 @@ deps:
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	@$(if $(V),,echo '  CC      $<')
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(SHAMIR_LIB): $(call obj,$(SHAMIR_SRC))
 $(MEDIA_LIB): $(call obj,$(MEDIA_SRC))
@@ -79,20 +83,24 @@ $(CEREMONY_LIB): $(call obj,$(CEREMONY_SRC))
 $(ALL_LIBS):
 	@mkdir -p $(dir $@)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(Q)$(AR) rcs $@ $^
 
 $(BIN): $(call obj,ceremony/main.c) $(ALL_LIBS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	@$(if $(V),,echo '  LD      $@')
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(ALL_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lcmocka
+	@$(if $(V),,echo '  LD      $@')
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lcmocka
 $(BUILD)/tests/ct_%: $(BUILD)/obj/tests/ct/ct_%.o $(ALL_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	@$(if $(V),,echo '  LD      $@')
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 $(BUILD)/tests/bench_%: $(BUILD)/obj/tests/bench/bench_%.o $(ALL_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	@$(if $(V),,echo '  LD      $@')
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 # --- tests -------------------------------------------------------------------------------------
 check: deps
@@ -131,8 +139,10 @@ fuzz-build: deps
 fuzz: fuzz-build
 	@tests/run-fuzz $(FUZZ_SECONDS) $(FUZZ_BIN)
 
-$(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/obj/tests/fuzz/fuzz_%.o $(ALL_LIBS)
-	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+# Made by the sub-make above, whose BUILD is already $(FUZZ_BUILD).
+$(BUILD)/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(ALL_LIBS)
+	@$(if $(V),,echo '  LD      $@')
+	$(Q)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
 # --- figures -----------------------------------------------------------------------------------
 bench: deps
