@@ -1,5 +1,6 @@
 #include "media/bytewords.h"
 
+#include <sodium.h>
 #include <string.h>
 
 #include "media/error.h"
@@ -132,10 +133,10 @@ int media_bytewords_decode(const char *text, size_t textlen, enum media_byteword
 		int v;
 
 		if (style == MEDIA_BYTEWORDS_STANDARD && i + 1 < count && w[4] != ' ')
-			return MEDIA_E_BYTEWORDS;
+			goto bad;
 		v = word_value(w, wl);
 		if (v < 0)
-			return MEDIA_E_BYTEWORDS;
+			goto bad;
 		if (i < body)
 			out[i] = (unsigned char)v;
 		else
@@ -144,7 +145,11 @@ int media_bytewords_decode(const char *text, size_t textlen, enum media_byteword
 	c = media_crc32(out, body);
 	if (crc[0] != (unsigned char)(c >> 24) || crc[1] != (unsigned char)(c >> 16) ||
 	    crc[2] != (unsigned char)(c >> 8) || crc[3] != (unsigned char)c)
-		return MEDIA_E_BYTEWORDS;
+		goto bad;
 	*outlen_used = body;
 	return MEDIA_OK;
+bad:
+	/* What was decoded so far may be part of a secret. */
+	sodium_memzero(out, body);
+	return MEDIA_E_BYTEWORDS;
 }

@@ -323,6 +323,7 @@ struct media_fountain_enc {
 	unsigned char *fragments; /* seq_len * fragment_len, zero padded */
 	unsigned char *mix;       /* fragment_len */
 	size_t *indexes;          /* seq_len */
+	size_t min_degree, max_degree;
 	struct media_fountain_chooser chooser;
 };
 
@@ -351,6 +352,8 @@ int media_fountain_enc_new(const unsigned char *message, size_t len, size_t max_
 	e->seq_len = (len + fl - 1) / fl;
 	e->checksum = media_crc32(message, len);
 	e->seq_num = first_seq_num;
+	e->min_degree = 1;
+	e->max_degree = e->seq_len;
 	e->fragments = media_salloc(e->seq_len * fl);
 	e->mix = media_salloc(fl);
 	e->indexes = calloc(e->seq_len, sizeof(*e->indexes));
@@ -379,17 +382,35 @@ size_t media_fountain_enc_fragment_len(const struct media_fountain_enc *e)
 	return e->fragment_len;
 }
 
+void media_fountain_enc_set_window(struct media_fountain_enc *e, size_t min_degree,
+				   size_t max_degree)
+{
+	e->min_degree = min_degree < 1 ? 1 : min_degree;
+	e->max_degree = max_degree > e->seq_len ? e->seq_len : max_degree;
+	if (e->max_degree < e->min_degree)
+		e->max_degree = e->min_degree = 1;
+}
+
+/* A window holds a fair share of all degrees (the weights are 1/d), so skipping ends quickly;
+ * the bound only guards against a window nothing falls into. */
+#define MAX_SKIPPED 100000
+
 int media_fountain_enc_next(struct media_fountain_enc *e, struct media_fountain_part *p)
 {
-	size_t count;
+	size_t count, skipped = 0;
 	int ret;
 
-	if (e->seq_num == UINT32_MAX)
-		return MEDIA_E_ARG; /* the next would wrap to 0, which no decoder can place */
-	e->seq_num++;
-	ret = media_fountain_choose(&e->chooser, e->seq_num, e->indexes, &count);
-	if (ret != MEDIA_OK)
-		return ret;
+	for (;;) {
+		if (e->seq_num == UINT32_MAX)
+			return MEDIA_E_ARG; /* the next would wrap to 0, which no decoder places */
+		e->seq_num++;
+		ret = media_fountain_choose(&e->chooser, e->seq_num, e->indexes, &count);
+		if (ret != MEDIA_OK)
+			return ret;
+		if (e->seq_num <= e->seq_len || skipped++ >= MAX_SKIPPED ||
+		    (count >= e->min_degree && count <= e->max_degree))
+			break;
+	}
 	memset(e->mix, 0, e->fragment_len);
 	for (size_t k = 0; k < count; k++) {
 		const unsigned char *f = e->fragments + e->indexes[k] * e->fragment_len;

@@ -93,6 +93,15 @@ int media_fountain_enc_new(const unsigned char *message, size_t len, size_t max_
 			   uint32_t first_seq_num, struct media_fountain_enc **out);
 size_t media_fountain_enc_seq_len(const struct media_fountain_enc *e);
 size_t media_fountain_enc_fragment_len(const struct media_fountain_enc *e);
+/*
+ * Restricts the fountain parts (those after the first seq_len) to seqNums whose degree lies in
+ * [min_degree, max_degree]; the others are skipped, never sent. Any decoder still places every
+ * part (the mix is a function of seqNum), but parts of middling degree carry more news over a
+ * lossy channel than the reference's full sequence, where most are single fragments again. By
+ * default every seqNum is used, as in the reference.
+ */
+void media_fountain_enc_set_window(struct media_fountain_enc *e, size_t min_degree,
+				   size_t max_degree);
 /* The next part; p->data stays valid until the next call or free. */
 int media_fountain_enc_next(struct media_fountain_enc *e, struct media_fountain_part *p);
 void media_fountain_enc_free(struct media_fountain_enc *e);

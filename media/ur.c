@@ -35,10 +35,10 @@ struct media_ur_enc {
 };
 
 int media_ur_enc_new(const unsigned char *payload, size_t len, size_t fragment_len,
-		     struct media_ur_enc **out)
+		     unsigned flags, struct media_ur_enc **out)
 {
 	struct media_ur_enc *e;
-	size_t head, fl;
+	size_t head, fl, n;
 	int ret = MEDIA_E_NOMEM;
 
 	*out = NULL;
@@ -56,6 +56,9 @@ int media_ur_enc_new(const unsigned char *payload, size_t len, size_t fragment_l
 	ret = media_fountain_enc_new(e->message, e->message_len, fragment_len, 0, &e->fountain);
 	if (ret != MEDIA_OK)
 		goto fail;
+	n = media_fountain_enc_seq_len(e->fountain);
+	if (!(flags & MEDIA_UR_ALL_PARTS))
+		media_fountain_enc_set_window(e->fountain, (n + 2) / 3, (2 * n + 2) / 3);
 	ret = MEDIA_E_NOMEM;
 	fl = media_fountain_enc_fragment_len(e->fountain);
 	e->part_max = fl + PART_HEAD_MAX;

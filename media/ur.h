@@ -23,11 +23,17 @@
 /* True if data starts with "ur:" (any case). */
 int media_ur_is_ur(const unsigned char *data, size_t len);
 
-/* Encoder. fragment_len is the largest number of message bytes per part (the CBOR message is the
- * payload plus a 1 to 5 byte head); at least 10. */
+/*
+ * Encoder. fragment_len is the largest number of message bytes per part (the CBOR message is the
+ * payload plus a 1 to 9 byte head); at least 10. By default the fountain parts are those of
+ * degree between a third and two thirds of the fragments (media_fountain_enc_set_window), which
+ * need fewer frames over a lossy channel; MEDIA_UR_ALL_PARTS sends every seqNum in order, as the
+ * reference encoder does.
+ */
+#define MEDIA_UR_ALL_PARTS 1u
 struct media_ur_enc;
 int media_ur_enc_new(const unsigned char *payload, size_t len, size_t fragment_len,
-		     struct media_ur_enc **out);
+		     unsigned flags, struct media_ur_enc **out);
 /* Fragments in the message: 1 means single-part (every call to next gives the same text). */
 size_t media_ur_enc_seq_len(const struct media_ur_enc *e);
 /* The next part as NUL-terminated text (upper case if upper), valid until the next call or
