@@ -9,7 +9,7 @@
 
 /* Reads tests/<rel> (CEREMONY_TESTDATA points at tests/) into a NUL-terminated malloc'ed
  * buffer; fails the test when it cannot. */
-static char *read_testdata(const char *rel, size_t *len)
+static inline char *read_testdata(const char *rel, size_t *len)
 {
 	const char *base = getenv("CEREMONY_TESTDATA");
 	char path[4096];
@@ -38,7 +38,7 @@ static char *read_testdata(const char *rel, size_t *len)
 
 /* The next data line of a vector file (comments and blank lines skipped), NUL-terminated in
  * place; *cursor advances. NULL at the end. */
-static char *next_line(char **cursor)
+static inline char *next_line(char **cursor)
 {
 	while (**cursor) {
 		char *line = *cursor, *nl = strchr(line, '\n');
@@ -56,7 +56,7 @@ static char *next_line(char **cursor)
 }
 
 /* Decodes lower-case hex; returns the byte count, or (size_t)-1 on bad input. */
-static size_t unhex(const char *hex, unsigned char *out, size_t max)
+static inline size_t unhex(const char *hex, unsigned char *out, size_t max)
 {
 	size_t n = 0;
 	const char *end;

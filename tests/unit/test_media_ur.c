@@ -410,7 +410,7 @@ static void test_ur_single(void **state)
 	char upper[256];
 
 	(void)state;
-	assert_int_equal(media_ur_enc_new(m, 50, 120, &e), MEDIA_OK);
+	assert_int_equal(media_ur_enc_new(m, 50, 120, 0, &e), MEDIA_OK);
 	assert_int_equal(media_ur_enc_seq_len(e), 1);
 	assert_int_equal(media_ur_enc_next(e, 0, &text, &len), MEDIA_OK);
 	assert_string_equal(text, want);
@@ -436,7 +436,7 @@ static void test_ur_single(void **state)
 	{
 		unsigned char *other = make_message(20, "other");
 
-		assert_int_equal(media_ur_enc_new(other, 20, 120, &e), MEDIA_OK);
+		assert_int_equal(media_ur_enc_new(other, 20, 120, 0, &e), MEDIA_OK);
 		assert_int_equal(media_ur_enc_next(e, 0, &text, &len), MEDIA_OK);
 		assert_int_equal(media_ur_dec_add(d, text, len, &useful), MEDIA_E_UR_MIXED);
 		media_ur_enc_free(e);
@@ -463,7 +463,7 @@ static void test_ur_multi_vectors(void **state)
 	size_t len, count = 0;
 
 	(void)state;
-	assert_int_equal(media_ur_enc_new(m, 256, 30, &e), MEDIA_OK);
+	assert_int_equal(media_ur_enc_new(m, 256, 30, MEDIA_UR_ALL_PARTS, &e), MEDIA_OK);
 	assert_int_equal(media_ur_enc_seq_len(e), 9);
 	assert_int_equal(media_ur_dec_new(256, &d), MEDIA_OK);
 	while ((line = next_line(&cur)) != NULL) {
@@ -539,7 +539,7 @@ static void test_ur_loss_shuffle(void **state)
 
 	(void)state;
 	media_xoshiro_seed(&rng, (const unsigned char *)"shuffle", 7);
-	assert_int_equal(media_ur_enc_new(m, 2048, 120, &e), MEDIA_OK);
+	assert_int_equal(media_ur_enc_new(m, 2048, 120, 0, &e), MEDIA_OK);
 	assert_int_equal(media_ur_enc_seq_len(e), 18);
 	for (size_t i = 0; i < SENT; i++) {
 		assert_int_equal(media_ur_enc_next(e, 1, &text, &len), MEDIA_OK);
@@ -624,8 +624,8 @@ static void test_ur_mixed(void **state)
 	size_t len;
 
 	(void)state;
-	assert_int_equal(media_ur_enc_new(a, 300, 50, &ea), MEDIA_OK);
-	assert_int_equal(media_ur_enc_new(b, 300, 50, &eb), MEDIA_OK);
+	assert_int_equal(media_ur_enc_new(a, 300, 50, 0, &ea), MEDIA_OK);
+	assert_int_equal(media_ur_enc_new(b, 300, 50, 0, &eb), MEDIA_OK);
 	assert_int_equal(media_ur_dec_new(1024, &d), MEDIA_OK);
 	assert_int_equal(media_ur_enc_next(ea, 0, &text, &len), MEDIA_OK);
 	assert_int_equal(media_ur_dec_add(d, text, len, NULL), MEDIA_OK);
