@@ -152,7 +152,6 @@ static int encode_one(const struct encode_opts *o, const unsigned char *p, size_
 	size_t n;
 	int ret;
 
-	describe(p, len, caption, sizeof(caption));
 	ret = media_qr_encode(p, len, o->ec, &qr);
 	if (ret != MEDIA_OK) {
 		cli_error("%s", ret == MEDIA_E_QR_CAPACITY
@@ -160,8 +159,6 @@ static int encode_one(const struct encode_opts *o, const unsigned char *p, size_
 					: media_strerror(ret));
 		return CLI_USAGE;
 	}
-	fprintf(stderr, "QR: version %u, %u modules, level %s, %s mode\n", qr.version, qr.size,
-		media_qr_ec_name(qr.ec), qr.alphanumeric ? "alphanumeric" : "byte");
 	if (o->png != NULL) {
 		ret = media_qr_png(&qr, (unsigned)o->scale, &png, &n);
 		if (ret == MEDIA_OK)
@@ -173,26 +170,32 @@ static int encode_one(const struct encode_opts *o, const unsigned char *p, size_
 			ret = MEDIA_E_IO;
 		media_sfree(text);
 	}
-	media_qr_free(&qr);
 	if (ret != MEDIA_OK) {
+		media_qr_free(&qr);
 		cli_error("%.200s: %s", o->png ? o->png : "stdout", media_strerror(ret));
 		return CLI_USAGE;
 	}
+	describe(p, len, caption, sizeof(caption));
+	fprintf(stderr, "QR: version %u, %u modules, level %s, %s mode\n", qr.version, qr.size,
+		media_qr_ec_name(qr.ec), qr.alphanumeric ? "alphanumeric" : "byte");
+	media_qr_free(&qr);
 	return CLI_OK;
+}
+
+/* Frames to write: --count, by default twice the fragments; one for a single part. */
+static size_t frame_count(const struct encode_opts *o, size_t frags)
+{
+	if (frags == 1)
+		return 1;
+	return o->count ? o->count : 2 * frags;
 }
 
 static int encode_frames(const struct encode_opts *o, struct media_qr_anim *a)
 {
-	size_t frags = media_qr_anim_fragments(a), count = o->count ? o->count : 2 * frags;
-	char name[32];
+	size_t count = frame_count(o, media_qr_anim_fragments(a));
+	char name[32] = "";
 	int dirfd, ret = MEDIA_OK;
 
-	if (frags == 1)
-		count = 1;
-	if (count < frags || count > MAX_FRAMES) {
-		cli_error("--count must be between the %zu fragments and %d", frags, MAX_FRAMES);
-		return CLI_USAGE;
-	}
 	if (mkdir(o->frames, 0755) != 0 && errno != EEXIST) {
 		cli_error("%.200s: %s", o->frames, strerror(errno));
 		return CLI_USAGE;
@@ -220,7 +223,6 @@ static int encode_frames(const struct encode_opts *o, struct media_qr_anim *a)
 		cli_error("%.200s/%s: %s", o->frames, name, media_strerror(ret));
 		return CLI_USAGE;
 	}
-	fprintf(stderr, "frames: %zu in %.200s (frame-0001.png ...)\n", count, o->frames);
 	return CLI_OK;
 }
 
@@ -230,19 +232,29 @@ static int encode_ur(const struct encode_opts *o, const unsigned char *p, size_t
 	char caption[512];
 	int ret, rc;
 
-	describe(p, len, caption, sizeof(caption));
+	size_t frags;
+
 	ret = media_qr_anim_new(p, len, 1, o->fragment, o->ec, &a);
 	if (ret != MEDIA_OK) {
 		cli_error("%s", media_strerror(ret));
 		return CLI_USAGE;
 	}
-	if (media_qr_anim_fragments(a) > 1)
-		fprintf(stderr, "UR: %zu fragments of at most %lu bytes\n",
-			media_qr_anim_fragments(a), o->fragment);
+	frags = media_qr_anim_fragments(a);
+	if (o->frames != NULL && frame_count(o, frags) < frags) {
+		cli_error("--count must be between the %zu fragments and %d", frags, MAX_FRAMES);
+		media_qr_anim_free(a);
+		return CLI_USAGE;
+	}
+	describe(p, len, caption, sizeof(caption));
+	if (frags > 1)
+		fprintf(stderr, "UR: %zu fragments of at most %lu bytes\n", frags, o->fragment);
 	else
 		fprintf(stderr, "UR: single part\n");
 	if (o->frames != NULL) {
 		rc = encode_frames(o, a);
+		if (rc == CLI_OK)
+			fprintf(stderr, "frames: %zu in %.200s (frame-0001.png ...)\n",
+				frame_count(o, frags), o->frames);
 	} else {
 		ret = media_qr_play(STDOUT_FILENO, a, o->light ? MEDIA_QR_TERM_DARK_ON_LIGHT : 0,
 				    caption, (unsigned)(1000 / o->rate), o->count, NULL, NULL);
@@ -367,9 +379,6 @@ static int finish_decode(struct media_rx *rx, int want)
 		return CLI_FAIL;
 	}
 	media_rx_payload(rx, &p, &len);
-	if (pr.multipart)
-		fprintf(stderr, "UR: %zu fragments from %zu codes\n", pr.needed, pr.codes);
-	describe(p, len, caption, sizeof(caption));
 	if (want != 0) {
 		ret = media_payload_detect(p, len, &info);
 		if (ret != MEDIA_OK || (int)info.type != want) {
@@ -379,6 +388,9 @@ static int finish_decode(struct media_rx *rx, int want)
 			return CLI_FAIL;
 		}
 	}
+	if (pr.multipart)
+		fprintf(stderr, "UR: %zu fragments from %zu codes\n", pr.needed, pr.codes);
+	describe(p, len, caption, sizeof(caption));
 	if (write_all(STDOUT_FILENO, p, len) != 0) {
 		cli_error("cannot write the payload to stdout");
 		return CLI_USAGE;
