@@ -52,29 +52,86 @@ static int scan_image(zbar_image_scanner_t *s, zbar_image_t *img, media_qr_symbo
 	return n ? MEDIA_OK : MEDIA_E_NO_QR;
 }
 
+/* libzbar 0.23 reads a few bytes past the end of the image (8-byte loads at the last pixels):
+ * on a sodium_malloc'ed buffer that ends at a guard page, that is a crash. It scans a copy with
+ * room to spare. */
+#define SCAN_SLACK 64
+
+/* dst = src smoothed by a (2r+1)-square box filter: sensor noise that defeats libzbar's
+ * binariser is averaged out, at the price of some sharpness. */
+static void box_filter(const unsigned char *src, unsigned char *dst, unsigned w, unsigned h,
+		       unsigned r)
+{
+	for (unsigned y = 0; y < h; y++) {
+		unsigned y0 = y >= r ? y - r : 0, y1 = y + r < h ? y + r : h - 1;
+
+		for (unsigned x = 0; x < w; x++) {
+			unsigned x0 = x >= r ? x - r : 0, x1 = x + r < w ? x + r : w - 1;
+			unsigned long sum = 0;
+
+			for (unsigned yy = y0; yy <= y1; yy++)
+				for (unsigned xx = x0; xx <= x1; xx++)
+					sum += src[(size_t)yy * w + xx];
+			dst[(size_t)y * w + x] =
+				(unsigned char)(sum / ((unsigned long)(y1 - y0 + 1) * (x1 - x0 + 1)));
+		}
+	}
+}
+
+/* In place: each pixel black or white against the mean of its (2r+1)-square neighbourhood. A
+ * blurred code keeps its module edges as local contrast even when a global threshold is lost. */
+static int local_threshold(unsigned char *p, unsigned w, unsigned h, unsigned r)
+{
+	unsigned char *m = media_salloc((size_t)w * h);
+
+	if (m == NULL)
+		return MEDIA_E_NOMEM;
+	box_filter(p, m, w, h, r);
+	for (size_t i = 0; i < (size_t)w * h; i++)
+		p[i] = p[i] + 2 < m[i] ? 0 : 255;
+	media_sfree(m);
+	return MEDIA_OK;
+}
+
 int media_qr_scan(const struct media_bitmap *b, media_qr_symbol_fn fn, void *ctx, size_t *found)
 {
 	zbar_image_scanner_t *s;
 	zbar_image_t *img;
-	int ret;
+	size_t n = (size_t)b->width * b->height;
+	unsigned char *copy;
+	int ret = MEDIA_E_NOMEM;
 
 	if (found)
 		*found = 0;
+	if (b->pixels == NULL || n == 0)
+		return MEDIA_E_ARG;
+	copy = media_salloc(n + b->width + SCAN_SLACK);
 	s = qr_scanner();
 	img = zbar_image_create();
-	if (s == NULL || img == NULL) {
-		if (s)
-			zbar_image_scanner_destroy(s);
-		if (img)
-			zbar_image_destroy(img);
-		return MEDIA_E_NOMEM;
-	}
+	if (copy == NULL || s == NULL || img == NULL)
+		goto out;
+	memset(copy + n, 255, b->width + SCAN_SLACK);
 	zbar_image_set_format(img, zbar_fourcc('Y', '8', '0', '0'));
 	zbar_image_set_size(img, b->width, b->height);
-	zbar_image_set_data(img, b->pixels, (unsigned long)b->width * b->height, NULL);
-	ret = scan_image(s, img, fn, ctx, found);
-	zbar_image_destroy(img);
-	zbar_image_scanner_destroy(s);
+	zbar_image_set_data(img, copy, (unsigned long)n, NULL);
+	/* As it is, then smoothed more and more until something decodes. */
+	for (unsigned r = 0; r <= 3; r++) {
+		if (r == 0)
+			memcpy(copy, b->pixels, n);
+		else
+			box_filter(b->pixels, copy, b->width, b->height, r < 3 ? r : 1);
+		if (r == 3 && local_threshold(copy, b->width, b->height, 8) != MEDIA_OK)
+			break;
+		ret = scan_image(s, img, fn, ctx, found);
+		if (ret != MEDIA_E_NO_QR)
+			break;
+	}
+out:
+	if (img)
+		zbar_image_destroy(img);
+	if (s)
+		zbar_image_scanner_destroy(s);
+	media_sfree(copy);
 	return ret;
 }
 

@@ -18,8 +18,9 @@
 /* Called for each QR code found; return nonzero to stop scanning. */
 typedef int (*media_qr_symbol_fn)(void *ctx, const unsigned char *data, size_t len);
 
-/* Scans a bitmap. Returns MEDIA_OK with *found codes (at least one), MEDIA_E_NO_QR, or
- * MEDIA_E_NOMEM. found may be NULL. */
+/* Scans a bitmap (a padded copy of it: libzbar reads past the end). Returns MEDIA_OK with
+ * *found codes (at least one), MEDIA_E_NO_QR, MEDIA_E_NOMEM, or MEDIA_E_ARG for an empty bitmap.
+ * found may be NULL. */
 int media_qr_scan(const struct media_bitmap *b, media_qr_symbol_fn fn, void *ctx, size_t *found);
 
 /* The receiver. */
