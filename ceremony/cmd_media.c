@@ -18,27 +18,28 @@
 #include "media/medium.h"
 #include "media/util.h"
 
-#define MAX_DEVICES 64
+#define MAX_DEVICES	 64
 #define DEFAULT_MAX_READ (16u * 1024 * 1024)
-#define MAX_WRITE (16u * 1024 * 1024)
+#define MAX_WRITE	 (16u * 1024 * 1024)
 
 static void usage(FILE *f)
 {
-	fputs("usage: ceremony media list [--all]\n"
-	      "       ceremony media mount DEVICE DIR [--rw]\n"
-	      "       ceremony media unmount DIR\n"
-	      "       ceremony media write DIR NAME          (content on stdin)\n"
-	      "       ceremony media read DIR NAME [--max BYTES] [--listed]\n"
-	      "       ceremony media verify DIR\n"
-	      "\n"
-	      "list: removable disks and partitions (--all: every block device).\n"
-	      "mount: nodev,nosuid,noexec, read-only unless --rw; vfat and ext4, iso9660 read-only.\n"
-	      "unmount: syncs and unmounts, then says whether the medium is safe to remove.\n"
-	      "write: a new file, written atomically and read back, never replacing one; its\n"
-	      "SHA-256 goes into DIR/SHA256SUMS. read: the file on stdout, checked against\n"
-	      "SHA256SUMS when listed (--listed: it must be). verify: every file against\n"
-	      "SHA256SUMS, and nothing unlisted or left unfinished.\n",
-	      f);
+	fputs(
+	    "usage: ceremony media list [--all]\n"
+	    "       ceremony media mount DEVICE DIR [--rw]\n"
+	    "       ceremony media unmount DIR\n"
+	    "       ceremony media write DIR NAME          (content on stdin)\n"
+	    "       ceremony media read DIR NAME [--max BYTES] [--listed]\n"
+	    "       ceremony media verify DIR\n"
+	    "\n"
+	    "list: removable disks and partitions (--all: every block device).\n"
+	    "mount: nodev,nosuid,noexec, read-only unless --rw; vfat and ext4, iso9660 read-only.\n"
+	    "unmount: syncs and unmounts, then says whether the medium is safe to remove.\n"
+	    "write: a new file, written atomically and read back, never replacing one; its\n"
+	    "SHA-256 goes into DIR/SHA256SUMS. read: the file on stdout, checked against\n"
+	    "SHA256SUMS when listed (--listed: it must be). verify: every file against\n"
+	    "SHA256SUMS, and nothing unlisted or left unfinished.\n",
+	    f);
 }
 
 /* Shows untrusted text (a label, a file name from a medium) as printable ASCII only. */
@@ -53,7 +54,7 @@ static void printable(const char *in, char *out, size_t outlen)
 
 static void human_size(uint64_t bytes, char *out, size_t outlen)
 {
-	static const char *const units[] = { "B", "kB", "MB", "GB", "TB" };
+	static const char *const units[] = {"B", "kB", "MB", "GB", "TB"};
 	double v = (double)bytes;
 	size_t u = 0;
 
@@ -251,12 +252,12 @@ bad:
 static void report(void *ctx, const char *name, int status)
 {
 	char shown[256];
-	const char *word = status == MEDIA_OK		 ? "OK"
-			   : status == MEDIA_E_MISMATCH	 ? "MISMATCH"
-			   : status == MEDIA_E_MISSING	 ? "MISSING"
-			   : status == MEDIA_E_UNLISTED	 ? "UNLISTED"
+	const char *word = status == MEDIA_OK		  ? "OK"
+			   : status == MEDIA_E_MISMATCH	  ? "MISMATCH"
+			   : status == MEDIA_E_MISSING	  ? "MISSING"
+			   : status == MEDIA_E_UNLISTED	  ? "UNLISTED"
 			   : status == MEDIA_E_INCOMPLETE ? "INCOMPLETE"
-							 : "ERROR";
+							  : "ERROR";
 
 	(void)ctx;
 	printable(name, shown, sizeof(shown));
@@ -292,8 +293,8 @@ int cmd_media(int argc, char **argv)
 		const char *name;
 		int (*run)(int, char **);
 	} verbs[] = {
-		{ "list", cmd_list },	    { "mount", cmd_mount }, { "unmount", cmd_unmount },
-		{ "write", cmd_write },	    { "read", cmd_read },   { "verify", cmd_verify },
+	    {"list", cmd_list},	  {"mount", cmd_mount}, {"unmount", cmd_unmount},
+	    {"write", cmd_write}, {"read", cmd_read},	{"verify", cmd_verify},
 	};
 
 	if (argc < 2 || cli_is_help(argv[1])) {

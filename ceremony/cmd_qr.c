@@ -24,29 +24,32 @@
 #include "media/ur.h"
 #include "media/util.h"
 
-#define DEFAULT_SCALE 8
-#define DEFAULT_RATE 4
+#define DEFAULT_SCALE	8
+#define DEFAULT_RATE	4
 #define DEFAULT_TIMEOUT 120
-#define MAX_FRAMES 9999
+#define MAX_FRAMES	9999
 
 static void usage(FILE *f)
 {
-	fputs("usage: ceremony qr encode [--png FILE | --terminal] [--ec L|M|Q|H] [--scale N]\n"
-	      "                          [--light]                      (payload on stdin)\n"
-	      "       ceremony qr encode --ur (--frames DIR | --terminal) [--fragment-size N]\n"
-	      "                          [--count N] [--rate FPS] [--ec L|M|Q|H] [--scale N]\n"
-	      "       ceremony qr decode [--expect TYPE] FILE...\n"
-	      "       ceremony qr decode [--expect TYPE] --camera /dev/videoN [--timeout S]\n"
-	      "\n"
-	      "encode: one QR code of the payload, as PNG or on the terminal; with --ur a multi-part\n"
-	      "UR (ur:bytes) in numbered PNG frames (frame-0001.png ...: the fragments first, then\n"
-	      "fountain parts; --count defaults to twice the fragments) or animated on the terminal.\n"
-	      "A payload that fits one fragment stays one code.\n"
-	      "decode: the payload, byte for byte, on stdout; several files may be the frames of\n"
-	      "one multi-part UR, in any order. TYPE: cert, csr, crl, share, any (default).\n"
-	      "The payload's SHA-256 is shown on stderr as hex and PGP words: compare it with the\n"
-	      "sender's before using the payload.\n",
-	      f);
+	fputs(
+	    "usage: ceremony qr encode [--png FILE | --terminal] [--ec L|M|Q|H] [--scale N]\n"
+	    "                          [--light]                      (payload on stdin)\n"
+	    "       ceremony qr encode --ur (--frames DIR | --terminal) [--fragment-size N]\n"
+	    "                          [--count N] [--rate FPS] [--ec L|M|Q|H] [--scale N]\n"
+	    "       ceremony qr decode [--expect TYPE] FILE...\n"
+	    "       ceremony qr decode [--expect TYPE] --camera /dev/videoN [--timeout S]\n"
+	    "\n"
+	    "encode: one QR code of the payload, as PNG or on the terminal; with --ur a "
+	    "multi-part\n"
+	    "UR (ur:bytes) in numbered PNG frames (frame-0001.png ...: the fragments first, then\n"
+	    "fountain parts; --count defaults to twice the fragments) or animated on the "
+	    "terminal.\n"
+	    "A payload that fits one fragment stays one code.\n"
+	    "decode: the payload, byte for byte, on stdout; several files may be the frames of\n"
+	    "one multi-part UR, in any order. TYPE: cert, csr, crl, share, any (default).\n"
+	    "The payload's SHA-256 is shown on stderr as hex and PGP words: compare it with the\n"
+	    "sender's before using the payload.\n",
+	    f);
 }
 
 /* A positive decimal option value within [1, max]. */
@@ -155,8 +158,8 @@ static int encode_one(const struct encode_opts *o, const unsigned char *p, size_
 	ret = media_qr_encode(p, len, o->ec, &qr);
 	if (ret != MEDIA_OK) {
 		cli_error("%s", ret == MEDIA_E_QR_CAPACITY
-					? "payload too large for one QR code (use --ur)"
-					: media_strerror(ret));
+				    ? "payload too large for one QR code (use --ur)"
+				    : media_strerror(ret));
 		return CLI_USAGE;
 	}
 	if (o->png != NULL) {
@@ -268,8 +271,9 @@ static int encode_ur(const struct encode_opts *o, const unsigned char *p, size_t
 
 static int cmd_encode(int argc, char **argv)
 {
-	struct encode_opts o = { NULL, NULL, 0, 0, 0, MEDIA_QR_EC_AUTO, DEFAULT_SCALE,
-				 MEDIA_UR_FRAGMENT_DEFAULT, 0, DEFAULT_RATE };
+	struct encode_opts o = {
+	    NULL, NULL,	       0, 0, 0, MEDIA_QR_EC_AUTO, DEFAULT_SCALE, MEDIA_UR_FRAGMENT_DEFAULT,
+	    0,	  DEFAULT_RATE};
 	unsigned char *p;
 	size_t len;
 	int rc, i;
@@ -331,11 +335,11 @@ static int expect_type(const char *s, int *type)
 	static const struct {
 		const char *name;
 		int type;
-	} types[] = { { "any", 0 },
-		      { "cert", MEDIA_PAYLOAD_CERT },
-		      { "csr", MEDIA_PAYLOAD_CSR },
-		      { "crl", MEDIA_PAYLOAD_CRL },
-		      { "share", MEDIA_PAYLOAD_SHARE } };
+	} types[] = {{"any", 0},
+		     {"cert", MEDIA_PAYLOAD_CERT},
+		     {"csr", MEDIA_PAYLOAD_CSR},
+		     {"crl", MEDIA_PAYLOAD_CRL},
+		     {"share", MEDIA_PAYLOAD_SHARE}};
 
 	for (size_t i = 0; s && i < sizeof(types) / sizeof(types[0]); i++)
 		if (strcmp(s, types[i].name) == 0) {
@@ -358,9 +362,9 @@ static int camera_progress(void *ctx, const struct media_rx_progress *p)
 static int input_error(int ret)
 {
 	return ret == MEDIA_E_NOENT || ret == MEDIA_E_IO || ret == MEDIA_E_NOMEM ||
-			       ret == MEDIA_E_CAMERA
-		       ? CLI_USAGE
-		       : CLI_FAIL;
+		       ret == MEDIA_E_CAMERA
+		   ? CLI_USAGE
+		   : CLI_FAIL;
 }
 
 static int finish_decode(struct media_rx *rx, int want)

@@ -19,7 +19,7 @@
 
 /* Temporary names: '.' + name + '.' + 16 hex + ".tmp" + NUL. */
 #define TMPNAME_LEN (1 + MEDIA_NAME_MAX + 1 + 16 + 4 + 1)
-#define CHUNK 65536
+#define CHUNK	    65536
 
 int media_errno(int err)
 {
@@ -82,6 +82,17 @@ static int write_all(int fd, const unsigned char *data, size_t len)
 	return MEDIA_OK;
 }
 
+/* One read, retried on EINTR. */
+static ssize_t read_some(int fd, void *buf, size_t n)
+{
+	ssize_t r;
+
+	do
+		r = media_io_read(fd, buf, n);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
 /* Opens a regular file for reading, refusing symbolic links and anything else. */
 static int open_regular(int dirfd, const char *name, struct stat *st)
 {
@@ -111,16 +122,12 @@ int media_hash_file(int dirfd, const char *name, unsigned char sha256[32], size_
 	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
 	crypto_hash_sha256_init(&h);
 	for (;;) {
-		ssize_t n = media_io_read(fd, buf, sizeof(buf));
+		ssize_t n = read_some(fd, buf, sizeof(buf));
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ret = media_errno(errno);
+		if (n <= 0) {
+			ret = n < 0 ? media_errno(errno) : MEDIA_OK;
 			break;
 		}
-		if (n == 0)
-			break;
 		media_io_readback(buf, (size_t)n);
 		crypto_hash_sha256_update(&h, buf, (size_t)n);
 		total += (size_t)n;
@@ -159,16 +166,12 @@ int media_read_file(int dirfd, const char *name, size_t max, int secret, unsigne
 		return MEDIA_E_NOMEM;
 	}
 	for (;;) {
-		ssize_t n = media_io_read(fd, buf + have, cap - have);
+		ssize_t n = read_some(fd, buf + have, cap - have);
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ret = media_errno(errno);
+		if (n <= 0) {
+			ret = n < 0 ? media_errno(errno) : MEDIA_OK;
 			break;
 		}
-		if (n == 0)
-			break;
 		have += (size_t)n;
 		if (have == cap) {
 			ret = MEDIA_E_IO; /* changed under us */
@@ -195,7 +198,7 @@ static int install(int dirfd, const char *tmp, const char *name, unsigned flags)
 {
 	if (flags & MEDIA_ATOMIC_REPLACE)
 		return media_io_renameat2(dirfd, tmp, dirfd, name, 0) == 0 ? MEDIA_OK
-									     : media_errno(errno);
+									   : media_errno(errno);
 	if (media_io_renameat2(dirfd, tmp, dirfd, name, RENAME_NOREPLACE) == 0)
 		return MEDIA_OK;
 	if (errno != EINVAL && errno != ENOSYS)
@@ -227,7 +230,8 @@ int media_atomic_write(int dirfd, const char *name, const unsigned char *data, s
 	sodium_bin2hex(hex, sizeof(hex), rnd, sizeof(rnd));
 	snprintf(tmp, sizeof(tmp), ".%s.%s.tmp", name, hex);
 
-	fd = media_io_openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+	fd =
+	    media_io_openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
 	if (fd < 0)
 		return media_errno(errno);
 	ret = write_all(fd, data, len);

@@ -250,8 +250,8 @@ static void find_mount(const char *majmin, char mountpoint[256])
 }
 
 /* Fills one entry from sysfs dir (a disk's or a partition's). */
-static void fill(struct media_device *d, const char *sysdir, const char *dev_root,
-		 const char *name, const char *disk, int partition, int removable)
+static void fill(struct media_device *d, const char *sysdir, const char *dev_root, const char *name,
+		 const char *disk, int partition, int removable)
 {
 	char path[PATH_MAX], majmin[32];
 	int fd;
@@ -382,9 +382,8 @@ int media_mount(const char *node, const char *mountpoint, int writable)
 		return MEDIA_E_NOTDIR;
 	if (mount(node, mountpoint, fstype, flags, data) != 0) {
 		/* Older kernels refuse nosymfollow: the other flags are what matters. */
-		if (errno == EINVAL &&
-		    mount(node, mountpoint, fstype, flags & ~(unsigned long)MS_NOSYMFOLLOW, data) ==
-			    0)
+		if (errno == EINVAL && mount(node, mountpoint, fstype,
+					     flags & ~(unsigned long)MS_NOSYMFOLLOW, data) == 0)
 			return MEDIA_OK;
 		return errno == EPERM || errno == EACCES ? MEDIA_E_PERM : MEDIA_E_MOUNT;
 	}

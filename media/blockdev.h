@@ -13,15 +13,15 @@
 #include <stdint.h>
 
 struct media_device {
-	char name[32];        /* kernel name, "sdb1" */
-	char node[64];        /* "/dev/sdb1" */
-	char disk[32];        /* the whole disk, "sdb" (same as name for a disk) */
-	int partition;        /* 1 for a partition */
-	int removable;        /* the disk's sysfs "removable" flag */
-	int readonly;         /* sysfs "ro" */
-	uint64_t size;        /* bytes */
+	char name[32];	      /* kernel name, "sdb1" */
+	char node[64];	      /* "/dev/sdb1" */
+	char disk[32];	      /* the whole disk, "sdb" (same as name for a disk) */
+	int partition;	      /* 1 for a partition */
+	int removable;	      /* the disk's sysfs "removable" flag */
+	int readonly;	      /* sysfs "ro" */
+	uint64_t size;	      /* bytes */
 	char fstype[16];      /* "vfat", "ext4", "iso9660", or "" when none was recognised */
-	char label[64];       /* printable ASCII ('?' for anything else); may be empty */
+	char label[64];	      /* printable ASCII ('?' for anything else); may be empty */
 	char serial[64];      /* printable ASCII; empty when sysfs has none */
 	char mountpoint[256]; /* empty when not mounted */
 };

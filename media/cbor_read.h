@@ -13,9 +13,9 @@ enum media_cbor_kind { MEDIA_CBOR_NONE, MEDIA_CBOR_UINT, MEDIA_CBOR_BYTES, MEDIA
 
 struct media_cbor_item {
 	enum media_cbor_kind kind;
-	uint64_t value;            /* the integer, or the array's length */
+	uint64_t value;		   /* the integer, or the array's length */
 	const unsigned char *data; /* a byte string's content, inside the buffer */
-	size_t len;                /* a byte string's length */
+	size_t len;		   /* a byte string's length */
 };
 
 /* Reads the item at buf[*pos], which must be of kind want and canonically encoded; advances

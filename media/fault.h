@@ -13,10 +13,10 @@
 
 enum media_fault_op {
 	MEDIA_FAULT_NONE,
-	MEDIA_FAULT_WRITE,  /* write(): after `after` bytes, short write, then errors */
-	MEDIA_FAULT_FSYNC,  /* fsync() of a file or directory: after `after` calls */
-	MEDIA_FAULT_RENAME, /* renameat2()/renameat()/linkat(): after `after` calls */
-	MEDIA_FAULT_ALL,    /* every operation, reads included, after `after` calls: removal */
+	MEDIA_FAULT_WRITE,    /* write(): after `after` bytes, short write, then errors */
+	MEDIA_FAULT_FSYNC,    /* fsync() of a file or directory: after `after` calls */
+	MEDIA_FAULT_RENAME,   /* renameat2()/renameat()/linkat(): after `after` calls */
+	MEDIA_FAULT_ALL,      /* every operation, reads included, after `after` calls: removal */
 	MEDIA_FAULT_READBACK, /* the read-back of a write sees one bit flipped */
 };
 

@@ -171,8 +171,7 @@ size_t media_fountain_fragment_len(size_t message_len, size_t min_len, size_t ma
 	return len;
 }
 
-int media_fountain_chooser_init(struct media_fountain_chooser *c, size_t seq_len,
-				uint32_t checksum)
+int media_fountain_chooser_init(struct media_fountain_chooser *c, size_t seq_len, uint32_t checksum)
 {
 	double *w;
 	int ret;
@@ -266,7 +265,7 @@ int media_fountain_part_to_cbor(const struct media_fountain_part *p, unsigned ch
 				size_t outlen, size_t *written)
 {
 	size_t used = 0, n;
-	const uint64_t fields[4] = { p->seq_num, p->seq_len, p->message_len, p->checksum };
+	const uint64_t fields[4] = {p->seq_num, p->seq_len, p->message_len, p->checksum};
 
 	*written = 0;
 	n = cbor_encode_array_start(5, out, outlen);
@@ -321,8 +320,8 @@ struct media_fountain_enc {
 	size_t message_len, fragment_len, seq_len;
 	uint32_t checksum, seq_num;
 	unsigned char *fragments; /* seq_len * fragment_len, zero padded */
-	unsigned char *mix;       /* fragment_len */
-	size_t *indexes;          /* seq_len */
+	unsigned char *mix;	  /* fragment_len */
+	size_t *indexes;	  /* seq_len */
 	size_t min_degree, max_degree;
 	struct media_fountain_chooser chooser;
 };
@@ -452,10 +451,10 @@ struct media_fountain_dec {
 	uint32_t checksum;
 	int failed;
 	struct media_fountain_chooser chooser;
-	uint64_t *coef;        /* seq_len rows of `words` words */
-	unsigned char *data;   /* seq_len rows of fragment_len bytes */
-	unsigned char *have;   /* seq_len flags: row present */
-	uint64_t *tmp_coef;    /* the equation being added */
+	uint64_t *coef;	     /* seq_len rows of `words` words */
+	unsigned char *data; /* seq_len rows of fragment_len bytes */
+	unsigned char *have; /* seq_len flags: row present */
+	uint64_t *tmp_coef;  /* the equation being added */
 	unsigned char *tmp_data;
 	size_t *indexes;
 	unsigned char *message; /* once complete */
@@ -630,8 +629,8 @@ int media_fountain_dec_complete(const struct media_fountain_dec *d)
 	return !d->failed && d->seq_len > 0 && d->rank == d->seq_len;
 }
 
-void media_fountain_dec_progress(const struct media_fountain_dec *d, size_t *rank,
-				 size_t *seq_len, size_t *parts)
+void media_fountain_dec_progress(const struct media_fountain_dec *d, size_t *rank, size_t *seq_len,
+				 size_t *parts)
 {
 	if (rank)
 		*rank = d->rank;

@@ -16,7 +16,7 @@
 
 /* Bounds of the decoder: fragments per message, and bytes per message. */
 #define MEDIA_FOUNTAIN_MAX_FRAGMENTS 1024
-#define MEDIA_FOUNTAIN_MAX_MESSAGE (1024 * 1024)
+#define MEDIA_FOUNTAIN_MAX_MESSAGE   (1024 * 1024)
 /* The reference encoder's minimum fragment length. */
 #define MEDIA_FOUNTAIN_MIN_FRAGMENT 10
 
@@ -55,7 +55,7 @@ struct media_fountain_chooser {
 	size_t seq_len;
 	uint32_t checksum;
 	struct media_sampler degrees; /* weights 1/1 .. 1/seq_len */
-	size_t *scratch;              /* seq_len indexes, for the partial shuffle */
+	size_t *scratch;	      /* seq_len indexes, for the partial shuffle */
 };
 int media_fountain_chooser_init(struct media_fountain_chooser *c, size_t seq_len,
 				uint32_t checksum);
@@ -120,8 +120,8 @@ int media_fountain_dec_add(struct media_fountain_dec *d, const struct media_foun
 			   int *useful);
 int media_fountain_dec_complete(const struct media_fountain_dec *d);
 /* Fragments solved (rank), fragments in the message (0 before the first part), parts added. */
-void media_fountain_dec_progress(const struct media_fountain_dec *d, size_t *rank,
-				 size_t *seq_len, size_t *parts);
+void media_fountain_dec_progress(const struct media_fountain_dec *d, size_t *rank, size_t *seq_len,
+				 size_t *parts);
 /* The message once complete; MEDIA_E_ARG before. Valid until free. */
 int media_fountain_dec_message(const struct media_fountain_dec *d, const unsigned char **msg,
 			       size_t *len);

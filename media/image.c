@@ -68,7 +68,7 @@ int media_png_encode(const struct media_bitmap *b, unsigned char **out, size_t *
 static int png_decode(const unsigned char *data, size_t len, struct media_bitmap *out)
 {
 	png_image img;
-	png_color white = { 255, 255, 255 };
+	png_color white = {255, 255, 255};
 	int ret;
 
 	memset(&img, 0, sizeof(img));
@@ -146,7 +146,8 @@ static int pnm_decode(const unsigned char *d, size_t len, struct media_bitmap *o
 	for (size_t i = 0; i < (size_t)w * h; i++) {
 		const unsigned char *p = d + pos + i * channels;
 		/* Rec. 601 luma, in integers. */
-		unsigned y = channels == 3 ? (299u * p[0] + 587u * p[1] + 114u * p[2]) / 1000u : p[0];
+		unsigned y =
+		    channels == 3 ? (299u * p[0] + 587u * p[1] + 114u * p[2]) / 1000u : p[0];
 
 		out->pixels[i] = (unsigned char)(y * 255u / maxval);
 	}
@@ -227,7 +228,7 @@ static int jpeg_decode(const unsigned char *d, size_t len, struct media_bitmap *
 
 int media_image_decode(const unsigned char *data, size_t len, struct media_bitmap *out)
 {
-	static const unsigned char png_sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	static const unsigned char png_sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
 	out->width = out->height = 0;
 	out->pixels = NULL;
@@ -253,7 +254,9 @@ int media_image_read_file(const char *path, struct media_bitmap *out)
 	out->pixels = NULL;
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
-		return errno == ENOENT ? MEDIA_E_NOENT : errno == ELOOP ? MEDIA_E_IMAGE : MEDIA_E_IO;
+		return errno == ENOENT	? MEDIA_E_NOENT
+		       : errno == ELOOP ? MEDIA_E_IMAGE
+					: MEDIA_E_IO;
 	ret = MEDIA_E_IMAGE;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
 		goto out;

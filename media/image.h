@@ -9,9 +9,9 @@
 #include <stddef.h>
 
 /* Limits on what is read: a camera photo fits, a decompression bomb does not. */
-#define MEDIA_IMAGE_MAX_SIDE 10000
+#define MEDIA_IMAGE_MAX_SIDE   10000
 #define MEDIA_IMAGE_MAX_PIXELS (40u * 1000 * 1000)
-#define MEDIA_IMAGE_MAX_FILE (64u * 1024 * 1024)
+#define MEDIA_IMAGE_MAX_FILE   (64u * 1024 * 1024)
 
 /* 8-bit grey, row-major, no padding: 0 is black, 255 white. */
 struct media_bitmap {

@@ -13,7 +13,7 @@
 
 #include "media/atomic.h"
 
-#define MEDIA_MANIFEST_NAME "SHA256SUMS"
+#define MEDIA_MANIFEST_NAME	   "SHA256SUMS"
 #define MEDIA_MANIFEST_MAX_ENTRIES 4096
 
 struct media_manifest_entry {

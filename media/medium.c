@@ -102,8 +102,8 @@ static int load_manifest(struct media_medium *m, struct media_manifest *man, uns
 	*existed = 0;
 	man->count = 0;
 	man->entries = NULL;
-	ret = media_read_file(m->dirfd, MEDIA_MANIFEST_NAME, MANIFEST_MAX_BYTES, 0, text, len,
-			      NULL);
+	ret =
+	    media_read_file(m->dirfd, MEDIA_MANIFEST_NAME, MANIFEST_MAX_BYTES, 0, text, len, NULL);
 	if (ret == MEDIA_E_NOENT)
 		return MEDIA_OK;
 	if (ret == MEDIA_E_TOOBIG)

@@ -90,8 +90,8 @@ static int der_is(const unsigned char *d, size_t len, enum media_payload_type t)
 /* Exactly one of the three types must accept the DER. */
 static int der_detect(const unsigned char *d, size_t len, enum media_payload_type *type)
 {
-	static const enum media_payload_type types[3] = { MEDIA_PAYLOAD_CERT, MEDIA_PAYLOAD_CSR,
-							  MEDIA_PAYLOAD_CRL };
+	static const enum media_payload_type types[3] = {MEDIA_PAYLOAD_CERT, MEDIA_PAYLOAD_CSR,
+							 MEDIA_PAYLOAD_CRL};
 	int found = 0;
 
 	if (der_outer(d, len) != MEDIA_OK)
@@ -113,10 +113,10 @@ static const struct {
 	const char *label;
 	enum media_payload_type type;
 } labels[] = {
-	{ "CERTIFICATE", MEDIA_PAYLOAD_CERT },
-	{ "CERTIFICATE REQUEST", MEDIA_PAYLOAD_CSR },
-	{ "NEW CERTIFICATE REQUEST", MEDIA_PAYLOAD_CSR },
-	{ "X509 CRL", MEDIA_PAYLOAD_CRL },
+    {"CERTIFICATE", MEDIA_PAYLOAD_CERT},
+    {"CERTIFICATE REQUEST", MEDIA_PAYLOAD_CSR},
+    {"NEW CERTIFICATE REQUEST", MEDIA_PAYLOAD_CSR},
+    {"X509 CRL", MEDIA_PAYLOAD_CRL},
 };
 
 /* The line at *pos (without its end); advances past the end, which must be eol. Returns the
@@ -372,8 +372,7 @@ int media_payload_detect(const unsigned char *data, size_t len, struct media_pay
 	return detect(data, len, info, NULL, NULL);
 }
 
-int media_payload_der(const unsigned char *data, size_t len, unsigned char **der,
-		      size_t *der_len)
+int media_payload_der(const unsigned char *data, size_t len, unsigned char **der, size_t *der_len)
 {
 	struct media_payload_info info;
 	int ret;

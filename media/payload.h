@@ -35,9 +35,9 @@ enum media_payload_type {
 /* Details of a detected payload. */
 struct media_payload_info {
 	enum media_payload_type type;
-	int pem;        /* the certificate, CSR or CRL came as PEM */
+	int pem;	/* the certificate, CSR or CRL came as PEM */
 	size_t der_len; /* its DER length */
-	size_t words;   /* a share's word count */
+	size_t words;	/* a share's word count */
 };
 
 /* "certificate", "CSR", "CRL", "SLIP-39 share", "UR part". */
@@ -52,7 +52,6 @@ int media_payload_detect(const unsigned char *data, size_t len, struct media_pay
  * The DER inside a certificate, CSR or CRL payload (PEM decoded), for the PKI code to parse
  * further. *der is malloc'ed (free() it). MEDIA_E_ARG for other payload types.
  */
-int media_payload_der(const unsigned char *data, size_t len, unsigned char **der,
-		      size_t *der_len);
+int media_payload_der(const unsigned char *data, size_t len, unsigned char **der, size_t *der_len);
 
 #endif

@@ -31,8 +31,8 @@ static zbar_image_scanner_t *qr_scanner(void)
 }
 
 /* Runs the scanner over a grey image and reports each QR code. */
-static int scan_image(zbar_image_scanner_t *s, zbar_image_t *img, media_qr_symbol_fn fn,
-		      void *ctx, size_t *found)
+static int scan_image(zbar_image_scanner_t *s, zbar_image_t *img, media_qr_symbol_fn fn, void *ctx,
+		      size_t *found)
 {
 	const zbar_symbol_t *sym;
 	size_t n = 0;
@@ -73,7 +73,7 @@ static void box_filter(const unsigned char *src, unsigned char *dst, unsigned w,
 				for (unsigned xx = x0; xx <= x1; xx++)
 					sum += src[(size_t)yy * w + xx];
 			dst[(size_t)y * w + x] =
-				(unsigned char)(sum / ((unsigned long)(y1 - y0 + 1) * (x1 - x0 + 1)));
+			    (unsigned char)(sum / ((unsigned long)(y1 - y0 + 1) * (x1 - x0 + 1)));
 		}
 	}
 }
@@ -140,7 +140,7 @@ out:
 struct media_rx {
 	size_t max_payload;
 	struct media_ur_dec *ur; /* once a UR code was seen */
-	unsigned char *plain;    /* once a plain code was seen */
+	unsigned char *plain;	 /* once a plain code was seen */
 	size_t plain_len;
 	struct media_rx_progress p;
 	int last_err; /* first error seen by a scan callback */
@@ -289,10 +289,12 @@ static uint64_t now_ms(void)
 static zbar_video_t *camera_open(const char *device)
 {
 	static const unsigned long formats[] = {
-		zbar_fourcc('G', 'R', 'E', 'Y'), zbar_fourcc('Y', '8', '0', '0'),
-		zbar_fourcc('Y', 'U', 'Y', 'V'), zbar_fourcc('M', 'J', 'P', 'G'),
+	    zbar_fourcc('G', 'R', 'E', 'Y'),
+	    zbar_fourcc('Y', '8', '0', '0'),
+	    zbar_fourcc('Y', 'U', 'Y', 'V'),
+	    zbar_fourcc('M', 'J', 'P', 'G'),
 	};
-	static const int iomodes[] = { 2, 0 };
+	static const int iomodes[] = {2, 0};
 
 	for (size_t m = 0; m < sizeof(iomodes) / sizeof(iomodes[0]); m++) {
 		zbar_video_t *v = zbar_video_create();
@@ -329,7 +331,7 @@ int media_rx_camera(struct media_rx *rx, const char *device, unsigned timeout_ms
 	fd = zbar_video_get_fd(v);
 	for (;;) {
 		zbar_image_t *frame, *grey;
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
 		int wait = 1000;
 		size_t found = 0;
 

@@ -26,11 +26,11 @@ int media_qr_scan(const struct media_bitmap *b, media_qr_symbol_fn fn, void *ctx
 /* The receiver. */
 struct media_rx;
 struct media_rx_progress {
-	size_t codes;    /* QR codes accepted (repeats included) */
+	size_t codes;	 /* QR codes accepted (repeats included) */
 	size_t rejected; /* QR codes refused (another message, malformed UR) */
-	int multipart;   /* 1 once a multi-part UR is under way */
-	size_t solved;   /* fragments solved (1 for a single code, once seen) */
-	size_t needed;   /* fragments in the message (0 until known) */
+	int multipart;	 /* 1 once a multi-part UR is under way */
+	size_t solved;	 /* fragments solved (1 for a single code, once seen) */
+	size_t needed;	 /* fragments in the message (0 until known) */
 	int complete;
 };
 

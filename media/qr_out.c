@@ -74,7 +74,7 @@ static int loopback_symbol(void *ctx, const unsigned char *data, size_t len)
 /* The bitmap must decode to exactly the payload, and to nothing else. */
 static int loopback(const struct media_bitmap *b, const unsigned char *want, size_t len)
 {
-	struct loopback lb = { want, len, 0, 0 };
+	struct loopback lb = {want, len, 0, 0};
 	int ret = media_qr_scan(b, loopback_symbol, &lb, NULL);
 
 	if (ret == MEDIA_E_NOMEM)
@@ -88,8 +88,7 @@ static int loopback(const struct media_bitmap *b, const unsigned char *want, siz
 static QRcode *qr_try(const unsigned char *data, size_t len, const char *text, int an,
 		      enum media_qr_ec ec)
 {
-	static const QRecLevel levels[4] = { QR_ECLEVEL_L, QR_ECLEVEL_M, QR_ECLEVEL_Q,
-					     QR_ECLEVEL_H };
+	static const QRecLevel levels[4] = {QR_ECLEVEL_L, QR_ECLEVEL_M, QR_ECLEVEL_Q, QR_ECLEVEL_H};
 
 	if (an)
 		return QRcode_encodeString(text, 0, levels[ec], QR_MODE_8, 1);
@@ -104,12 +103,11 @@ static void qrcode_wipe_free(QRcode *c)
 	QRcode_free(c);
 }
 
-int media_qr_encode(const unsigned char *data, size_t len, enum media_qr_ec ec,
-		    struct media_qr *qr)
+int media_qr_encode(const unsigned char *data, size_t len, enum media_qr_ec ec, struct media_qr *qr)
 {
 	QRcode *code = NULL;
 	char *text = NULL;
-	struct media_bitmap b = { 0, 0, NULL };
+	struct media_bitmap b = {0, 0, NULL};
 	int an, ret;
 	enum media_qr_ec used = ec;
 
@@ -144,7 +142,7 @@ int media_qr_encode(const unsigned char *data, size_t len, enum media_qr_ec ec,
 	media_sfree(text);
 	if (code == NULL)
 		return errno == ERANGE || ec == MEDIA_QR_EC_AUTO ? MEDIA_E_QR_CAPACITY
-								  : MEDIA_E_QR_ENCODE;
+								 : MEDIA_E_QR_ENCODE;
 	ret = MEDIA_E_NOMEM;
 	qr->size = (unsigned)code->width;
 	qr->version = (unsigned)code->version;
@@ -190,7 +188,7 @@ int media_qr_bitmap(const struct media_qr *qr, unsigned scale, unsigned quiet,
 				continue;
 			for (unsigned dy = 0; dy < scale; dy++)
 				memset(out->pixels + (size_t)((y + quiet) * scale + dy) * side +
-					       (x + quiet) * scale,
+					   (x + quiet) * scale,
 				       0, scale);
 		}
 	return MEDIA_OK;
@@ -198,7 +196,7 @@ int media_qr_bitmap(const struct media_qr *qr, unsigned scale, unsigned quiet,
 
 int media_qr_png(const struct media_qr *qr, unsigned scale, unsigned char **png, size_t *len)
 {
-	struct media_bitmap b = { 0, 0, NULL }, back = { 0, 0, NULL };
+	struct media_bitmap b = {0, 0, NULL}, back = {0, 0, NULL};
 	int ret;
 
 	*png = NULL;
@@ -227,7 +225,7 @@ int media_qr_png(const struct media_qr *qr, unsigned scale, unsigned char **png,
 /* --- terminal ------------------------------------------------------------------------------- */
 
 /* Half blocks, indexed by (top lit) | (bottom lit) << 1. */
-static const char *const glyphs[4] = { " ", "\xe2\x96\x80", "\xe2\x96\x84", "\xe2\x96\x88" };
+static const char *const glyphs[4] = {" ", "\xe2\x96\x80", "\xe2\x96\x84", "\xe2\x96\x88"};
 
 /* Whether the module at (x, y) of the padded symbol is drawn (lit) on the terminal. */
 static int lit(const struct media_qr *qr, unsigned x, unsigned y, unsigned flags)
@@ -244,7 +242,7 @@ int media_qr_terminal(const struct media_qr *qr, unsigned flags, char **text, si
 {
 	unsigned side = qr->size + 2 * MEDIA_QR_QUIET, lines = (side + 1) / 2;
 	size_t cap = (size_t)lines * (side * 3 + 1) + 1, used = 0;
-	struct media_bitmap b = { 0, 0, NULL };
+	struct media_bitmap b = {0, 0, NULL};
 	char *t;
 	int ret;
 
@@ -260,7 +258,7 @@ int media_qr_terminal(const struct media_qr *qr, unsigned flags, char **text, si
 			unsigned y = 2 * l;
 			/* Below the last row is the console's own background: not lit. */
 			int g = lit(qr, x, y, flags) | (y + 1 < side ? lit(qr, x, y + 1, flags) : 0)
-								 << 1;
+							   << 1;
 			size_t gl = strlen(glyphs[g]);
 
 			memcpy(t + used, glyphs[g], gl);
@@ -341,9 +339,9 @@ int media_qr_terminal_to_bitmap(const char *text, size_t len, unsigned flags, un
 					continue;
 				for (unsigned dy = 0; dy < scale; dy++)
 					memset(out->pixels +
-						       (size_t)((2 * l + half) * scale + dy) *
-							       out->width +
-						       x * scale,
+						   (size_t)((2 * l + half) * scale + dy) *
+						       out->width +
+						   x * scale,
 					       lit_px, scale);
 			}
 		}
@@ -447,7 +445,7 @@ static int write_all(int fd, const char *s, size_t len)
 int media_qr_play(int fd, struct media_qr_anim *a, unsigned flags, const char *caption,
 		  unsigned period_ms, size_t max_frames, int (*keep_going)(void *ctx), void *ctx)
 {
-	struct timespec ts = { (time_t)(period_ms / 1000), (long)(period_ms % 1000) * 1000000L };
+	struct timespec ts = {(time_t)(period_ms / 1000), (long)(period_ms % 1000) * 1000000L};
 	char line[64];
 	int ret = write_all(fd, "\033[2J", 4);
 
@@ -475,8 +473,8 @@ int media_qr_play(int fd, struct media_qr_anim *a, unsigned flags, const char *c
 				ret = write_all(fd, "\n", 1);
 		}
 		if (a->fragments > 1)
-			n = snprintf(line, sizeof(line), "part %zu (%zu fragments)\033[K\n\033[J", seq,
-				     a->fragments);
+			n = snprintf(line, sizeof(line), "part %zu (%zu fragments)\033[K\n\033[J",
+				     seq, a->fragments);
 		else
 			n = snprintf(line, sizeof(line), "\033[J");
 		if (ret == MEDIA_OK)

@@ -24,16 +24,21 @@
 
 /* Version 13 is 69 modules: with the quiet zone it fits an 80-column terminal. */
 #define MEDIA_QR_COMFORT_VERSION 13
-#define MEDIA_QR_QUIET 4
+#define MEDIA_QR_QUIET		 4
 
-enum media_qr_ec { MEDIA_QR_EC_AUTO = -1, MEDIA_QR_EC_L = 0, MEDIA_QR_EC_M, MEDIA_QR_EC_Q,
-		   MEDIA_QR_EC_H };
+enum media_qr_ec {
+	MEDIA_QR_EC_AUTO = -1,
+	MEDIA_QR_EC_L = 0,
+	MEDIA_QR_EC_M,
+	MEDIA_QR_EC_Q,
+	MEDIA_QR_EC_H
+};
 
 struct media_qr {
-	unsigned size;          /* modules per side, without quiet zone */
-	unsigned version;       /* 1..40 */
-	enum media_qr_ec ec;    /* the level used */
-	int alphanumeric;       /* 1 if encoded in alphanumeric mode */
+	unsigned size;		/* modules per side, without quiet zone */
+	unsigned version;	/* 1..40 */
+	enum media_qr_ec ec;	/* the level used */
+	int alphanumeric;	/* 1 if encoded in alphanumeric mode */
 	unsigned char *modules; /* size * size, row-major, 1 = dark */
 	unsigned char *payload; /* a copy of what it encodes, for the loopback checks */
 	size_t payload_len;

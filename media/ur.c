@@ -11,7 +11,7 @@
 #include "media/fountain.h"
 #include "media/util.h"
 
-#define UR_PREFIX "ur:bytes/"
+#define UR_PREFIX     "ur:bytes/"
 #define UR_PREFIX_LEN 9
 /* CBOR head of a byte string: at most 9 bytes; of a part: array, four uint32, bytes head. */
 #define BSTR_HEAD_MAX 9
@@ -34,8 +34,8 @@ struct media_ur_enc {
 	size_t text_max;
 };
 
-int media_ur_enc_new(const unsigned char *payload, size_t len, size_t fragment_len,
-		     unsigned flags, struct media_ur_enc **out)
+int media_ur_enc_new(const unsigned char *payload, size_t len, size_t fragment_len, unsigned flags,
+		     struct media_ur_enc **out)
 {
 	struct media_ur_enc *e;
 	size_t head, fl, n;
@@ -64,10 +64,10 @@ int media_ur_enc_new(const unsigned char *payload, size_t len, size_t fragment_l
 	e->part_max = fl + PART_HEAD_MAX;
 	e->part = media_salloc(e->part_max);
 	/* Room for the longer of the two forms, with "ur:bytes/", "4294967295-1024/" and NUL. */
-	e->text_max = UR_PREFIX_LEN + 16 + 1 +
-		      media_bytewords_encoded_len(e->part_max > e->message_len ? e->part_max
-									       : e->message_len,
-						  MEDIA_BYTEWORDS_MINIMAL);
+	e->text_max =
+	    UR_PREFIX_LEN + 16 + 1 +
+	    media_bytewords_encoded_len(e->part_max > e->message_len ? e->part_max : e->message_len,
+					MEDIA_BYTEWORDS_MINIMAL);
 	e->text = media_salloc(e->text_max);
 	if (e->part == NULL || e->text == NULL)
 		goto fail;

@@ -16,7 +16,7 @@
 
 /* The largest payload a UR may carry here, and the longest UR text accepted for one part. */
 #define MEDIA_UR_MAX_PAYLOAD (256 * 1024)
-#define MEDIA_UR_MAX_TEXT 8192
+#define MEDIA_UR_MAX_TEXT    8192
 /* The default fragment length (bytes of message per part). */
 #define MEDIA_UR_FRAGMENT_DEFAULT 120
 
@@ -32,8 +32,8 @@ int media_ur_is_ur(const unsigned char *data, size_t len);
  */
 #define MEDIA_UR_ALL_PARTS 1u
 struct media_ur_enc;
-int media_ur_enc_new(const unsigned char *payload, size_t len, size_t fragment_len,
-		     unsigned flags, struct media_ur_enc **out);
+int media_ur_enc_new(const unsigned char *payload, size_t len, size_t fragment_len, unsigned flags,
+		     struct media_ur_enc **out);
 /* Fragments in the message: 1 means single-part (every call to next gives the same text). */
 size_t media_ur_enc_seq_len(const struct media_ur_enc *e);
 /* The next part as NUL-terminated text (upper case if upper), valid until the next call or
@@ -57,8 +57,7 @@ int media_ur_dec_complete(const struct media_ur_dec *d);
 void media_ur_dec_progress(const struct media_ur_dec *d, size_t *rank, size_t *seq_len,
 			   size_t *parts);
 /* The payload once complete (MEDIA_E_ARG before); valid until free. */
-int media_ur_dec_payload(const struct media_ur_dec *d, const unsigned char **payload,
-			 size_t *len);
+int media_ur_dec_payload(const struct media_ur_dec *d, const unsigned char **payload, size_t *len);
 void media_ur_dec_free(struct media_ur_dec *d);
 
 #endif

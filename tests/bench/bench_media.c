@@ -21,9 +21,9 @@
 #include "media/ur.h"
 #include "media/util.h"
 
-#define SCALE 4
+#define SCALE  4
 #define TRIALS 200
-#define LOSS 0.2
+#define LOSS   0.2
 
 /* --- degradations --------------------------------------------------------------------------- */
 
@@ -69,8 +69,7 @@ static long floor_l(double v)
 /* sin and cos of a small angle in degrees, by their series (|angle| <= 90). */
 static void sin_cos(double degrees, double *s, double *c)
 {
-	double x = degrees * 3.14159265358979323846 / 180, term = x, sum = x, cterm = 1,
-	       csum = 1;
+	double x = degrees * 3.14159265358979323846 / 180, term = x, sum = x, cterm = 1, csum = 1;
 
 	for (int k = 1; k < 12; k++) {
 		term *= -x * x / ((2.0 * k) * (2.0 * k + 1));
@@ -123,8 +122,8 @@ static void rotate(struct media_bitmap *b, double degrees)
 				long xx = x0 + (k & 1), yy = y0 + (k >> 1);
 				double wt = ((k & 1) ? fx : 1 - fx) * ((k >> 1) ? fy : 1 - fy);
 				double p = (xx < 0 || yy < 0 || xx >= (long)w || yy >= (long)w)
-						   ? 255
-						   : b->pixels[(size_t)yy * w + (size_t)xx];
+					       ? 255
+					       : b->pixels[(size_t)yy * w + (size_t)xx];
 
 				v += wt * p;
 			}
@@ -144,21 +143,21 @@ struct degradation {
 };
 
 static const struct degradation degradations[] = {
-	{ "none", 0, 0, 0, 0, 255 },
-	{ "blur r=1", 1, 0, 0, 0, 255 },
-	{ "blur r=2", 2, 0, 0, 0, 255 },
-	{ "blur r=3", 3, 0, 0, 0, 255 },
-	{ "noise s=30", 0, 30, 0, 0, 255 },
-	{ "noise s=60", 0, 60, 0, 0, 255 },
-	{ "noise s=90", 0, 90, 0, 0, 255 },
-	{ "rotate 5", 0, 0, 5, 0, 255 },
-	{ "rotate 15", 0, 0, 15, 0, 255 },
-	{ "rotate 30", 0, 0, 30, 0, 255 },
-	{ "rotate 45", 0, 0, 45, 0, 255 },
-	{ "contrast 90-170", 0, 0, 0, 90, 170 },
-	{ "contrast 115-140", 0, 0, 0, 115, 140 },
-	{ "all: r=1 s=20 10deg 70-190", 1, 20, 10, 70, 190 },
-	{ "all: r=2 s=40 25deg 90-170", 2, 40, 25, 90, 170 },
+    {"none", 0, 0, 0, 0, 255},
+    {"blur r=1", 1, 0, 0, 0, 255},
+    {"blur r=2", 2, 0, 0, 0, 255},
+    {"blur r=3", 3, 0, 0, 0, 255},
+    {"noise s=30", 0, 30, 0, 0, 255},
+    {"noise s=60", 0, 60, 0, 0, 255},
+    {"noise s=90", 0, 90, 0, 0, 255},
+    {"rotate 5", 0, 0, 5, 0, 255},
+    {"rotate 15", 0, 0, 15, 0, 255},
+    {"rotate 30", 0, 0, 30, 0, 255},
+    {"rotate 45", 0, 0, 45, 0, 255},
+    {"contrast 90-170", 0, 0, 0, 90, 170},
+    {"contrast 115-140", 0, 0, 0, 115, 140},
+    {"all: r=1 s=20 10deg 70-190", 1, 20, 10, 70, 190},
+    {"all: r=2 s=40 25deg 90-170", 2, 40, 25, 90, 170},
 };
 
 struct match {
@@ -185,8 +184,8 @@ static void decode_rates(void)
 	size_t ur_len;
 	struct media_ur_enc *enc;
 	struct media_qr qrs[PAYLOADS];
-	const char *names[PAYLOADS] = { "SLIP-39 words (AN)", "100 bytes", "300 bytes",
-					"UR part (AN)" };
+	const char *names[PAYLOADS] = {"SLIP-39 words (AN)", "100 bytes", "300 bytes",
+				       "UR part (AN)"};
 	struct media_xoshiro rng;
 
 	media_xoshiro_seed(&rng, (const unsigned char *)"bench", 5);
@@ -206,8 +205,8 @@ static void decode_rates(void)
 		abort();
 	media_ur_enc_free(enc);
 
-	printf("QR decode rate on degraded images (%d px/module; %d noise seeds per code)\n",
-	       SCALE, SEEDS);
+	printf("QR decode rate on degraded images (%d px/module; %d noise seeds per code)\n", SCALE,
+	       SEEDS);
 	for (size_t p = 0; p < PAYLOADS; p++)
 		printf("  code %zu: %s, version %u, level %s\n", p + 1, names[p], qrs[p].version,
 		       media_qr_ec_name(qrs[p].ec));
@@ -223,7 +222,7 @@ static void decode_rates(void)
 
 			for (unsigned s = 0; s < SEEDS; s++) {
 				struct media_bitmap b;
-				struct match m = { qrs[p].payload, qrs[p].payload_len, 0 };
+				struct match m = {qrs[p].payload, qrs[p].payload_len, 0};
 				char seed[32];
 				int n = snprintf(seed, sizeof(seed), "%zu-%zu-%u", d, p, s);
 
@@ -231,7 +230,8 @@ static void decode_rates(void)
 				if (media_qr_bitmap(&qrs[p], SCALE, MEDIA_QR_QUIET, &b) != 0)
 					abort();
 				if (g->angle != 0)
-					rotate(&b, g->angle + (double)s); /* a degree apart per seed */
+					rotate(&b,
+					       g->angle + (double)s); /* a degree apart per seed */
 				if (g->blur)
 					box_blur(&b, g->blur);
 				if (g->lo != 0 || g->hi != 255)
@@ -261,7 +261,7 @@ struct frames_stats {
 
 static struct frames_stats frames_needed(unsigned flags)
 {
-	struct frames_stats st = { 0, (size_t)-1, 0 };
+	struct frames_stats st = {0, (size_t)-1, 0};
 	unsigned char msg[2048];
 	double total = 0;
 
@@ -309,7 +309,8 @@ static void frames(void)
 	       "trials\n",
 	       LOSS * 100, TRIALS);
 	printf("  ideal (18 / 0.8)                              22.5\n");
-	printf("  our frames (degree 6..12), rank decoder    %7.2f  (min %zu, max %zu)  target <= 25\n",
+	printf("  our frames (degree 6..12), rank decoder    %7.2f  (min %zu, max %zu)  target <= "
+	       "25\n",
 	       ours.mean, ours.min, ours.max);
 	printf("  reference sequence, rank decoder           %7.2f  (min %zu, max %zu)\n", ref.mean,
 	       ref.min, ref.max);

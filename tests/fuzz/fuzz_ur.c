@@ -53,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	media_bytewords_decode((const char *)data, size, MEDIA_BYTEWORDS_MINIMAL, out, sizeof(out),
 			       &used);
-	media_bytewords_decode((const char *)data, size, MEDIA_BYTEWORDS_STANDARD, out,
-			       sizeof(out), &used);
+	media_bytewords_decode((const char *)data, size, MEDIA_BYTEWORDS_STANDARD, out, sizeof(out),
+			       &used);
 	return 0;
 }

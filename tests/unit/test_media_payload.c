@@ -69,9 +69,9 @@ static void test_der_strict(void **state)
 	buf[4] = 0x31;
 	assert_int_equal(media_payload_detect(buf, len, &info), MEDIA_E_PAYLOAD_UNKNOWN);
 	/* A well-formed SEQUENCE that is none of ours. */
-	assert_int_equal(media_payload_detect((const unsigned char *)"\x30\x03\x02\x01\x05", 5,
-					      &info),
-			 MEDIA_E_PAYLOAD_UNKNOWN);
+	assert_int_equal(
+	    media_payload_detect((const unsigned char *)"\x30\x03\x02\x01\x05", 5, &info),
+	    MEDIA_E_PAYLOAD_UNKNOWN);
 	free(buf);
 	free(der);
 }
@@ -97,6 +97,22 @@ static char *edit(const char *rel, const char *from, const char *to)
 {
 	return edit_str(read_testdata(rel, NULL), from, to);
 }
+
+static const struct {
+	const char *file, *from, *to, *from2, *to2;
+	int want;
+} edits[] = {
+    {"vectors/payload/csr.pem", "CERTIFICATE REQUEST-----\n", "CERTIFICATE-----\n", NULL, NULL,
+     MEDIA_E_PAYLOAD_PEM},
+    {"vectors/payload/csr.pem", "BEGIN CERTIFICATE REQUEST", "BEGIN CERTIFICATE",
+     "END CERTIFICATE REQUEST", "END CERTIFICATE", MEDIA_E_PAYLOAD_LABEL},
+    {"vectors/payload/cert.pem", "BEGIN CERTIFICATE", "BEGIN PRIVATE KEY", NULL, NULL,
+     MEDIA_E_PAYLOAD_LABEL},
+    {"vectors/payload/cert.pem", "END CERTIFICATE", "END X509 CRL", NULL, NULL,
+     MEDIA_E_PAYLOAD_PEM},
+    {"vectors/payload/cert.pem", "\nMII", "\nM*I", NULL, NULL, MEDIA_E_PAYLOAD_PEM},
+    {"vectors/payload/cert.pem", "\nMII", "\nMI\nI", NULL, NULL, MEDIA_E_PAYLOAD_PEM},
+};
 
 static void test_pem_strict(void **state)
 {
@@ -125,27 +141,16 @@ static void test_pem_strict(void **state)
 	s[len - 1] = '\0';
 	assert_int_equal(detect_str(s, &info), MEDIA_OK);
 	free(s);
-	/* A label that does not match the content, one we do not take, END not matching. */
-	s = edit("vectors/payload/csr.pem", "CERTIFICATE REQUEST-----\n", "CERTIFICATE-----\n");
-	assert_int_equal(detect_str(s, &info), MEDIA_E_PAYLOAD_PEM);
-	free(s);
-	s = edit("vectors/payload/csr.pem", "BEGIN CERTIFICATE REQUEST", "BEGIN CERTIFICATE");
-	s = edit_str(s, "END CERTIFICATE REQUEST", "END CERTIFICATE");
-	assert_int_equal(detect_str(s, &info), MEDIA_E_PAYLOAD_LABEL);
-	free(s);
-	s = edit("vectors/payload/cert.pem", "BEGIN CERTIFICATE", "BEGIN PRIVATE KEY");
-	assert_int_equal(detect_str(s, &info), MEDIA_E_PAYLOAD_LABEL);
-	free(s);
-	s = edit("vectors/payload/cert.pem", "END CERTIFICATE", "END X509 CRL");
-	assert_int_equal(detect_str(s, &info), MEDIA_E_PAYLOAD_PEM);
-	free(s);
-	/* Bad base64, a short line before the last, CRLF everywhere (accepted). */
-	s = edit("vectors/payload/cert.pem", "\nMII", "\nM*I");
-	assert_int_equal(detect_str(s, &info), MEDIA_E_PAYLOAD_PEM);
-	free(s);
-	s = edit("vectors/payload/cert.pem", "\nMII", "\nMI\nI");
-	assert_int_equal(detect_str(s, &info), MEDIA_E_PAYLOAD_PEM);
-	free(s);
+	/* A BEGIN label without its END, a label that does not match the content, one we do not
+	 * take, END not matching, bad base64, a short line before the last. */
+	for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+		s = edit(edits[i].file, edits[i].from, edits[i].to);
+		if (edits[i].from2 != NULL)
+			s = edit_str(s, edits[i].from2, edits[i].to2);
+		assert_int_equal(detect_str(s, &info), edits[i].want);
+		free(s);
+	}
+	/* CRLF everywhere is accepted. */
 	{
 		char *pem = read_testdata("vectors/payload/crl.pem", &len), *crlf;
 		size_t j = 0;
@@ -178,7 +183,7 @@ static void test_shares(void **state)
 	static const char w[] = "academic ";
 	struct media_payload_info info;
 	char buf[512], two[600];
-	size_t counts_ok[] = { 20, 22, 23, 25, 27, 28, 30, 31, 33 };
+	size_t counts_ok[] = {20, 22, 23, 25, 27, 28, 30, 31, 33};
 
 	(void)state;
 	for (size_t c = 19; c <= 34; c++) {
@@ -249,9 +254,9 @@ static void test_other(void **state)
 		static const char share[] = "acid acid acid acid acid acid acid acid acid acid "
 					    "acid acid acid acid acid acid acid acid acid acid";
 
-		assert_int_equal(media_payload_der((const unsigned char *)share, sizeof(share) - 1,
-						   &der, &len),
-				 MEDIA_E_ARG);
+		assert_int_equal(
+		    media_payload_der((const unsigned char *)share, sizeof(share) - 1, &der, &len),
+		    MEDIA_E_ARG);
 	}
 	assert_null(der);
 	free(pem);
@@ -262,9 +267,9 @@ static void test_other(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_accepted),   cmocka_unit_test(test_der_strict),
-		cmocka_unit_test(test_pem_strict), cmocka_unit_test(test_shares),
-		cmocka_unit_test(test_other),
+	    cmocka_unit_test(test_accepted),   cmocka_unit_test(test_der_strict),
+	    cmocka_unit_test(test_pem_strict), cmocka_unit_test(test_shares),
+	    cmocka_unit_test(test_other),
 	};
 
 	if (sodium_init() < 0)

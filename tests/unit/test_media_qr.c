@@ -40,7 +40,7 @@ static int collect(void *ctx, const unsigned char *data, size_t len)
 /* Scans b and requires exactly one code equal to want. */
 static void expect_scan(const struct media_bitmap *b, const void *want, size_t len)
 {
-	struct got g = { .count = 0 };
+	struct got g = {.count = 0};
 
 	assert_int_equal(media_qr_scan(b, collect, &g, NULL), MEDIA_OK);
 	assert_int_equal(g.count, 1);
@@ -169,8 +169,8 @@ static void test_pnm(void **state)
 	file = malloc(64 + 3 * n + 1);
 	assert_non_null(file);
 	/* P5 with a comment */
-	head = (size_t)snprintf(hdr, sizeof(hdr), "P5\n# made here\n%u %u\n255\n", b.width,
-				b.height);
+	head =
+	    (size_t)snprintf(hdr, sizeof(hdr), "P5\n# made here\n%u %u\n255\n", b.width, b.height);
 	memcpy(file, hdr, head);
 	memcpy(file + head, b.pixels, n);
 	assert_int_equal(media_image_decode(file, head + n, &back), MEDIA_OK);
@@ -228,9 +228,9 @@ static void test_receiver(void **state)
 	assert_int_equal(useful, 0);
 	assert_int_equal(media_rx_add(rx, (const unsigned char *)"two", 3, &useful),
 			 MEDIA_E_MULTIPLE);
-	assert_int_equal(media_rx_add(rx, (const unsigned char *)"ur:bytes/aeadaolazojendeoti", 27,
-				      &useful),
-			 MEDIA_E_MULTIPLE);
+	assert_int_equal(
+	    media_rx_add(rx, (const unsigned char *)"ur:bytes/aeadaolazojendeoti", 27, &useful),
+	    MEDIA_E_MULTIPLE);
 	media_rx_progress(rx, &p);
 	assert_true(p.complete);
 	assert_int_equal(p.codes, 2);
@@ -243,7 +243,7 @@ static void test_receiver(void **state)
 	assert_int_equal(media_rx_new(100, &rx), MEDIA_OK);
 	assert_int_equal(media_rx_add(rx, (const unsigned char *)"x", 0, NULL), MEDIA_E_NO_QR);
 	{
-		unsigned char big[101] = { 0 };
+		unsigned char big[101] = {0};
 
 		assert_int_equal(media_rx_add(rx, big, sizeof(big), NULL), MEDIA_E_TOOBIG);
 	}
@@ -292,7 +292,7 @@ static void test_animation(void **state)
 			break;
 		assert_int_equal(media_qr_scan(&bm[i], NULL, NULL, NULL), MEDIA_OK);
 		{
-			struct got g = { .count = 0 };
+			struct got g = {.count = 0};
 
 			assert_int_equal(media_qr_scan(&bm[i], collect, &g, NULL), MEDIA_OK);
 			assert_int_equal(media_rx_add(rx, g.data, g.len, NULL), MEDIA_OK);
@@ -335,10 +335,13 @@ static void test_play(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trips),  cmocka_unit_test(test_ec_choice),
-		cmocka_unit_test(test_loopback_refuses), cmocka_unit_test(test_pnm),
-		cmocka_unit_test(test_receiver),     cmocka_unit_test(test_animation),
-		cmocka_unit_test(test_play),
+	    cmocka_unit_test(test_round_trips),
+	    cmocka_unit_test(test_ec_choice),
+	    cmocka_unit_test(test_loopback_refuses),
+	    cmocka_unit_test(test_pnm),
+	    cmocka_unit_test(test_receiver),
+	    cmocka_unit_test(test_animation),
+	    cmocka_unit_test(test_play),
 	};
 
 	if (sodium_init() < 0)

@@ -79,8 +79,8 @@ static void listing(const char *dir, char *out, size_t outlen)
 	out[0] = '\0';
 	assert_true(n >= 0);
 	for (int i = 0; i < n; i++) {
-		if (names[i]->d_name[0] != '.' || (strcmp(names[i]->d_name, ".") != 0 &&
-						   strcmp(names[i]->d_name, "..") != 0))
+		if (names[i]->d_name[0] != '.' ||
+		    (strcmp(names[i]->d_name, ".") != 0 && strcmp(names[i]->d_name, "..") != 0))
 			used += (size_t)snprintf(out + used, outlen - used, "%s%s", used ? "," : "",
 						 names[i]->d_name);
 		free(names[i]);
@@ -142,7 +142,8 @@ static void test_write_read_verify(void **state)
 
 	assert_int_equal(media_write(m, "a.txt", (const unsigned char *)"alpha\n", 6), MEDIA_OK);
 	assert_int_equal(media_write(m, "empty", (const unsigned char *)"", 0), MEDIA_OK);
-	assert_int_equal(media_write(m, "a.txt", (const unsigned char *)"other", 5), MEDIA_E_EXISTS);
+	assert_int_equal(media_write(m, "a.txt", (const unsigned char *)"other", 5),
+			 MEDIA_E_EXISTS);
 	assert_int_equal(media_write(m, "SHA256SUMS", (const unsigned char *)"x", 1), MEDIA_E_NAME);
 	assert_int_equal(media_write(m, "../x", (const unsigned char *)"x", 1), MEDIA_E_NAME);
 	listing(dir, ls, sizeof(ls));
@@ -196,9 +197,8 @@ static void test_manifest_format(void **state)
 	assert_int_equal(media_write(m, "abc", (const unsigned char *)"abc", 3), MEDIA_OK);
 	assert_int_equal(media_read(m, "SHA256SUMS", 1000, 0, &out, &len, NULL), MEDIA_OK);
 	assert_int_equal(len, 64 + 2 + 3 + 1);
-	assert_memory_equal(out,
-			    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  abc\n",
-			    len);
+	assert_memory_equal(
+	    out, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  abc\n", len);
 	free(out);
 	media_close(m);
 }
@@ -206,29 +206,29 @@ static void test_manifest_format(void **state)
 static void test_manifest_parse(void **state)
 {
 	static const char *const bad[] = {
-		"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  abc",
-		"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad abc\n",
-		"BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD  abc\n",
-		"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  abc\r\n",
-		"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  .abc\n",
-		"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015  abc\n",
-		"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  abc\n"
-		"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  abc\n",
-		"\n",
-		"# comment\n",
+	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  abc",
+	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad abc\n",
+	    "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD  abc\n",
+	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  abc\r\n",
+	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  .abc\n",
+	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015  abc\n",
+	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  abc\n"
+	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  abc\n",
+	    "\n",
+	    "# comment\n",
 	};
 	static const char good[] =
-		"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  abc\n"
-		"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  empty\n";
+	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  abc\n"
+	    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  empty\n";
 	struct media_manifest man;
 	char *text;
 	size_t len;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(media_manifest_parse((const unsigned char *)bad[i], strlen(bad[i]),
-						      &man),
-				 MEDIA_E_MANIFEST);
+		assert_int_equal(
+		    media_manifest_parse((const unsigned char *)bad[i], strlen(bad[i]), &man),
+		    MEDIA_E_MANIFEST);
 	assert_int_equal(media_manifest_parse((const unsigned char *)good, strlen(good), &man),
 			 MEDIA_OK);
 	assert_int_equal(man.count, 2);
@@ -245,10 +245,10 @@ static void test_manifest_parse(void **state)
 	assert_int_equal(man.count, 0);
 }
 
-static void test_verify_reports(void **state)
+/* Three files written, then one changed, one deleted, an unfinished write and a stray file put
+ * next to them, and a directory. */
+static void damage(const char *dir, struct media_medium *m)
 {
-	const char *dir = *state;
-	struct media_medium *m = open_rw(dir);
 	char p[4096];
 
 	assert_int_equal(media_write(m, "keep", (const unsigned char *)"keep", 4), MEDIA_OK);
@@ -261,8 +261,17 @@ static void test_verify_reports(void **state)
 	unlink(p);
 	put_file(dir, ".x.0123456789abcdef.tmp", "half");
 	put_file(dir, "stray", "stray");
-	snprintf(p, sizeof(p), "%s/subdir", dir);
+	snprintf(p, sizeof(p), "%s/lost+found", dir);
 	mkdir(p, 0700);
+}
+
+static void test_verify_reports(void **state)
+{
+	const char *dir = *state;
+	struct media_medium *m = open_rw(dir);
+	char p[4096];
+
+	damage(dir, m);
 	assert_int_equal(media_verify(m, NULL, NULL), MEDIA_E_MISMATCH);
 	/* Reading the tampered file is refused; the good one is fine. */
 	{
@@ -316,21 +325,9 @@ static void test_verify_each(void **state)
 {
 	const char *dir = *state;
 	struct media_medium *m = open_rw(dir);
-	struct seen s = { .n = 0 };
-	char p[4096];
+	struct seen s = {.n = 0};
 
-	assert_int_equal(media_write(m, "keep", (const unsigned char *)"keep", 4), MEDIA_OK);
-	assert_int_equal(media_write(m, "tamper", (const unsigned char *)"good", 4), MEDIA_OK);
-	assert_int_equal(media_write(m, "gone", (const unsigned char *)"gone", 4), MEDIA_OK);
-	snprintf(p, sizeof(p), "%s/tamper", dir);
-	chmod(p, 0644);
-	put_file(dir, "tamper", "evil");
-	snprintf(p, sizeof(p), "%s/gone", dir);
-	unlink(p);
-	put_file(dir, ".x.0123456789abcdef.tmp", "half");
-	put_file(dir, "stray", "stray");
-	snprintf(p, sizeof(p), "%s/lost+found", dir);
-	mkdir(p, 0700);
+	damage(dir, m);
 	assert_int_equal(media_verify(m, record, &s), MEDIA_E_MISMATCH);
 	assert_int_equal(s.n, 5);
 	assert_int_equal(status_of(&s, "keep"), MEDIA_OK);
@@ -424,7 +421,7 @@ static void test_fault_removed(void **state)
 	const char *dir = *state;
 	unsigned char data[10000];
 	struct media_medium *m = open_rw(dir);
-	struct seen s = { .n = 0 };
+	struct seen s = {.n = 0};
 	char ls[512], other[] = "/tmp/media-other.XXXXXX";
 
 	randombytes_buf(data, sizeof(data));
@@ -459,7 +456,7 @@ static void write_bytes(const char *path, off_t off, const void *data, size_t le
 /* A FAT32 boot sector labelled CUSTODIAN1. */
 static void make_vfat(const char *path)
 {
-	unsigned char bs[512] = { 0xeb, 0x58, 0x90, 'm', 'k', 'f', 's', '.', 'f', 'a', 't' };
+	unsigned char bs[512] = {0xeb, 0x58, 0x90, 'm', 'k', 'f', 's', '.', 'f', 'a', 't'};
 
 	bs[11] = 0x00; /* 512 bytes per sector */
 	bs[12] = 0x02;
@@ -477,7 +474,7 @@ static void make_vfat(const char *path)
 
 static void make_ext4(const char *path, const char *label)
 {
-	unsigned char sb[1024] = { 0 };
+	unsigned char sb[1024] = {0};
 
 	sb[56] = 0x53;
 	sb[57] = 0xef;
@@ -497,6 +494,18 @@ static void make_iso(const char *path)
 	write_bytes(path, 16 * 2048, pvd, sizeof(pvd));
 }
 
+static void expect_fs(const char *path, const char *fstype, const char *label)
+{
+	char t[16], l[64];
+	int fd = open(path, O_RDONLY);
+
+	assert_true(fd >= 0);
+	assert_int_equal(media_probe_fs(fd, t, l), MEDIA_OK);
+	close(fd);
+	assert_string_equal(t, fstype);
+	assert_string_equal(l, label);
+}
+
 static void test_probe(void **state)
 {
 	const char *dir = *state;
@@ -505,27 +514,13 @@ static void test_probe(void **state)
 
 	snprintf(path, sizeof(path), "%s/fat.img", dir);
 	make_vfat(path);
-	fd = open(path, O_RDONLY);
-	assert_int_equal(media_probe_fs(fd, fstype, label), MEDIA_OK);
-	close(fd);
-	assert_string_equal(fstype, "vfat");
-	assert_string_equal(label, "CUSTODIAN1");
-
+	expect_fs(path, "vfat", "CUSTODIAN1");
 	snprintf(path, sizeof(path), "%s/ext.img", dir);
 	make_ext4(path, "AUDIT\x01");
-	fd = open(path, O_RDONLY);
-	assert_int_equal(media_probe_fs(fd, fstype, label), MEDIA_OK);
-	close(fd);
-	assert_string_equal(fstype, "ext4");
-	assert_string_equal(label, "AUDIT?");
-
+	expect_fs(path, "ext4", "AUDIT?");
 	snprintf(path, sizeof(path), "%s/iso.img", dir);
 	make_iso(path);
-	fd = open(path, O_RDONLY);
-	assert_int_equal(media_probe_fs(fd, fstype, label), MEDIA_OK);
-	close(fd);
-	assert_string_equal(fstype, "iso9660");
-	assert_string_equal(label, "TRANSCRIPT_2026");
+	expect_fs(path, "iso9660", "TRANSCRIPT_2026");
 
 	snprintf(path, sizeof(path), "%s/zero.img", dir);
 	write_bytes(path, 65535, "", 1);
@@ -614,22 +609,22 @@ static void test_discovery(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_manifest_parse),
-		cmocka_unit_test_setup_teardown(test_write_read_verify, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_manifest_format, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_verify_reports, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_verify_each, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fault_full, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fault_eio_write, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fault_fsync, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fault_dir_fsync, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fault_rename, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fault_readback, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fault_manifest, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fault_removed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_probe, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_discovery, setup, teardown),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_manifest_parse),
+	    cmocka_unit_test_setup_teardown(test_write_read_verify, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_manifest_format, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_verify_reports, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_verify_each, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fault_full, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fault_eio_write, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fault_fsync, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fault_dir_fsync, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fault_rename, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fault_readback, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fault_manifest, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fault_removed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_probe, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_discovery, setup, teardown),
 	};
 
 	if (sodium_init() < 0)

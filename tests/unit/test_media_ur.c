@@ -17,6 +17,18 @@
 #include "media/ur.h"
 #include "tests/unit/media_test.h"
 
+/* The decoder is complete and holds exactly want. */
+static void expect_payload(const struct media_ur_dec *d, const unsigned char *want, size_t len)
+{
+	const unsigned char *payload;
+	size_t n;
+
+	assert_true(media_ur_dec_complete(d));
+	assert_int_equal(media_ur_dec_payload(d, &payload, &n), MEDIA_OK);
+	assert_int_equal(n, len);
+	assert_memory_equal(payload, want, len);
+}
+
 /* The reference test message: Xoshiro256("Wolf") bytes. */
 static unsigned char *make_message(size_t len, const char *seed)
 {
@@ -85,7 +97,7 @@ static void test_rng(void **state)
 {
 	unsigned long want[100];
 	struct media_xoshiro rng;
-	const unsigned char crc[4] = { 0x59, 0x8c, 0x84, 0xdc }; /* crc32("Wolf") big-endian */
+	const unsigned char crc[4] = {0x59, 0x8c, 0x84, 0xdc}; /* crc32("Wolf") big-endian */
 
 	(void)state;
 	assert_int_equal(file_numbers("vectors/ur/rng_mod100.txt", want, 100), 100);
@@ -106,11 +118,11 @@ static void test_rng(void **state)
 
 static void test_sampler(void **state)
 {
-	const double w[4] = { 1, 2, 4, 8 };
+	const double w[4] = {1, 2, 4, 8};
 	unsigned long want[500];
 	struct media_sampler s;
 	struct media_xoshiro rng;
-	const double bad[2] = { 0, 0 };
+	const double bad[2] = {0, 0};
 
 	(void)state;
 	assert_int_equal(file_numbers("vectors/ur/sampler.txt", want, 500), 500);
@@ -266,8 +278,8 @@ static void test_xor(void **state)
 
 static void test_part_cbor(void **state)
 {
-	const unsigned char data[5] = { 1, 5, 3, 3, 5 };
-	struct media_fountain_part p = { 12, 8, 100, 0x12345678, data, 5 }, q;
+	const unsigned char data[5] = {1, 5, 3, 3, 5};
+	struct media_fountain_part p = {12, 8, 100, 0x12345678, data, 5}, q;
 	unsigned char out[64], want[64], bad[64];
 	size_t n, wn;
 
@@ -338,6 +350,19 @@ static void test_encoder(void **state)
 	free(buf);
 }
 
+/* Bad checksum (both styles), too short, empty, an unknown word, an odd length. */
+static const struct {
+	const char *text;
+	enum media_bytewords_style style;
+} bad_words[] = {
+    {"aeadaolazojendeowf", MEDIA_BYTEWORDS_MINIMAL},
+    {"able acid also lava zero jade need echo wolf", MEDIA_BYTEWORDS_STANDARD},
+    {"wolf", MEDIA_BYTEWORDS_STANDARD},
+    {"", MEDIA_BYTEWORDS_MINIMAL},
+    {"aeadaolaqqjendeoti", MEDIA_BYTEWORDS_MINIMAL},
+    {"aeadaolazojendeot", MEDIA_BYTEWORDS_MINIMAL},
+};
+
 static void test_bytewords(void **state)
 {
 	char *buf = read_testdata("vectors/ur/bytewords.txt", NULL), *cur = buf, *line;
@@ -361,8 +386,8 @@ static void test_bytewords(void **state)
 		assert_int_equal(media_bytewords_encode(in, n, st, text, sizeof(text)), MEDIA_OK);
 		assert_string_equal(text, enc);
 		assert_int_equal(media_bytewords_encoded_len(n, st), strlen(enc));
-		assert_int_equal(media_bytewords_decode(enc, strlen(enc), st, out, sizeof(out), &got),
-				 MEDIA_OK);
+		assert_int_equal(
+		    media_bytewords_decode(enc, strlen(enc), st, out, sizeof(out), &got), MEDIA_OK);
 		assert_int_equal(got, n);
 		assert_memory_equal(out, in, n);
 		count++;
@@ -372,28 +397,16 @@ static void test_bytewords(void **state)
 	assert_int_equal(media_bytewords_decode("AEADAOLAZOJENDEOTI", 18, MEDIA_BYTEWORDS_MINIMAL,
 						out, sizeof(out), &got),
 			 MEDIA_OK);
-	assert_int_equal(media_bytewords_decode("aeadaolazojendeowf", 18, MEDIA_BYTEWORDS_MINIMAL,
-						out, sizeof(out), &got),
-			 MEDIA_E_BYTEWORDS);
-	assert_int_equal(got, 0);
-	assert_int_equal(media_bytewords_decode("able acid also lava zero jade need echo wolf", 44,
-						MEDIA_BYTEWORDS_STANDARD, out, sizeof(out), &got),
-			 MEDIA_E_BYTEWORDS);
-	assert_int_equal(media_bytewords_decode("wolf", 4, MEDIA_BYTEWORDS_STANDARD, out,
-						sizeof(out), &got),
-			 MEDIA_E_BYTEWORDS);
-	assert_int_equal(media_bytewords_decode("", 0, MEDIA_BYTEWORDS_MINIMAL, out, sizeof(out),
-						&got),
-			 MEDIA_E_BYTEWORDS);
-	assert_int_equal(media_bytewords_decode("aeadaolaqqjendeoti", 18, MEDIA_BYTEWORDS_MINIMAL,
-						out, sizeof(out), &got),
-			 MEDIA_E_BYTEWORDS);
-	assert_int_equal(media_bytewords_decode("aeadaolazojendeot", 17, MEDIA_BYTEWORDS_MINIMAL,
-						out, sizeof(out), &got),
-			 MEDIA_E_BYTEWORDS);
-	assert_int_equal(media_bytewords_decode("aeadaolazojendeoti", 18, MEDIA_BYTEWORDS_MINIMAL,
-						out, 4, &got),
-			 MEDIA_E_TOOBIG);
+	for (size_t i = 0; i < sizeof(bad_words) / sizeof(bad_words[0]); i++) {
+		assert_int_equal(media_bytewords_decode(bad_words[i].text,
+							strlen(bad_words[i].text),
+							bad_words[i].style, out, sizeof(out), &got),
+				 MEDIA_E_BYTEWORDS);
+		assert_int_equal(got, 0);
+	}
+	assert_int_equal(
+	    media_bytewords_decode("aeadaolazojendeoti", 18, MEDIA_BYTEWORDS_MINIMAL, out, 4, &got),
+	    MEDIA_E_TOOBIG);
 	free(buf);
 }
 
@@ -456,7 +469,6 @@ static void test_ur_multi_vectors(void **state)
 {
 	char *buf = read_testdata("vectors/ur/ur_multi_256.txt", NULL), *cur = buf, *line;
 	unsigned char *m = make_message(256, "Wolf");
-	const unsigned char *payload;
 	struct media_ur_enc *e;
 	struct media_ur_dec *d;
 	const char *text;
@@ -485,10 +497,7 @@ static void test_ur_multi_vectors(void **state)
 			assert_int_equal(media_ur_dec_add(d, lines[i], strlen(lines[i]), NULL),
 					 MEDIA_OK);
 	}
-	assert_true(media_ur_dec_complete(d));
-	assert_int_equal(media_ur_dec_payload(d, &payload, &len), MEDIA_OK);
-	assert_int_equal(len, 256);
-	assert_memory_equal(payload, m, 256);
+	expect_payload(d, m, 256);
 	media_ur_enc_free(e);
 	media_ur_dec_free(d);
 	free(m);
@@ -534,7 +543,6 @@ static void test_ur_loss_shuffle(void **state)
 	struct media_xoshiro rng;
 	struct media_ur_enc *e;
 	struct media_ur_dec *d;
-	const unsigned char *payload;
 	const char *text;
 
 	(void)state;
@@ -562,10 +570,7 @@ static void test_ur_loss_shuffle(void **state)
 		assert_int_equal(media_ur_dec_add(d, f, strlen(f), NULL), MEDIA_OK);
 		assert_int_equal(media_ur_dec_add(d, f, strlen(f), NULL), MEDIA_OK); /* repeat */
 	}
-	assert_true(media_ur_dec_complete(d));
-	assert_int_equal(media_ur_dec_payload(d, &payload, &len), MEDIA_OK);
-	assert_int_equal(len, 2048);
-	assert_memory_equal(payload, m, 2048);
+	expect_payload(d, m, 2048);
 	media_ur_dec_free(d);
 	media_ur_enc_free(e);
 	for (size_t i = 0; i < SENT; i++)
@@ -576,20 +581,20 @@ static void test_ur_loss_shuffle(void **state)
 static void test_ur_rejects(void **state)
 {
 	static const char *const bad[] = {
-		"",
-		"ur:",
-		"ur:bytes",
-		"ur:bytes/",
-		"ur:crypto-seed/oyadgdhkwzdtfthptokigtvwnnjsqzcxknsktdhpyljeda",
-		"ur:byt%s/aeadaolazojendeoti",
-		"ur:bytes/0-9/lpadascfadaxcywenbpljkhdcahkadaemejtswhhylkepmykhhtsytsnoyoyaxaedsuttydm",
-		"ur:bytes/01-9/lpadascfadaxcywenbpljkhdcahkadaemejtswhhylkepmykhhtsytsnoyoyaxaedsut",
-		"ur:bytes/1-9x/aeadaolazojendeoti",
-		"ur:bytes/99999999999-9/aeadaolazojendeoti",
-		"ur:bytes/aeadaolazojendeot1",
-		"ur:bytes/aeadaolazojendeoti ",
-		"ur:bytes/1-9/aeadaolazojendeoti",
-		"url:bytes/aeadaolazojendeoti",
+	    "",
+	    "ur:",
+	    "ur:bytes",
+	    "ur:bytes/",
+	    "ur:crypto-seed/oyadgdhkwzdtfthptokigtvwnnjsqzcxknsktdhpyljeda",
+	    "ur:byt%s/aeadaolazojendeoti",
+	    "ur:bytes/0-9/lpadascfadaxcywenbpljkhdcahkadaemejtswhhylkepmykhhtsytsnoyoyaxaedsuttydm",
+	    "ur:bytes/01-9/lpadascfadaxcywenbpljkhdcahkadaemejtswhhylkepmykhhtsytsnoyoyaxaedsut",
+	    "ur:bytes/1-9x/aeadaolazojendeoti",
+	    "ur:bytes/99999999999-9/aeadaolazojendeoti",
+	    "ur:bytes/aeadaolazojendeot1",
+	    "ur:bytes/aeadaolazojendeoti ",
+	    "ur:bytes/1-9/aeadaolazojendeoti",
+	    "url:bytes/aeadaolazojendeoti",
 	};
 	struct media_ur_dec *d;
 	char *buf = read_testdata("vectors/ur/ur_multi_256.txt", NULL), *cur = buf;
@@ -646,23 +651,23 @@ static void test_ur_mixed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_crc32),
-		cmocka_unit_test(test_rng),
-		cmocka_unit_test(test_sampler),
-		cmocka_unit_test(test_shuffle),
-		cmocka_unit_test(test_fragments),
-		cmocka_unit_test(test_degrees),
-		cmocka_unit_test(test_chooser),
-		cmocka_unit_test(test_xor),
-		cmocka_unit_test(test_part_cbor),
-		cmocka_unit_test(test_encoder),
-		cmocka_unit_test(test_bytewords),
-		cmocka_unit_test(test_ur_single),
-		cmocka_unit_test(test_ur_multi_vectors),
-		cmocka_unit_test(test_fountain_decoder_reference),
-		cmocka_unit_test(test_ur_loss_shuffle),
-		cmocka_unit_test(test_ur_rejects),
-		cmocka_unit_test(test_ur_mixed),
+	    cmocka_unit_test(test_crc32),
+	    cmocka_unit_test(test_rng),
+	    cmocka_unit_test(test_sampler),
+	    cmocka_unit_test(test_shuffle),
+	    cmocka_unit_test(test_fragments),
+	    cmocka_unit_test(test_degrees),
+	    cmocka_unit_test(test_chooser),
+	    cmocka_unit_test(test_xor),
+	    cmocka_unit_test(test_part_cbor),
+	    cmocka_unit_test(test_encoder),
+	    cmocka_unit_test(test_bytewords),
+	    cmocka_unit_test(test_ur_single),
+	    cmocka_unit_test(test_ur_multi_vectors),
+	    cmocka_unit_test(test_fountain_decoder_reference),
+	    cmocka_unit_test(test_ur_loss_shuffle),
+	    cmocka_unit_test(test_ur_rejects),
+	    cmocka_unit_test(test_ur_mixed),
 	};
 
 	if (sodium_init() < 0)
