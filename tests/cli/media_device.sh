@@ -10,18 +10,20 @@ cleanup() {
 	for l in $loops; do losetup -d "$l" 2>/dev/null || true; done
 }
 trap cleanup EXIT
+# attach IMAGE: sets $dev; not in a subshell, so the trap sees every device to detach.
 attach() {
-	l=$(losetup -f --show "$1" 2>/dev/null) || { echo "no loop device"; exit 77; }
-	loops="$loops $l"
-	echo "$l"
+	dev=$(losetup -f --show "$1" 2>/dev/null) || { echo "no loop device"; exit 77; }
+	loops="$loops $dev"
 }
 
 truncate -s 8M "$T/ext.img"
 mkfs.ext4 -q -L CUSTODIAN7 "$T/ext.img"
-E=$(attach "$T/ext.img")
+attach "$T/ext.img"
+E=$dev
 truncate -s 8M "$T/fat.img"
 mkfs.vfat -n AUDITOR "$T/fat.img" >/dev/null
-V=$(attach "$T/fat.img")
+attach "$T/fat.img"
+V=$dev
 
 # Loop devices are not removable: only --all lists them.
 expect 0 ceremony media list
@@ -54,7 +56,8 @@ expect_err 2 "not a usable block device" ceremony media mount "$T/ext.img" "$T/m
 if command -v xorriso >/dev/null; then
 	mkdir "$T/isodir" && echo t >"$T/isodir/t.txt"
 	xorriso -as mkisofs -V TRANSCRIPT -o "$T/t.iso" "$T/isodir" 2>/dev/null
-	I=$(attach "$T/t.iso")
+	attach "$T/t.iso"
+	I=$dev
 	expect 0 ceremony media list --all
 	grep -q "^${I#/dev/} .* iso9660  *TRANSCRIPT " "$T/out" || { cat "$T/out"; fail "iso entry"; }
 	expect_err 2 "read-only" ceremony media mount "$I" "$T/mnt" --rw
