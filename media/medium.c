@@ -172,6 +172,43 @@ out:
 	return ret;
 }
 
+int media_adopt(struct media_medium *m, const char *name)
+{
+	struct media_manifest man;
+	unsigned char sha[32], *old = NULL;
+	char *text = NULL;
+	size_t old_len, text_len, size;
+	int ret, existed;
+
+	if (!m->writable)
+		return MEDIA_E_READONLY;
+	if (!media_name_ok(name) || strcmp(name, MEDIA_MANIFEST_NAME) == 0)
+		return MEDIA_E_NAME;
+	ret = load_manifest(m, &man, &old, &old_len, &existed);
+	if (ret != MEDIA_OK)
+		return ret;
+	if (media_manifest_find(&man, name) != NULL) {
+		ret = MEDIA_E_EXISTS;
+		goto out;
+	}
+	/* Hashed from the medium itself (cached pages dropped), as a reader will see it. */
+	ret = media_hash_file(m->dirfd, name, sha, &size);
+	if (ret == MEDIA_OK)
+		ret = media_manifest_add(&man, name, sha);
+	if (ret == MEDIA_OK)
+		ret = media_manifest_format(&man, &text, &text_len);
+	if (ret == MEDIA_OK)
+		ret = media_atomic_write(m->dirfd, MEDIA_MANIFEST_NAME, (unsigned char *)text,
+					 text_len, MEDIA_ATOMIC_REPLACE, NULL);
+	if (ret != MEDIA_OK)
+		restore_manifest(m, old, old_len, existed);
+out:
+	free(text);
+	free(old);
+	media_manifest_free(&man);
+	return ret;
+}
+
 int media_read(struct media_medium *m, const char *name, size_t max, unsigned flags,
 	       unsigned char **out, size_t *len, int *listed)
 {

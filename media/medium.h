@@ -38,6 +38,14 @@ const char *media_path(const struct media_medium *m);
  */
 int media_write(struct media_medium *m, const char *name, const unsigned char *data, size_t len);
 
+/*
+ * Lists a file that is already complete on the medium (written by its own protocol, such as the
+ * transcript, appended and synced record by record) in SHA256SUMS, hashed as read back from the
+ * medium. MEDIA_E_EXISTS when already listed; MEDIA_E_NOENT when absent. On failure the manifest
+ * is as it was.
+ */
+int media_adopt(struct media_medium *m, const char *name);
+
 #define MEDIA_READ_SECRET 1u /* *out is sodium_malloc'ed (free with media_sfree), not malloc */
 #define MEDIA_READ_LISTED 2u /* the file must be listed in SHA256SUMS (else MEDIA_E_UNLISTED) */
 /*
