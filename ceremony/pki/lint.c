@@ -150,8 +150,8 @@ static const struct pki_rule rules[R_COUNT] = {
 	[R_CSR_ATTRIBUTES] = { "csr.attributes",
 			       "the only attribute is a single extensionRequest" },
 	[R_CSR_EXT_ALLOWED] = { "csr.ext-allowed",
-				"requested extensions are only those the profile allows, once "
-				"each" },
+				"requested extensions are only those the profile allows (their "
+				"values are not copied)" },
 	[R_CRL_VERSION] = { "crl.version", "the CRL is version 2" },
 	[R_CRL_SIG_MATCH] = { "crl.sig-match",
 			      "signatureAlgorithm equals the signature field of tbsCertList" },
