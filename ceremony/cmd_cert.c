@@ -137,8 +137,8 @@ static void show_time(const char *label, const ASN1_TIME *t)
 		field(label, "(absent)");
 		return;
 	}
-	if (ASN1_TIME_to_tm(t, &tm) != 1 || strftime(text, sizeof(text), "%Y-%m-%d %H:%M:%S UTC",
-						     &tm) == 0)
+	if (ASN1_TIME_to_tm(t, &tm) != 1 ||
+	    strftime(text, sizeof(text), "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
 		snprintf(text, sizeof(text), "(invalid)");
 	field(label, text);
 }
@@ -235,7 +235,7 @@ static void show_extension(X509_EXTENSION *ext)
 	BIO_free(bio);
 }
 
-static void show_extensions(const STACK_OF(X509_EXTENSION) *exts)
+static void show_extensions(const STACK_OF(X509_EXTENSION) * exts)
 {
 	for (int i = 0; i < sk_X509_EXTENSION_num(exts); i++)
 		show_extension(sk_X509_EXTENSION_value(exts, i));
@@ -264,15 +264,17 @@ static void show_profiles(const struct pki_obj *obj, X509 *issuer)
 	int satisfied = 0;
 
 	for (unsigned p = 0; p < PKI_PROFILE_COUNT; p++) {
-		struct pki_lint_ctx ctx = { .profile = (enum pki_profile)p, .issuer = issuer };
+		struct pki_lint_ctx ctx = {.profile = (enum pki_profile)p, .issuer = issuer};
 
 		pki_lint_init(&r);
 		if (pki_lint_obj(obj, &ctx, &r) != PKI_OK)
 			continue;
 		if (pki_lint_passed(&r)) {
-			printf("%-16s %s (satisfied", "profile", pki_profile_get(ctx.profile)->name);
+			printf("%-16s %s (satisfied", "profile",
+			       pki_profile_get(ctx.profile)->name);
 			for (size_t i = 0; i < r.count; i++)
-				printf("%s%s", i == 0 ? "; notices: " : ", ", r.findings[i].rule->id);
+				printf("%s%s", i == 0 ? "; notices: " : ", ",
+				       r.findings[i].rule->id);
 			puts(")");
 			satisfied = 1;
 		} else if (best_profile == PKI_PROFILE_COUNT || r.errors < best.errors) {
@@ -363,7 +365,7 @@ static void inspect_crl(X509_CRL *crl)
 
 static int cmd_inspect(int argc, char **argv)
 {
-	struct pki_obj obj, issuer = { 0 };
+	struct pki_obj obj, issuer = {0};
 	const char *issuer_path = NULL, *path;
 	uint8_t fpr[PKI_SHA256_LEN];
 	int i = 1, rc;
@@ -401,8 +403,8 @@ static int cmd_inspect(int argc, char **argv)
 
 static int cmd_lint(int argc, char **argv)
 {
-	struct pki_lint_ctx ctx = { .profile = PKI_PROFILE_COUNT };
-	struct pki_obj obj = { 0 }, issuer = { 0 };
+	struct pki_lint_ctx ctx = {.profile = PKI_PROFILE_COUNT};
+	struct pki_obj obj = {0}, issuer = {0};
 	struct pki_lint r;
 	const char *path = NULL;
 	int rc = CLI_USAGE;

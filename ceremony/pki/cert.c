@@ -90,7 +90,7 @@ static enum pki_err add_extensions(X509 *x, const struct issue *b,
 
 	if (def->ca)
 		err = pki_ext_add_bc(x, def->path_len == PKI_PATHLEN_ANY ? p->path_len
-									: def->path_len);
+									 : def->path_len);
 	if (err == PKI_OK)
 		err = pki_ext_add_ku(x, def->smki ? def->ku_required
 						  : PKI_KU_KEY_CERT_SIGN | PKI_KU_CRL_SIGN);
@@ -113,10 +113,10 @@ static enum pki_err issue(const struct issue *b, X509 **out, struct pki_lint *li
 {
 	const struct pki_profile_def *def = pki_profile_get(b->profile);
 	struct pki_lint_ctx ctx = {
-		.profile = b->profile,
-		.flags = PKI_LINT_UNSIGNED | (b->p->rehearsal ? 0 : PKI_LINT_PRODUCTION),
-		.issuer = b->issuer,
-		.signer = b->lint_signer,
+	    .profile = b->profile,
+	    .flags = PKI_LINT_UNSIGNED | (b->p->rehearsal ? 0 : PKI_LINT_PRODUCTION),
+	    .issuer = b->issuer,
+	    .signer = b->lint_signer,
 	};
 	X509 *x = NULL, *signed_x = NULL;
 	unsigned char *der = NULL;
@@ -135,8 +135,7 @@ static enum pki_err issue(const struct issue *b, X509 **out, struct pki_lint *li
 	if (x == NULL)
 		return PKI_ERR_NOMEM;
 	err = PKI_ERR_CRYPTO;
-	if (X509_set_version(x, X509_VERSION_3) != 1 ||
-	    X509_set_subject_name(x, b->subject) != 1 ||
+	if (X509_set_version(x, X509_VERSION_3) != 1 || X509_set_subject_name(x, b->subject) != 1 ||
 	    X509_set_issuer_name(x, b->issuer != NULL ? X509_get_subject_name(b->issuer)
 						      : b->subject) != 1 ||
 	    X509_set_pubkey(x, b->subject_key) != 1)
@@ -232,9 +231,8 @@ static struct pki_lint *report(struct pki_lint *lint, struct pki_lint *local)
 }
 
 enum pki_err pki_cert_smki_root(EVP_PKEY *root_key, EVP_PKEY *signer,
-				const struct pki_cert_params *p,
-				const struct pki_contin_params *c, X509 **out,
-				struct pki_lint *lint)
+				const struct pki_cert_params *p, const struct pki_contin_params *c,
+				X509 **out, struct pki_lint *lint)
 {
 	struct pki_lint local, *r = report(lint, &local);
 	uint8_t root_spki[PKI_SPKI_MAX];
@@ -242,12 +240,12 @@ enum pki_err pki_cert_smki_root(EVP_PKEY *root_key, EVP_PKEY *signer,
 	EVP_PKEY *contin = NULL;
 	enum pki_alg alg;
 	struct issue b = {
-		.profile = PKI_PROFILE_SMKI_ROOT,
-		.subject_key = root_key,
-		.signer = signer != NULL ? signer : root_key,
-		.lint_signer = signer,
-		.p = p,
-		.c = c,
+	    .profile = PKI_PROFILE_SMKI_ROOT,
+	    .subject_key = root_key,
+	    .signer = signer != NULL ? signer : root_key,
+	    .lint_signer = signer,
+	    .p = p,
+	    .c = c,
 	};
 	enum pki_err err;
 
@@ -276,13 +274,13 @@ enum pki_err pki_cert_smki_root(EVP_PKEY *root_key, EVP_PKEY *signer,
 }
 
 /* Issues for a CSR: checks the issuer key, lints the CSR, builds the subject, issues. */
-static enum pki_err issue_for_csr(struct issue *b, enum pki_profile csr_profile,
-				  X509_REQ *csr, X509 **out, struct pki_lint *r)
+static enum pki_err issue_for_csr(struct issue *b, enum pki_profile csr_profile, X509_REQ *csr,
+				  X509 **out, struct pki_lint *r)
 {
 	struct pki_lint_ctx ctx = {
-		.profile = csr_profile,
-		.flags = (b->p->subject != NULL ? PKI_LINT_SUBJECT_OVERRIDE : 0) |
-			 (b->p->rehearsal ? 0 : PKI_LINT_PRODUCTION),
+	    .profile = csr_profile,
+	    .flags = (b->p->subject != NULL ? PKI_LINT_SUBJECT_OVERRIDE : 0) |
+		     (b->p->rehearsal ? 0 : PKI_LINT_PRODUCTION),
 	};
 	enum pki_err err;
 
@@ -311,10 +309,10 @@ enum pki_err pki_cert_smki_issuing(EVP_PKEY *root_key, X509 *root, X509_REQ *csr
 {
 	struct pki_lint local, *r = report(lint, &local);
 	struct issue b = {
-		.profile = PKI_PROFILE_SMKI_ISSUING,
-		.issuer = root,
-		.signer = root_key,
-		.p = p,
+	    .profile = PKI_PROFILE_SMKI_ISSUING,
+	    .issuer = root,
+	    .signer = root_key,
+	    .p = p,
 	};
 
 	*out = NULL;
@@ -328,10 +326,10 @@ enum pki_err pki_cert_generic_root(EVP_PKEY *key, const struct pki_cert_params *
 {
 	struct pki_lint local, *r = report(lint, &local);
 	struct issue b = {
-		.profile = PKI_PROFILE_GENERIC_ROOT,
-		.subject_key = key,
-		.signer = key,
-		.p = p,
+	    .profile = PKI_PROFILE_GENERIC_ROOT,
+	    .subject_key = key,
+	    .signer = key,
+	    .p = p,
 	};
 	enum pki_err err;
 
@@ -351,10 +349,10 @@ enum pki_err pki_cert_generic_sub(EVP_PKEY *issuer_key, X509 *issuer, X509_REQ *
 {
 	struct pki_lint local, *r = report(lint, &local);
 	struct issue b = {
-		.profile = PKI_PROFILE_GENERIC_SUB,
-		.issuer = issuer,
-		.signer = issuer_key,
-		.p = p,
+	    .profile = PKI_PROFILE_GENERIC_SUB,
+	    .issuer = issuer,
+	    .signer = issuer_key,
+	    .p = p,
 	};
 
 	return issue_for_csr(&b, PKI_PROFILE_GENERIC_CSR, csr, out, r);
@@ -392,8 +390,8 @@ enum pki_err pki_smki_recovery_import(EVP_PKEY *key, const uint8_t entity_id[PKI
 				      struct pki_lint *lint)
 {
 	struct pki_lint local, *r = report(lint, &local);
-	struct pki_lint_ctx leaf = { .profile = PKI_PROFILE_SMKI_RECOVERY, .issuer = issuing };
-	struct pki_lint_ctx ca = { .profile = PKI_PROFILE_SMKI_ISSUING, .issuer = root };
+	struct pki_lint_ctx leaf = {.profile = PKI_PROFILE_SMKI_RECOVERY, .issuer = issuing};
+	struct pki_lint_ctx ca = {.profile = PKI_PROFILE_SMKI_ISSUING, .issuer = root};
 	uint8_t spki[PKI_SPKI_MAX], id[PKI_ENTITY_ID_LEN];
 	size_t len;
 	enum pki_err err;

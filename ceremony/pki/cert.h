@@ -27,10 +27,10 @@
 #include "ceremony/pki/name.h"
 #include "ceremony/pki/wrap.h"
 
-#define PKI_SERIAL_LEN 16
+#define PKI_SERIAL_LEN	     16
 #define PKI_REHEARSAL_SERIAL 0x52
-#define PKI_POLICIES_MAX 16
-#define PKI_CONSTRAINTS_MAX 32
+#define PKI_POLICIES_MAX     16
+#define PKI_CONSTRAINTS_MAX  32
 
 /* Seconds since the epoch, UTC. 1950-01-01 <= not_before < not_after < 10000-01-01. */
 struct pki_validity {
@@ -63,7 +63,7 @@ struct pki_contin_params {
 	const uint8_t *spki; /* the Contingency public key, DER SubjectPublicKeyInfo */
 	size_t spki_len;
 	const uint8_t *symkey; /* the Contingency Symmetric Key: secret, only read */
-	size_t symkey_len; /* pki_wrap_alg_keylen(alg) */
+	size_t symkey_len;     /* pki_wrap_alg_keylen(alg) */
 	enum pki_wrap_alg alg;
 };
 
@@ -71,9 +71,8 @@ struct pki_contin_params {
  * signer set: the contingency replacement Root, signed by the (old) Contingency private key;
  * the lint after signing then checks the signature with signer. */
 enum pki_err pki_cert_smki_root(EVP_PKEY *root_key, EVP_PKEY *signer,
-				const struct pki_cert_params *p,
-				const struct pki_contin_params *c, X509 **out,
-				struct pki_lint *lint);
+				const struct pki_cert_params *p, const struct pki_contin_params *c,
+				X509 **out, struct pki_lint *lint);
 
 /* The SMKI Issuing CA certificate for csr (linted as smki-issuing-csr first), signed with
  * root_key, which must match root. Subject p->subject, or the CSR's when NULL. */

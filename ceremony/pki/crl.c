@@ -12,15 +12,15 @@ static const struct {
 	const char *name;
 	int code;
 } reasons[] = {
-	{ "none", PKI_CRL_REASON_NONE },
-	{ "keyCompromise", CRL_REASON_KEY_COMPROMISE },
-	{ "cACompromise", CRL_REASON_CA_COMPROMISE },
-	{ "affiliationChanged", CRL_REASON_AFFILIATION_CHANGED },
-	{ "superseded", CRL_REASON_SUPERSEDED },
-	{ "cessationOfOperation", CRL_REASON_CESSATION_OF_OPERATION },
-	{ "certificateHold", CRL_REASON_CERTIFICATE_HOLD },
-	{ "privilegeWithdrawn", CRL_REASON_PRIVILEGE_WITHDRAWN },
-	{ "aACompromise", CRL_REASON_AA_COMPROMISE },
+    {"none", PKI_CRL_REASON_NONE},
+    {"keyCompromise", CRL_REASON_KEY_COMPROMISE},
+    {"cACompromise", CRL_REASON_CA_COMPROMISE},
+    {"affiliationChanged", CRL_REASON_AFFILIATION_CHANGED},
+    {"superseded", CRL_REASON_SUPERSEDED},
+    {"cessationOfOperation", CRL_REASON_CESSATION_OF_OPERATION},
+    {"certificateHold", CRL_REASON_CERTIFICATE_HOLD},
+    {"privilegeWithdrawn", CRL_REASON_PRIVILEGE_WITHDRAWN},
+    {"aACompromise", CRL_REASON_AA_COMPROMISE},
 };
 
 enum pki_err pki_crl_reason_from_name(const char *name, int *reason)
@@ -126,10 +126,9 @@ enum pki_err pki_crl_sign(EVP_PKEY *key, X509 *issuer, enum pki_profile profile,
 {
 	const struct pki_profile_def *def = pki_profile_get(profile);
 	struct pki_lint local, *r = lint != NULL ? lint : &local;
-	struct pki_lint_ctx ctx = { .profile = profile,
-				    .flags = p->rehearsal ? 0 : PKI_LINT_PRODUCTION,
-				    .issuer = issuer };
-	struct pki_validity dates = { p->this_update, p->next_update };
+	struct pki_lint_ctx ctx = {
+	    .profile = profile, .flags = p->rehearsal ? 0 : PKI_LINT_PRODUCTION, .issuer = issuer};
+	struct pki_validity dates = {p->this_update, p->next_update};
 	uint8_t spki[PKI_SPKI_MAX];
 	size_t spki_len;
 	X509_CRL *crl = NULL, *parsed = NULL;

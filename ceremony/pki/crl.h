@@ -19,23 +19,23 @@
 #include "ceremony/pki/profile.h"
 
 #define PKI_CRL_REASON_NONE (-1) /* no reasonCode entry extension (rather than unspecified) */
-#define PKI_CRL_SERIAL_MAX 20
+#define PKI_CRL_SERIAL_MAX  20
 #define PKI_CRL_ENTRIES_MAX 10000
 
 struct pki_revoked {
 	const uint8_t *serial; /* big-endian magnitude, 1..20 octets, no leading zero octet */
 	size_t serial_len;
 	int64_t date; /* revocationDate, not after this_update */
-	int reason; /* RFC 5280 CRLReason code, or PKI_CRL_REASON_NONE */
+	int reason;   /* RFC 5280 CRLReason code, or PKI_CRL_REASON_NONE */
 };
 
 struct pki_crl_params {
 	int64_t this_update;
 	int64_t next_update; /* after this_update */
-	uint64_t number; /* cRLNumber */
+	uint64_t number;     /* cRLNumber */
 	const struct pki_revoked *revoked;
 	size_t nrevoked; /* each serial once */
-	int rehearsal; /* the issuer is a rehearsal CA (lint notices instead of errors) */
+	int rehearsal;	 /* the issuer is a rehearsal CA (lint notices instead of errors) */
 };
 
 /* An RFC 5280 reason name ("keyCompromise", "cACompromise", "affiliationChanged",

@@ -6,7 +6,7 @@
 #include "ceremony/pki/ext.h"
 #include "ceremony/pki/key.h"
 
-static enum pki_err push_ext(STACK_OF(X509_EXTENSION) *exts, int nid, void *value)
+static enum pki_err push_ext(STACK_OF(X509_EXTENSION) * exts, int nid, void *value)
 {
 	X509_EXTENSION *e = X509V3_EXT_i2d(nid, 1, value);
 
@@ -42,13 +42,13 @@ out:
 	return err;
 }
 
-enum pki_err pki_csr_build(EVP_PKEY *key, enum pki_profile profile,
-			   const struct pki_csr_params *p, X509_REQ **out, struct pki_lint *lint)
+enum pki_err pki_csr_build(EVP_PKEY *key, enum pki_profile profile, const struct pki_csr_params *p,
+			   X509_REQ **out, struct pki_lint *lint)
 {
 	const struct pki_profile_def *def = pki_profile_get(profile);
 	struct pki_lint local, *r = lint != NULL ? lint : &local;
-	struct pki_lint_ctx ctx = { .profile = profile,
-				    .flags = p->rehearsal ? 0 : PKI_LINT_PRODUCTION };
+	struct pki_lint_ctx ctx = {.profile = profile,
+				   .flags = p->rehearsal ? 0 : PKI_LINT_PRODUCTION};
 	X509_REQ *req = NULL, *parsed = NULL;
 	X509_NAME *name = NULL;
 	unsigned char *der = NULL;
@@ -81,8 +81,8 @@ enum pki_err pki_csr_build(EVP_PKEY *key, enum pki_profile profile,
 		goto out;
 	err = request_extensions(req, def->role != PKI_ROLE_RECOVERY,
 				 def->role == PKI_ROLE_RECOVERY
-					 ? PKI_KU_DIGITAL_SIGNATURE
-					 : PKI_KU_KEY_CERT_SIGN | PKI_KU_CRL_SIGN);
+				     ? PKI_KU_DIGITAL_SIGNATURE
+				     : PKI_KU_KEY_CERT_SIGN | PKI_KU_CRL_SIGN);
 	if (err != PKI_OK)
 		goto out;
 	err = PKI_ERR_CRYPTO;
@@ -112,8 +112,8 @@ enum pki_err pki_csr_smki_recovery(EVP_PKEY *key, const uint8_t entity_id[PKI_EN
 				   const char *subject, int rehearsal, X509_REQ **out,
 				   struct pki_lint *lint)
 {
-	struct pki_csr_params p = { .subject = subject, .entity_id = entity_id,
-				    .rehearsal = rehearsal };
+	struct pki_csr_params p = {
+	    .subject = subject, .entity_id = entity_id, .rehearsal = rehearsal};
 
 	return pki_csr_build(key, PKI_PROFILE_SMKI_RECOVERY_CSR, &p, out, lint);
 }

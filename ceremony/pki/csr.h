@@ -20,17 +20,17 @@
 #include "ceremony/pki/profile.h"
 
 struct pki_csr_params {
-	const char *subject; /* subject string (name.h) */
+	const char *subject;	  /* subject string (name.h) */
 	const uint8_t *entity_id; /* PKI_ENTITY_ID_LEN octets, appended as x500UniqueIdentifier
 				     when the profile has one (smki-recovery-csr); else NULL */
-	int rehearsal; /* mark the subject's CN (name.h) */
+	int rehearsal;		  /* mark the subject's CN (name.h) */
 };
 
 /* A request signed by key for a CSR profile (smki-recovery-csr, smki-issuing-csr,
  * generic-csr). PKI_ERR_ARG for another profile or an entity id given where the profile has
  * none, or missing where it needs one. */
-enum pki_err pki_csr_build(EVP_PKEY *key, enum pki_profile profile,
-			   const struct pki_csr_params *p, X509_REQ **out, struct pki_lint *lint);
+enum pki_err pki_csr_build(EVP_PKEY *key, enum pki_profile profile, const struct pki_csr_params *p,
+			   X509_REQ **out, struct pki_lint *lint);
 
 /* The SMKI Recovery CSR: pki_csr_build with smki-recovery-csr. */
 enum pki_err pki_csr_smki_recovery(EVP_PKEY *key, const uint8_t entity_id[PKI_ENTITY_ID_LEN],

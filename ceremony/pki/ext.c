@@ -51,8 +51,9 @@ enum pki_err pki_policy_oid(const char *text, ASN1_OBJECT **out)
 		}
 	}
 	/* Under arcs 0 and 1 the second arc is below 40 (X.660). */
-	if (arcs < 2 || (text[0] != '2' && (strspn(text + 2, "0123456789") > 2 ||
-					    (strspn(text + 2, "0123456789") == 2 && text[2] >= '4'))))
+	if (arcs < 2 ||
+	    (text[0] != '2' && (strspn(text + 2, "0123456789") > 2 ||
+				(strspn(text + 2, "0123456789") == 2 && text[2] >= '4'))))
 		return PKI_ERR_OID;
 	*out = OBJ_txt2obj(text, 1);
 	return *out != NULL ? PKI_OK : PKI_ERR_OID;
@@ -61,7 +62,7 @@ enum pki_err pki_policy_oid(const char *text, ASN1_OBJECT **out)
 static enum pki_err add_ext(X509 *x, int nid, void *value, int critical)
 {
 	return X509_add1_ext_i2d(x, nid, value, critical, X509V3_ADD_APPEND) == 1 ? PKI_OK
-										   : PKI_ERR_CRYPTO;
+										  : PKI_ERR_CRYPTO;
 }
 
 enum pki_err pki_ext_add_bc(X509 *x, int path_len)
@@ -200,8 +201,8 @@ static enum pki_err subtree(const char *spec, GENERAL_SUBTREE **out)
 	static const struct {
 		const char *prefix;
 		int type;
-	} forms[] = { { "DNS:", GEN_DNS }, { "email:", GEN_EMAIL }, { "URI:", GEN_URI },
-		      { "IP:", GEN_IPADD } };
+	} forms[] = {
+	    {"DNS:", GEN_DNS}, {"email:", GEN_EMAIL}, {"URI:", GEN_URI}, {"IP:", GEN_IPADD}};
 	size_t len = strnlen(spec, PKI_NC_MAX + 8), f;
 	const char *v = NULL;
 	GENERAL_SUBTREE *st;
@@ -242,7 +243,7 @@ static enum pki_err subtree(const char *spec, GENERAL_SUBTREE **out)
 	return PKI_OK;
 }
 
-static enum pki_err subtrees(const char *const *specs, size_t n, STACK_OF(GENERAL_SUBTREE) **out)
+static enum pki_err subtrees(const char *const *specs, size_t n, STACK_OF(GENERAL_SUBTREE) * *out)
 {
 	*out = NULL;
 	if (n == 0)

@@ -12,9 +12,9 @@
 
 #include "ceremony/pki/err.h"
 
-#define PKI_SKI_MAX 20
+#define PKI_SKI_MAX	   20
 #define PKI_POLICY_OID_MAX 128 /* longest dotted policy OID accepted, in characters */
-#define PKI_NC_MAX 253 /* longest name-constraint value, in characters */
+#define PKI_NC_MAX	   253 /* longest name-constraint value, in characters */
 
 /* The key identifier of a public key by RFC 5280 4.2.1.2: method 1 is the 20-octet SHA-1 of the
  * subjectPublicKey BIT STRING value; method 2 is 8 octets, the four bits 0100 followed by the
@@ -27,7 +27,7 @@ enum pki_err pki_ski_compute(const X509_PUBKEY *pub, int method, uint8_t out[PKI
 enum pki_err pki_policy_oid(const char *text, ASN1_OBJECT **out);
 
 /* The extensions a builder adds, each once, to a certificate being built. */
-enum pki_err pki_ext_add_bc(X509 *x, int path_len); /* cA TRUE, critical; path_len < 0: none */
+enum pki_err pki_ext_add_bc(X509 *x, int path_len);	/* cA TRUE, critical; path_len < 0: none */
 enum pki_err pki_ext_add_ku(X509 *x, unsigned ku_bits); /* PKI_KU_* bits, critical */
 enum pki_err pki_ext_add_policies(X509 *x, const char *const *oids, size_t n, int critical);
 enum pki_err pki_ext_add_ski(X509 *x, int method); /* from the certificate's own public key */

@@ -11,9 +11,8 @@ static const struct {
 	const char *name;
 	enum pki_alg alg;
 } alg_names[] = {
-	{ "ec-p256", PKI_ALG_EC_P256 },   { "ec-p384", PKI_ALG_EC_P384 },
-	{ "rsa-3072", PKI_ALG_RSA_3072 }, { "rsa-4096", PKI_ALG_RSA_4096 },
-	{ "ed25519", PKI_ALG_ED25519 },
+    {"ec-p256", PKI_ALG_EC_P256},   {"ec-p384", PKI_ALG_EC_P384}, {"rsa-3072", PKI_ALG_RSA_3072},
+    {"rsa-4096", PKI_ALG_RSA_4096}, {"ed25519", PKI_ALG_ED25519},
 };
 
 /* Signed by pki_key_matches: any fixed text serves, it proves possession, not intent. */

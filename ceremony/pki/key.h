@@ -19,17 +19,17 @@
 #include "ceremony/pki/err.h"
 
 enum pki_alg {
-	PKI_ALG_EC_P256, /* "ec-p256": the SMKI algorithm, signs with ecdsa-with-SHA256 */
-	PKI_ALG_EC_P384, /* "ec-p384": ecdsa-with-SHA384 */
+	PKI_ALG_EC_P256,  /* "ec-p256": the SMKI algorithm, signs with ecdsa-with-SHA256 */
+	PKI_ALG_EC_P384,  /* "ec-p384": ecdsa-with-SHA384 */
 	PKI_ALG_RSA_3072, /* "rsa-3072": e = 65537, sha256WithRSAEncryption */
 	PKI_ALG_RSA_4096, /* "rsa-4096": e = 65537, sha256WithRSAEncryption */
-	PKI_ALG_ED25519, /* "ed25519": pure Ed25519 */
+	PKI_ALG_ED25519,  /* "ed25519": pure Ed25519 */
 };
 
-#define PKI_SPKI_MAX 1024 /* largest SPKI DER (RSA 4096: 550 octets) */
-#define PKI_PKCS8_MAX 4096 /* largest PrivateKeyInfo DER (RSA 4096: about 2400 octets) */
-#define PKI_SIG_MAX 512 /* largest signature (RSA 4096) */
-#define PKI_SHA256_LEN 32
+#define PKI_SPKI_MAX	  1024 /* largest SPKI DER (RSA 4096: 550 octets) */
+#define PKI_PKCS8_MAX	  4096 /* largest PrivateKeyInfo DER (RSA 4096: about 2400 octets) */
+#define PKI_SIG_MAX	  512  /* largest signature (RSA 4096) */
+#define PKI_SHA256_LEN	  32
 #define PKI_SYMKEY_AES128 16
 #define PKI_SYMKEY_AES256 32
 

@@ -68,121 +68,113 @@ enum rule_id {
 };
 
 static const struct pki_rule rules[R_COUNT] = {
-	[R_LINT_PROFILE] = { "lint.profile", "the profile is one for this kind of object" },
-	[R_CERT_VERSION] = { "cert.version", "the certificate is X.509 version 3" },
-	[R_CERT_SERIAL] = { "cert.serial",
-			    "the serial number is positive and at most 20 octets" },
-	[R_CERT_VALIDITY] = { "cert.validity",
-			      "notBefore precedes notAfter, each UTCTime through 2049 and "
-			      "GeneralizedTime from 2050, in seconds with Z" },
-	[R_CERT_UNIQUE_ID] = { "cert.unique-id", "no issuerUniqueID or subjectUniqueID" },
-	[R_CERT_SIG_MATCH] = { "cert.sig-match",
-			       "signatureAlgorithm equals the signature field of tbsCertificate" },
-	[R_CERT_SIGNATURE] = { "cert.signature",
-			       "the signature verifies with the issuer's public key (a root's "
-			       "own, or the given signer key)" },
-	[R_CERT_ISSUER] = { "cert.issuer",
-			    "the issuer name equals the issuing CA's subject (a root's own)" },
-	[R_CERT_NO_ISSUER] = { "cert.no-issuer",
-			       "no issuing CA given: the signature, issuer name and "
-			       "authorityKeyIdentifier were not checked against it" },
-	[R_NAME_EMPTY] = { "name.empty", "the subject is not empty" },
-	[R_NAME_RDN] = { "name.rdn", "each relative distinguished name holds one attribute" },
-	[R_NAME_TYPE] = { "name.type", "subject attributes are of the types the profile allows" },
-	[R_NAME_STRING] = { "name.string",
-			    "attribute values are printable UTF8String or PrintableString (C and "
-			    "serialNumber PrintableString), without control characters" },
-	[R_NAME_LENGTH] = { "name.length",
-			    "attribute values are within the RFC 5280 upper bounds (CN, O, OU, "
-			    "serialNumber 64; L, ST 128; C exactly 2)" },
-	[R_NAME_SIZE] = { "name.size", "the subject is at most 256 octets of DER" },
-	[R_KEY_POINT] = { "key.point",
-			  "EC public points are uncompressed (65 octets for P-256, 97 for P-384)" },
-	[R_GEN_KEY] = { "gen.key",
-			"the public key is P-256 or P-384 (named curve), RSA of 3072 or 4096 "
-			"bits, or Ed25519" },
-	[R_GEN_SIG_ALG] = { "gen.sig-alg",
-			    "the signature algorithm suits the signer's key: ecdsa-with-SHA256 "
-			    "(P-256), ecdsa-with-SHA384 (P-384), sha256WithRSAEncryption (RSA), "
-			    "Ed25519" },
-	[R_EXT_UNIQUE] = { "ext.unique", "each extension appears at most once" },
-	[R_EXT_ALLOWED] = { "ext.allowed", "only the extensions the profile allows" },
-	[R_EXT_BC] = { "ext.bc",
-		       "basicConstraints present and critical, cA TRUE, pathLenConstraint as "
-		       "the profile requires" },
-	[R_EXT_KU] = { "ext.ku", "keyUsage present and critical, with the profile's bits only" },
-	[R_EXT_POLICIES] = { "ext.policies",
-			     "certificatePolicies holds at least one policy, none twice (SMKI: "
-			     "present and critical)" },
-	[R_EXT_SKI] = { "ext.ski",
-			"subjectKeyIdentifier present, non-critical, by the profile's RFC 5280 "
-			"4.2.1.2 method (SMKI: method 2, 8 octets; generic: method 1, 20 octets)" },
-	[R_EXT_AKI] = { "ext.aki",
-			"authorityKeyIdentifier: non-critical, keyIdentifier only, equal to the "
-			"issuer's subjectKeyIdentifier; absent on the SMKI Root" },
-	[R_EXT_NC] = { "ext.nc", "nameConstraints, when present, critical and not empty" },
-	[R_SMKI_KEY] = { "smki.key",
-			 "the public key is ECDSA P-256: id-ecPublicKey with namedCurve "
-			 "prime256v1" },
-	[R_SMKI_SIG_ALG] = { "smki.sig-alg", "signed with ecdsa-with-SHA256, parameters absent" },
-	[R_SMKI_SERIAL] = { "smki.serial", "the serial number is 16 octets" },
-	[R_SMKI_OU] = { "smki.ou",
-			"exactly one OU, the profile's role code as two upper-case hex digits "
-			"(root 00, recovery 01, issuing CA 07)" },
-	[R_SMKI_ENTITY_ID] = { "smki.entity-id",
-			       "exactly one x500UniqueIdentifier: a BIT STRING of 8 octets with "
-			       "no unused bits" },
-	[R_SMKI_CONTIN] = { "smki.contin",
-			    "id-pe-wrappedApexContinKey (1.3.6.1.5.5.7.1.20) present once, "
-			    "non-critical" },
-	[R_SMKI_CONTIN_FORM] = { "smki.contin-form",
-				 "the extension holds exactly one DER ApexContingencyKey: "
-				 "SEQUENCE { AlgorithmIdentifier, OCTET STRING }" },
-	[R_SMKI_CONTIN_ALG] = { "smki.contin-alg",
-				"wrapAlgorithm is id-aes128-wrap-pad or id-aes256-wrap-pad, "
-				"parameters absent" },
-	[R_SMKI_CONTIN_LEN] = { "smki.contin-len",
-				"the wrapped key is 104 octets: a 91-octet P-256 "
-				"SubjectPublicKeyInfo wrapped by RFC 5649" },
-	[R_CSR_VERSION] = { "csr.version", "the request is version 1 (value 0)" },
-	[R_CSR_SIGNATURE] = { "csr.signature",
-			      "the request's signature verifies with its own public key" },
-	[R_CSR_ATTRIBUTES] = { "csr.attributes",
-			       "the only attribute is a single extensionRequest" },
-	[R_CSR_EXT_ALLOWED] = { "csr.ext-allowed",
-				"requested extensions are only those the profile allows (their "
-				"values are not copied)" },
-	[R_CRL_VERSION] = { "crl.version", "the CRL is version 2" },
-	[R_CRL_SIG_MATCH] = { "crl.sig-match",
-			      "signatureAlgorithm equals the signature field of tbsCertList" },
-	[R_CRL_SIGNATURE] = { "crl.signature",
-			      "the CRL's signature verifies with the issuer's public key" },
-	[R_CRL_ISSUER] = { "crl.issuer", "the CRL's issuer equals the issuing CA's subject" },
-	[R_CRL_NO_ISSUER] = { "crl.no-issuer",
-			      "no issuing CA given: the signature, issuer name and "
-			      "authorityKeyIdentifier were not checked against it" },
-	[R_CRL_DATES] = { "crl.dates",
-			  "thisUpdate and nextUpdate encoded as for certificates, nextUpdate "
-			  "present and later; no revocation dated after thisUpdate" },
-	[R_CRL_NUMBER] = { "crl.number",
-			   "cRLNumber present, non-critical, non-negative, at most 20 octets" },
-	[R_CRL_ENTRIES] = { "crl.entries",
-			    "each serial revoked once, positive and at most 20 octets; the only "
-			    "entry extension is a non-critical reasonCode other than "
-			    "unspecified (0), 7 and removeFromCRL (8)" },
-	[R_MARK_REHEARSAL] = { "mark.rehearsal",
-			       "marked as a rehearsal object: a subject (CRL: issuer) CN "
-			       "'REHEARSAL' or 'REHEARSAL ...'" },
-	[R_MARK_SERIAL] = { "mark.serial",
-			    "the serial's first octet is 0x52 exactly when the subject is marked "
-			    "REHEARSAL (16-octet serials the appliance issues)" },
+    [R_LINT_PROFILE] = {"lint.profile", "the profile is one for this kind of object"},
+    [R_CERT_VERSION] = {"cert.version", "the certificate is X.509 version 3"},
+    [R_CERT_SERIAL] = {"cert.serial", "the serial number is positive and at most 20 octets"},
+    [R_CERT_VALIDITY] = {"cert.validity",
+			 "notBefore precedes notAfter, each UTCTime through 2049 and "
+			 "GeneralizedTime from 2050, in seconds with Z"},
+    [R_CERT_UNIQUE_ID] = {"cert.unique-id", "no issuerUniqueID or subjectUniqueID"},
+    [R_CERT_SIG_MATCH] = {"cert.sig-match",
+			  "signatureAlgorithm equals the signature field of tbsCertificate"},
+    [R_CERT_SIGNATURE] = {"cert.signature",
+			  "the signature verifies with the issuer's public key (a root's "
+			  "own, or the given signer key)"},
+    [R_CERT_ISSUER] = {"cert.issuer",
+		       "the issuer name equals the issuing CA's subject (a root's own)"},
+    [R_CERT_NO_ISSUER] = {"cert.no-issuer", "no issuing CA given: the signature, issuer name and "
+					    "authorityKeyIdentifier were not checked against it"},
+    [R_NAME_EMPTY] = {"name.empty", "the subject is not empty"},
+    [R_NAME_RDN] = {"name.rdn", "each relative distinguished name holds one attribute"},
+    [R_NAME_TYPE] = {"name.type", "subject attributes are of the types the profile allows"},
+    [R_NAME_STRING] = {"name.string",
+		       "attribute values are printable UTF8String or PrintableString (C and "
+		       "serialNumber PrintableString), without control characters"},
+    [R_NAME_LENGTH] = {"name.length",
+		       "attribute values are within the RFC 5280 upper bounds (CN, O, OU, "
+		       "serialNumber 64; L, ST 128; C exactly 2)"},
+    [R_NAME_SIZE] = {"name.size", "the subject is at most 256 octets of DER"},
+    [R_KEY_POINT] = {"key.point",
+		     "EC public points are uncompressed (65 octets for P-256, 97 for P-384)"},
+    [R_GEN_KEY] = {"gen.key", "the public key is P-256 or P-384 (named curve), RSA of 3072 or 4096 "
+			      "bits, or Ed25519"},
+    [R_GEN_SIG_ALG] = {"gen.sig-alg",
+		       "the signature algorithm suits the signer's key: ecdsa-with-SHA256 "
+		       "(P-256), ecdsa-with-SHA384 (P-384), sha256WithRSAEncryption (RSA), "
+		       "Ed25519"},
+    [R_EXT_UNIQUE] = {"ext.unique", "each extension appears at most once"},
+    [R_EXT_ALLOWED] = {"ext.allowed", "only the extensions the profile allows"},
+    [R_EXT_BC] = {"ext.bc", "basicConstraints present and critical, cA TRUE, pathLenConstraint as "
+			    "the profile requires"},
+    [R_EXT_KU] = {"ext.ku", "keyUsage present and critical, with the profile's bits only"},
+    [R_EXT_POLICIES] = {"ext.policies",
+			"certificatePolicies holds at least one policy, none twice (SMKI: "
+			"present and critical)"},
+    [R_EXT_SKI] = {"ext.ski",
+		   "subjectKeyIdentifier present, non-critical, by the profile's RFC 5280 "
+		   "4.2.1.2 method (SMKI: method 2, 8 octets; generic: method 1, 20 octets)"},
+    [R_EXT_AKI] = {"ext.aki",
+		   "authorityKeyIdentifier: non-critical, keyIdentifier only, equal to the "
+		   "issuer's subjectKeyIdentifier; absent on the SMKI Root"},
+    [R_EXT_NC] = {"ext.nc", "nameConstraints, when present, critical and not empty"},
+    [R_SMKI_KEY] = {"smki.key", "the public key is ECDSA P-256: id-ecPublicKey with namedCurve "
+				"prime256v1"},
+    [R_SMKI_SIG_ALG] = {"smki.sig-alg", "signed with ecdsa-with-SHA256, parameters absent"},
+    [R_SMKI_SERIAL] = {"smki.serial", "the serial number is 16 octets"},
+    [R_SMKI_OU] = {"smki.ou",
+		   "exactly one OU, the profile's role code as two upper-case hex digits "
+		   "(root 00, recovery 01, issuing CA 07)"},
+    [R_SMKI_ENTITY_ID] = {"smki.entity-id",
+			  "exactly one x500UniqueIdentifier: a BIT STRING of 8 octets with "
+			  "no unused bits"},
+    [R_SMKI_CONTIN] = {"smki.contin",
+		       "id-pe-wrappedApexContinKey (1.3.6.1.5.5.7.1.20) present once, "
+		       "non-critical"},
+    [R_SMKI_CONTIN_FORM] = {"smki.contin-form",
+			    "the extension holds exactly one DER ApexContingencyKey: "
+			    "SEQUENCE { AlgorithmIdentifier, OCTET STRING }"},
+    [R_SMKI_CONTIN_ALG] = {"smki.contin-alg",
+			   "wrapAlgorithm is id-aes128-wrap-pad or id-aes256-wrap-pad, "
+			   "parameters absent"},
+    [R_SMKI_CONTIN_LEN] = {"smki.contin-len", "the wrapped key is 104 octets: a 91-octet P-256 "
+					      "SubjectPublicKeyInfo wrapped by RFC 5649"},
+    [R_CSR_VERSION] = {"csr.version", "the request is version 1 (value 0)"},
+    [R_CSR_SIGNATURE] = {"csr.signature",
+			 "the request's signature verifies with its own public key"},
+    [R_CSR_ATTRIBUTES] = {"csr.attributes", "the only attribute is a single extensionRequest"},
+    [R_CSR_EXT_ALLOWED] = {"csr.ext-allowed",
+			   "requested extensions are only those the profile allows (their "
+			   "values are not copied)"},
+    [R_CRL_VERSION] = {"crl.version", "the CRL is version 2"},
+    [R_CRL_SIG_MATCH] = {"crl.sig-match",
+			 "signatureAlgorithm equals the signature field of tbsCertList"},
+    [R_CRL_SIGNATURE] = {"crl.signature",
+			 "the CRL's signature verifies with the issuer's public key"},
+    [R_CRL_ISSUER] = {"crl.issuer", "the CRL's issuer equals the issuing CA's subject"},
+    [R_CRL_NO_ISSUER] = {"crl.no-issuer", "no issuing CA given: the signature, issuer name and "
+					  "authorityKeyIdentifier were not checked against it"},
+    [R_CRL_DATES] = {"crl.dates",
+		     "thisUpdate and nextUpdate encoded as for certificates, nextUpdate "
+		     "present and later; no revocation dated after thisUpdate"},
+    [R_CRL_NUMBER] = {"crl.number",
+		      "cRLNumber present, non-critical, non-negative, at most 20 octets"},
+    [R_CRL_ENTRIES] = {"crl.entries",
+		       "each serial revoked once, positive and at most 20 octets; the only "
+		       "entry extension is a non-critical reasonCode other than "
+		       "unspecified (0), 7 and removeFromCRL (8)"},
+    [R_MARK_REHEARSAL] = {"mark.rehearsal",
+			  "marked as a rehearsal object: a subject (CRL: issuer) CN "
+			  "'REHEARSAL' or 'REHEARSAL ...'"},
+    [R_MARK_SERIAL] = {"mark.serial",
+		       "the serial's first octet is 0x52 exactly when the subject is marked "
+		       "REHEARSAL (16-octet serials the appliance issues)"},
 };
 
 /* DER content octets of 1.3.6.1.5.5.7.1.20 (OpenSSL has no NID for it). */
-static const uint8_t contin_oid[] = { 0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x14 };
+static const uint8_t contin_oid[] = {0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x14};
 
 #define REHEARSAL_SERIAL_OCTET 0x52
-#define SUBJECT_DER_MAX 256
+#define SUBJECT_DER_MAX	       256
 
 size_t pki_lint_rules(const struct pki_rule **table)
 {
@@ -209,7 +201,7 @@ int pki_lint_has(const struct pki_lint *report, const char *rule_id)
 }
 
 __attribute__((format(printf, 4, 5))) static void add(struct pki_lint *r, enum rule_id id,
-						       enum pki_severity sev, const char *fmt, ...)
+						      enum pki_severity sev, const char *fmt, ...)
 {
 	struct pki_finding *f;
 	va_list ap;
@@ -301,8 +293,8 @@ static void check_subject(struct pki_lint *r, const struct pki_profile_def *def,
 		size_t len = (size_t)ASN1_STRING_length(v), chars = 0;
 		int allowed;
 
-		if (i > 0 && X509_NAME_ENTRY_set(e) ==
-				     X509_NAME_ENTRY_set(X509_NAME_get_entry(name, i - 1)))
+		if (i > 0 &&
+		    X509_NAME_ENTRY_set(e) == X509_NAME_ENTRY_set(X509_NAME_get_entry(name, i - 1)))
 			fail(r, R_NAME_RDN, "%s shares an RDN", sn);
 		if (def->smki)
 			allowed = nid == NID_organizationalUnitName || nid == NID_commonName ||
@@ -433,8 +425,7 @@ static void check_sig_alg(struct pki_lint *r, const struct pki_profile_def *def,
 	known = nid == NID_ecdsa_with_SHA256 || nid == NID_ecdsa_with_SHA384 ||
 		nid == NID_sha256WithRSAEncryption || nid == NID_ED25519;
 	want_params = nid == NID_sha256WithRSAEncryption ? V_ASN1_NULL : V_ASN1_UNDEF;
-	if (!known || ptype != want_params ||
-	    (signer != NULL && expected_sig_nid(signer) != nid))
+	if (!known || ptype != want_params || (signer != NULL && expected_sig_nid(signer) != nid))
 		fail(r, R_GEN_SIG_ALG, "found %s%s", obj_name(obj, buf, sizeof(buf)),
 		     known && ptype != want_params ? " with wrong parameters" : "");
 }
@@ -468,7 +459,7 @@ static unsigned ext_bit(const ASN1_OBJECT *obj)
 }
 
 static void check_ext_list(struct pki_lint *r, const struct pki_profile_def *def,
-			   const STACK_OF(X509_EXTENSION) *exts, enum rule_id not_allowed)
+			   const STACK_OF(X509_EXTENSION) * exts, enum rule_id not_allowed)
 {
 	int n = sk_X509_EXTENSION_num(exts);
 	char buf[80];
@@ -479,8 +470,9 @@ static void check_ext_list(struct pki_lint *r, const struct pki_profile_def *def
 
 		for (int j = 0; j < i; j++)
 			if (OBJ_cmp(obj, X509_EXTENSION_get_object(
-						 sk_X509_EXTENSION_value(exts, j))) == 0) {
-				fail(r, R_EXT_UNIQUE, "%s repeated", obj_name(obj, buf, sizeof(buf)));
+					     sk_X509_EXTENSION_value(exts, j))) == 0) {
+				fail(r, R_EXT_UNIQUE, "%s repeated",
+				     obj_name(obj, buf, sizeof(buf)));
 				break;
 			}
 		if ((ext_bit(obj) & def->ext_allowed) == 0)
@@ -492,7 +484,7 @@ static void check_ext_list(struct pki_lint *r, const struct pki_profile_def *def
 enum ext_state { EXT_ABSENT, EXT_BAD, EXT_OK };
 
 /* The decoded extension nid; *state says whether it was absent, repeated or undecodable. */
-static void *get_ext(const STACK_OF(X509_EXTENSION) *exts, int nid, int *crit,
+static void *get_ext(const STACK_OF(X509_EXTENSION) * exts, int nid, int *crit,
 		     enum ext_state *state)
 {
 	void *v = X509V3_get_d2i(exts, nid, crit, NULL);
@@ -513,7 +505,7 @@ static int present(struct pki_lint *r, enum rule_id id, unsigned required, unsig
 }
 
 static void check_bc(struct pki_lint *r, const struct pki_profile_def *def,
-		     const STACK_OF(X509_EXTENSION) *exts)
+		     const STACK_OF(X509_EXTENSION) * exts)
 {
 	int crit;
 	enum ext_state st;
@@ -538,7 +530,7 @@ static void check_bc(struct pki_lint *r, const struct pki_profile_def *def,
 }
 
 static void check_ku(struct pki_lint *r, const struct pki_profile_def *def,
-		     const STACK_OF(X509_EXTENSION) *exts)
+		     const STACK_OF(X509_EXTENSION) * exts)
 {
 	int crit;
 	enum ext_state st;
@@ -557,14 +549,13 @@ static void check_ku(struct pki_lint *r, const struct pki_profile_def *def,
 }
 
 static void check_policies(struct pki_lint *r, const struct pki_profile_def *def,
-			   const STACK_OF(X509_EXTENSION) *exts)
+			   const STACK_OF(X509_EXTENSION) * exts)
 {
 	int crit;
 	enum ext_state st;
 	CERTIFICATEPOLICIES *cp = get_ext(exts, NID_certificate_policies, &crit, &st);
 
-	if (present(r, R_EXT_POLICIES, def->ext_required, PKI_EXT_CP, st,
-		    "certificatePolicies")) {
+	if (present(r, R_EXT_POLICIES, def->ext_required, PKI_EXT_CP, st, "certificatePolicies")) {
 		int n = sk_POLICYINFO_num(cp);
 
 		if (def->policies_critical && !crit)
@@ -581,7 +572,7 @@ static void check_policies(struct pki_lint *r, const struct pki_profile_def *def
 }
 
 static void check_ski(struct pki_lint *r, const struct pki_profile_def *def,
-		      const STACK_OF(X509_EXTENSION) *exts, const X509_PUBKEY *pub)
+		      const STACK_OF(X509_EXTENSION) * exts, const X509_PUBKEY *pub)
 {
 	int crit;
 	enum ext_state st;
@@ -603,7 +594,7 @@ static void check_ski(struct pki_lint *r, const struct pki_profile_def *def,
 
 /* authorityKeyIdentifier against the issuer's SKI (want, may be NULL: unknown). */
 static void check_aki(struct pki_lint *r, const struct pki_profile_def *def,
-		      const STACK_OF(X509_EXTENSION) *exts, const ASN1_OCTET_STRING *want)
+		      const STACK_OF(X509_EXTENSION) * exts, const ASN1_OCTET_STRING *want)
 {
 	int crit;
 	enum ext_state st;
@@ -627,7 +618,7 @@ static void check_aki(struct pki_lint *r, const struct pki_profile_def *def,
 }
 
 static void check_nc(struct pki_lint *r, const struct pki_profile_def *def,
-		     const STACK_OF(X509_EXTENSION) *exts)
+		     const STACK_OF(X509_EXTENSION) * exts)
 {
 	int crit;
 	enum ext_state st;
@@ -701,7 +692,7 @@ static void check_serial_marks(struct pki_lint *r, const struct pki_profile_def 
 void pki_lint_cert(X509 *x, const struct pki_lint_ctx *ctx, struct pki_lint *r)
 {
 	const struct pki_profile_def *def = profile_for(r, ctx, PKI_KIND_CERT);
-	const STACK_OF(X509_EXTENSION) *exts;
+	const STACK_OF(X509_EXTENSION) * exts;
 	const ASN1_BIT_STRING *iuid, *suid;
 	const ASN1_TIME *nb, *na;
 	EVP_PKEY *signer;
@@ -743,13 +734,12 @@ void pki_lint_cert(X509 *x, const struct pki_lint_ctx *ctx, struct pki_lint *r)
 	if (def->self_signed) {
 		if (X509_NAME_cmp(X509_get_issuer_name(x), X509_get_subject_name(x)) != 0)
 			fail(r, R_CERT_ISSUER, "a root's issuer must be its subject");
-	} else if (ctx->issuer != NULL &&
-		   X509_NAME_cmp(X509_get_issuer_name(x), X509_get_subject_name(ctx->issuer)) !=
-			   0) {
+	} else if (ctx->issuer != NULL && X509_NAME_cmp(X509_get_issuer_name(x),
+							X509_get_subject_name(ctx->issuer)) != 0) {
 		fail(r, R_CERT_ISSUER, "differs from the issuing CA's subject");
 	}
-	signer = ctx->signer != NULL	 ? ctx->signer
-		 : def->self_signed	 ? X509_get0_pubkey(x)
+	signer = ctx->signer != NULL   ? ctx->signer
+		 : def->self_signed    ? X509_get0_pubkey(x)
 		 : ctx->issuer != NULL ? X509_get0_pubkey(ctx->issuer)
 				       : NULL;
 	if ((ctx->flags & PKI_LINT_UNSIGNED) == 0) {
@@ -768,7 +758,7 @@ void pki_lint_cert(X509 *x, const struct pki_lint_ctx *ctx, struct pki_lint *r)
 void pki_lint_csr(X509_REQ *req, const struct pki_lint_ctx *ctx, struct pki_lint *r)
 {
 	const struct pki_profile_def *def = profile_for(r, ctx, PKI_KIND_CSR);
-	STACK_OF(X509_EXTENSION) *exts;
+	STACK_OF(X509_EXTENSION) * exts;
 	const X509_ALGOR *sig_alg;
 	const ASN1_BIT_STRING *sig;
 	EVP_PKEY *pub;
@@ -820,10 +810,11 @@ static void check_crl_entries(struct pki_lint *r, X509_CRL *crl)
 		ASN1_ENUMERATED *reason;
 
 		if (octets == 0 || octets > 20)
-			fail(r, R_CRL_ENTRIES, "entry %d: serial zero, negative or too long", i + 1);
+			fail(r, R_CRL_ENTRIES, "entry %d: serial zero, negative or too long",
+			     i + 1);
 		for (int j = 0; j < i; j++)
 			if (ASN1_INTEGER_cmp(serial, X509_REVOKED_get0_serialNumber(
-							     sk_X509_REVOKED_value(revoked, j))) == 0) {
+							 sk_X509_REVOKED_value(revoked, j))) == 0) {
 				fail(r, R_CRL_ENTRIES, "entry %d: serial repeated", i + 1);
 				break;
 			}
@@ -833,7 +824,7 @@ static void check_crl_entries(struct pki_lint *r, X509_CRL *crl)
 			fail(r, R_CRL_DATES, "entry %d revoked after thisUpdate", i + 1);
 		for (int k = 0; k < sk_X509_EXTENSION_num(exts); k++)
 			if (OBJ_obj2nid(X509_EXTENSION_get_object(
-				    sk_X509_EXTENSION_value(exts, k))) != NID_crl_reason)
+				sk_X509_EXTENSION_value(exts, k))) != NID_crl_reason)
 				fail(r, R_CRL_ENTRIES, "entry %d: extension other than reasonCode",
 				     i + 1);
 		reason = get_ext(exts, NID_crl_reason, &crit, &st);
@@ -879,7 +870,7 @@ out:
 void pki_lint_crl(X509_CRL *crl, const struct pki_lint_ctx *ctx, struct pki_lint *r)
 {
 	const struct pki_profile_def *def = profile_for(r, ctx, PKI_KIND_CRL);
-	const STACK_OF(X509_EXTENSION) *exts;
+	const STACK_OF(X509_EXTENSION) * exts;
 	const ASN1_TIME *this_update, *next_update;
 	const X509_ALGOR *sig_alg;
 	const ASN1_BIT_STRING *sig;
@@ -918,11 +909,10 @@ void pki_lint_crl(X509_CRL *crl, const struct pki_lint_ctx *ctx, struct pki_lint
 			fail(r, R_CRL_NUMBER, "negative or too long");
 	}
 	ASN1_INTEGER_free(number);
-	check_aki(r, def, exts,
-		  ctx->issuer != NULL ? X509_get0_subject_key_id(ctx->issuer) : NULL);
+	check_aki(r, def, exts, ctx->issuer != NULL ? X509_get0_subject_key_id(ctx->issuer) : NULL);
 	check_crl_entries(r, crl);
 
-	signer = ctx->signer != NULL ? ctx->signer
+	signer = ctx->signer != NULL   ? ctx->signer
 		 : ctx->issuer != NULL ? X509_get0_pubkey(ctx->issuer)
 				       : NULL;
 	if (ctx->issuer != NULL &&
@@ -946,9 +936,9 @@ enum pki_err pki_lint_obj(const struct pki_obj *obj, const struct pki_lint_ctx *
 {
 	const struct pki_profile_def *def = pki_profile_get(ctx->profile);
 	static const enum pki_profile_kind kinds[] = {
-		[PKI_OBJ_CERT] = PKI_KIND_CERT,
-		[PKI_OBJ_CSR] = PKI_KIND_CSR,
-		[PKI_OBJ_CRL] = PKI_KIND_CRL,
+	    [PKI_OBJ_CERT] = PKI_KIND_CERT,
+	    [PKI_OBJ_CSR] = PKI_KIND_CSR,
+	    [PKI_OBJ_CRL] = PKI_KIND_CRL,
 	};
 
 	if (def == NULL || obj->type == PKI_OBJ_NONE || def->kind != kinds[obj->type])

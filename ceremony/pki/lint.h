@@ -18,11 +18,11 @@
 #include "ceremony/pki/parse.h"
 #include "ceremony/pki/profile.h"
 
-#define PKI_LINT_MAX 48
+#define PKI_LINT_MAX	48
 #define PKI_LINT_DETAIL 112
 
 struct pki_rule {
-	const char *id; /* stable: scripts, tests and auditors refer to it */
+	const char *id;	  /* stable: scripts, tests and auditors refer to it */
 	const char *text; /* what the rule requires */
 };
 
@@ -42,14 +42,14 @@ struct pki_lint {
 };
 
 /* Flags for struct pki_lint_ctx. */
-#define PKI_LINT_UNSIGNED 0x1u /* a to-be-signed certificate: skip signature rules */
-#define PKI_LINT_PRODUCTION 0x2u /* a rehearsal mark is an error, not a notice */
+#define PKI_LINT_UNSIGNED	  0x1u /* a to-be-signed certificate: skip signature rules */
+#define PKI_LINT_PRODUCTION	  0x2u /* a rehearsal mark is an error, not a notice */
 #define PKI_LINT_SUBJECT_OVERRIDE 0x4u /* a CSR whose subject the script replaces */
 
 struct pki_lint_ctx {
 	enum pki_profile profile;
 	unsigned flags;
-	X509 *issuer; /* the issuing CA, when known (not for self-signed profiles) */
+	X509 *issuer;	  /* the issuing CA, when known (not for self-signed profiles) */
 	EVP_PKEY *signer; /* checks the signature with this key instead (a Root signed by the
 			     Contingency key); NULL normally */
 };

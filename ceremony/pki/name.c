@@ -8,16 +8,16 @@
 static const struct {
 	const char *key;
 	int nid;
-	size_t max; /* RFC 5280 appendix A upper bound, in characters */
+	size_t max;    /* RFC 5280 appendix A upper bound, in characters */
 	int printable; /* PrintableString rather than UTF8String */
 } attr_types[] = {
-	{ "C", NID_countryName, 2, 1 },
-	{ "ST", NID_stateOrProvinceName, 128, 0 },
-	{ "L", NID_localityName, 128, 0 },
-	{ "O", NID_organizationName, 64, 0 },
-	{ "OU", NID_organizationalUnitName, 64, 0 },
-	{ "CN", NID_commonName, 64, 0 },
-	{ "serialNumber", NID_serialNumber, 64, 1 },
+    {"C", NID_countryName, 2, 1},
+    {"ST", NID_stateOrProvinceName, 128, 0},
+    {"L", NID_localityName, 128, 0},
+    {"O", NID_organizationName, 64, 0},
+    {"OU", NID_organizationalUnitName, 64, 0},
+    {"CN", NID_commonName, 64, 0},
+    {"serialNumber", NID_serialNumber, 64, 1},
 };
 
 size_t pki_name_upper_bound(int nid)
@@ -219,8 +219,8 @@ enum pki_err pki_name_mark_rehearsal(X509_NAME *name)
 		return X509_NAME_add_entry_by_NID(name, NID_commonName, V_ASN1_UTF8STRING,
 						  (const unsigned char *)PKI_REHEARSAL_CN,
 						  (int)strlen(PKI_REHEARSAL_CN), -1, 0) == 1
-			       ? PKI_OK
-			       : PKI_ERR_CRYPTO;
+			   ? PKI_OK
+			   : PKI_ERR_CRYPTO;
 	n = entry_utf8(name, i, cn, sizeof(cn));
 	if (n < 0 || (size_t)n + sizeof(prefix) > sizeof(marked))
 		return PKI_ERR_SUBJECT;
@@ -233,10 +233,10 @@ enum pki_err pki_name_mark_rehearsal(X509_NAME *name)
 	/* Replace the entry in place (delete and re-add marks the name's cached DER stale); a CN
 	 * sharing its RDN with another attribute is refused rather than split off. */
 	if ((i > 0 && X509_NAME_ENTRY_set(X509_NAME_get_entry(name, i - 1)) ==
-			      X509_NAME_ENTRY_set(X509_NAME_get_entry(name, i))) ||
+			  X509_NAME_ENTRY_set(X509_NAME_get_entry(name, i))) ||
 	    (i + 1 < X509_NAME_entry_count(name) &&
 	     X509_NAME_ENTRY_set(X509_NAME_get_entry(name, i + 1)) ==
-		     X509_NAME_ENTRY_set(X509_NAME_get_entry(name, i))))
+		 X509_NAME_ENTRY_set(X509_NAME_get_entry(name, i))))
 		return PKI_ERR_SUBJECT;
 	X509_NAME_ENTRY_free(X509_NAME_delete_entry(name, i));
 	if (X509_NAME_add_entry_by_NID(name, NID_commonName, V_ASN1_UTF8STRING,
@@ -295,7 +295,7 @@ static int put_escaped(char *out, size_t outlen, size_t *pos, const uint8_t *s, 
 	static const char hex[] = "0123456789ABCDEF";
 
 	for (size_t i = 0; i < len; i++) {
-		char e[4] = { '\\', 'x', hex[s[i] >> 4], hex[s[i] & 15] };
+		char e[4] = {'\\', 'x', hex[s[i] >> 4], hex[s[i] & 15]};
 		int plain = s[i] >= 0x20 && s[i] < 0x7F && s[i] != '\\';
 
 		if (!(plain ? put(out, outlen, pos, (const char *)&s[i], 1)
@@ -319,7 +319,7 @@ static int put_value(char *out, size_t outlen, size_t *pos, const ASN1_STRING *v
 		if (!put(out, outlen, pos, "'", 1))
 			return 0;
 		for (size_t i = 0; i < len; i++) {
-			char h[2] = { hex[d[i] >> 4], hex[d[i] & 15] };
+			char h[2] = {hex[d[i] >> 4], hex[d[i] & 15]};
 
 			if (!put(out, outlen, pos, h, 2))
 				return 0;
@@ -349,7 +349,8 @@ enum pki_err pki_name_text(const X509_NAME *name, char *out, size_t outlen)
 		char key[80];
 		const char *sep = ", ";
 
-		if (i > 0 && X509_NAME_ENTRY_set(e) == X509_NAME_ENTRY_set(X509_NAME_get_entry(name, i - 1)))
+		if (i > 0 &&
+		    X509_NAME_ENTRY_set(e) == X509_NAME_ENTRY_set(X509_NAME_get_entry(name, i - 1)))
 			sep = "+";
 		if (nid != NID_undef)
 			snprintf(key, sizeof(key), "%s", OBJ_nid2sn(nid));

@@ -19,10 +19,10 @@
 
 #include "ceremony/pki/err.h"
 
-#define PKI_SUBJECT_MAX 512 /* longest subject string accepted, in bytes */
-#define PKI_NAME_RDNS_MAX 16 /* most attributes in a subject string */
+#define PKI_SUBJECT_MAX	  512  /* longest subject string accepted, in bytes */
+#define PKI_NAME_RDNS_MAX 16   /* most attributes in a subject string */
 #define PKI_NAME_TEXT_MAX 1024 /* a buffer for pki_name_text */
-#define PKI_ENTITY_ID_LEN 8 /* the SMKI entity identifier (an EUI-64) */
+#define PKI_ENTITY_ID_LEN 8    /* the SMKI entity identifier (an EUI-64) */
 /* A rehearsal subject's CN is "REHEARSAL" or starts with "REHEARSAL ". */
 #define PKI_REHEARSAL_CN "REHEARSAL"
 

@@ -59,7 +59,8 @@ enum pki_err pki_rawsig_from_der(const uint8_t *der, size_t len, uint8_t sig[PKI
 	if (s == NULL)
 		return err;
 	ECDSA_SIG_get0(s, &r, &ss);
-	if (p == der + len && BN_bn2binpad(r, sig, 32) == 32 && BN_bn2binpad(ss, sig + 32, 32) == 32)
+	if (p == der + len && BN_bn2binpad(r, sig, 32) == 32 &&
+	    BN_bn2binpad(ss, sig + 32, 32) == 32)
 		err = PKI_OK;
 	ECDSA_SIG_free(s);
 	return err;

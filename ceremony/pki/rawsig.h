@@ -12,7 +12,7 @@
 
 #include "ceremony/pki/err.h"
 
-#define PKI_RAWSIG_LEN 64
+#define PKI_RAWSIG_LEN	   64
 #define PKI_RAWSIG_DER_MAX 72 /* SEQUENCE of two INTEGERs of up to 33 octets */
 
 /* Signs msg with a P-256 private key (PKI_ERR_ALG for any other key). */

@@ -214,7 +214,7 @@ enum pki_err pki_contin_decode(const uint8_t *der, size_t len, struct pki_contin
 	memcpy(out->wrapped, ASN1_STRING_get0_data(os), out->wrapped_len);
 	/* BER that OpenSSL tolerates (long-form lengths, say) re-encodes differently. */
 	if (contin_der(out->alg, out->wrapped, out->wrapped_len, again, sizeof(again), &againlen) !=
-		    PKI_OK ||
+		PKI_OK ||
 	    againlen != len || memcmp(again, der, len) != 0)
 		goto out;
 	err = PKI_OK;

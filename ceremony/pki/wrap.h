@@ -23,8 +23,8 @@
 #include "ceremony/pki/err.h"
 
 #define PKI_OID_WRAPPED_APEX_CONTIN_KEY "1.3.6.1.5.5.7.1.20"
-#define PKI_OID_AES128_WRAP_PAD "2.16.840.1.101.3.4.1.8"
-#define PKI_OID_AES256_WRAP_PAD "2.16.840.1.101.3.4.1.48"
+#define PKI_OID_AES128_WRAP_PAD		"2.16.840.1.101.3.4.1.8"
+#define PKI_OID_AES256_WRAP_PAD		"2.16.840.1.101.3.4.1.48"
 
 /* RFC 5649 output length for n octets of key data: n rounded up to 8, plus 8. */
 #define PKI_WRAP_PAD_LEN(n) ((((n) + 7) / 8) * 8 + 8)

@@ -26,12 +26,12 @@
 #include "ceremony/pki/parse.h"
 #include "ceremony/pki/wrap.h"
 
-#define T_NOW 1700000000LL /* 2023-11-14 */
+#define T_NOW	 1700000000LL /* 2023-11-14 */
 #define T_POLICY "1.2.826.0.1.8641679.1.2.1.4"
 
-static const char *const t_policies[] = { T_POLICY };
-static const uint8_t t_entity_id[PKI_ENTITY_ID_LEN] = { 0x90, 0xB3, 0xD5, 0x1F,
-							0x30, 0x01, 0x00, 0x00 };
+static const char *const t_policies[] = {T_POLICY};
+static const uint8_t t_entity_id[PKI_ENTITY_ID_LEN] = {0x90, 0xB3, 0xD5, 0x1F,
+						       0x30, 0x01, 0x00, 0x00};
 
 struct smki {
 	EVP_PKEY *root, *contin, *issuing, *recovery;
@@ -48,18 +48,19 @@ static inline int pki_test_setup(void **state)
 	(void)state;
 	if (sodium_init() < 0)
 		return -1;
-	if (CRYPTO_secure_malloc_initialized() == 0 && CRYPTO_secure_malloc_init(256 * 1024, 32) == 0)
+	if (CRYPTO_secure_malloc_initialized() == 0 &&
+	    CRYPTO_secure_malloc_init(256 * 1024, 32) == 0)
 		return -1;
 	return 0;
 }
 
 static inline struct pki_cert_params t_params(const char *subject, int rehearsal)
 {
-	struct pki_cert_params p = { .subject = subject,
-				     .policies = t_policies,
-				     .npolicies = 1,
-				     .path_len = PKI_PATHLEN_ABSENT,
-				     .rehearsal = rehearsal };
+	struct pki_cert_params p = {.subject = subject,
+				    .policies = t_policies,
+				    .npolicies = 1,
+				    .path_len = PKI_PATHLEN_ABSENT,
+				    .rehearsal = rehearsal};
 
 	assert_int_equal(pki_validity_days(T_NOW, 25 * 365, &p.validity), PKI_OK);
 	return p;
@@ -79,7 +80,7 @@ static inline void smki_build(struct smki *s, int rehearsal, enum pki_wrap_alg a
 {
 	struct pki_cert_params root = t_params("OU=00,CN=ZA", rehearsal);
 	struct pki_cert_params issuing = t_params(NULL, rehearsal);
-	struct pki_csr_params csr = { .subject = "OU=07,CN=Z1", .rehearsal = rehearsal };
+	struct pki_csr_params csr = {.subject = "OU=07,CN=Z1", .rehearsal = rehearsal};
 	struct pki_contin_params c;
 	struct pki_lint r;
 
@@ -90,19 +91,19 @@ static inline void smki_build(struct smki *s, int rehearsal, enum pki_wrap_alg a
 	assert_int_equal(pki_key_generate(PKI_ALG_EC_P256, &s->recovery), PKI_OK);
 	s->symkey_len = pki_wrap_alg_keylen(alg);
 	assert_int_equal(pki_symkey_generate(s->symkey_len, &s->symkey), PKI_OK);
-	assert_int_equal(pki_key_spki(s->contin, s->contin_spki, sizeof(s->contin_spki),
-				      &s->contin_spki_len),
-			 PKI_OK);
-	c = (struct pki_contin_params){ .spki = s->contin_spki,
-					.spki_len = s->contin_spki_len,
-					.symkey = s->symkey,
-					.symkey_len = pki_wrap_alg_keylen(alg),
-					.alg = alg };
+	assert_int_equal(
+	    pki_key_spki(s->contin, s->contin_spki, sizeof(s->contin_spki), &s->contin_spki_len),
+	    PKI_OK);
+	c = (struct pki_contin_params){.spki = s->contin_spki,
+				       .spki_len = s->contin_spki_len,
+				       .symkey = s->symkey,
+				       .symkey_len = pki_wrap_alg_keylen(alg),
+				       .alg = alg};
 	assert_int_equal(pki_cert_smki_root(s->root, NULL, &root, &c, &s->root_cert, &r), PKI_OK);
 	assert_lint_ok(&r);
-	assert_int_equal(pki_csr_build(s->issuing, PKI_PROFILE_SMKI_ISSUING_CSR, &csr,
-				       &s->issuing_csr, &r),
-			 PKI_OK);
+	assert_int_equal(
+	    pki_csr_build(s->issuing, PKI_PROFILE_SMKI_ISSUING_CSR, &csr, &s->issuing_csr, &r),
+	    PKI_OK);
 	assert_int_equal(pki_cert_smki_issuing(s->root, s->root_cert, s->issuing_csr, &issuing,
 					       &s->issuing_cert, &r),
 			 PKI_OK);
@@ -184,9 +185,9 @@ static inline X509 *recovery_cert(const struct smki *s, int64_t not_before)
 	const unsigned char *bits;
 	int bitslen;
 	const char *exts[][2] = {
-		{ "keyUsage", "critical,digitalSignature" },
-		{ "certificatePolicies", "critical," T_POLICY },
-		{ "authorityKeyIdentifier", "keyid:always" },
+	    {"keyUsage", "critical,digitalSignature"},
+	    {"certificatePolicies", "critical," T_POLICY},
+	    {"authorityKeyIdentifier", "keyid:always"},
 	};
 
 	assert_int_equal(X509_set_version(x, X509_VERSION_3), 1);
@@ -197,9 +198,8 @@ static inline X509 *recovery_cert(const struct smki *s, int64_t not_before)
 	assert_non_null(X509_time_adj_ex(X509_getm_notBefore(x), 0, 0, &start));
 	assert_non_null(X509_time_adj_ex(X509_getm_notAfter(x), 3650, 0, &start));
 	assert_int_equal(X509_set_pubkey(x, X509_REQ_get0_pubkey(s->recovery_csr)), 1);
-	assert_int_equal(X509_PUBKEY_get0_param(NULL, &bits, &bitslen, NULL,
-						X509_get_X509_PUBKEY(x)),
-			 1);
+	assert_int_equal(
+	    X509_PUBKEY_get0_param(NULL, &bits, &bitslen, NULL, X509_get_X509_PUBKEY(x)), 1);
 	assert_int_equal(EVP_Digest(bits, (size_t)bitslen, sha1, NULL, EVP_sha1(), NULL), 1);
 	memcpy(id, sha1 + 12, 8);
 	id[0] = (unsigned char)(0x40 | (id[0] & 0x0F));

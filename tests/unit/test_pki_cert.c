@@ -24,7 +24,7 @@ static int teardown(void **state)
 
 static void lint_cert(X509 *x, enum pki_profile profile, X509 *issuer, struct pki_lint *r)
 {
-	struct pki_lint_ctx ctx = { .profile = profile, .issuer = issuer };
+	struct pki_lint_ctx ctx = {.profile = profile, .issuer = issuer};
 
 	pki_lint_init(r);
 	pki_lint_cert(x, &ctx, r);
@@ -121,8 +121,7 @@ static void test_rehearsal_marks(void **state)
 {
 	struct smki t;
 	struct pki_lint r;
-	struct pki_lint_ctx ctx = { .profile = PKI_PROFILE_SMKI_ROOT,
-				    .flags = PKI_LINT_PRODUCTION };
+	struct pki_lint_ctx ctx = {.profile = PKI_PROFILE_SMKI_ROOT, .flags = PKI_LINT_PRODUCTION};
 
 	(void)state;
 	smki_build(&t, 1, PKI_WRAP_AES128_PAD);
@@ -142,9 +141,9 @@ static void test_rehearsal_marks(void **state)
 		struct pki_cert_params p = t_params(NULL, 0);
 		X509 *x = (X509 *)1;
 
-		assert_int_equal(pki_cert_smki_issuing(s.root, s.root_cert, t.issuing_csr, &p, &x,
-						       &r),
-				 PKI_ERR_LINT);
+		assert_int_equal(
+		    pki_cert_smki_issuing(s.root, s.root_cert, t.issuing_csr, &p, &x, &r),
+		    PKI_ERR_LINT);
 		assert_null(x);
 		assert_true(pki_lint_has(&r, "mark.rehearsal"));
 	}
@@ -159,8 +158,7 @@ static void expect_refused(X509_REQ *csr, const char *rule)
 	X509 *x = (X509 *)1;
 
 	assert_non_null(csr);
-	assert_int_equal(pki_cert_smki_issuing(s.root, s.root_cert, csr, &p, &x, &r),
-			 PKI_ERR_LINT);
+	assert_int_equal(pki_cert_smki_issuing(s.root, s.root_cert, csr, &p, &x, &r), PKI_ERR_LINT);
 	assert_null(x);
 	if (!pki_lint_has(&r, rule))
 		fail_msg("rule %s not reported", rule);
@@ -202,8 +200,9 @@ static void test_csr_refused(void **state)
 	expect_refused(raw_csr(p256, big, NULL, NULL), "name.size");
 	expect_refused(raw_csr(p256, "/OU=02/CN=Z1", NULL, NULL), "smki.ou");
 	expect_refused(raw_csr(p256, "/O=DCC/OU=07/CN=Z1", NULL, NULL), "name.type");
-	expect_refused(raw_csr(p256, "/OU=07/CN=1234567890123456789012345678901234567890123456789"
-				     "0123456789012345",
+	expect_refused(raw_csr(p256,
+			       "/OU=07/CN=1234567890123456789012345678901234567890123456789"
+			       "0123456789012345",
 			       NULL, NULL),
 		       "name.length");
 	EVP_PKEY_free(p384);
@@ -246,8 +245,8 @@ static void test_issuing_subject_override(void **state)
 static void test_smki_root_refused(void **state)
 {
 	struct pki_cert_params p = t_params("OU=00,CN=ZA", 0);
-	struct pki_contin_params c = { s.contin_spki, s.contin_spki_len, s.symkey, 16,
-				       PKI_WRAP_AES128_PAD };
+	struct pki_contin_params c = {s.contin_spki, s.contin_spki_len, s.symkey, 16,
+				      PKI_WRAP_AES128_PAD};
 	EVP_PKEY *p384;
 	uint8_t spki[PKI_SPKI_MAX];
 	size_t len;
@@ -304,18 +303,18 @@ static void test_validity_encoding(void **state)
 /* Generic root and subordinate for every algorithm, with pathLen and name constraints. */
 static void test_generic_all_algs(void **state)
 {
-	static const enum pki_alg algs[] = { PKI_ALG_EC_P256, PKI_ALG_EC_P384, PKI_ALG_RSA_3072,
-					     PKI_ALG_ED25519 };
-	static const int sig_nids[] = { NID_ecdsa_with_SHA256, NID_ecdsa_with_SHA384,
-					NID_sha256WithRSAEncryption, NID_ED25519 };
-	static const char *const permitted[] = { "DNS:example.com", "IP:10.0.0.0/255.0.0.0" };
-	static const char *const excluded[] = { "DNS:bad.example.com" };
+	static const enum pki_alg algs[] = {PKI_ALG_EC_P256, PKI_ALG_EC_P384, PKI_ALG_RSA_3072,
+					    PKI_ALG_ED25519};
+	static const int sig_nids[] = {NID_ecdsa_with_SHA256, NID_ecdsa_with_SHA384,
+				       NID_sha256WithRSAEncryption, NID_ED25519};
+	static const char *const permitted[] = {"DNS:example.com", "IP:10.0.0.0/255.0.0.0"};
+	static const char *const excluded[] = {"DNS:bad.example.com"};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
 		struct pki_cert_params rp = t_params("C=GB,O=Example,CN=Example Root", 0);
 		struct pki_cert_params sp = t_params(NULL, 0);
-		struct pki_csr_params cp = { .subject = "C=GB,O=Example,CN=Example Sub" };
+		struct pki_csr_params cp = {.subject = "C=GB,O=Example,CN=Example Sub"};
 		EVP_PKEY *rk, *sk;
 		X509 *root, *sub;
 		X509_REQ *csr;
@@ -367,16 +366,16 @@ static void test_generic_all_algs(void **state)
 
 static void test_crl(void **state)
 {
-	static const uint8_t a[] = { 0x01, 0x02, 0x03 }, b[] = { 0xFF, 0x00 };
-	struct pki_revoked rv[] = { { b, sizeof(b), T_NOW, CRL_REASON_KEY_COMPROMISE },
-				    { a, sizeof(a), T_NOW - 10, PKI_CRL_REASON_NONE } };
-	struct pki_crl_params p = { .this_update = T_NOW + 100,
-				    .next_update = T_NOW + 100 + 30 * 86400,
-				    .number = 7,
-				    .revoked = rv,
-				    .nrevoked = 2 };
+	static const uint8_t a[] = {0x01, 0x02, 0x03}, b[] = {0xFF, 0x00};
+	struct pki_revoked rv[] = {{b, sizeof(b), T_NOW, CRL_REASON_KEY_COMPROMISE},
+				   {a, sizeof(a), T_NOW - 10, PKI_CRL_REASON_NONE}};
+	struct pki_crl_params p = {.this_update = T_NOW + 100,
+				   .next_update = T_NOW + 100 + 30 * 86400,
+				   .number = 7,
+				   .revoked = rv,
+				   .nrevoked = 2};
 	struct pki_lint r;
-	struct pki_lint_ctx ctx = { .profile = PKI_PROFILE_SMKI_CRL, .issuer = s.root_cert };
+	struct pki_lint_ctx ctx = {.profile = PKI_PROFILE_SMKI_CRL, .issuer = s.root_cert};
 	X509_CRL *crl;
 	int reason;
 
@@ -405,10 +404,10 @@ static void test_crl(void **state)
 	rv[1] = rv[0];
 	assert_int_equal(pki_crl_sign(s.root, s.root_cert, PKI_PROFILE_SMKI_CRL, &p, &crl, &r),
 			 PKI_ERR_ARG);
-	rv[1] = (struct pki_revoked){ a, sizeof(a), T_NOW + 200, 1 };
+	rv[1] = (struct pki_revoked){a, sizeof(a), T_NOW + 200, 1};
 	assert_int_equal(pki_crl_sign(s.root, s.root_cert, PKI_PROFILE_SMKI_CRL, &p, &crl, &r),
 			 PKI_ERR_TIME);
-	rv[1] = (struct pki_revoked){ a, sizeof(a), T_NOW, 7 };
+	rv[1] = (struct pki_revoked){a, sizeof(a), T_NOW, 7};
 	assert_int_equal(pki_crl_sign(s.root, s.root_cert, PKI_PROFILE_SMKI_CRL, &p, &crl, &r),
 			 PKI_ERR_ARG);
 	p.nrevoked = 0;
@@ -426,7 +425,7 @@ static void test_crl(void **state)
 static void test_recovery(void **state)
 {
 	struct pki_lint r;
-	struct pki_lint_ctx ctx = { .profile = PKI_PROFILE_SMKI_RECOVERY_CSR };
+	struct pki_lint_ctx ctx = {.profile = PKI_PROFILE_SMKI_RECOVERY_CSR};
 	uint8_t id[PKI_ENTITY_ID_LEN], other[PKI_ENTITY_ID_LEN];
 	X509 *cert;
 	X509_REQ *csr;
@@ -436,8 +435,7 @@ static void test_recovery(void **state)
 	pki_lint_csr(s.recovery_csr, &ctx, &r);
 	assert_lint_ok(&r);
 	assert_int_equal(X509_REQ_verify(s.recovery_csr, X509_REQ_get0_pubkey(s.recovery_csr)), 1);
-	assert_int_equal(pki_name_entity_id(X509_REQ_get_subject_name(s.recovery_csr), id),
-			 PKI_OK);
+	assert_int_equal(pki_name_entity_id(X509_REQ_get_subject_name(s.recovery_csr), id), PKI_OK);
 	assert_memory_equal(id, t_entity_id, sizeof(id));
 
 	cert = recovery_cert(&s, T_NOW);
@@ -465,19 +463,19 @@ static void test_recovery(void **state)
 
 	/* The Recovery CSR needs its entity identifier, and only it has one. */
 	{
-		struct pki_csr_params p = { .subject = "OU=01" };
+		struct pki_csr_params p = {.subject = "OU=01"};
 
-		assert_int_equal(pki_csr_build(s.recovery, PKI_PROFILE_SMKI_RECOVERY_CSR, &p, &csr,
-					       &r),
-				 PKI_ERR_ARG);
+		assert_int_equal(
+		    pki_csr_build(s.recovery, PKI_PROFILE_SMKI_RECOVERY_CSR, &p, &csr, &r),
+		    PKI_ERR_ARG);
 		p.entity_id = t_entity_id;
-		assert_int_equal(pki_csr_build(s.recovery, PKI_PROFILE_SMKI_ISSUING_CSR, &p, &csr,
-					       &r),
-				 PKI_ERR_ARG);
+		assert_int_equal(
+		    pki_csr_build(s.recovery, PKI_PROFILE_SMKI_ISSUING_CSR, &p, &csr, &r),
+		    PKI_ERR_ARG);
 		p.subject = "OU=02";
-		assert_int_equal(pki_csr_build(s.recovery, PKI_PROFILE_SMKI_RECOVERY_CSR, &p, &csr,
-					       &r),
-				 PKI_ERR_LINT);
+		assert_int_equal(
+		    pki_csr_build(s.recovery, PKI_PROFILE_SMKI_RECOVERY_CSR, &p, &csr, &r),
+		    PKI_ERR_LINT);
 		assert_true(pki_lint_has(&r, "smki.ou"));
 	}
 }
@@ -485,16 +483,16 @@ static void test_recovery(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_smki_root_fields),
-		cmocka_unit_test(test_smki_issuing_fields),
-		cmocka_unit_test(test_rehearsal_marks),
-		cmocka_unit_test(test_csr_refused),
-		cmocka_unit_test(test_issuing_subject_override),
-		cmocka_unit_test(test_smki_root_refused),
-		cmocka_unit_test(test_validity_encoding),
-		cmocka_unit_test(test_generic_all_algs),
-		cmocka_unit_test(test_crl),
-		cmocka_unit_test(test_recovery),
+	    cmocka_unit_test(test_smki_root_fields),
+	    cmocka_unit_test(test_smki_issuing_fields),
+	    cmocka_unit_test(test_rehearsal_marks),
+	    cmocka_unit_test(test_csr_refused),
+	    cmocka_unit_test(test_issuing_subject_override),
+	    cmocka_unit_test(test_smki_root_refused),
+	    cmocka_unit_test(test_validity_encoding),
+	    cmocka_unit_test(test_generic_all_algs),
+	    cmocka_unit_test(test_crl),
+	    cmocka_unit_test(test_recovery),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -99,7 +99,8 @@ static int setup(void **state)
 		snprintf(dir, sizeof(dir), "%s", env);
 		return 0;
 	}
-	snprintf(dir, sizeof(dir), "%s/pki-fixture.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	snprintf(dir, sizeof(dir), "%s/pki-fixture.XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	scratch = 1;
 	return mkdtemp(dir) != NULL ? 0 : -1;
 }
@@ -110,12 +111,18 @@ static int teardown(void **state)
 	if (scratch) {
 		char path[4200];
 		static const char *const names[] = {
-			"smki-root.pem", "smki-root.der", "contin.pub.pem", "contin.spki.der",
-			"symkey.hex", "issuing.csr.pem", "issuing.pem", "issuing.key.pem",
-			"recovery.csr.pem", "entity-id.hex", "smki-crl.pem", "replacement-root.pem",
-			"rehearsal-root.pem", "rehearsal-issuing.pem", "generic-root.pem",
-			"generic-sub.pem", "generic-sub.csr.pem", "generic-crl.pem", "rawsig.msg",
-			"rawsig.sig", "rawsig.pub.pem", "ed25519-root.pem", "rsa-root.pem",
+		    "smki-root.pem",	   "smki-root.der",
+		    "contin.pub.pem",	   "contin.spki.der",
+		    "symkey.hex",	   "issuing.csr.pem",
+		    "issuing.pem",	   "issuing.key.pem",
+		    "recovery.csr.pem",	   "entity-id.hex",
+		    "smki-crl.pem",	   "replacement-root.pem",
+		    "rehearsal-root.pem",  "rehearsal-issuing.pem",
+		    "generic-root.pem",	   "generic-sub.pem",
+		    "generic-sub.csr.pem", "generic-crl.pem",
+		    "rawsig.msg",	   "rawsig.sig",
+		    "rawsig.pub.pem",	   "ed25519-root.pem",
+		    "rsa-root.pem",
 		};
 
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -155,19 +162,19 @@ static void test_smki(void **state)
 
 	/* A CRL revoking two serials. */
 	{
-		static const uint8_t a[] = { 0x52, 0x01 }, b[] = { 0x10, 0x20, 0x30 };
-		struct pki_revoked rv[] = { { a, 2, T_NOW, CRL_REASON_KEY_COMPROMISE },
-					    { b, 3, T_NOW, CRL_REASON_SUPERSEDED } };
-		struct pki_crl_params p = { .this_update = T_NOW + 60,
-					    .next_update = T_NOW + 60 + 90 * 86400,
-					    .number = 1,
-					    .revoked = rv,
-					    .nrevoked = 2 };
+		static const uint8_t a[] = {0x52, 0x01}, b[] = {0x10, 0x20, 0x30};
+		struct pki_revoked rv[] = {{a, 2, T_NOW, CRL_REASON_KEY_COMPROMISE},
+					   {b, 3, T_NOW, CRL_REASON_SUPERSEDED}};
+		struct pki_crl_params p = {.this_update = T_NOW + 60,
+					   .next_update = T_NOW + 60 + 90 * 86400,
+					   .number = 1,
+					   .revoked = rv,
+					   .nrevoked = 2};
 		X509_CRL *crl;
 
-		assert_int_equal(pki_crl_sign(s.root, s.root_cert, PKI_PROFILE_SMKI_CRL, &p, &crl,
-					      NULL),
-				 PKI_OK);
+		assert_int_equal(
+		    pki_crl_sign(s.root, s.root_cert, PKI_PROFILE_SMKI_CRL, &p, &crl, NULL),
+		    PKI_OK);
 		assert_int_equal(pki_obj_from_crl(crl, &o), PKI_OK);
 		write_obj("smki-crl.pem", &o, 0);
 		pki_obj_free(&o);
@@ -186,7 +193,7 @@ static void test_smki(void **state)
 		assert_int_equal(pki_key_generate(PKI_ALG_EC_P256, &contin2), PKI_OK);
 		assert_int_equal(pki_symkey_generate(16, &sym2), PKI_OK);
 		assert_int_equal(pki_key_spki(contin2, spki, sizeof(spki), &len), PKI_OK);
-		c = (struct pki_contin_params){ spki, len, sym2, 16, PKI_WRAP_AES128_PAD };
+		c = (struct pki_contin_params){spki, len, sym2, 16, PKI_WRAP_AES128_PAD};
 		assert_int_equal(pki_cert_smki_root(root2, s.contin, &p, &c, &repl, NULL), PKI_OK);
 		assert_int_equal(pki_contin_check_replacement(s.root_cert, s.symkey, 16, repl),
 				 PKI_OK);
@@ -219,8 +226,8 @@ static void test_generic(void **state)
 {
 	struct pki_cert_params rp = t_params("C=GB,O=Example,CN=Example Root", 0);
 	struct pki_cert_params sp = t_params(NULL, 0);
-	struct pki_csr_params cp = { .subject = "C=GB,O=Example,CN=Example Issuing" };
-	static const char *const permitted[] = { "DNS:example.com" };
+	struct pki_csr_params cp = {.subject = "C=GB,O=Example,CN=Example Issuing"};
+	static const char *const permitted[] = {"DNS:example.com"};
 	EVP_PKEY *rk, *sk, *ek, *xk;
 	X509 *root, *sub, *other;
 	X509_REQ *csr;
@@ -240,9 +247,8 @@ static void test_generic(void **state)
 	write_cert("generic-sub.pem", sub);
 	write_csr("generic-sub.csr.pem", csr);
 	{
-		struct pki_crl_params p = { .this_update = T_NOW,
-					    .next_update = T_NOW + 86400,
-					    .number = 3 };
+		struct pki_crl_params p = {
+		    .this_update = T_NOW, .next_update = T_NOW + 86400, .number = 3};
 		X509_CRL *crl;
 
 		assert_int_equal(pki_crl_sign(rk, root, PKI_PROFILE_GENERIC_CRL, &p, &crl, NULL),
@@ -279,9 +285,9 @@ static void test_all_written(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_smki),
-		cmocka_unit_test(test_generic),
-		cmocka_unit_test(test_all_written),
+	    cmocka_unit_test(test_smki),
+	    cmocka_unit_test(test_generic),
+	    cmocka_unit_test(test_all_written),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -4,8 +4,8 @@
 
 #include "ceremony/pki/rawsig.h"
 
-static const enum pki_alg all_algs[] = { PKI_ALG_EC_P256, PKI_ALG_EC_P384, PKI_ALG_RSA_3072,
-					 PKI_ALG_RSA_4096, PKI_ALG_ED25519 };
+static const enum pki_alg all_algs[] = {PKI_ALG_EC_P256, PKI_ALG_EC_P384, PKI_ALG_RSA_3072,
+					PKI_ALG_RSA_4096, PKI_ALG_ED25519};
 static EVP_PKEY *keys[5];
 
 static int setup_keys(void **state)
@@ -45,7 +45,7 @@ static void test_alg_names(void **state)
 /* Each generated key is of the algorithm asked for, with the expected SPKI size. */
 static void test_generate(void **state)
 {
-	static const size_t spki_len[] = { 91, 120, 422, 550, 44 };
+	static const size_t spki_len[] = {91, 120, 422, 550, 44};
 	uint8_t spki[PKI_SPKI_MAX];
 	size_t len;
 	enum pki_alg alg;
@@ -241,17 +241,17 @@ static void test_rawsig(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_alg_names),
-		cmocka_unit_test(test_generate),
-		cmocka_unit_test(test_pkcs8_round_trip),
-		cmocka_unit_test(test_pkcs8_strict),
-		cmocka_unit_test(test_pkcs8_unsupported),
-		cmocka_unit_test(test_matches_needs_private_half),
-		cmocka_unit_test(test_spki_strict),
-		cmocka_unit_test(test_fingerprint),
-		cmocka_unit_test(test_symkey),
-		cmocka_unit_test(test_sign_verify),
-		cmocka_unit_test(test_rawsig),
+	    cmocka_unit_test(test_alg_names),
+	    cmocka_unit_test(test_generate),
+	    cmocka_unit_test(test_pkcs8_round_trip),
+	    cmocka_unit_test(test_pkcs8_strict),
+	    cmocka_unit_test(test_pkcs8_unsupported),
+	    cmocka_unit_test(test_matches_needs_private_half),
+	    cmocka_unit_test(test_spki_strict),
+	    cmocka_unit_test(test_fingerprint),
+	    cmocka_unit_test(test_symkey),
+	    cmocka_unit_test(test_sign_verify),
+	    cmocka_unit_test(test_rawsig),
 	};
 
 	return cmocka_run_group_tests(tests, setup_keys, teardown_keys);

@@ -49,7 +49,7 @@ static X509 *resign(X509 *x, EVP_PKEY *key)
 static void expect_rule(X509 *x, enum pki_profile profile, X509 *issuer, const char *rule)
 {
 	struct pki_lint r;
-	struct pki_lint_ctx ctx = { .profile = profile, .issuer = issuer };
+	struct pki_lint_ctx ctx = {.profile = profile, .issuer = issuer};
 
 	pki_lint_init(&r);
 	pki_lint_cert(x, &ctx, &r);
@@ -199,7 +199,8 @@ static void test_sig_match(void **state)
 {
 	unsigned char *der = NULL;
 	const unsigned char *p;
-	static const uint8_t oid256[] = { 0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02 };
+	static const uint8_t oid256[] = {0x06, 0x08, 0x2A, 0x86, 0x48,
+					 0xCE, 0x3D, 0x04, 0x03, 0x02};
 	int n = i2d_X509(s.root_cert, &der), last = -1;
 	X509 *x;
 
@@ -228,7 +229,8 @@ static void test_extension_rules(void **state)
 	/* Method 1 SKI where SMKI wants method 2. */
 	x = root_copy();
 	assert_int_equal(pki_ext_add_ski(x, 1), PKI_OK);
-	X509_EXTENSION_free(X509_delete_ext(x, X509_get_ext_by_NID(x, NID_subject_key_identifier, -1)));
+	X509_EXTENSION_free(
+	    X509_delete_ext(x, X509_get_ext_by_NID(x, NID_subject_key_identifier, -1)));
 	expect_rule(resign(x, s.root), PKI_PROFILE_SMKI_ROOT, NULL, "ext.ski");
 	x = root_copy();
 	ASN1_OCTET_STRING_set(os, (const unsigned char *)"12345678", 8);
@@ -269,7 +271,8 @@ static void test_extension_rules(void **state)
 	/* Policies: not critical; empty; absent. */
 	x = root_copy();
 	assert_int_equal(pki_ext_add_policies(x, t_policies, 1, 0), PKI_OK);
-	X509_EXTENSION_free(X509_delete_ext(x, X509_get_ext_by_NID(x, NID_certificate_policies, -1)));
+	X509_EXTENSION_free(
+	    X509_delete_ext(x, X509_get_ext_by_NID(x, NID_certificate_policies, -1)));
 	expect_rule(resign(x, s.root), PKI_PROFILE_SMKI_ROOT, NULL, "ext.policies");
 	x = root_copy();
 	replace_ext(x, NID_certificate_policies, cp, 1);
@@ -284,7 +287,7 @@ static void test_extension_rules(void **state)
 	expect_rule(resign(x, s.root), PKI_PROFILE_SMKI_ROOT, NULL, "ext.unique");
 	x = root_copy();
 	{
-		static const char *const nc[] = { "DNS:example.com" };
+		static const char *const nc[] = {"DNS:example.com"};
 
 		assert_int_equal(pki_ext_add_nc(x, nc, 1, NULL, 0), PKI_OK);
 	}
@@ -305,25 +308,32 @@ static void test_contin_rules(void **state)
 		uint8_t der[32];
 		size_t len;
 	} bad[] = {
-		/* OCTET STRING of 8 octets: too short for a P-256 SPKI. */
-		{ "smki.contin-len", 0, { 0x30, 0x17, 0x30, 0x0B, 0x06, 0x09, 0x60, 0x86, 0x48,
-					  0x01, 0x65, 0x03, 0x04, 0x01, 0x08, 0x04, 0x08 },
-		  25 },
-		/* id-aes128-wrap (RFC 3394, no padding). */
-		{ "smki.contin-alg", 0, { 0x30, 0x0F, 0x30, 0x0B, 0x06, 0x09, 0x60, 0x86, 0x48,
-					  0x01, 0x65, 0x03, 0x04, 0x01, 0x05, 0x04, 0x00 },
-		  17 },
-		/* Parameters NULL present. */
-		{ "smki.contin-alg", 0, { 0x30, 0x11, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48,
-					  0x01, 0x65, 0x03, 0x04, 0x01, 0x08, 0x05, 0x00, 0x04,
-					  0x00 },
-		  19 },
-		/* Not a SEQUENCE. */
-		{ "smki.contin-form", 0, { 0x04, 0x00 }, 2 },
-		/* Trailing octet after the SEQUENCE. */
-		{ "smki.contin-form", 0, { 0x30, 0x0F, 0x30, 0x0B, 0x06, 0x09, 0x60, 0x86, 0x48,
-					   0x01, 0x65, 0x03, 0x04, 0x01, 0x08, 0x04, 0x00, 0x00 },
-		  18 },
+	    /* OCTET STRING of 8 octets: too short for a P-256 SPKI. */
+	    {"smki.contin-len",
+	     0,
+	     {0x30, 0x17, 0x30, 0x0B, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x01,
+	      0x08, 0x04, 0x08},
+	     25},
+	    /* id-aes128-wrap (RFC 3394, no padding). */
+	    {"smki.contin-alg",
+	     0,
+	     {0x30, 0x0F, 0x30, 0x0B, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x01,
+	      0x05, 0x04, 0x00},
+	     17},
+	    /* Parameters NULL present. */
+	    {"smki.contin-alg",
+	     0,
+	     {0x30, 0x11, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x01,
+	      0x08, 0x05, 0x00, 0x04, 0x00},
+	     19},
+	    /* Not a SEQUENCE. */
+	    {"smki.contin-form", 0, {0x04, 0x00}, 2},
+	    /* Trailing octet after the SEQUENCE. */
+	    {"smki.contin-form",
+	     0,
+	     {0x30, 0x0F, 0x30, 0x0B, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x01,
+	      0x08, 0x04, 0x00, 0x00},
+	     18},
 	};
 	ASN1_OBJECT *oid = OBJ_txt2obj(PKI_OID_WRAPPED_APEX_CONTIN_KEY, 1);
 
@@ -401,7 +411,7 @@ static void test_name_rules(void **state)
 	x = resign(x, s.root);
 	{
 		struct pki_lint r;
-		struct pki_lint_ctx ctx = { .profile = PKI_PROFILE_SMKI_ROOT };
+		struct pki_lint_ctx ctx = {.profile = PKI_PROFILE_SMKI_ROOT};
 
 		pki_lint_init(&r);
 		pki_lint_cert(x, &ctx, &r);
@@ -452,12 +462,11 @@ static void test_csr_rules(void **state)
 {
 	X509_REQ *req = X509_REQ_dup(s.recovery_csr);
 	struct pki_lint r;
-	struct pki_lint_ctx ctx = { .profile = PKI_PROFILE_SMKI_RECOVERY_CSR };
+	struct pki_lint_ctx ctx = {.profile = PKI_PROFILE_SMKI_RECOVERY_CSR};
 
 	(void)state;
-	assert_int_equal(X509_REQ_add1_attr_by_NID(req, NID_pkcs9_challengePassword,
-						   MBSTRING_ASC, (const unsigned char *)"secret",
-						   -1),
+	assert_int_equal(X509_REQ_add1_attr_by_NID(req, NID_pkcs9_challengePassword, MBSTRING_ASC,
+						   (const unsigned char *)"secret", -1),
 			 1);
 	assert_true(X509_REQ_sign(req, s.recovery, EVP_sha256()) > 0);
 	pki_lint_init(&r);
@@ -487,7 +496,7 @@ static void test_crl_rules(void **state)
 	ASN1_ENUMERATED *reason = ASN1_ENUMERATED_new();
 	ASN1_TIME *t = ASN1_TIME_set(NULL, (time_t)T_NOW);
 	struct pki_lint r;
-	struct pki_lint_ctx ctx = { .profile = PKI_PROFILE_SMKI_CRL, .issuer = s.root_cert };
+	struct pki_lint_ctx ctx = {.profile = PKI_PROFILE_SMKI_CRL, .issuer = s.root_cert};
 
 	(void)state;
 	/* Version 1, no nextUpdate, no cRLNumber or AKI, reason unspecified (0) and critical. */
@@ -580,12 +589,12 @@ static void test_parse(void **state)
 	pki_obj_free(&o);
 	pki_obj_free(&built);
 	{
-		struct pki_crl_params p = { .this_update = T_NOW, .next_update = T_NOW + 86400 };
+		struct pki_crl_params p = {.this_update = T_NOW, .next_update = T_NOW + 86400};
 		X509_CRL *crl;
 
-		assert_int_equal(pki_crl_sign(s.root, s.root_cert, PKI_PROFILE_SMKI_CRL, &p, &crl,
-					      NULL),
-				 PKI_OK);
+		assert_int_equal(
+		    pki_crl_sign(s.root, s.root_cert, PKI_PROFILE_SMKI_CRL, &p, &crl, NULL),
+		    PKI_OK);
 		assert_int_equal(pki_obj_from_crl(crl, &built), PKI_OK);
 		assert_int_equal(pki_obj_pem(&built, &pem, &pemlen), PKI_OK);
 		assert_int_equal(pki_parse_as((uint8_t *)pem, pemlen, PKI_OBJ_CRL, &o), PKI_OK);
@@ -621,13 +630,13 @@ static void test_parse_pubkey(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rule_table),	    cmocka_unit_test(test_rules_documented),
-		cmocka_unit_test(test_profile_names),	    cmocka_unit_test(test_cert_structure_rules),
-		cmocka_unit_test(test_sig_match),	    cmocka_unit_test(test_extension_rules),
-		cmocka_unit_test(test_contin_rules),	    cmocka_unit_test(test_name_rules),
-		cmocka_unit_test(test_key_rules),	    cmocka_unit_test(test_csr_rules),
-		cmocka_unit_test(test_crl_rules),	    cmocka_unit_test(test_parse),
-		cmocka_unit_test(test_parse_pubkey),
+	    cmocka_unit_test(test_rule_table),	  cmocka_unit_test(test_rules_documented),
+	    cmocka_unit_test(test_profile_names), cmocka_unit_test(test_cert_structure_rules),
+	    cmocka_unit_test(test_sig_match),	  cmocka_unit_test(test_extension_rules),
+	    cmocka_unit_test(test_contin_rules),  cmocka_unit_test(test_name_rules),
+	    cmocka_unit_test(test_key_rules),	  cmocka_unit_test(test_csr_rules),
+	    cmocka_unit_test(test_crl_rules),	  cmocka_unit_test(test_parse),
+	    cmocka_unit_test(test_parse_pubkey),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -31,10 +31,9 @@ static void test_parse_good(void **state)
 /* The DER: OU first, UTF8String; C as PrintableString. */
 static void test_parse_der(void **state)
 {
-	static const uint8_t want[] = { 0x30, 0x1A, 0x31, 0x0B, 0x30, 0x09, 0x06, 0x03, 0x55,
-					0x04, 0x0B, 0x0C, 0x02, '0',  '0',  0x31, 0x0B, 0x30,
-					0x09, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0C, 0x02, 'Z',
-					'A' };
+	static const uint8_t want[] = {0x30, 0x1A, 0x31, 0x0B, 0x30, 0x09, 0x06, 0x03, 0x55, 0x04,
+				       0x0B, 0x0C, 0x02, '0',  '0',  0x31, 0x0B, 0x30, 0x09, 0x06,
+				       0x03, 0x55, 0x04, 0x03, 0x0C, 0x02, 'Z',	 'A'};
 	X509_NAME *name;
 	unsigned char *der = NULL;
 	int n;
@@ -55,12 +54,38 @@ static void test_parse_der(void **state)
 static void test_parse_bad(void **state)
 {
 	static const char *const bad[] = {
-		"", "OU", "OU=", "=00", "OU=00,", ",OU=00", "OU=00,,CN=ZA", "ou=00", "X=1",
-		"OU =00", "OU= 00", "OU=00 ", "CN=a,b", "CN=a+b", "CN=a=b", "CN=a\\,b", "CN=\"a\"",
-		"CN=a;b", "CN=<a>", "C=gb", "C=GBR", "C=G", "serialNumber=a_b", "CN=a\tb",
-		"CN=a\x7f", "CN=\xc3", "CN=\xc0\xaf", "CN=\xed\xa0\x80", "CN=\xc2\x85",
-		"CN=" "12345678901234567890123456789012345678901234567890123456789012345",
-		"emailAddress=a@b",
+	    "",
+	    "OU",
+	    "OU=",
+	    "=00",
+	    "OU=00,",
+	    ",OU=00",
+	    "OU=00,,CN=ZA",
+	    "ou=00",
+	    "X=1",
+	    "OU =00",
+	    "OU= 00",
+	    "OU=00 ",
+	    "CN=a,b",
+	    "CN=a+b",
+	    "CN=a=b",
+	    "CN=a\\,b",
+	    "CN=\"a\"",
+	    "CN=a;b",
+	    "CN=<a>",
+	    "C=gb",
+	    "C=GBR",
+	    "C=G",
+	    "serialNumber=a_b",
+	    "CN=a\tb",
+	    "CN=a\x7f",
+	    "CN=\xc3",
+	    "CN=\xc0\xaf",
+	    "CN=\xed\xa0\x80",
+	    "CN=\xc2\x85",
+	    "CN="
+	    "12345678901234567890123456789012345678901234567890123456789012345",
+	    "emailAddress=a@b",
 	};
 	char big[PKI_SUBJECT_MAX + 8];
 	X509_NAME *name = (X509_NAME *)1;
@@ -133,8 +158,8 @@ static void test_entity_id(void **state)
 	char text[PKI_NAME_TEXT_MAX];
 	int n;
 	/* A trailing zero octet: the BIT STRING must keep all 64 bits (03 09 00 ...). */
-	static const uint8_t tail[] = { 0x06, 0x03, 0x55, 0x04, 0x2D, 0x03, 0x09, 0x00,
-					0x90, 0xB3, 0xD5, 0x1F, 0x30, 0x01, 0x00, 0x00 };
+	static const uint8_t tail[] = {0x06, 0x03, 0x55, 0x04, 0x2D, 0x03, 0x09, 0x00,
+				       0x90, 0xB3, 0xD5, 0x1F, 0x30, 0x01, 0x00, 0x00};
 
 	(void)state;
 	assert_int_equal(pki_name_parse("OU=01", &name), PKI_OK);
@@ -175,9 +200,9 @@ static void test_text_untrusted(void **state)
 
 static void test_policy_oid(void **state)
 {
-	static const char *const good[] = { T_POLICY, "2.5.29.32.0", "0.0", "1.39.1" };
-	static const char *const bad[] = { "", "1", "3.1", "1.", ".1", "1..2", "1.2.03", "1.40",
-					   "1.2.a", "1.2 .3", "01.2", "anyPolicy" };
+	static const char *const good[] = {T_POLICY, "2.5.29.32.0", "0.0", "1.39.1"};
+	static const char *const bad[] = {"",	    "1",    "3.1",   "1.",     ".1",   "1..2",
+					  "1.2.03", "1.40", "1.2.a", "1.2 .3", "01.2", "anyPolicy"};
 	ASN1_OBJECT *obj;
 
 	(void)state;
@@ -221,11 +246,10 @@ static void test_ski_methods(void **state)
 
 static void test_name_constraints(void **state)
 {
-	static const char *const good[] = { "DNS:example.com", "email:example.com",
-					    "URI:.example.com", "IP:192.0.2.0/255.255.255.0" };
-	static const char *const bad[][1] = { { "DNS:" }, { "dns:example.com" },
-					      { "IP:192.0.2.0" }, { "DNS:a b" },
-					      { "DirName:CN=x" } };
+	static const char *const good[] = {"DNS:example.com", "email:example.com",
+					   "URI:.example.com", "IP:192.0.2.0/255.255.255.0"};
+	static const char *const bad[][1] = {
+	    {"DNS:"}, {"dns:example.com"}, {"IP:192.0.2.0"}, {"DNS:a b"}, {"DirName:CN=x"}};
 	X509 *x = X509_new();
 
 	(void)state;
@@ -240,11 +264,11 @@ static void test_name_constraints(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_good),     cmocka_unit_test(test_parse_der),
-		cmocka_unit_test(test_parse_bad),      cmocka_unit_test(test_rehearsal_mark),
-		cmocka_unit_test(test_entity_id),      cmocka_unit_test(test_text_untrusted),
-		cmocka_unit_test(test_policy_oid),     cmocka_unit_test(test_ski_methods),
-		cmocka_unit_test(test_name_constraints),
+	    cmocka_unit_test(test_parse_good),	     cmocka_unit_test(test_parse_der),
+	    cmocka_unit_test(test_parse_bad),	     cmocka_unit_test(test_rehearsal_mark),
+	    cmocka_unit_test(test_entity_id),	     cmocka_unit_test(test_text_untrusted),
+	    cmocka_unit_test(test_policy_oid),	     cmocka_unit_test(test_ski_methods),
+	    cmocka_unit_test(test_name_constraints),
 	};
 
 	return cmocka_run_group_tests(tests, pki_test_setup, NULL);

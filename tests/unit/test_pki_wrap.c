@@ -44,9 +44,9 @@ static void test_rfc5649_vectors(void **state)
 		assert_int_equal(gotlen, wantlen);
 		assert_int_equal(gotlen, PKI_WRAP_PAD_LEN(keylen));
 		assert_memory_equal(got, want, wantlen);
-		assert_int_equal(pki_unwrap_pad(kek, keklen, want, wantlen, back, sizeof(back),
-						&backlen),
-				 PKI_OK);
+		assert_int_equal(
+		    pki_unwrap_pad(kek, keklen, want, wantlen, back, sizeof(back), &backlen),
+		    PKI_OK);
 		assert_int_equal(backlen, keylen);
 		assert_memory_equal(back, key, keylen);
 		/* Any altered octet, or another key, fails the integrity check. */
@@ -59,9 +59,9 @@ static void test_rfc5649_vectors(void **state)
 			want[i] ^= 0x80;
 		}
 		kek[0] ^= 1;
-		assert_int_equal(pki_unwrap_pad(kek, keklen, want, wantlen, back, sizeof(back),
-						&backlen),
-				 PKI_ERR_UNWRAP);
+		assert_int_equal(
+		    pki_unwrap_pad(kek, keklen, want, wantlen, back, sizeof(back), &backlen),
+		    PKI_ERR_UNWRAP);
 		count++;
 	}
 	fclose(f);
@@ -70,15 +70,14 @@ static void test_rfc5649_vectors(void **state)
 
 static void test_wrap_bounds(void **state)
 {
-	uint8_t kek[16] = { 0 }, in[8] = { 0 }, out[32];
+	uint8_t kek[16] = {0}, in[8] = {0}, out[32];
 	size_t len;
 
 	(void)state;
 	assert_int_equal(pki_wrap_pad(kek, 15, in, 8, out, sizeof(out), &len), PKI_ERR_ARG);
 	assert_int_equal(pki_wrap_pad(kek, 16, in, 0, out, sizeof(out), &len), PKI_ERR_ARG);
 	assert_int_equal(pki_wrap_pad(kek, 16, in, 8, out, 15, &len), PKI_ERR_BUFFER);
-	assert_int_equal(pki_unwrap_pad(kek, 16, out, 12, out, sizeof(out), &len),
-			 PKI_ERR_UNWRAP);
+	assert_int_equal(pki_unwrap_pad(kek, 16, out, 12, out, sizeof(out), &len), PKI_ERR_UNWRAP);
 	assert_int_equal(pki_unwrap_pad(kek, 16, out, 8, out, sizeof(out), &len), PKI_ERR_UNWRAP);
 }
 
@@ -100,8 +99,8 @@ static void test_alg_names(void **state)
  * OCTET STRING (104) }. */
 static void test_contin_der(void **state)
 {
-	static const uint8_t head[] = { 0x30, 0x77, 0x30, 0x0B, 0x06, 0x09, 0x60, 0x86, 0x48,
-					0x01, 0x65, 0x03, 0x04, 0x01, 0x08, 0x04, 0x68 };
+	static const uint8_t head[] = {0x30, 0x77, 0x30, 0x0B, 0x06, 0x09, 0x60, 0x86, 0x48,
+				       0x01, 0x65, 0x03, 0x04, 0x01, 0x08, 0x04, 0x68};
 	uint8_t kek[16], spki[PKI_SPKI_MAX], der[PKI_CONTIN_DER_MAX], back[PKI_SPKI_MAX];
 	size_t spkilen, derlen, backlen;
 	struct pki_contin c;
@@ -120,9 +119,9 @@ static void test_contin_der(void **state)
 	assert_int_equal(pki_contin_decode(der, derlen, &c), PKI_OK);
 	assert_int_equal(c.alg, PKI_WRAP_AES128_PAD);
 	assert_int_equal(c.wrapped_len, 104);
-	assert_int_equal(pki_unwrap_pad(kek, 16, c.wrapped, c.wrapped_len, back, sizeof(back),
-					&backlen),
-			 PKI_OK);
+	assert_int_equal(
+	    pki_unwrap_pad(kek, 16, c.wrapped, c.wrapped_len, back, sizeof(back), &backlen),
+	    PKI_OK);
 	assert_int_equal(backlen, spkilen);
 	assert_memory_equal(back, spki, spkilen);
 
@@ -183,7 +182,7 @@ static void test_contin_replacement(void **state)
 	size_t spki2len;
 	struct pki_contin_params c;
 	struct pki_lint r;
-	struct pki_lint_ctx ctx = { .profile = PKI_PROFILE_SMKI_ROOT };
+	struct pki_lint_ctx ctx = {.profile = PKI_PROFILE_SMKI_ROOT};
 	X509 *repl = NULL;
 
 	(void)state;
@@ -192,7 +191,7 @@ static void test_contin_replacement(void **state)
 	assert_int_equal(pki_key_generate(PKI_ALG_EC_P256, &contin2), PKI_OK);
 	assert_int_equal(pki_symkey_generate(16, &sym2), PKI_OK);
 	assert_int_equal(pki_key_spki(contin2, spki2, sizeof(spki2), &spki2len), PKI_OK);
-	c = (struct pki_contin_params){ spki2, spki2len, sym2, 16, PKI_WRAP_AES128_PAD };
+	c = (struct pki_contin_params){spki2, spki2len, sym2, 16, PKI_WRAP_AES128_PAD};
 	assert_int_equal(pki_cert_smki_root(root2, s.contin, &p, &c, &repl, &r), PKI_OK);
 	assert_lint_ok(&r);
 
@@ -225,9 +224,9 @@ static void test_contin_replacement(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rfc5649_vectors), cmocka_unit_test(test_wrap_bounds),
-		cmocka_unit_test(test_alg_names),	cmocka_unit_test(test_contin_der),
-		cmocka_unit_test(test_contin_verify),	cmocka_unit_test(test_contin_replacement),
+	    cmocka_unit_test(test_rfc5649_vectors), cmocka_unit_test(test_wrap_bounds),
+	    cmocka_unit_test(test_alg_names),	    cmocka_unit_test(test_contin_der),
+	    cmocka_unit_test(test_contin_verify),   cmocka_unit_test(test_contin_replacement),
 	};
 
 	return cmocka_run_group_tests(tests, pki_test_setup, NULL);
