@@ -40,13 +40,11 @@ static void usage(FILE *f)
 	      f);
 }
 
-/* Reads and parses a file into *obj: CLI_OK, CLI_FAIL (bad content) or CLI_USAGE. */
-static int load(const char *path, struct pki_obj *obj)
+/* Reads up to PKI_INPUT_MAX bytes of a file ("-": standard input) into a malloc'ed buffer:
+ * CLI_OK, CLI_FAIL (too large) or CLI_USAGE (cannot read). */
+static int read_input(const char *path, unsigned char **buf, size_t *len)
 {
-	unsigned char *buf = NULL;
-	size_t len = 0;
 	int fd = 0, rc;
-	enum pki_err err;
 
 	if (strcmp(path, "-") != 0) {
 		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -55,7 +53,7 @@ static int load(const char *path, struct pki_obj *obj)
 			return CLI_USAGE;
 		}
 	}
-	rc = cli_read_all(fd, PKI_INPUT_MAX, 0, &buf, &len);
+	rc = cli_read_all(fd, PKI_INPUT_MAX, 0, buf, len);
 	if (fd != 0)
 		close(fd);
 	if (rc == -2) {
@@ -66,6 +64,20 @@ static int load(const char *path, struct pki_obj *obj)
 		cli_error("cannot read %.200s", path);
 		return CLI_USAGE;
 	}
+	return CLI_OK;
+}
+
+/* Reads and parses a certificate, CSR or CRL into *obj. */
+static int load(const char *path, struct pki_obj *obj)
+{
+	unsigned char *buf;
+	size_t len;
+	enum pki_err err;
+	int rc = read_input(path, &buf, &len);
+
+	memset(obj, 0, sizeof(*obj));
+	if (rc != CLI_OK)
+		return rc;
 	err = pki_parse(buf, len, obj);
 	free(buf);
 	if (err != PKI_OK) {
@@ -89,21 +101,13 @@ static int load_issuer(const char *path, struct pki_obj *obj)
 
 static int load_pubkey(const char *path, EVP_PKEY **key)
 {
-	unsigned char *buf = NULL;
-	size_t len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY), rc;
+	unsigned char *buf;
+	size_t len;
 	enum pki_err err;
+	int rc = read_input(path, &buf, &len);
 
-	if (fd < 0) {
-		cli_error("cannot open %.200s", path);
+	if (rc != CLI_OK)
 		return CLI_USAGE;
-	}
-	rc = cli_read_all(fd, PKI_INPUT_MAX, 0, &buf, &len);
-	close(fd);
-	if (rc != 0) {
-		cli_error("cannot read %.200s", path);
-		return CLI_USAGE;
-	}
 	err = pki_parse_pubkey(buf, len, key);
 	free(buf);
 	if (err != PKI_OK) {

@@ -51,10 +51,7 @@ enum pki_err pki_csr_build(EVP_PKEY *key, enum pki_profile profile, const struct
 				   .flags = p->rehearsal ? 0 : PKI_LINT_PRODUCTION};
 	X509_REQ *req = NULL, *parsed = NULL;
 	X509_NAME *name = NULL;
-	unsigned char *der = NULL;
-	const unsigned char *q;
 	const EVP_MD *md;
-	int n;
 	enum pki_err err;
 
 	*out = NULL;
@@ -88,9 +85,9 @@ enum pki_err pki_csr_build(EVP_PKEY *key, enum pki_profile profile, const struct
 	err = PKI_ERR_CRYPTO;
 	if (X509_REQ_sign(req, key, md) <= 0)
 		goto out;
-	n = i2d_X509_REQ(req, &der);
-	q = der;
-	if (n <= 0 || (parsed = d2i_X509_REQ(NULL, &q, n)) == NULL || q != der + n)
+	/* X509_REQ_dup encodes and decodes: the lint reads the DER the CA will. */
+	parsed = X509_REQ_dup(req);
+	if (parsed == NULL)
 		goto out;
 	pki_lint_csr(parsed, &ctx, r);
 	err = PKI_ERR_LINT;
@@ -100,7 +97,6 @@ enum pki_err pki_csr_build(EVP_PKEY *key, enum pki_profile profile, const struct
 	parsed = NULL;
 	err = PKI_OK;
 out:
-	OPENSSL_free(der);
 	X509_REQ_free(parsed);
 	X509_REQ_free(req);
 	X509_NAME_free(name);

@@ -364,66 +364,62 @@ static void test_contin_rules(void **state)
 	ASN1_OBJECT_free(oid);
 }
 
+struct attr {
+	int nid, type;
+	const char *value;
+	int set; /* X509_NAME_add_entry's set: -1 joins the previous RDN */
+};
+
+/* The Root with subject and issuer replaced by attrs, signed again. */
+static X509 *root_named(const struct attr *attrs, size_t n)
+{
+	X509 *x = root_copy();
+	X509_NAME *name = X509_NAME_new();
+
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(X509_NAME_add_entry_by_NID(name, attrs[i].nid, attrs[i].type,
+							    (const unsigned char *)attrs[i].value,
+							    -1, -1, attrs[i].set),
+				 1);
+	X509_set_subject_name(x, name);
+	X509_set_issuer_name(x, name);
+	X509_NAME_free(name);
+	return resign(x, s.root);
+}
+
 static void test_name_rules(void **state)
 {
+	const struct attr one_rdn[] = {
+	    {NID_organizationalUnitName, V_ASN1_UTF8STRING, "00", 0},
+	    {NID_commonName, V_ASN1_UTF8STRING, "ZA", -1},
+	};
+	const struct attr ia5[] = {
+	    {NID_organizationalUnitName, V_ASN1_UTF8STRING, "00", 0},
+	    {NID_commonName, V_ASN1_IA5STRING, "ZA", 0},
+	};
+	const struct attr control_and_two_ous[] = {
+	    {NID_organizationalUnitName, V_ASN1_UTF8STRING, "00", 0},
+	    {NID_commonName, V_ASN1_UTF8STRING, "Z\nA", 0},
+	    {NID_organizationalUnitName, V_ASN1_UTF8STRING, "00", 0},
+	};
+	struct pki_lint r;
+	struct pki_lint_ctx ctx = {.profile = PKI_PROFILE_SMKI_ROOT};
 	X509 *x;
-	X509_NAME *name;
 
 	(void)state;
-	x = root_copy();
-	name = X509_NAME_new();
-	X509_set_subject_name(x, name);
-	X509_set_issuer_name(x, name);
-	expect_rule(resign(x, s.root), PKI_PROFILE_SMKI_ROOT, NULL, "name.empty");
-	X509_NAME_free(name);
-
-	/* OU and CN in one RDN; an IA5String CN; a control character; a second OU. */
-	x = root_copy();
-	name = X509_NAME_new();
-	X509_NAME_add_entry_by_NID(name, NID_organizationalUnitName, V_ASN1_UTF8STRING,
-				   (const unsigned char *)"00", -1, -1, 0);
-	X509_NAME_add_entry_by_NID(name, NID_commonName, V_ASN1_UTF8STRING,
-				   (const unsigned char *)"ZA", -1, -1, -1);
-	X509_set_subject_name(x, name);
-	X509_set_issuer_name(x, name);
-	expect_rule(resign(x, s.root), PKI_PROFILE_SMKI_ROOT, NULL, "name.rdn");
-	X509_NAME_free(name);
-	x = root_copy();
-	name = X509_NAME_new();
-	X509_NAME_add_entry_by_NID(name, NID_organizationalUnitName, V_ASN1_UTF8STRING,
-				   (const unsigned char *)"00", -1, -1, 0);
-	X509_NAME_add_entry_by_NID(name, NID_commonName, V_ASN1_IA5STRING,
-				   (const unsigned char *)"ZA", -1, -1, 0);
-	X509_set_subject_name(x, name);
-	X509_set_issuer_name(x, name);
-	expect_rule(resign(x, s.root), PKI_PROFILE_SMKI_ROOT, NULL, "name.string");
-	X509_NAME_free(name);
-	x = root_copy();
-	name = X509_NAME_new();
-	X509_NAME_add_entry_by_NID(name, NID_organizationalUnitName, V_ASN1_UTF8STRING,
-				   (const unsigned char *)"00", -1, -1, 0);
-	X509_NAME_add_entry_by_NID(name, NID_commonName, V_ASN1_UTF8STRING,
-				   (const unsigned char *)"Z\nA", -1, -1, 0);
-	X509_NAME_add_entry_by_NID(name, NID_organizationalUnitName, V_ASN1_UTF8STRING,
-				   (const unsigned char *)"00", -1, -1, 0);
-	X509_set_subject_name(x, name);
-	X509_set_issuer_name(x, name);
-	x = resign(x, s.root);
-	{
-		struct pki_lint r;
-		struct pki_lint_ctx ctx = {.profile = PKI_PROFILE_SMKI_ROOT};
-
-		pki_lint_init(&r);
-		pki_lint_cert(x, &ctx, &r);
-		assert_true(pki_lint_has(&r, "name.string"));
-		assert_true(pki_lint_has(&r, "smki.ou"));
-		/* Details quoting the name stay printable. */
-		for (size_t i = 0; i < r.count; i++)
-			for (const char *c = r.findings[i].detail; *c != '\0'; c++)
-				assert_true(*c >= 0x20 && *c < 0x7F);
-	}
+	expect_rule(root_named(NULL, 0), PKI_PROFILE_SMKI_ROOT, NULL, "name.empty");
+	expect_rule(root_named(one_rdn, 2), PKI_PROFILE_SMKI_ROOT, NULL, "name.rdn");
+	expect_rule(root_named(ia5, 2), PKI_PROFILE_SMKI_ROOT, NULL, "name.string");
+	x = root_named(control_and_two_ous, 3);
+	pki_lint_init(&r);
+	pki_lint_cert(x, &ctx, &r);
+	assert_true(pki_lint_has(&r, "name.string"));
+	assert_true(pki_lint_has(&r, "smki.ou"));
+	/* Details quoting the name stay printable. */
+	for (size_t i = 0; i < r.count; i++)
+		for (const char *c = r.findings[i].detail; *c != '\0'; c++)
+			assert_true(*c >= 0x20 && *c < 0x7F);
 	X509_free(x);
-	X509_NAME_free(name);
 }
 
 /* A compressed P-256 point and a P-384 key on the SMKI Root. */
