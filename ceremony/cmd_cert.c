@@ -186,11 +186,11 @@ static void show_key(X509_PUBKEY *pk)
 
 	if (key != NULL && pki_key_alg(key, &alg) == PKI_OK)
 		snprintf(text, sizeof(text), "%s", pki_alg_name(alg));
-	else if (key != NULL)
+	else if (key != NULL && OBJ_nid2sn(EVP_PKEY_get_base_id(key)) != NULL)
 		snprintf(text, sizeof(text), "%.20s, %d bits (unsupported)",
 			 OBJ_nid2sn(EVP_PKEY_get_base_id(key)), EVP_PKEY_get_bits(key));
 	else
-		snprintf(text, sizeof(text), "(undecodable)");
+		snprintf(text, sizeof(text), "(undecodable or unsupported)");
 	field("public key", text);
 	if (key != NULL && pki_key_fingerprint(key, fpr) == PKI_OK)
 		show_fingerprint("key SHA-256", fpr);
