@@ -195,8 +195,9 @@ static void test_csr_refused(void **state)
 		       "csr.ext-allowed");
 	expect_refused(raw_csr(p256, "/OU=07/CN=Z1", "extendedKeyUsage", "serverAuth"),
 		       "csr.ext-allowed");
-	for (int i = 0; i < 6; i++)
-		strcat(big, "/OU=abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz");
+	for (size_t i = 0, n = strlen(big); i < 6; i++, n = strlen(big))
+		snprintf(big + n, sizeof(big) - n, "/OU=%s",
+			 "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz");
 	expect_refused(raw_csr(p256, big, NULL, NULL), "name.size");
 	expect_refused(raw_csr(p256, "/OU=02/CN=Z1", NULL, NULL), "smki.ou");
 	expect_refused(raw_csr(p256, "/O=DCC/OU=07/CN=Z1", NULL, NULL), "name.type");
