@@ -49,7 +49,7 @@ static int fail(struct answers_error *err, enum answers_err code, unsigned line,
 	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof(err->message), fmt, ap);
 	va_end(ap);
-	return code;
+	return (int)code;
 }
 
 const char *answers_strerror(int err)
@@ -123,7 +123,7 @@ static int parse_line(struct answers *a, char *line, unsigned no, struct answers
 	struct entry *e;
 	char *value;
 
-	if (eq == NULL || eq == line)
+	if (eq == NULL || eq == line || line[0] == ' ')
 		return fail(err, ANSWERS_ERR_SYNTAX, no, "expected 'prompt.id = value'");
 	*eq = '\0';
 	value = eq + 2;

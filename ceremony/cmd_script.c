@@ -45,6 +45,16 @@ static int load(const char *path, struct script_plan **plan)
 	return CLI_FAIL;
 }
 
+/* The verbs that take exactly FILE. */
+static int load_only(int argc, char **argv, struct script_plan **plan)
+{
+	if (argc != 2) {
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	return load(argv[1], plan);
+}
+
 /* ---- check ---------------------------------------------------------------------------------- */
 
 struct coverage {
@@ -117,10 +127,11 @@ static int do_check(int argc, char **argv)
 	char hex[2 * SCRIPT_SHA256_LEN + 1];
 	int ret;
 
-	if (argc == 4 && strcmp(argv[2], "--answers") == 0)
-		answers = argv[3];
-	else if (argc != 2)
-		return usage(stderr), CLI_USAGE;
+	if (argc != 2 && !(argc == 4 && strcmp(argv[2], "--answers") == 0)) {
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	answers = argc == 4 ? argv[3] : NULL;
 	if ((ret = load(argv[1], &plan)) != CLI_OK)
 		return ret;
 	sodium_bin2hex(hex, sizeof(hex), plan->sha256, sizeof(plan->sha256));
@@ -146,9 +157,7 @@ static int do_prompts(int argc, char **argv)
 	struct script_plan *plan = NULL;
 	int ret;
 
-	if (argc != 2)
-		return usage(stderr), CLI_USAGE;
-	if ((ret = load(argv[1], &plan)) != CLI_OK)
+	if ((ret = load_only(argc, argv, &plan)) != CLI_OK)
 		return ret;
 	if (prompt_plan_ids(plan, list, NULL) != 0) {
 		cli_error("%s: a prompt id does not fit", argv[1]);
@@ -404,12 +413,15 @@ static void print_io(const struct script_plan *plan)
 	for (unsigned i = 0; i < plan->input_count; i++) {
 		const struct script_input *in = &plan->inputs[i];
 
-		printf("  %s: %s", in->id, script_input_type_name(in->type));
-		if (in->ceremony != NULL)
-			printf(" from ceremony %s", in->ceremony);
-		if (in->medium != NULL)
-			printf(", %s/%s", in->medium->id, in->file);
-		putchar('\n');
+		char line[WIDTH * 4];
+
+		snprintf(line, sizeof(line), "%s: %s%s%s%s%s%s%s", in->id,
+			 script_input_type_name(in->type), in->ceremony ? " from ceremony " : "",
+			 in->ceremony ? in->ceremony : "", in->medium ? ", " : "",
+			 in->medium ? in->medium->id : "", in->medium ? "/" : "",
+			 in->file ? in->file : "");
+		spaces(2);
+		wrap(line, 2, 6);
 		if (in->has_sha256) {
 			puts("      approved SHA-256:");
 			print_hash(in->sha256, 8);
@@ -424,9 +436,14 @@ static void print_io(const struct script_plan *plan)
 	for (unsigned i = 0; i < plan->output_count; i++) {
 		const struct script_output *o = &plan->outputs[i];
 
-		printf("  %s: %s%s%s -> %s/%s%s\n", o->id, script_output_type_name(o->type),
-		       o->key ? " of " : "", o->key ? o->key->id : "", o->medium->id, o->file,
-		       o->qr ? ", also as QR" : "");
+		char line[WIDTH * 4];
+
+		snprintf(line, sizeof(line), "%s: %s%s%s -> %s/%s%s", o->id,
+			 script_output_type_name(o->type), o->key ? " of " : "",
+			 o->key ? o->key->id : "", o->medium->id, o->file,
+			 o->qr ? ", also as QR" : "");
+		spaces(2);
+		wrap(line, 2, 6);
 		for (unsigned r = 0; r < o->revoked_count; r++) {
 			char hex[2 * SCRIPT_SERIAL_MAX + 1];
 
@@ -576,9 +593,7 @@ static int do_print(int argc, char **argv)
 	struct script_plan *plan = NULL;
 	int ret;
 
-	if (argc != 2)
-		return usage(stderr), CLI_USAGE;
-	if ((ret = load(argv[1], &plan)) != CLI_OK)
+	if ((ret = load_only(argc, argv, &plan)) != CLI_OK)
 		return ret;
 	print_header(plan);
 	print_participants(plan);

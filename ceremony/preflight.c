@@ -17,7 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_NAMES 64
+/* Entries read from one sysfs directory; more makes the check fail, never pass. */
+#define MAX_NAMES 512
 #define NAME_MAX_LEN 64
 
 const char *preflight_strerror(int err)
@@ -145,6 +146,23 @@ static int read_hex(const char *path, unsigned long *out)
 	return 0;
 }
 
+/* Lists sysfs/rel into n and returns true; otherwise adds the check's result (passed with
+ * detail none when the directory does not exist: no such bus) into *ret and returns false. */
+static bool list_bus(struct preflight_report *r, const char *id, const char *sysfs,
+		     const char *rel, const char *none, struct names *n, int *ret)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", sysfs, rel);
+	if (list_dir(path, n) == 0)
+		return true;
+	if (errno == ENOENT)
+		*ret = preflight_add(r, id, true, "%s", none);
+	else
+		*ret = preflight_add(r, id, false, "cannot list %s (%s)", path, strerror(errno));
+	return false;
+}
+
 static int check_interfaces(struct preflight_report *r, const char *sysfs)
 {
 	char path[4096], found[PREFLIGHT_DETAIL_MAX] = "";
@@ -168,14 +186,10 @@ static int check_pci(struct preflight_report *r, const char *sysfs)
 {
 	char path[4096], found[PREFLIGHT_DETAIL_MAX] = "";
 	struct names n;
+	int ret;
 
-	snprintf(path, sizeof(path), "%s/bus/pci/devices", sysfs);
-	if (list_dir(path, &n) != 0) {
-		if (errno == ENOENT)
-			return preflight_add(r, "air-gap.pci", true, "no PCI bus");
-		return preflight_add(r, "air-gap.pci", false, "cannot list %s (%s)", path,
-				     strerror(errno));
-	}
+	if (!list_bus(r, "air-gap.pci", sysfs, "bus/pci/devices", "no PCI bus", &n, &ret))
+		return ret;
 	if (n.more)
 		return preflight_add(r, "air-gap.pci", false, "more than %d PCI devices",
 				     MAX_NAMES);
@@ -230,22 +244,24 @@ static int check_usb(struct preflight_report *r, const char *sysfs)
 {
 	char path[4096], found[PREFLIGHT_DETAIL_MAX] = "";
 	struct names n;
+	int ret;
 
-	snprintf(path, sizeof(path), "%s/bus/usb/devices", sysfs);
-	if (list_dir(path, &n) != 0) {
-		if (errno == ENOENT)
-			return preflight_add(r, "air-gap.usb", true, "no USB bus");
-		return preflight_add(r, "air-gap.usb", false, "cannot list %s (%s)", path,
-				     strerror(errno));
-	}
+	if (!list_bus(r, "air-gap.usb", sysfs, "bus/usb/devices", "no USB bus", &n, &ret))
+		return ret;
+	if (n.more)
+		return preflight_add(r, "air-gap.usb", false, "more than %d USB entries", MAX_NAMES);
 	for (size_t i = 0; i < n.count; i++) {
 		unsigned long cls;
 
-		/* Interfaces only ("1-1:1.0"); devices and hubs have no bInterfaceClass. */
+		/* Interfaces ("1-1:1.0") have a class; devices and hubs ("1-1", "usb1") do not. */
+		if (strchr(n.name[i], ':') == NULL)
+			continue;
 		snprintf(path, sizeof(path), "%s/bus/usb/devices/%s/bInterfaceClass", sysfs,
 			 n.name[i]);
 		if (read_hex(path, &cls) != 0)
-			continue;
+			return preflight_add(r, "air-gap.usb", false,
+					     "cannot read the class of USB interface %s",
+					     n.name[i]);
 		if (cls == 0x02 || cls == 0x0a || cls == 0xe0) {
 			char item[NAME_MAX_LEN + 32];
 

@@ -79,7 +79,8 @@ const struct preflight_check *preflight_find(const struct preflight_report *r, c
  *   (wireless); no PCI bus at all passes;
  * air-gap.radio: class/bluetooth, class/ieee80211 and class/rfkill are empty or absent;
  * air-gap.usb: no interface in bus/usb/devices has class 02 or 0a (CDC network, modem) or e0
- *   (wireless, Bluetooth). */
+ *   (wireless, Bluetooth); an interface whose class cannot be read fails.
+ * A directory with more entries than can be read fails its check. */
 int preflight_air_gap(struct preflight_report *r, const char *sysfs);
 
 /* The random source: (*source)(buf, len, flags) behaves as getrandom(2); NULL means getrandom.

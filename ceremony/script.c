@@ -1987,7 +1987,7 @@ int script_parse(const unsigned char *buf, size_t len, struct script_plan **out,
 	if (len > SCRIPT_MAX_BYTES) {
 		script_fail(&p.c, line_at(buf, SCRIPT_MAX_BYTES), SCRIPT_ERR_TOO_BIG,
 			    "the script is larger than %d bytes", SCRIPT_MAX_BYTES);
-		return err->code;
+		return (int)err->code;
 	}
 	if (utf8_printable(buf, len, UTF8_NEWLINE, &bad) != 0) {
 		const char *what = "a character that is not printable UTF-8";
@@ -1997,12 +1997,12 @@ int script_parse(const unsigned char *buf, size_t len, struct script_plan **out,
 		else if (buf[bad] == '\r')
 			what = "a carriage return (use LF line ends)";
 		script_fail(&p.c, line_at(buf, bad), SCRIPT_ERR_TEXT, "%s at byte %zu", what, bad);
-		return err->code;
+		return (int)err->code;
 	}
 	p.plan = calloc(1, sizeof(*p.plan));
 	if (p.plan == NULL) {
 		script_fail(&p.c, 0, SCRIPT_ERR_NOMEM, "out of memory");
-		return err->code;
+		return (int)err->code;
 	}
 	p.c.plan = p.plan;
 	crypto_hash_sha256(p.plan->sha256, buf, len);
@@ -2012,14 +2012,14 @@ int script_parse(const unsigned char *buf, size_t len, struct script_plan **out,
 	if (p.c.failed) {
 		arena_free(&p.mem);
 		free(p.plan);
-		return err->code;
+		return (int)err->code;
 	}
 	p.plan->arena = malloc(sizeof(struct arena));
 	if (p.plan->arena == NULL) {
 		arena_free(&p.mem);
 		free(p.plan);
 		script_fail(&p.c, 0, SCRIPT_ERR_NOMEM, "out of memory");
-		return err->code;
+		return (int)err->code;
 	}
 	memcpy(p.plan->arena, &p.mem, sizeof(p.mem));
 	*out = p.plan;
@@ -2050,7 +2050,7 @@ int script_load(const char *path, struct script_plan **out, struct script_error 
 		close(fd);
 		err->code = SCRIPT_ERR_NOMEM;
 		snprintf(err->message, sizeof(err->message), "out of memory");
-		return err->code;
+		return (int)err->code;
 	}
 	while (have < SCRIPT_MAX_BYTES + 1) {
 		ssize_t n = read(fd, buf + have, SCRIPT_MAX_BYTES + 1 - have);
@@ -2074,7 +2074,7 @@ io:
 	if (fd >= 0)
 		close(fd);
 	free(buf);
-	return err->code;
+	return (int)err->code;
 }
 
 void script_free(struct script_plan *plan)

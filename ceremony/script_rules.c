@@ -232,7 +232,7 @@ static int check_step(struct script_ctx *c, const struct script_step *s, struct 
 	unsigned ki = k != NULL ? k->index : 0;
 
 	if (s->actor.is_role && role_count(plan, s->actor.role) == 0)
-		return script_fail(c, s->line, SCRIPT_ERR_REFERENCE, "no participant is a %s",
+		return script_fail(c, s->line, SCRIPT_ERR_REFERENCE, "no participant has the role %s",
 				   script_role_name(s->actor.role));
 	if (pr->count[SCRIPT_ACT_CLOSE])
 		return script_fail(c, s->line, SCRIPT_ERR_RULE, "close is the last step");
