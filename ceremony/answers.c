@@ -17,7 +17,7 @@
 
 #define ID_PARTS_MIN 2
 #define ID_PARTS_MAX 8
-#define ID_PART_MAX 32
+#define ID_PART_MAX  32
 
 struct entry {
 	const char *id;
@@ -36,11 +36,11 @@ struct answers {
 	const char *ceremony;
 };
 
-static int fail(struct answers_error *err, enum answers_err code, unsigned line,
-		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int fail(struct answers_error *err, enum answers_err code, unsigned line, const char *fmt,
+		...) __attribute__((format(printf, 4, 5)));
 
-static int fail(struct answers_error *err, enum answers_err code, unsigned line,
-		const char *fmt, ...)
+static int fail(struct answers_error *err, enum answers_err code, unsigned line, const char *fmt,
+		...)
 {
 	va_list ap;
 
@@ -140,8 +140,8 @@ static int parse_line(struct answers *a, char *line, unsigned no, struct answers
 		return fail(err, ANSWERS_ERR_VALUE, no,
 			    "the answer to '%s' starts or ends with a space", line);
 	if (strlen(value) > ANSWERS_VALUE_MAX)
-		return fail(err, ANSWERS_ERR_VALUE, no, "the answer to '%s' is longer than %d bytes",
-			    line, ANSWERS_VALUE_MAX);
+		return fail(err, ANSWERS_ERR_VALUE, no,
+			    "the answer to '%s' is longer than %d bytes", line, ANSWERS_VALUE_MAX);
 	for (size_t i = 0; i < a->count; i++)
 		if (strcmp(a->entries[i].id, line) == 0)
 			return fail(err, ANSWERS_ERR_DUPLICATE, no,
@@ -201,8 +201,8 @@ int answers_parse(const unsigned char *buf, size_t len, struct answers **out,
 		return fail(err, ANSWERS_ERR_NOMEM, 0, "out of memory");
 	a->size = len;
 	a->buf = sodium_malloc(len + 1);
-	a->entries = calloc(lines < ANSWERS_MAX_ENTRIES ? lines : ANSWERS_MAX_ENTRIES,
-			    sizeof(*a->entries));
+	a->entries =
+	    calloc(lines < ANSWERS_MAX_ENTRIES ? lines : ANSWERS_MAX_ENTRIES, sizeof(*a->entries));
 	if (a->buf == NULL || a->entries == NULL) {
 		ret = fail(err, ANSWERS_ERR_NOMEM, 0, "out of memory");
 		goto out;

@@ -16,22 +16,22 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define ANSWERS_VERSION 1
-#define ANSWERS_MAX_BYTES (64 * 1024)
+#define ANSWERS_VERSION	    1
+#define ANSWERS_MAX_BYTES   (64 * 1024)
 #define ANSWERS_MAX_ENTRIES 4096
-#define ANSWERS_VALUE_MAX 1024
-#define ANSWERS_ID_MAX 128
+#define ANSWERS_VALUE_MAX   1024
+#define ANSWERS_ID_MAX	    128
 /* The value that answers a copy-back prompt with what the program showed (rehearsal only). */
 #define ANSWERS_SHOWN "@shown"
 
 enum answers_err {
 	ANSWERS_OK = 0,
-	ANSWERS_ERR_IO,        /* cannot read the file (operational) */
+	ANSWERS_ERR_IO,	       /* cannot read the file (operational) */
 	ANSWERS_ERR_NOMEM,     /* out of memory (operational) */
 	ANSWERS_ERR_TOO_BIG,   /* more than ANSWERS_MAX_BYTES, or too many entries */
 	ANSWERS_ERR_TEXT,      /* not printable UTF-8, a tab or a CR */
 	ANSWERS_ERR_SYNTAX,    /* a line that is not "id = value", a comment or empty */
-	ANSWERS_ERR_ID,        /* a malformed prompt id */
+	ANSWERS_ERR_ID,	       /* a malformed prompt id */
 	ANSWERS_ERR_DUPLICATE, /* the same id twice */
 	ANSWERS_ERR_VERSION,   /* no "version = 1" first */
 	ANSWERS_ERR_VALUE,     /* a value too long, with outer spaces, or an unknown @directive */
@@ -39,7 +39,7 @@ enum answers_err {
 
 struct answers_error {
 	enum answers_err code;
-	unsigned line;     /* 1-based; 0 when there is no place */
+	unsigned line;	   /* 1-based; 0 when there is no place */
 	char message[160]; /* never holds a value */
 };
 

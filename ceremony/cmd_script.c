@@ -135,15 +135,16 @@ static int do_check(int argc, char **argv)
 	if ((ret = load(argv[1], &plan)) != CLI_OK)
 		return ret;
 	sodium_bin2hex(hex, sizeof(hex), plan->sha256, sizeof(plan->sha256));
-	printf("%s: valid script '%s', %u steps, SHA-256 %s\n", argv[1], plan->id,
-	       plan->step_count, hex);
+	printf("%s: valid script '%s', %u steps, SHA-256 %s\n", argv[1], plan->id, plan->step_count,
+	       hex);
 	if (answers != NULL)
 		ret = check_answers(plan, answers);
 	script_free(plan);
 	return ret;
 }
 
-/* ---- prompts ---------------------------------------------------------------------------------- */
+/* ---- prompts ----------------------------------------------------------------------------------
+ */
 
 static int list(void *ctx, const char *id, enum prompt_kind kind, const struct script_step *step)
 {
@@ -167,7 +168,8 @@ static int do_prompts(int argc, char **argv)
 	return ret;
 }
 
-/* ---- print ------------------------------------------------------------------------------------ */
+/* ---- print ------------------------------------------------------------------------------------
+ */
 
 static void spaces(size_t n)
 {
@@ -328,8 +330,9 @@ static void print_sets(const struct script_plan *plan)
 			size_t used = 0;
 
 			if (set->group_count > 1)
-				used = (size_t)snprintf(line, sizeof(line), "group %u, %u of %u: ",
-							g + 1, gr->threshold, gr->count);
+				used = (size_t)snprintf(line, sizeof(line),
+							"group %u, %u of %u: ", g + 1,
+							gr->threshold, gr->count);
 			for (unsigned m = 0; m < gr->count && used < sizeof(line); m++)
 				used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%s",
 							 m ? ", " : "", gr->members[m]->id);
@@ -351,14 +354,15 @@ static void print_keys(const struct script_plan *plan)
 		       script_algorithm_name(k->algorithm),
 		       k->origin == SCRIPT_ORIGIN_GENERATE ? "generated here"
 		       : k->origin == SCRIPT_ORIGIN_SHARES ? "rebuilt from shares"
-		       : k->origin == SCRIPT_ORIGIN_CSR    ? "public key from a CSR"
+		       : k->origin == SCRIPT_ORIGIN_CSR	   ? "public key from a CSR"
 							   : "public key from a certificate");
 		if (k->subject.count > 0) {
 			fputs("      subject: ", stdout);
 			wrap(k->subject.text, 15, 8);
 		}
 		if (k->validity.years || k->validity.days)
-			printf("      validity: %u %s\n", k->validity.years ? k->validity.years : k->validity.days,
+			printf("      validity: %u %s\n",
+			       k->validity.years ? k->validity.years : k->validity.days,
 			       k->validity.years ? "years" : "days");
 		for (unsigned p = 0; p < k->policy_count; p++)
 			printf("      policy: %s\n", k->policies[p]);
@@ -380,16 +384,15 @@ static void print_keys(const struct script_plan *plan)
 		used = 0;
 		line[0] = '\0';
 		for (unsigned n = 0; n < k->permitted_count + k->excluded_count; n++) {
-			static const char *const types[] = { "dns", "email", "uri", "ip" };
+			static const char *const types[] = {"dns", "email", "uri", "ip"};
 			bool perm = n < k->permitted_count;
 			const struct script_constraint *ct =
-				perm ? &k->permitted[n] : &k->excluded[n - k->permitted_count];
+			    perm ? &k->permitted[n] : &k->excluded[n - k->permitted_count];
 
 			if (used < sizeof(line))
-				used += (size_t)snprintf(line + used, sizeof(line) - used,
-							 "%s%s %s:%s", n ? ", " : "",
-							 perm ? "permit" : "exclude", types[ct->type],
-							 ct->value);
+				used += (size_t)snprintf(
+				    line + used, sizeof(line) - used, "%s%s %s:%s", n ? ", " : "",
+				    perm ? "permit" : "exclude", types[ct->type], ct->value);
 		}
 		if (used > 0) {
 			fputs("      names: ", stdout);
@@ -482,8 +485,8 @@ static void print_steps(const struct script_plan *plan)
 	puts("---  ---------------------------------------  --------------  --------  -----");
 	for (unsigned i = 0; i < plan->step_count; i++) {
 		const struct script_step *s = &plan->steps[i];
-		const char *who = s->actor.is_role ? script_role_name(s->actor.role)
-						   : s->actor.participant->id;
+		const char *who =
+		    s->actor.is_role ? script_role_name(s->actor.role) : s->actor.participant->id;
 		const char *t = s->title;
 		char summary[512], title[128];
 		size_t len = strlen(t), take;
@@ -519,7 +522,8 @@ static void print_steps(const struct script_plan *plan)
 			char line[WIDTH * 8];
 			size_t used = (size_t)snprintf(line, sizeof(line), "Each of: ");
 
-			for (unsigned p = 0; p < plan->participant_count && used < sizeof(line); p++)
+			for (unsigned p = 0; p < plan->participant_count && used < sizeof(line);
+			     p++)
 				if (script_actor_includes(&s->actor, &plan->participants[p]))
 					used += (size_t)snprintf(line + used, sizeof(line) - used,
 								 "%s%s", used > 9 ? ", " : "",

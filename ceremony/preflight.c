@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 /* Entries read from one sysfs directory; more makes the check fail, never pass. */
-#define MAX_NAMES 512
+#define MAX_NAMES    512
 #define NAME_MAX_LEN 64
 
 const char *preflight_strerror(int err)
@@ -148,8 +148,8 @@ static int read_hex(const char *path, unsigned long *out)
 
 /* Lists sysfs/rel into n and returns true; otherwise adds the check's result (passed with
  * detail none when the directory does not exist: no such bus) into *ret and returns false. */
-static bool list_bus(struct preflight_report *r, const char *id, const char *sysfs,
-		     const char *rel, const char *none, struct names *n, int *ret)
+static bool list_bus(struct preflight_report *r, const char *id, const char *sysfs, const char *rel,
+		     const char *none, struct names *n, int *ret)
 {
 	char path[4096];
 
@@ -215,7 +215,7 @@ static int check_pci(struct preflight_report *r, const char *sysfs)
 
 static int check_radio(struct preflight_report *r, const char *sysfs)
 {
-	static const char *const classes[] = { "bluetooth", "ieee80211", "rfkill" };
+	static const char *const classes[] = {"bluetooth", "ieee80211", "rfkill"};
 	char path[4096], found[PREFLIGHT_DETAIL_MAX] = "";
 
 	for (size_t c = 0; c < sizeof(classes) / sizeof(classes[0]); c++) {
@@ -225,8 +225,8 @@ static int check_radio(struct preflight_report *r, const char *sysfs)
 		if (list_dir(path, &n) != 0) {
 			if (errno == ENOENT)
 				continue;
-			return preflight_add(r, "air-gap.radio", false, "cannot list %s (%s)",
-					     path, strerror(errno));
+			return preflight_add(r, "air-gap.radio", false, "cannot list %s (%s)", path,
+					     strerror(errno));
 		}
 		for (size_t i = 0; i < n.count; i++) {
 			char item[NAME_MAX_LEN + 16];
@@ -249,7 +249,8 @@ static int check_usb(struct preflight_report *r, const char *sysfs)
 	if (!list_bus(r, "air-gap.usb", sysfs, "bus/usb/devices", "no USB bus", &n, &ret))
 		return ret;
 	if (n.more)
-		return preflight_add(r, "air-gap.usb", false, "more than %d USB entries", MAX_NAMES);
+		return preflight_add(r, "air-gap.usb", false, "more than %d USB entries",
+				     MAX_NAMES);
 	for (size_t i = 0; i < n.count; i++) {
 		unsigned long cls;
 
@@ -337,8 +338,8 @@ int preflight_clock(struct preflight_report *r, time_t now, time_t floor)
 	struct tm tm;
 
 	r->clock = now;
-	if (gmtime_r(&now, &tm) == NULL || strftime(shown, sizeof(shown), "%Y-%m-%dT%H:%M:%SZ",
-						     &tm) == 0)
+	if (gmtime_r(&now, &tm) == NULL ||
+	    strftime(shown, sizeof(shown), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		return preflight_add(r, "clock", false, "the clock cannot be read");
 	if (now < floor) {
 		if (gmtime_r(&floor, &tm) == NULL ||
@@ -396,9 +397,9 @@ static int read_hash_line(const char *path, unsigned char out[32])
 	len = (size_t)n;
 	if (buf[len - 1] == '\n')
 		buf[--len] = '\0';
-	if (strspn(buf, "0123456789abcdef") != 64 || (len > 64 && strncmp(buf + 64, "  ", 2) != 0) ||
-	    memchr(buf, '\n', len) != NULL || sodium_hex2bin(out, 32, buf, 64, NULL, &got, NULL) != 0 ||
-	    got != 32)
+	if (strspn(buf, "0123456789abcdef") != 64 ||
+	    (len > 64 && strncmp(buf + 64, "  ", 2) != 0) || memchr(buf, '\n', len) != NULL ||
+	    sodium_hex2bin(out, 32, buf, 64, NULL, &got, NULL) != 0 || got != 32)
 		return -2;
 	return 0;
 }
@@ -436,7 +437,8 @@ int preflight_script(struct preflight_report *r, const struct script_plan *plan)
 	return preflight_add(r, "script", true, "%s", hex);
 }
 
-/* ---- people and media -------------------------------------------------------------------------- */
+/* ---- people and media --------------------------------------------------------------------------
+ */
 
 static void absent(const struct script_custodian_set *set, const bool *present, char *list,
 		   size_t size)
@@ -531,7 +533,7 @@ int preflight_run(struct preflight_report *r, const struct preflight_config *cfg
 	    (ret = preflight_entropy(r, cfg->random, cfg->entropy_timeout_ms)) != PREFLIGHT_OK ||
 	    (ret = preflight_clock(r, cfg->now ? cfg->now : time(NULL),
 				   cfg->floor ? cfg->floor : PREFLIGHT_CLOCK_FLOOR)) !=
-		    PREFLIGHT_OK ||
+		PREFLIGHT_OK ||
 	    (ret = preflight_image(r, cfg->image_hash_file, cfg->image_path)) != PREFLIGHT_OK ||
 	    (ret = preflight_script(r, cfg->plan)) != PREFLIGHT_OK ||
 	    (ret = preflight_quorum(r, cfg->plan, cfg->present)) != PREFLIGHT_OK)

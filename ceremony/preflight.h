@@ -27,7 +27,7 @@
 #include "ceremony/script.h"
 
 #define PREFLIGHT_MAX_CHECKS 96
-#define PREFLIGHT_ID_MAX 64
+#define PREFLIGHT_ID_MAX     64
 #define PREFLIGHT_DETAIL_MAX 256
 
 #define PREFLIGHT_SYSFS "/sys"
@@ -35,7 +35,7 @@
  * "<64 lowercase hex digits>[  <name>]" (sha256sum's format). */
 #define PREFLIGHT_IMAGE_HASH_FILE "/run/ceremony/image.sha256"
 /* No ceremony happens before this program existed: an earlier clock has not been set. */
-#define PREFLIGHT_CLOCK_FLOOR ((time_t)1735689600) /* 2025-01-01T00:00:00Z */
+#define PREFLIGHT_CLOCK_FLOOR	     ((time_t)1735689600) /* 2025-01-01T00:00:00Z */
 #define PREFLIGHT_ENTROPY_TIMEOUT_MS 30000
 
 enum preflight_err {
@@ -65,7 +65,7 @@ void preflight_init(struct preflight_report *r);
 /* Appends a result; the detail is formatted, then any byte outside printable ASCII becomes '?'
  * and it is cut to fit. */
 int preflight_add(struct preflight_report *r, const char *id, bool passed, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 /* True when every check in the report passed (and there is at least one). */
 bool preflight_go(const struct preflight_report *r);
@@ -86,8 +86,7 @@ int preflight_air_gap(struct preflight_report *r, const char *sysfs);
 /* The random source: (*source)(buf, len, flags) behaves as getrandom(2); NULL means getrandom.
  * Passes when a GRND_NONBLOCK read succeeds, retrying every 100 ms for up to timeout_ms. */
 typedef ssize_t (*preflight_random_fn)(void *buf, size_t len, unsigned int flags);
-int preflight_entropy(struct preflight_report *r, preflight_random_fn source,
-		      unsigned timeout_ms);
+int preflight_entropy(struct preflight_report *r, preflight_random_fn source, unsigned timeout_ms);
 
 /* Shows now as UTC (for a witness to confirm: go.clock); fails before floor. */
 int preflight_clock(struct preflight_report *r, time_t now, time_t floor);
@@ -115,13 +114,13 @@ int preflight_media(struct preflight_report *r, const struct script_plan *plan,
 
 /* Everything above, in that order. */
 struct preflight_config {
-	const char *sysfs;     /* NULL: PREFLIGHT_SYSFS */
+	const char *sysfs;	    /* NULL: PREFLIGHT_SYSFS */
 	preflight_random_fn random; /* NULL: getrandom */
 	unsigned entropy_timeout_ms;
-	time_t now;   /* 0: time(NULL) */
-	time_t floor; /* 0: PREFLIGHT_CLOCK_FLOOR */
+	time_t now;		     /* 0: time(NULL) */
+	time_t floor;		     /* 0: PREFLIGHT_CLOCK_FLOOR */
 	const char *image_hash_file; /* NULL: PREFLIGHT_IMAGE_HASH_FILE */
-	const char *image_path;      /* NULL: use the hash file */
+	const char *image_path;	     /* NULL: use the hash file */
 	const struct script_plan *plan;
 	const bool *present;
 	preflight_medium_fn medium_present;

@@ -19,11 +19,11 @@
 #include <termios.h>
 #include <unistd.h>
 
-static const int caught[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+static const int caught[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 #define NCAUGHT (sizeof(caught) / sizeof(caught[0]))
 
 static volatile sig_atomic_t interrupted;
-static int wake[2] = { -1, -1 };
+static int wake[2] = {-1, -1};
 
 struct prompt {
 	bool tty;
@@ -252,14 +252,15 @@ static void ask(struct prompt *p, const char *id, const char *question, const ch
 	puts_(p, line);
 }
 
-/* ---- terminal input ---------------------------------------------------------------------------- */
+/* ---- terminal input ----------------------------------------------------------------------------
+ */
 
 #define LINE_TOO_LONG 100
 
 /* Reads one line into buf (max bytes, not NUL-terminated), waking on a signal. */
 static int read_line(struct prompt *p, unsigned char *buf, size_t max, size_t *len)
 {
-	struct pollfd fds[2] = { { p->in, POLLIN, 0 }, { wake[0], POLLIN, 0 } };
+	struct pollfd fds[2] = {{p->in, POLLIN, 0}, {wake[0], POLLIN, 0}};
 	size_t n = 0;
 	bool over = false;
 	int ret = PROMPT_OK;
@@ -360,7 +361,8 @@ static int get_answer(struct prompt *p, const char *id, const char *question, co
 		int ret = read_tty(p, !secret || echo, buf, max, len);
 
 		if (ret == LINE_TOO_LONG)
-			return refuse(p, id, "too long") == PROMPT_OK ? LINE_TOO_LONG : PROMPT_INVALID;
+			return refuse(p, id, "too long") == PROMPT_OK ? LINE_TOO_LONG
+								      : PROMPT_INVALID;
 		if (ret == PROMPT_INTERRUPTED || ret == PROMPT_EOF)
 			puts_(p, "\n");
 		return ret;
@@ -434,7 +436,7 @@ static const char *check_yes_no(const char *value, size_t len, void *ctx)
 	(void)len;
 	(void)ctx;
 	return strcasecmp(value, "yes") == 0 || strcasecmp(value, "no") == 0 ? NULL
-									   : "answer yes or no";
+									     : "answer yes or no";
 }
 
 int prompt_confirm(struct prompt *p, const char *id, const char *question, bool *yes)
@@ -528,7 +530,7 @@ static const char *check_choice(const char *value, size_t len, void *ctx)
 int prompt_choice(struct prompt *p, const char *id, const char *question,
 		  const char *const *choices, size_t n, size_t *index)
 {
-	struct choices c = { choices, n, p->tty };
+	struct choices c = {choices, n, p->tty};
 	unsigned char buf[SCRIPT_CEREMONY_ID_MAX + 1];
 	char hint[512];
 	size_t len, used = 0;
@@ -662,11 +664,11 @@ static int share_prompts(struct walk *w, const struct script_key *key,
 		const char *field;
 		enum prompt_kind kind;
 	} fields[] = {
-		{ SHARE_FIELD_MEDIUM, PROMPT_KIND_CONFIRM },
-		{ SHARE_FIELD_PASSPHRASE, PROMPT_KIND_SECRET },
-		{ SHARE_FIELD_PASSPHRASE_REPEAT, PROMPT_KIND_SECRET },
-		{ SHARE_FIELD_WORDS, PROMPT_KIND_SECRET },
-		{ SHARE_FIELD_BAG, PROMPT_KIND_TEXT },
+	    {SHARE_FIELD_MEDIUM, PROMPT_KIND_CONFIRM},
+	    {SHARE_FIELD_PASSPHRASE, PROMPT_KIND_SECRET},
+	    {SHARE_FIELD_PASSPHRASE_REPEAT, PROMPT_KIND_SECRET},
+	    {SHARE_FIELD_WORDS, PROMPT_KIND_SECRET},
+	    {SHARE_FIELD_BAG, PROMPT_KIND_TEXT},
 	};
 	int ret;
 
@@ -742,8 +744,8 @@ static int step_prompts(struct walk *w, const struct script_plan *plan)
 	case SCRIPT_ACT_SIGN_CSR:
 	case SCRIPT_ACT_IMPORT_CERTIFICATE:
 	case SCRIPT_ACT_CONTINGENCY_TEST: {
-		const struct script_input *in = s->action == SCRIPT_ACT_SIGN_CSR ? k->input
-										  : s->input;
+		const struct script_input *in =
+		    s->action == SCRIPT_ACT_SIGN_CSR ? k->input : s->input;
 
 		if (in->source == SCRIPT_SOURCE_ANY)
 			ret = EMIT(w, PROMPT_KIND_CHOICE, PROMPT_ID_INPUT, in->id,
@@ -766,7 +768,7 @@ static int step_prompts(struct walk *w, const struct script_plan *plan)
 
 int prompt_plan_ids(const struct script_plan *plan, prompt_plan_fn fn, void *ctx)
 {
-	struct walk w = { fn, ctx, NULL, "" };
+	struct walk w = {fn, ctx, NULL, ""};
 
 	for (unsigned i = 0; i < plan->step_count; i++) {
 		int ret;

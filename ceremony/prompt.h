@@ -29,10 +29,10 @@
 enum prompt_result {
 	PROMPT_OK = 0,
 	PROMPT_INTERRUPTED, /* a signal (Ctrl-C) arrived: abort the ceremony */
-	PROMPT_MISSING,     /* answers mode: no answer for this prompt id */
-	PROMPT_INVALID,     /* answers mode: the answer was refused (see prompt_reason) */
-	PROMPT_EOF,         /* terminal mode: end of input */
-	PROMPT_IO,          /* a read or write failed, or the input is not a terminal */
+	PROMPT_MISSING,	    /* answers mode: no answer for this prompt id */
+	PROMPT_INVALID,	    /* answers mode: the answer was refused (see prompt_reason) */
+	PROMPT_EOF,	    /* terminal mode: end of input */
+	PROMPT_IO,	    /* a read or write failed, or the input is not a terminal */
 	PROMPT_NOMEM,
 };
 
@@ -44,9 +44,9 @@ const char *prompt_strerror(int result);
 
 /* Flags for prompt_text and prompt_secret. */
 #define PROMPT_EMPTY_OK 1u /* an empty answer is accepted */
-#define PROMPT_ECHO 2u     /* secret: echo while typing (words copied from the screen) */
+#define PROMPT_ECHO	2u /* secret: echo while typing (words copied from the screen) */
 
-#define PROMPT_TEXT_MAX 256   /* text answers, bytes */
+#define PROMPT_TEXT_MAX	  256  /* text answers, bytes */
 #define PROMPT_SECRET_MAX 1024 /* secret answers, bytes */
 
 struct prompt;
@@ -57,8 +57,7 @@ int prompt_open_tty(struct prompt **out, int in_fd, int out_fd, unsigned flags);
 
 /* Answers mode: answers (not owned, must outlive the context) answer by id; out_fd shows what
  * happens. */
-int prompt_open_answers(struct prompt **out, struct answers *answers, int out_fd,
-			unsigned flags);
+int prompt_open_answers(struct prompt **out, struct answers *answers, int out_fd, unsigned flags);
 
 /* Restores signal handlers; NULL allowed. */
 void prompt_close(struct prompt *p);
@@ -105,14 +104,14 @@ const char *prompt_reason(const struct prompt *p);
 enum prompt_style {
 	PROMPT_PLAIN,
 	PROMPT_HEADING, /* a step or phase title */
-	PROMPT_GOOD,    /* a check passed, GO */
-	PROMPT_WARN,    /* rehearsal markers, exceptions */
-	PROMPT_BAD,     /* a check failed, NO-GO, abort */
+	PROMPT_GOOD,	/* a check passed, GO */
+	PROMPT_WARN,	/* rehearsal markers, exceptions */
+	PROMPT_BAD,	/* a check failed, NO-GO, abort */
 };
 
 /* One line (a newline is added). */
 void prompt_say(struct prompt *p, enum prompt_style style, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Text shown as is (QR codes rendered as text, fingerprints, the printed step). */
 void prompt_block(struct prompt *p, const char *text);
@@ -128,38 +127,37 @@ void prompt_progress(struct prompt *p, const char *what, unsigned done, unsigned
 /* ---- prompt ids (docs/answers.md) --------------------------------------------------------- */
 
 /* printf-style formats; arguments are script ids, share numbers (from 1) and field names. */
-#define PROMPT_ID_ATTENDANCE "attendance.%s"     /* participant: identity checked */
-#define PROMPT_ID_GO_CLOCK "go.clock"            /* a witness: UTC time correct */
-#define PROMPT_ID_GO_IMAGE "go.image"            /* image hash matches the published one */
-#define PROMPT_ID_GO_SCRIPT "go.script"          /* script hash matches the approved one */
-#define PROMPT_ID_GO_MEDIA "go.media"            /* media inventory correct */
-#define PROMPT_ID_GO_OVERRIDE "go.override.%s"   /* preflight check id (rehearsal only) */
-#define PROMPT_ID_GO_DECISION "go.decision"      /* the administrator declares GO */
-#define PROMPT_ID_ENTROPY "entropy.%s.dice"      /* participant: dice rolls, "" = none */
-#define PROMPT_ID_ACK "ack.%s.%s"                /* step, participant */
-#define PROMPT_ID_SHARE "share.%s.%u.%s"         /* key, share, SHARE_FIELD_* */
-#define PROMPT_ID_TEST "test.%s.%u.passphrase"   /* key, share (test reconstruction) */
-#define PROMPT_ID_COLLECT "collect.%s.%u.%s"     /* key, entry, COLLECT_FIELD_* */
-#define PROMPT_ID_INPUT "input.%s.%s"            /* input, INPUT_FIELD_* */
-#define PROMPT_ID_CLOSE "close.%s"               /* participant: final digest copied */
+#define PROMPT_ID_ATTENDANCE  "attendance.%s"	      /* participant: identity checked */
+#define PROMPT_ID_GO_CLOCK    "go.clock"	      /* a witness: UTC time correct */
+#define PROMPT_ID_GO_IMAGE    "go.image"	      /* image hash matches the published one */
+#define PROMPT_ID_GO_SCRIPT   "go.script"	      /* script hash matches the approved one */
+#define PROMPT_ID_GO_MEDIA    "go.media"	      /* media inventory correct */
+#define PROMPT_ID_GO_OVERRIDE "go.override.%s"	      /* preflight check id (rehearsal only) */
+#define PROMPT_ID_GO_DECISION "go.decision"	      /* the administrator declares GO */
+#define PROMPT_ID_ENTROPY     "entropy.%s.dice"	      /* participant: dice rolls, "" = none */
+#define PROMPT_ID_ACK	      "ack.%s.%s"	      /* step, participant */
+#define PROMPT_ID_SHARE	      "share.%s.%u.%s"	      /* key, share, SHARE_FIELD_* */
+#define PROMPT_ID_TEST	      "test.%s.%u.passphrase" /* key, share (test reconstruction) */
+#define PROMPT_ID_COLLECT     "collect.%s.%u.%s"      /* key, entry, COLLECT_FIELD_* */
+#define PROMPT_ID_INPUT	      "input.%s.%s"	      /* input, INPUT_FIELD_* */
+#define PROMPT_ID_CLOSE	      "close.%s"	      /* participant: final digest copied */
 
-#define SHARE_FIELD_MEDIUM "medium"                       /* confirm: medium inserted */
-#define SHARE_FIELD_PASSPHRASE "passphrase"               /* secret */
+#define SHARE_FIELD_MEDIUM	      "medium"		  /* confirm: medium inserted */
+#define SHARE_FIELD_PASSPHRASE	      "passphrase"	  /* secret */
 #define SHARE_FIELD_PASSPHRASE_REPEAT "passphrase-repeat" /* secret, must match */
-#define SHARE_FIELD_WORDS "words"                         /* secret, echoed: copy-back check */
-#define SHARE_FIELD_BAG "bag"                             /* text: tamper-evident bag number */
-#define COLLECT_FIELD_CUSTODIAN "custodian"               /* choice: participant id */
-#define COLLECT_FIELD_SOURCE "source"                     /* choice: medium, words, qr */
-#define COLLECT_FIELD_PASSPHRASE "passphrase"             /* secret */
-#define COLLECT_FIELD_WORDS "words"                       /* secret */
-#define INPUT_FIELD_SOURCE "source"                       /* choice: medium, qr */
-#define INPUT_FIELD_FINGERPRINT "fingerprint"             /* confirm: read aloud, matches */
-#define INPUT_FIELD_DIGEST "digest"                       /* text: 64 hex digits */
+#define SHARE_FIELD_WORDS	      "words"		  /* secret, echoed: copy-back check */
+#define SHARE_FIELD_BAG		      "bag"		  /* text: tamper-evident bag number */
+#define COLLECT_FIELD_CUSTODIAN	      "custodian"	  /* choice: participant id */
+#define COLLECT_FIELD_SOURCE	      "source"		  /* choice: medium, words, qr */
+#define COLLECT_FIELD_PASSPHRASE      "passphrase"	  /* secret */
+#define COLLECT_FIELD_WORDS	      "words"		  /* secret */
+#define INPUT_FIELD_SOURCE	      "source"		  /* choice: medium, qr */
+#define INPUT_FIELD_FINGERPRINT	      "fingerprint"	  /* confirm: read aloud, matches */
+#define INPUT_FIELD_DIGEST	      "digest"		  /* text: 64 hex digits */
 
 /* Formats an id and checks it is well formed (answers_valid_id). Returns 0, or -1 when it does
  * not fit or is malformed. */
-int prompt_id(char *out, size_t outlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int prompt_id(char *out, size_t outlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 enum prompt_kind { PROMPT_KIND_CONFIRM, PROMPT_KIND_TEXT, PROMPT_KIND_SECRET, PROMPT_KIND_CHOICE };
 

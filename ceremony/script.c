@@ -19,68 +19,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <yaml.h>
-
-/* Deep enough for the format (script > steps > step > name-constraints > list). */
-#define MAX_DEPTH 8
-#define CHUNK_SIZE (16 * 1024)
-
-/* ---- memory: every string and array of a plan lives in one arena, freed at once ---------- */
-
-struct chunk {
-	struct chunk *next;
-	size_t used, cap;
-	max_align_t data[];
-};
-
-struct arena {
-	struct chunk *head;
-};
-
-static void *arena_alloc(struct arena *a, size_t n)
-{
-	const size_t align = sizeof(max_align_t);
-	struct chunk *ch = a->head;
-	unsigned char *p;
-
-	if (n > SIZE_MAX / 4)
-		return NULL;
-	n = (n + align - 1) / align * align;
-	if (ch == NULL || ch->cap - ch->used < n) {
-		size_t cap = n > CHUNK_SIZE ? n : CHUNK_SIZE;
-
-		ch = calloc(1, sizeof(*ch) + cap);
-		if (ch == NULL)
-			return NULL;
-		ch->cap = cap;
-		ch->next = a->head;
-		a->head = ch;
-	}
-	p = (unsigned char *)ch->data + ch->used;
-	ch->used += n;
-	return p;
-}
-
-static void arena_free(struct arena *a)
-{
-	while (a != NULL && a->head != NULL) {
-		struct chunk *next = a->head->next;
-
-		free(a->head);
-		a->head = next;
-	}
-}
-
-static char *arena_strndup(struct arena *a, const char *s, size_t len)
-{
-	char *d = arena_alloc(a, len + 1);
-
-	if (d == NULL)
-		return NULL;
-	memcpy(d, s, len);
-	d[len] = '\0';
-	return d;
-}
 
 /* ---- errors ----------------------------------------------------------------------------- */
 
@@ -143,66 +81,65 @@ const char *script_strerror(int err)
 
 /* ---- names -------------------------------------------------------------------------------- */
 
-static const char *const role_names[] = { "administrator", "witness", "custodian", "auditor" };
-static const char *const profile_names[] = { "smki", "generic" };
-static const char *const kind_names[] = { "root",    "recovery", "contingency",
-					  "contingency-symmetric", "issuing", "generic" };
-static const char *const alg_names[] = { "ec-p256", "ec-p384", "rsa-3072", "rsa-4096",
-					 "ed25519", "aes-128", "aes-256" };
-static const char *const origin_names[] = { "generate", "shares", "csr", "certificate" };
-static const char *const input_type_names[] = { "csr", "certificate", "shares",
-						"transcript-digest" };
-static const char *const source_names[] = { "any", "medium", "qr" };
-static const char *const output_type_names[] = { "certificate", "csr", "crl", "transcript" };
-static const char *const medium_kind_names[] = { "public", "custodian", "backup", "input" };
+static const char *const role_names[] = {"administrator", "witness", "custodian", "auditor"};
+static const char *const profile_names[] = {"smki", "generic"};
+static const char *const kind_names[] = {
+    "root", "recovery", "contingency", "contingency-symmetric", "issuing", "generic"};
+static const char *const alg_names[] = {"ec-p256", "ec-p384", "rsa-3072", "rsa-4096",
+					"ed25519", "aes-128", "aes-256"};
+static const char *const origin_names[] = {"generate", "shares", "csr", "certificate"};
+static const char *const input_type_names[] = {"csr", "certificate", "shares", "transcript-digest"};
+static const char *const source_names[] = {"any", "medium", "qr"};
+static const char *const output_type_names[] = {"certificate", "csr", "crl", "transcript"};
+static const char *const medium_kind_names[] = {"public", "custodian", "backup", "input"};
 
 /* The fields each action takes: required and optional (docs/script.md, "Steps"). */
-#define F_KEY 1u
-#define F_INPUT 2u
+#define F_KEY	 1u
+#define F_INPUT	 2u
 #define F_OUTPUT 4u
-#define F_SET 8u
-#define F_TEXT 16u
+#define F_SET	 8u
+#define F_TEXT	 16u
 
 static const struct {
 	const char *name;
 	unsigned required, optional;
 } actions[SCRIPT_ACTION_COUNT] = {
-	[SCRIPT_ACT_GO_NO_GO] = { "go-no-go", 0, 0 },
-	[SCRIPT_ACT_ATTENDANCE] = { "attendance", 0, 0 },
-	[SCRIPT_ACT_ENTROPY] = { "entropy", 0, 0 },
-	[SCRIPT_ACT_GENERATE_KEY] = { "generate-key", F_KEY, 0 },
-	[SCRIPT_ACT_ISSUE_ROOT_CERTIFICATE] = { "issue-root-certificate", F_KEY | F_OUTPUT, 0 },
-	[SCRIPT_ACT_EXPORT_CSR] = { "export-csr", F_KEY | F_OUTPUT, 0 },
-	[SCRIPT_ACT_SHOW_FINGERPRINTS] = { "show-fingerprints", 0, F_KEY },
-	[SCRIPT_ACT_SPLIT_SHARES] = { "split-shares", F_KEY, 0 },
-	[SCRIPT_ACT_TEST_RECONSTRUCTION] = { "test-reconstruction", F_KEY, 0 },
-	[SCRIPT_ACT_WRITE_PUBLIC_OUTPUTS] = { "write-public-outputs", 0, 0 },
-	[SCRIPT_ACT_COLLECT_SHARES] = { "collect-shares", F_KEY, 0 },
-	[SCRIPT_ACT_SIGN_CSR] = { "sign-csr", F_KEY | F_OUTPUT, 0 },
-	[SCRIPT_ACT_SIGN_CRL] = { "sign-crl", F_KEY | F_OUTPUT, 0 },
-	[SCRIPT_ACT_IMPORT_CERTIFICATE] = { "import-certificate", F_KEY | F_INPUT, 0 },
-	[SCRIPT_ACT_CONTINGENCY_TEST] = { "contingency-test", F_KEY | F_INPUT, 0 },
-	[SCRIPT_ACT_CONTINGENCY_REPLACE] = { "contingency-replace", F_KEY | F_OUTPUT, 0 },
-	[SCRIPT_ACT_RESHARE] = { "reshare", F_KEY | F_SET, 0 },
-	[SCRIPT_ACT_ACKNOWLEDGE] = { "acknowledge", F_TEXT, 0 },
-	[SCRIPT_ACT_CLOSE] = { "close", 0, 0 },
+    [SCRIPT_ACT_GO_NO_GO] = {"go-no-go", 0, 0},
+    [SCRIPT_ACT_ATTENDANCE] = {"attendance", 0, 0},
+    [SCRIPT_ACT_ENTROPY] = {"entropy", 0, 0},
+    [SCRIPT_ACT_GENERATE_KEY] = {"generate-key", F_KEY, 0},
+    [SCRIPT_ACT_ISSUE_ROOT_CERTIFICATE] = {"issue-root-certificate", F_KEY | F_OUTPUT, 0},
+    [SCRIPT_ACT_EXPORT_CSR] = {"export-csr", F_KEY | F_OUTPUT, 0},
+    [SCRIPT_ACT_SHOW_FINGERPRINTS] = {"show-fingerprints", 0, F_KEY},
+    [SCRIPT_ACT_SPLIT_SHARES] = {"split-shares", F_KEY, 0},
+    [SCRIPT_ACT_TEST_RECONSTRUCTION] = {"test-reconstruction", F_KEY, 0},
+    [SCRIPT_ACT_WRITE_PUBLIC_OUTPUTS] = {"write-public-outputs", 0, 0},
+    [SCRIPT_ACT_COLLECT_SHARES] = {"collect-shares", F_KEY, 0},
+    [SCRIPT_ACT_SIGN_CSR] = {"sign-csr", F_KEY | F_OUTPUT, 0},
+    [SCRIPT_ACT_SIGN_CRL] = {"sign-crl", F_KEY | F_OUTPUT, 0},
+    [SCRIPT_ACT_IMPORT_CERTIFICATE] = {"import-certificate", F_KEY | F_INPUT, 0},
+    [SCRIPT_ACT_CONTINGENCY_TEST] = {"contingency-test", F_KEY | F_INPUT, 0},
+    [SCRIPT_ACT_CONTINGENCY_REPLACE] = {"contingency-replace", F_KEY | F_OUTPUT, 0},
+    [SCRIPT_ACT_RESHARE] = {"reshare", F_KEY | F_SET, 0},
+    [SCRIPT_ACT_ACKNOWLEDGE] = {"acknowledge", F_TEXT, 0},
+    [SCRIPT_ACT_CLOSE] = {"close", 0, 0},
 };
 
 static const struct {
 	const char *name;
 	enum script_crl_reason reason;
 } reasons[] = {
-	{ "unspecified", SCRIPT_REASON_UNSPECIFIED },
-	{ "key-compromise", SCRIPT_REASON_KEY_COMPROMISE },
-	{ "ca-compromise", SCRIPT_REASON_CA_COMPROMISE },
-	{ "affiliation-changed", SCRIPT_REASON_AFFILIATION_CHANGED },
-	{ "superseded", SCRIPT_REASON_SUPERSEDED },
-	{ "cessation-of-operation", SCRIPT_REASON_CESSATION_OF_OPERATION },
-	{ "certificate-hold", SCRIPT_REASON_CERTIFICATE_HOLD },
-	{ "privilege-withdrawn", SCRIPT_REASON_PRIVILEGE_WITHDRAWN },
+    {"unspecified", SCRIPT_REASON_UNSPECIFIED},
+    {"key-compromise", SCRIPT_REASON_KEY_COMPROMISE},
+    {"ca-compromise", SCRIPT_REASON_CA_COMPROMISE},
+    {"affiliation-changed", SCRIPT_REASON_AFFILIATION_CHANGED},
+    {"superseded", SCRIPT_REASON_SUPERSEDED},
+    {"cessation-of-operation", SCRIPT_REASON_CESSATION_OF_OPERATION},
+    {"certificate-hold", SCRIPT_REASON_CERTIFICATE_HOLD},
+    {"privilege-withdrawn", SCRIPT_REASON_PRIVILEGE_WITHDRAWN},
 };
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define COUNT(a)       (sizeof(a) / sizeof((a)[0]))
 #define NAME(table, i) ((size_t)(i) < COUNT(table) ? (table)[i] : "?")
 
 const char *script_role_name(enum script_role role)
@@ -245,185 +182,16 @@ const char *script_crl_reason_name(enum script_crl_reason reason)
 	return "?";
 }
 
-/* ---- the YAML tree ------------------------------------------------------------------------ */
-
-enum ytype { Y_SCALAR, Y_SEQ, Y_MAP };
-
-/* A node: a scalar (text, NUL-terminated), or a container whose children are linked through
- * next (a mapping alternates key, value). */
-struct ynode {
-	enum ytype type;
-	unsigned line;
-	int plain;
-	const char *text;
-	size_t len;
-	unsigned count;
-	struct ynode *head, *tail, *next;
-};
-
-static unsigned mark_line(yaml_mark_t m)
-{
-	return m.line >= UINT_MAX - 1 ? UINT_MAX : (unsigned)m.line + 1;
-}
-
-static int add_node(struct script_ctx *c, struct arena *a, struct ynode **stack, unsigned depth,
-		    struct ynode **root, const yaml_event_t *ev, struct ynode **out)
-{
-	struct ynode *n, *parent = depth > 0 ? stack[depth - 1] : NULL;
-	unsigned line = mark_line(ev->start_mark);
-	const yaml_char_t *anchor = NULL, *tag = NULL;
-
-	if (ev->type == YAML_SCALAR_EVENT) {
-		anchor = ev->data.scalar.anchor, tag = ev->data.scalar.tag;
-	} else if (ev->type == YAML_SEQUENCE_START_EVENT) {
-		anchor = ev->data.sequence_start.anchor, tag = ev->data.sequence_start.tag;
-	} else {
-		anchor = ev->data.mapping_start.anchor, tag = ev->data.mapping_start.tag;
-	}
-	if (anchor != NULL)
-		return script_fail(c, line, SCRIPT_ERR_YAML,
-				   "YAML anchors are not allowed: write each value out");
-	if (tag != NULL)
-		return script_fail(c, line, SCRIPT_ERR_YAML, "YAML tags are not allowed");
-	n = arena_alloc(a, sizeof(*n));
-	if (n == NULL)
-		return script_fail(c, 0, SCRIPT_ERR_NOMEM, "out of memory");
-	n->line = line;
-	if (ev->type == YAML_SCALAR_EVENT) {
-		const char *v = (const char *)ev->data.scalar.value;
-		size_t len = ev->data.scalar.length;
-
-		/* Escapes in quoted scalars can produce anything: check what they decode to. */
-		if (utf8_printable(ev->data.scalar.value, len, UTF8_NEWLINE, NULL) != 0)
-			return script_fail(c, line, SCRIPT_ERR_TEXT,
-					   "a value decodes to a non-printable character");
-		n->type = Y_SCALAR;
-		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-		n->text = arena_strndup(a, v, len);
-		n->len = len;
-		if (n->text == NULL)
-			return script_fail(c, 0, SCRIPT_ERR_NOMEM, "out of memory");
-	} else {
-		n->type = ev->type == YAML_SEQUENCE_START_EVENT ? Y_SEQ : Y_MAP;
-	}
-	if (parent == NULL) {
-		if (*root != NULL)
-			return script_fail(c, line, SCRIPT_ERR_YAML, "more than one YAML document");
-		*root = n;
-	} else {
-		if (parent->type == Y_MAP && parent->count % 2 == 0 &&
-		    (n->type != Y_SCALAR || !n->plain || n->len == 0))
-			return script_fail(c, line, SCRIPT_ERR_YAML,
-					   "mapping keys must be plain words");
-		if (parent->tail == NULL)
-			parent->head = n;
-		else
-			parent->tail->next = n;
-		parent->tail = n;
-		parent->count++;
-	}
-	*out = n;
-	return 0;
-}
-
-static int build_tree(struct script_ctx *c, struct arena *a, const unsigned char *buf, size_t len,
-		      struct ynode **root)
-{
-	yaml_parser_t parser;
-	yaml_event_t ev;
-	struct ynode *stack[MAX_DEPTH];
-	unsigned depth = 0, docs = 0;
-	int done = 0, ret = -1;
-
-	*root = NULL;
-	if (!yaml_parser_initialize(&parser))
-		return script_fail(c, 0, SCRIPT_ERR_NOMEM, "out of memory");
-	yaml_parser_set_input_string(&parser, buf, len);
-	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
-	while (!done) {
-		struct ynode *n;
-		unsigned line;
-
-		if (!yaml_parser_parse(&parser, &ev)) {
-			script_fail(c, mark_line(parser.problem_mark), SCRIPT_ERR_YAML,
-				    "YAML syntax: %s%s%s",
-				    parser.problem ? parser.problem : "error",
-				    parser.context ? " " : "",
-				    parser.context ? parser.context : "");
-			goto out;
-		}
-		line = mark_line(ev.start_mark);
-		switch (ev.type) {
-		case YAML_STREAM_START_EVENT:
-		case YAML_DOCUMENT_END_EVENT:
-			break;
-		case YAML_STREAM_END_EVENT:
-			done = 1;
-			break;
-		case YAML_DOCUMENT_START_EVENT:
-			if (++docs > 1) {
-				script_fail(c, line, SCRIPT_ERR_YAML, "more than one YAML document");
-				goto event;
-			}
-			if (ev.data.document_start.version_directive != NULL ||
-			    ev.data.document_start.tag_directives.start !=
-				    ev.data.document_start.tag_directives.end) {
-				script_fail(c, line, SCRIPT_ERR_YAML,
-					    "YAML directives (%%YAML, %%TAG) are not allowed");
-				goto event;
-			}
-			break;
-		case YAML_ALIAS_EVENT:
-			script_fail(c, line, SCRIPT_ERR_YAML,
-				    "YAML aliases are not allowed: write each value out");
-			goto event;
-		case YAML_SCALAR_EVENT:
-			if (add_node(c, a, stack, depth, root, &ev, &n) != 0)
-				goto event;
-			break;
-		case YAML_SEQUENCE_START_EVENT:
-		case YAML_MAPPING_START_EVENT:
-			if (depth == MAX_DEPTH) {
-				script_fail(c, line, SCRIPT_ERR_YAML, "nested too deeply");
-				goto event;
-			}
-			if (add_node(c, a, stack, depth, root, &ev, &n) != 0)
-				goto event;
-			stack[depth++] = n;
-			break;
-		case YAML_SEQUENCE_END_EVENT:
-		case YAML_MAPPING_END_EVENT:
-			if (depth > 0)
-				depth--;
-			break;
-		case YAML_NO_EVENT:
-			script_fail(c, line, SCRIPT_ERR_YAML, "YAML syntax: unexpected end");
-			goto event;
-		}
-		yaml_event_delete(&ev);
-	}
-	if (*root == NULL)
-		script_fail(c, 1, SCRIPT_ERR_SCHEMA, "the script is empty");
-	else
-		ret = 0;
-	goto out;
-event:
-	yaml_event_delete(&ev);
-out:
-	yaml_parser_delete(&parser);
-	return ret;
-}
-
 /* ---- typed access to mappings --------------------------------------------------------------- */
 
-#define REQ 1u       /* the key must be present */
+#define REQ	  1u /* the key must be present */
 #define MULTILINE 2u /* text may span lines */
 
 /* The parse state: the plan being filled, its arena, and the tree. */
 struct parse {
 	struct script_ctx c;
-	struct arena mem;
-	struct arena tree;
+	struct script_arena mem;
+	struct script_arena tree;
 	struct script_plan *plan;
 };
 
@@ -464,9 +232,9 @@ static int check_map(struct script_ctx *c, const struct ynode *node, const char 
 
 static int is_null(const struct ynode *n)
 {
-	return n->plain && (n->len == 0 || strcmp(n->text, "~") == 0 ||
-			    strcmp(n->text, "null") == 0 || strcmp(n->text, "Null") == 0 ||
-			    strcmp(n->text, "NULL") == 0);
+	return n->plain &&
+	       (n->len == 0 || strcmp(n->text, "~") == 0 || strcmp(n->text, "null") == 0 ||
+		strcmp(n->text, "Null") == 0 || strcmp(n->text, "NULL") == 0);
 }
 
 /* *out: the value of key, or NULL when absent (an error if REQ). */
@@ -514,7 +282,7 @@ static int get_text(struct parse *p, const struct ynode *map, const char *what, 
 	if (len == 0 || v->text[0] == ' ' || v->text[len - 1] == ' ')
 		return script_fail(c, v->line, SCRIPT_ERR_SCHEMA,
 				   "'%s' is empty, or starts or ends with a space", key);
-	*out = arena_strndup(&p->mem, v->text, len);
+	*out = script_arena_strndup(&p->mem, v->text, len);
 	if (*out == NULL)
 		return script_fail(c, 0, SCRIPT_ERR_NOMEM, "out of memory");
 	return 0;
@@ -527,27 +295,15 @@ static unsigned line_of(const struct ynode *map, const char *key)
 	return v != NULL ? v->line : map->line;
 }
 
-static int valid_id(const char *s, size_t max)
-{
-	size_t len = strlen(s);
-
-	if (len == 0 || len > max || s[0] == '-' || s[len - 1] == '-')
-		return 0;
-	for (size_t i = 0; i < len; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-			return 0;
-	return 1;
-}
-
 static int get_id(struct parse *p, const struct ynode *map, const char *what, const char *key,
 		  unsigned flags, size_t max, const char **out)
 {
 	if (get_text(p, map, what, key, flags, 256, out) != 0)
 		return -1;
-	if (*out != NULL && !valid_id(*out, max))
+	if (*out != NULL && !script_valid_id(*out, max))
 		return script_fail(&p->c, line_of(map, key), SCRIPT_ERR_SCHEMA,
-				   "'%s' is not a valid name: '%s' (1 to %zu of a-z, 0-9, '-')", key,
-				   script_q(&p->c, *out), max);
+				   "'%s' is not a valid name: '%s' (1 to %zu of a-z, 0-9, '-')",
+				   key, script_q(&p->c, *out), max);
 	return 0;
 }
 
@@ -670,7 +426,6 @@ static int get_hex(struct parse *p, const struct ynode *map, const char *what, c
 	return 0;
 }
 
-
 /* A key that this kind of entry must not have. */
 static int only_if(struct script_ctx *c, const struct ynode *map, const char *key, bool allowed,
 		   const char *why)
@@ -682,8 +437,8 @@ static int only_if(struct script_ctx *c, const struct ynode *map, const char *ke
 	return 0;
 }
 
-static int require_if(struct script_ctx *c, const struct ynode *map, const char *key,
-		      bool required, const char *why)
+static int require_if(struct script_ctx *c, const struct ynode *map, const char *key, bool required,
+		      const char *why)
 {
 	if (required && get(map, key) == NULL)
 		return script_fail(c, map->line, SCRIPT_ERR_RULE, "missing '%s': %s", key, why);
@@ -692,14 +447,13 @@ static int require_if(struct script_ctx *c, const struct ynode *map, const char 
 
 /* ---- lookups -------------------------------------------------------------------------------- */
 
-#define FIND(type, array, count)                                                                  \
-	for (unsigned i_ = 0; i_ < plan->count; i_++)                                             \
-		if (plan->array[i_].id != NULL && strcmp(plan->array[i_].id, id) == 0)            \
-			return &plan->array[i_];                                                  \
+#define FIND(type, array, count)                                                                   \
+	for (unsigned i_ = 0; i_ < plan->count; i_++)                                              \
+		if (plan->array[i_].id != NULL && strcmp(plan->array[i_].id, id) == 0)             \
+			return &plan->array[i_];                                                   \
 	return NULL
 
-static struct script_participant *participant_by_id(const struct script_plan *plan,
-						    const char *id)
+static struct script_participant *participant_by_id(const struct script_plan *plan, const char *id)
 {
 	FIND(participant, participants, participant_count);
 }
@@ -768,43 +522,44 @@ const struct script_medium *script_medium_of(const struct script_plan *plan,
 }
 
 /* A reference by id to an entry of another section. Sets *out (NULL when absent). */
-#define GET_REF(p, map, what, key, flags, finder, noun, out)                                      \
-	do {                                                                                      \
-		const char *ref_;                                                                 \
-		(out) = NULL;                                                                     \
-		if (get_id(p, map, what, key, flags, SCRIPT_CEREMONY_ID_MAX, &ref_) != 0)         \
-			return -1;                                                                \
-		if (ref_ != NULL) {                                                               \
-			(out) = finder((p)->plan, ref_);                                          \
-			if ((out) == NULL)                                                        \
-				return script_fail(&(p)->c, line_of(map, key),                    \
-						   SCRIPT_ERR_REFERENCE, "no %s named '%s'",      \
-						   noun, script_q(&(p)->c, ref_));                \
-		}                                                                                 \
+#define GET_REF(p, map, what, key, flags, finder, noun, out)                                       \
+	do {                                                                                       \
+		const char *ref_;                                                                  \
+		(out) = NULL;                                                                      \
+		if (get_id(p, map, what, key, flags, SCRIPT_CEREMONY_ID_MAX, &ref_) != 0)          \
+			return -1;                                                                 \
+		if (ref_ != NULL) {                                                                \
+			(out) = finder((p)->plan, ref_);                                           \
+			if ((out) == NULL)                                                         \
+				return script_fail(&(p)->c, line_of(map, key),                     \
+						   SCRIPT_ERR_REFERENCE, "no %s named '%s'", noun, \
+						   script_q(&(p)->c, ref_));                       \
+		}                                                                                  \
 	} while (0)
 
 static int duplicate(struct parse *p, unsigned line, const char *noun, const char *id,
 		     unsigned first)
 {
 	return script_fail(&p->c, line, SCRIPT_ERR_REFERENCE,
-			   "%s '%s' is defined twice (first on line %u)", noun,
-			   script_q(&p->c, id), first);
+			   "%s '%s' is defined twice (first on line %u)", noun, script_q(&p->c, id),
+			   first);
 }
 
 static void *alloc_array(struct parse *p, size_t n, size_t size)
 {
-	void *a = arena_alloc(&p->mem, n * size + 1);
+	void *a = script_arena_alloc(&p->mem, n * size + 1);
 
 	if (a == NULL)
 		script_fail(&p->c, 0, SCRIPT_ERR_NOMEM, "out of memory");
 	return a;
 }
 
-/* ---- value syntaxes --------------------------------------------------------------------------- */
+/* ---- value syntaxes ---------------------------------------------------------------------------
+ */
 
 /* "25y" or "9131d". */
-static int get_validity(struct parse *p, const struct ynode *map, const char *what,
-			const char *key, unsigned flags, struct script_validity *out)
+static int get_validity(struct parse *p, const struct ynode *map, const char *what, const char *key,
+			unsigned flags, struct script_validity *out)
 {
 	const char *s;
 	unsigned long n = 0;
@@ -833,34 +588,8 @@ bad:
 			   "'%s' must be years as '25y' (1-100) or days as '365d' (1-36525)", key);
 }
 
-static int valid_oid(const char *s)
-{
-	unsigned arcs = 0;
-	const char *a = s;
-
-	if (strlen(s) > 128)
-		return 0;
-	for (;;) {
-		size_t n = strspn(a, "0123456789");
-
-		if (n == 0 || n > 39 || (n > 1 && a[0] == '0'))
-			return 0;
-		if (arcs == 0 && (n > 1 || a[0] > '2'))
-			return 0;
-		if (arcs == 1 && s[0] != '2' && (n > 2 || (n == 2 && a[0] > '3')))
-			return 0;
-		arcs++;
-		if (a[n] == '\0')
-			break;
-		if (a[n] != '.')
-			return 0;
-		a += n + 1;
-	}
-	return arcs >= 2;
-}
-
-static const char *const rdn_types[] = { "C", "ST", "L", "O", "OU", "CN", "serialNumber", "DC",
-					 NULL };
+static const char *const rdn_types[] = {"C",  "ST",	      "L",  "O", "OU",
+					"CN", "serialNumber", "DC", NULL};
 
 /* "OU=00, CN=ZA": attributes in order, separated by commas; no escapes, so the characters
  * , + = \ " < > ; never appear in a value. */
@@ -882,7 +611,8 @@ static int get_subject(struct parse *p, const struct ynode *map, const char *wha
 
 		if (name->count == SCRIPT_MAX_RDNS)
 			return script_fail(c, line, SCRIPT_ERR_RANGE,
-					   "'subject' has more than %d attributes", SCRIPT_MAX_RDNS);
+					   "'subject' has more than %d attributes",
+					   SCRIPT_MAX_RDNS);
 		while (*at == ' ')
 			at++;
 		end = at + strcspn(at, ",");
@@ -902,23 +632,25 @@ static int get_subject(struct parse *p, const struct ynode *map, const char *wha
 			if (strcmp(rdn_types[i], type) == 0)
 				r->type = rdn_types[i];
 		if (r->type == NULL)
-			return script_fail(c, line, SCRIPT_ERR_SCHEMA,
-					   "'subject' attribute '%s' is not one of C, ST, L, O, OU, "
-					   "CN, serialNumber, DC",
-					   script_q(c, type));
+			return script_fail(
+			    c, line, SCRIPT_ERR_SCHEMA,
+			    "'subject' attribute '%s' is not one of C, ST, L, O, OU, "
+			    "CN, serialNumber, DC",
+			    script_q(c, type));
 		vlen = (size_t)(end - eq - 1);
 		if (vlen == 0 || eq[1] == ' ' || eq[vlen] == ' ' ||
 		    utf8_columns(eq + 1, vlen) > 64 || strcspn(eq + 1, "+=\\\"<>;") < vlen ||
 		    eq[1] == '#')
-			return script_fail(c, line, SCRIPT_ERR_SCHEMA,
-					   "'subject' value of %s must be 1 to 64 characters, without "
-					   "spaces around it or any of , + = \\ \" < > ;",
-					   r->type);
+			return script_fail(
+			    c, line, SCRIPT_ERR_SCHEMA,
+			    "'subject' value of %s must be 1 to 64 characters, without "
+			    "spaces around it or any of , + = \\ \" < > ;",
+			    r->type);
 		if (strcmp(r->type, "C") == 0 &&
 		    (vlen != 2 || eq[1] < 'A' || eq[1] > 'Z' || eq[2] < 'A' || eq[2] > 'Z'))
 			return script_fail(c, line, SCRIPT_ERR_SCHEMA,
 					   "'subject' country must be two capital letters");
-		r->value = arena_strndup(&p->mem, eq + 1, vlen);
+		r->value = script_arena_strndup(&p->mem, eq + 1, vlen);
 		if (r->value == NULL)
 			return script_fail(c, 0, SCRIPT_ERR_NOMEM, "out of memory");
 		name->count++;
@@ -929,136 +661,10 @@ static int get_subject(struct parse *p, const struct ynode *map, const char *wha
 	return 0;
 }
 
-static int valid_host(const char *s, bool leading_dot)
-{
-	size_t len = strlen(s);
-
-	if (leading_dot && s[0] == '.')
-		s++, len--;
-	if (len == 0 || len > 253)
-		return 0;
-	for (;;) {
-		size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				     "0123456789-");
-
-		if (n == 0 || n > 63 || s[0] == '-' || s[n - 1] == '-')
-			return 0;
-		if (s[n] == '\0')
-			return 1;
-		if (s[n] != '.')
-			return 0;
-		s += n + 1;
-	}
-}
-
-/* Address and prefix; the bits after the prefix must be zero (RFC 5280 4.2.1.10). */
-static int valid_cidr(const char *s)
-{
-	unsigned char addr[16] = { 0 };
-	const char *slash = strchr(s, '/');
-	unsigned long prefix = 0;
-	size_t alen = 4, n;
-
-	if (slash == NULL || slash[1] == '\0' || strlen(slash + 1) > 3)
-		return 0;
-	for (const char *d = slash + 1; *d; d++) {
-		if (*d < '0' || *d > '9' || (d == slash + 1 && *d == '0' && d[1] != '\0'))
-			return 0;
-		prefix = prefix * 10 + (unsigned long)(*d - '0');
-	}
-	if (memchr(s, ':', (size_t)(slash - s)) == NULL) {
-		const char *a = s;
-
-		for (size_t i = 0; i < 4; i++) {
-			unsigned long v = 0;
-
-			n = strspn(a, "0123456789");
-			if (n == 0 || n > 3 || (n > 1 && a[0] == '0'))
-				return 0;
-			for (size_t k = 0; k < n; k++)
-				v = v * 10 + (unsigned long)(a[k] - '0');
-			if (v > 255 || a[n] != (i == 3 ? '/' : '.'))
-				return 0;
-			addr[i] = (unsigned char)v;
-			a += n + 1;
-		}
-	} else {
-		/* IPv6: up to 8 groups of 1-4 hex digits, one "::" at most, no dotted tail. */
-		unsigned groups[8], before = 0, after = 0, *cnt = &before;
-		int gap = 0;
-		const char *a = s;
-
-		alen = 16;
-		if (a[0] == ':' && a[1] == ':') {
-			gap = 1;
-			a += 2;
-		}
-		while (a < slash) {
-			unsigned v = 0;
-
-			n = strspn(a, "0123456789abcdefABCDEF");
-			if (n == 0 || n > 4 || before + after == 8)
-				return 0;
-			for (size_t k = 0; k < n; k++) {
-				char ch = a[k];
-
-				v = v * 16 + (unsigned)(ch <= '9' ? ch - '0' : (ch | 0x20) - 'a' + 10);
-			}
-			if (gap)
-				cnt = &after;
-			groups[before + after] = v;
-			(*cnt)++;
-			a += n;
-			if (a == slash)
-				break;
-			if (a[0] != ':')
-				return 0;
-			if (a[1] == ':') {
-				if (gap)
-					return 0;
-				gap = 1;
-				a += 2;
-			} else {
-				a++;
-				if (a == slash)
-					return 0;
-			}
-		}
-		if ((gap && before + after > 7) || (!gap && before != 8))
-			return 0;
-		for (unsigned i = 0; i < before + after; i++) {
-			unsigned pos = i < before ? i : 8 - after + (i - before);
-
-			addr[2 * pos] = (unsigned char)(groups[i] >> 8);
-			addr[2 * pos + 1] = (unsigned char)groups[i];
-		}
-	}
-	if (prefix > alen * 8)
-		return 0;
-	for (size_t bit = prefix; bit < alen * 8; bit++)
-		if (addr[bit / 8] & (0x80u >> (bit % 8)))
-			return 0;
-	return 1;
-}
-
-static int valid_email(const char *s)
-{
-	const char *at = strrchr(s, '@');
-
-	if (at == NULL)
-		return valid_host(s, true);
-	if (at == s || strcspn(s, " @\"(),:;<>[]\\") != (size_t)(at - s))
-		return 0;
-	for (const char *q = s; q < at; q++)
-		if ((unsigned char)*q < 0x21 || (unsigned char)*q > 0x7E)
-			return 0;
-	return valid_host(at + 1, false);
-}
-
 static int get_constraints(struct parse *p, const struct ynode *nc, const char *key,
 			   struct script_constraint *out, unsigned *count)
 {
-	static const char *const prefixes[] = { "dns:", "email:", "uri:", "ip:" };
+	static const char *const prefixes[] = {"dns:", "email:", "uri:", "ip:"};
 	const struct ynode *seq;
 
 	if (get_seq(p, nc, "name-constraints", key, 0, 1, SCRIPT_MAX_CONSTRAINTS, &seq) != 0)
@@ -1082,16 +688,16 @@ static int get_constraints(struct parse *p, const struct ynode *nc, const char *
 			switch (ct->type) {
 			case SCRIPT_NC_DNS:
 			case SCRIPT_NC_URI:
-				ok = valid_host(v, true);
+				ok = script_valid_host(v, true);
 				break;
 			case SCRIPT_NC_EMAIL:
-				ok = valid_email(v);
+				ok = script_valid_email(v);
 				break;
 			case SCRIPT_NC_IP:
-				ok = valid_cidr(v);
+				ok = script_valid_cidr(v);
 				break;
 			}
-			ct->value = arena_strndup(&p->mem, v, strlen(v));
+			ct->value = script_arena_strndup(&p->mem, v, strlen(v));
 			if (ct->value == NULL)
 				return script_fail(&p->c, 0, SCRIPT_ERR_NOMEM, "out of memory");
 		}
@@ -1104,26 +710,17 @@ static int get_constraints(struct parse *p, const struct ynode *nc, const char *
 	return 0;
 }
 
-static int valid_file(const char *s)
-{
-	size_t len = strlen(s);
-
-	if (len == 0 || len > SCRIPT_FILE_MAX || s[0] == '.' || s[0] == '-')
-		return 0;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
-	       len;
-}
-
 static int get_file(struct parse *p, const struct ynode *map, const char *what, unsigned flags,
 		    const char **out)
 {
 	if (get_text(p, map, what, "file", flags, 256, out) != 0)
 		return -1;
-	if (*out != NULL && !valid_file(*out))
-		return script_fail(&p->c, line_of(map, "file"), SCRIPT_ERR_SCHEMA,
-				   "'file' must be a plain file name (1 to %d of A-Z a-z 0-9 . _ -, "
-				   "not starting with . or -)",
-				   SCRIPT_FILE_MAX);
+	if (*out != NULL && !script_valid_file(*out))
+		return script_fail(
+		    &p->c, line_of(map, "file"), SCRIPT_ERR_SCHEMA,
+		    "'file' must be a plain file name (1 to %d of A-Z a-z 0-9 . _ -, "
+		    "not starting with . or -)",
+		    SCRIPT_FILE_MAX);
 	return 0;
 }
 
@@ -1131,13 +728,13 @@ static int get_file(struct parse *p, const struct ynode *map, const char *what, 
 
 static int parse_participants(struct parse *p, const struct ynode *root)
 {
-	static const char *const keys[] = { "id", "name", "role", NULL };
+	static const char *const keys[] = {"id", "name", "role", NULL};
 	struct script_plan *plan = p->plan;
 	const struct ynode *seq;
 	unsigned i = 0;
 
-	if (get_seq(p, root, "the script", "participants", REQ, 1, SCRIPT_MAX_PARTICIPANTS,
-		    &seq) != 0)
+	if (get_seq(p, root, "the script", "participants", REQ, 1, SCRIPT_MAX_PARTICIPANTS, &seq) !=
+	    0)
 		return -1;
 	plan->participants = alloc_array(p, seq->count, sizeof(*plan->participants));
 	if (plan->participants == NULL)
@@ -1206,8 +803,8 @@ static int parse_members(struct parse *p, const struct ynode *map, const char *w
 static int parse_group(struct parse *p, const struct ynode *map, const char *what,
 		       struct script_custodian_set *set, struct script_group *g)
 {
-	if (get_uint(p, map, what, "threshold", REQ, 1, SCRIPT_MAX_MEMBERS, &g->threshold,
-		     NULL) != 0 ||
+	if (get_uint(p, map, what, "threshold", REQ, 1, SCRIPT_MAX_MEMBERS, &g->threshold, NULL) !=
+		0 ||
 	    parse_members(p, map, what, set, g) != 0)
 		return -1;
 	if (g->threshold > g->count)
@@ -1225,9 +822,9 @@ static int parse_group(struct parse *p, const struct ynode *map, const char *wha
 
 static int parse_sets(struct parse *p, const struct ynode *root)
 {
-	static const char *const keys[] = { "id", "threshold", "members", "group-threshold",
-					    "groups", NULL };
-	static const char *const group_keys[] = { "threshold", "members", NULL };
+	static const char *const keys[] = {"id",     "threshold", "members", "group-threshold",
+					   "groups", NULL};
+	static const char *const group_keys[] = {"threshold", "members", NULL};
 	struct script_plan *plan = p->plan;
 	const struct ynode *seq;
 	unsigned i = 0;
@@ -1285,7 +882,7 @@ static int parse_sets(struct parse *p, const struct ynode *root)
 
 static int parse_media(struct parse *p, const struct ynode *root)
 {
-	static const char *const keys[] = { "id", "kind", "holder", "label", NULL };
+	static const char *const keys[] = {"id", "kind", "holder", "label", NULL};
 	struct script_plan *plan = p->plan;
 	const struct ynode *seq;
 	unsigned i = 0;
@@ -1328,19 +925,19 @@ static int parse_media(struct parse *p, const struct ynode *root)
 		for (unsigned j = 0; j < i; j++)
 			if (plan->media[j].holder == m->holder)
 				return script_fail(&p->c, line_of(n, "holder"), SCRIPT_ERR_RULE,
-						   "'%s' already holds medium '%s'",
-						   m->holder->id, plan->media[j].id);
+						   "'%s' already holds medium '%s'", m->holder->id,
+						   plan->media[j].id);
 	}
 	return 0;
 }
 
 static int parse_inputs(struct parse *p, const struct ynode *root)
 {
-	static const char *const file_keys[] = { "id",     "type", "source", "medium",
-						 "file",   "sha256", NULL };
-	static const char *const share_keys[] = { "id", "type", "ceremony", NULL };
-	static const char *const digest_keys[] = { "id",   "type",   "ceremony", "digest",
-						   "source", "medium", "file",     NULL };
+	static const char *const file_keys[] = {"id",	"type",	  "source", "medium",
+						"file", "sha256", NULL};
+	static const char *const share_keys[] = {"id", "type", "ceremony", NULL};
+	static const char *const digest_keys[] = {"id",	    "type",   "ceremony", "digest",
+						  "source", "medium", "file",	  NULL};
 	struct script_plan *plan = p->plan;
 	const struct ynode *seq;
 	unsigned i = 0;
@@ -1366,7 +963,7 @@ static int parse_inputs(struct parse *p, const struct ynode *root)
 			     &type) != 0)
 			return -1;
 		in->type = (enum script_input_type)type;
-		keys = in->type == SCRIPT_INPUT_SHARES		  ? share_keys
+		keys = in->type == SCRIPT_INPUT_SHARES		    ? share_keys
 		       : in->type == SCRIPT_INPUT_TRANSCRIPT_DIGEST ? digest_keys
 								    : file_keys;
 		snprintf(kind, sizeof(kind), "an input of type %s", input_type_names[type]);
@@ -1378,7 +975,7 @@ static int parse_inputs(struct parse *p, const struct ynode *root)
 		in->line = n->line;
 		plan->input_count = i + 1;
 		if (get_enum(p, n, what, "source", 0, source_names, COUNT(source_names), &source) !=
-			    0 ||
+			0 ||
 		    get_file(p, n, what, 0, &in->file) != 0 ||
 		    get_hex(p, n, what, "sha256", 0, in->sha256, sizeof(in->sha256),
 			    &in->has_sha256) != 0 ||
@@ -1386,9 +983,9 @@ static int parse_inputs(struct parse *p, const struct ynode *root)
 			    &in->has_digest) != 0 ||
 		    get_id(p, n, what, "ceremony",
 			   in->type == SCRIPT_INPUT_SHARES ||
-					   in->type == SCRIPT_INPUT_TRANSCRIPT_DIGEST
-				   ? REQ
-				   : 0,
+				   in->type == SCRIPT_INPUT_TRANSCRIPT_DIGEST
+			       ? REQ
+			       : 0,
 			   SCRIPT_CEREMONY_ID_MAX, &in->ceremony) != 0)
 			return -1;
 		in->source = (enum script_source)source;
@@ -1453,11 +1050,11 @@ static int key_fields(struct parse *p, const struct ynode *n, struct script_key 
 	const bool sym = k->kind == SCRIPT_KEY_CONTINGENCY_SYMMETRIC;
 	const bool made = k->origin == SCRIPT_ORIGIN_GENERATE || k->origin == SCRIPT_ORIGIN_CSR;
 	const bool named = made && !sym && k->kind != SCRIPT_KEY_CONTINGENCY;
-	const bool certified = made && (k->kind == SCRIPT_KEY_ROOT ||
-					k->kind == SCRIPT_KEY_ISSUING ||
-					k->kind == SCRIPT_KEY_GENERIC);
-	const bool secret = k->origin == SCRIPT_ORIGIN_GENERATE ||
-			    k->origin == SCRIPT_ORIGIN_SHARES;
+	const bool certified =
+	    made && (k->kind == SCRIPT_KEY_ROOT || k->kind == SCRIPT_KEY_ISSUING ||
+		     k->kind == SCRIPT_KEY_GENERIC);
+	const bool secret =
+	    k->origin == SCRIPT_ORIGIN_GENERATE || k->origin == SCRIPT_ORIGIN_SHARES;
 	const char *ou = smki ? smki_ou(k->kind) : NULL;
 	unsigned alg = 0, pathlen = 0;
 	int has_pathlen = 0;
@@ -1480,11 +1077,11 @@ static int key_fields(struct parse *p, const struct ynode *n, struct script_key 
 		    "is not used by a generated key") != 0 ||
 	    require_if(c, n, "custodians", secret, "its shares need a custodian set") != 0 ||
 	    only_if(c, n, "custodians", secret, "is only for generated keys or keys from shares") !=
-		    0 ||
+		0 ||
 	    only_if(c, n, "certificate", k->origin == SCRIPT_ORIGIN_SHARES,
 		    "is only for keys rebuilt from shares") != 0 ||
 	    require_if(c, n, "subject", named, "the key's certificate or CSR needs a subject") !=
-		    0 ||
+		0 ||
 	    only_if(c, n, "subject", named,
 		    "is only for root, recovery, issuing and generic keys that are generated "
 		    "or come from a CSR") != 0 ||
@@ -1497,7 +1094,8 @@ static int key_fields(struct parse *p, const struct ynode *n, struct script_key 
 	    only_if(c, n, "policies", certified,
 		    "is only for root, issuing and generic keys certified here") != 0 ||
 	    require_if(c, n, "entity-id",
-		       smki && k->kind == SCRIPT_KEY_RECOVERY && k->origin == SCRIPT_ORIGIN_GENERATE,
+		       smki && k->kind == SCRIPT_KEY_RECOVERY &&
+			   k->origin == SCRIPT_ORIGIN_GENERATE,
 		       "the Recovery CSR carries the entity identifier") != 0 ||
 	    only_if(c, n, "entity-id",
 		    k->kind == SCRIPT_KEY_RECOVERY && k->origin == SCRIPT_ORIGIN_GENERATE,
@@ -1516,7 +1114,7 @@ static int key_fields(struct parse *p, const struct ynode *n, struct script_key 
 		       "an issuing CA certificate is signed by a root key") != 0 ||
 	    only_if(c, n, "issuer",
 		    k->kind == SCRIPT_KEY_ISSUING || k->kind == SCRIPT_KEY_GENERIC ||
-			    (k->kind == SCRIPT_KEY_ROOT && k->origin == SCRIPT_ORIGIN_GENERATE),
+			(k->kind == SCRIPT_KEY_ROOT && k->origin == SCRIPT_ORIGIN_GENERATE),
 		    "is only for issuing, generic and replacement root keys") != 0 ||
 	    only_if(c, n, "path-length", k->kind == SCRIPT_KEY_GENERIC && certified,
 		    "is only for generic keys certified here") != 0 ||
@@ -1529,9 +1127,9 @@ static int key_fields(struct parse *p, const struct ynode *n, struct script_key 
 	GET_REF(p, n, what, "certificate", 0, input_by_id, "input", k->certificate);
 	if (k->input != NULL) {
 		static const enum script_input_type want[] = {
-			[SCRIPT_ORIGIN_SHARES] = SCRIPT_INPUT_SHARES,
-			[SCRIPT_ORIGIN_CSR] = SCRIPT_INPUT_CSR,
-			[SCRIPT_ORIGIN_CERTIFICATE] = SCRIPT_INPUT_CERTIFICATE,
+		    [SCRIPT_ORIGIN_SHARES] = SCRIPT_INPUT_SHARES,
+		    [SCRIPT_ORIGIN_CSR] = SCRIPT_INPUT_CSR,
+		    [SCRIPT_ORIGIN_CERTIFICATE] = SCRIPT_INPUT_CERTIFICATE,
 		};
 		struct script_input *in = &p->plan->inputs[k->input - p->plan->inputs];
 
@@ -1539,8 +1137,9 @@ static int key_fields(struct parse *p, const struct ynode *n, struct script_key 
 			return script_fail(c, line_of(n, "input"), SCRIPT_ERR_RULE,
 					   "a key with origin %s needs an input of type %s, and "
 					   "'%s' is %s",
-					   origin_names[k->origin], input_type_names[want[k->origin]],
-					   in->id, input_type_names[in->type]);
+					   origin_names[k->origin],
+					   input_type_names[want[k->origin]], in->id,
+					   input_type_names[in->type]);
 		if (in->key != NULL)
 			return script_fail(c, line_of(n, "input"), SCRIPT_ERR_RULE,
 					   "input '%s' already belongs to key '%s'", in->id,
@@ -1584,7 +1183,7 @@ static int key_fields(struct parse *p, const struct ynode *n, struct script_key 
 		for (const struct ynode *e = seq->head; e != NULL; e = e->next) {
 			if (scalar(c, e, "policies") != 0)
 				return -1;
-			if (!valid_oid(e->text))
+			if (!script_valid_oid(e->text))
 				return script_fail(c, e->line, SCRIPT_ERR_SCHEMA,
 						   "policy '%s' is not a dotted OID",
 						   script_q(c, e->text));
@@ -1593,7 +1192,8 @@ static int key_fields(struct parse *p, const struct ynode *n, struct script_key 
 					return script_fail(c, e->line, SCRIPT_ERR_RULE,
 							   "policy %s is listed twice",
 							   script_q(c, e->text));
-			k->policies[k->policy_count] = arena_strndup(&p->mem, e->text, e->len);
+			k->policies[k->policy_count] =
+			    script_arena_strndup(&p->mem, e->text, e->len);
 			if (k->policies[k->policy_count++] == NULL)
 				return script_fail(c, 0, SCRIPT_ERR_NOMEM, "out of memory");
 		}
@@ -1601,7 +1201,7 @@ static int key_fields(struct parse *p, const struct ynode *n, struct script_key 
 	if (field(c, n, what, "name-constraints", 0, &v) != 0)
 		return -1;
 	if (v != NULL) {
-		static const char *const nc_keys[] = { "permitted", "excluded", NULL };
+		static const char *const nc_keys[] = {"permitted", "excluded", NULL};
 
 		if (check_map(c, v, "name-constraints", nc_keys) != 0 ||
 		    get_constraints(p, v, "permitted", k->permitted, &k->permitted_count) != 0 ||
@@ -1647,9 +1247,9 @@ static int key_links(struct parse *p, const struct ynode *n, struct script_key *
 					   "wrapped contingency key");
 	}
 	if (k->issuer != NULL) {
-		enum script_key_kind want = k->kind == SCRIPT_KEY_ISSUING  ? SCRIPT_KEY_ROOT
-					    : k->kind == SCRIPT_KEY_ROOT ? SCRIPT_KEY_CONTINGENCY
-									 : SCRIPT_KEY_GENERIC;
+		enum script_key_kind want = k->kind == SCRIPT_KEY_ISSUING ? SCRIPT_KEY_ROOT
+					    : k->kind == SCRIPT_KEY_ROOT  ? SCRIPT_KEY_CONTINGENCY
+									  : SCRIPT_KEY_GENERIC;
 
 		if (k->issuer == k)
 			return script_fail(c, line_of(n, "issuer"), SCRIPT_ERR_RULE,
@@ -1672,10 +1272,23 @@ static int key_links(struct parse *p, const struct ynode *n, struct script_key *
 static int parse_keys(struct parse *p, const struct ynode *root)
 {
 	static const char *const keys[] = {
-		"id",	    "kind",	  "algorithm", "origin",     "input",
-		"custodians", "certificate", "subject",   "validity",   "policies",
-		"entity-id",  "wrapped-by",  "apex-contingency-key", "issuer",
-		"path-length", "name-constraints", NULL,
+	    "id",
+	    "kind",
+	    "algorithm",
+	    "origin",
+	    "input",
+	    "custodians",
+	    "certificate",
+	    "subject",
+	    "validity",
+	    "policies",
+	    "entity-id",
+	    "wrapped-by",
+	    "apex-contingency-key",
+	    "issuer",
+	    "path-length",
+	    "name-constraints",
+	    NULL,
 	};
 	struct script_plan *plan = p->plan;
 	const struct ynode *seq, *n;
@@ -1702,7 +1315,7 @@ static int parse_keys(struct parse *p, const struct ynode *root)
 		plan->key_count = i + 1;
 		if (get_enum(p, n, what, "kind", REQ, kind_names, COUNT(kind_names), &kind) != 0 ||
 		    get_enum(p, n, what, "origin", 0, origin_names, COUNT(origin_names), &origin) !=
-			    0)
+			0)
 			return -1;
 		k->kind = (enum script_key_kind)kind;
 		k->origin = (enum script_origin)origin;
@@ -1728,7 +1341,7 @@ static int parse_keys(struct parse *p, const struct ynode *root)
 
 static int parse_revoked(struct parse *p, const struct ynode *n, struct script_output *o)
 {
-	static const char *const keys[] = { "serial", "reason", NULL };
+	static const char *const keys[] = {"serial", "reason", NULL};
 	const struct ynode *seq;
 	unsigned i = 0;
 
@@ -1787,8 +1400,8 @@ static int parse_revoked(struct parse *p, const struct ynode *n, struct script_o
 
 static int parse_outputs(struct parse *p, const struct ynode *root)
 {
-	static const char *const keys[] = { "id",   "type", "key",	   "medium",
-					    "file", "qr",   "next-update", "revoked", NULL };
+	static const char *const keys[] = {"id", "type",	"key",	   "medium", "file",
+					   "qr", "next-update", "revoked", NULL};
 	struct script_plan *plan = p->plan;
 	const struct ynode *seq;
 	unsigned i = 0;
@@ -1825,7 +1438,8 @@ static int parse_outputs(struct parse *p, const struct ynode *root)
 		    require_if(&p->c, n, "next-update", crl, "a CRL has a next update") != 0 ||
 		    only_if(&p->c, n, "next-update", crl, "is only for CRLs") != 0 ||
 		    only_if(&p->c, n, "revoked", crl, "is only for CRLs") != 0 ||
-		    get_file(p, n, what, REQ, &o->file) != 0 || get_bool(p, n, what, "qr", &o->qr) != 0 ||
+		    get_file(p, n, what, REQ, &o->file) != 0 ||
+		    get_bool(p, n, what, "qr", &o->qr) != 0 ||
 		    get_validity(p, n, what, "next-update", 0, &o->next_update) != 0 ||
 		    parse_revoked(p, n, o) != 0)
 			return -1;
@@ -1834,7 +1448,8 @@ static int parse_outputs(struct parse *p, const struct ynode *root)
 					   "SHA256SUMS is the medium's manifest, not an output");
 		GET_REF(p, n, what, "key", 0, key_by_id, "key", o->key);
 		GET_REF(p, n, what, "medium", REQ, medium_by_id, "medium", o->medium);
-		if (o->medium->kind != SCRIPT_MEDIUM_PUBLIC && o->medium->kind != SCRIPT_MEDIUM_BACKUP)
+		if (o->medium->kind != SCRIPT_MEDIUM_PUBLIC &&
+		    o->medium->kind != SCRIPT_MEDIUM_BACKUP)
 			return script_fail(&p->c, line_of(n, "medium"), SCRIPT_ERR_RULE,
 					   "outputs go to public or backup media; '%s' is %s",
 					   o->medium->id, medium_kind_names[o->medium->kind]);
@@ -1850,14 +1465,14 @@ static int parse_outputs(struct parse *p, const struct ynode *root)
 
 static int parse_steps(struct parse *p, const struct ynode *root)
 {
-	static const char *const keys[] = { "id",    "title",	    "actor", "action", "key",
-					    "input", "output", "custodians", "text",   NULL };
+	static const char *const keys[] = {"id",    "title",  "actor",	    "action", "key",
+					   "input", "output", "custodians", "text",   NULL};
 	static const struct {
 		unsigned flag;
 		const char *key;
 	} fields[] = {
-		{ F_KEY, "key" },	  { F_INPUT, "input" }, { F_OUTPUT, "output" },
-		{ F_SET, "custodians" }, { F_TEXT, "text" },
+	    {F_KEY, "key"},	   {F_INPUT, "input"}, {F_OUTPUT, "output"},
+	    {F_SET, "custodians"}, {F_TEXT, "text"},
 	};
 	const char *action_names[SCRIPT_ACTION_COUNT];
 	struct script_plan *plan = p->plan;
@@ -1897,7 +1512,8 @@ static int parse_steps(struct parse *p, const struct ynode *root)
 			if (require_if(&p->c, n, fields[f].key,
 				       (actions[action].required & fields[f].flag) != 0, why) != 0)
 				return -1;
-			snprintf(why, sizeof(why), "is not used by a %s step", actions[action].name);
+			snprintf(why, sizeof(why), "is not used by a %s step",
+				 actions[action].name);
 			if (only_if(&p->c, n, fields[f].key,
 				    ((actions[action].required | actions[action].optional) &
 				     fields[f].flag) != 0,
@@ -1930,9 +1546,9 @@ static int parse_steps(struct parse *p, const struct ynode *root)
 
 static int parse_root(struct parse *p, const struct ynode *root)
 {
-	static const char *const keys[] = { "version", "id",	 "title",  "profile",
-					    "participants", "custodian-sets", "keys",
-					    "inputs",  "outputs", "media",  "steps",   NULL };
+	static const char *const keys[] = {
+	    "version", "id",	 "title",   "profile", "participants", "custodian-sets",
+	    "keys",    "inputs", "outputs", "media",   "steps",	       NULL};
 	struct script_plan *plan = p->plan;
 	unsigned profile = 0;
 
@@ -2006,17 +1622,17 @@ int script_parse(const unsigned char *buf, size_t len, struct script_plan **out,
 	}
 	p.c.plan = p.plan;
 	crypto_hash_sha256(p.plan->sha256, buf, len);
-	if (build_tree(&p.c, &p.tree, buf, len, &root) == 0)
+	if (script_yaml_tree(&p.c, &p.tree, buf, len, &root) == 0)
 		parse_root(&p, root);
-	arena_free(&p.tree);
+	script_arena_free(&p.tree);
 	if (p.c.failed) {
-		arena_free(&p.mem);
+		script_arena_free(&p.mem);
 		free(p.plan);
 		return (int)err->code;
 	}
-	p.plan->arena = malloc(sizeof(struct arena));
+	p.plan->arena = malloc(sizeof(struct script_arena));
 	if (p.plan->arena == NULL) {
-		arena_free(&p.mem);
+		script_arena_free(&p.mem);
 		free(p.plan);
 		script_fail(&p.c, 0, SCRIPT_ERR_NOMEM, "out of memory");
 		return (int)err->code;
@@ -2069,8 +1685,7 @@ int script_load(const char *path, struct script_plan **out, struct script_error 
 	return ret;
 io:
 	err->code = SCRIPT_ERR_IO;
-	snprintf(err->message, sizeof(err->message), "cannot read the script: %s",
-		 strerror(errno));
+	snprintf(err->message, sizeof(err->message), "cannot read the script: %s", strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	free(buf);
@@ -2081,7 +1696,7 @@ void script_free(struct script_plan *plan)
 {
 	if (plan == NULL)
 		return;
-	arena_free(plan->arena);
+	script_arena_free(plan->arena);
 	free(plan->arena);
 	free(plan);
 }

@@ -18,36 +18,36 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define SCRIPT_VERSION 1
+#define SCRIPT_VERSION	 1
 #define SCRIPT_MAX_BYTES (256 * 1024)
 /* Identifiers: 1..32 of [a-z0-9-], starting with a letter or digit, not ending with '-'. */
-#define SCRIPT_ID_MAX 32
+#define SCRIPT_ID_MAX	       32
 #define SCRIPT_CEREMONY_ID_MAX 64
-#define SCRIPT_NAME_MAX 128  /* participant names, titles (bytes) */
-#define SCRIPT_TEXT_MAX 2048 /* acknowledgement texts (bytes) */
-#define SCRIPT_FILE_MAX 64   /* file names on a medium */
+#define SCRIPT_NAME_MAX	       128  /* participant names, titles (bytes) */
+#define SCRIPT_TEXT_MAX	       2048 /* acknowledgement texts (bytes) */
+#define SCRIPT_FILE_MAX	       64   /* file names on a medium */
 
 #define SCRIPT_MAX_PARTICIPANTS 64
-#define SCRIPT_MAX_SETS 16
-#define SCRIPT_MAX_GROUPS 16  /* SLIP-39: at most 16 groups */
-#define SCRIPT_MAX_MEMBERS 16 /* SLIP-39: at most 16 members in a group */
-#define SCRIPT_MAX_KEYS 32
-#define SCRIPT_MAX_INPUTS 32
-#define SCRIPT_MAX_OUTPUTS 64
-#define SCRIPT_MAX_MEDIA 96
-#define SCRIPT_MAX_STEPS 256
-#define SCRIPT_MAX_RDNS 8
-#define SCRIPT_MAX_POLICIES 8
-#define SCRIPT_MAX_CONSTRAINTS 16
-#define SCRIPT_MAX_REVOKED 256
-#define SCRIPT_SERIAL_MAX 20 /* RFC 5280: serial numbers are at most 20 octets */
+#define SCRIPT_MAX_SETS		16
+#define SCRIPT_MAX_GROUPS	16 /* SLIP-39: at most 16 groups */
+#define SCRIPT_MAX_MEMBERS	16 /* SLIP-39: at most 16 members in a group */
+#define SCRIPT_MAX_KEYS		32
+#define SCRIPT_MAX_INPUTS	32
+#define SCRIPT_MAX_OUTPUTS	64
+#define SCRIPT_MAX_MEDIA	96
+#define SCRIPT_MAX_STEPS	256
+#define SCRIPT_MAX_RDNS		8
+#define SCRIPT_MAX_POLICIES	8
+#define SCRIPT_MAX_CONSTRAINTS	16
+#define SCRIPT_MAX_REVOKED	256
+#define SCRIPT_SERIAL_MAX	20 /* RFC 5280: serial numbers are at most 20 octets */
 
-#define SCRIPT_SHA256_LEN 32
+#define SCRIPT_SHA256_LEN    32
 #define SCRIPT_ENTITY_ID_LEN 8
 
 enum script_err {
 	SCRIPT_OK = 0,
-	SCRIPT_ERR_IO,        /* the file cannot be read (operational, not a script fault) */
+	SCRIPT_ERR_IO,	      /* the file cannot be read (operational, not a script fault) */
 	SCRIPT_ERR_NOMEM,     /* out of memory (operational) */
 	SCRIPT_ERR_TOO_BIG,   /* more than SCRIPT_MAX_BYTES */
 	SCRIPT_ERR_TEXT,      /* not printable UTF-8 (control character, tab, CR, bidi ...) */
@@ -60,7 +60,7 @@ enum script_err {
 
 struct script_error {
 	enum script_err code;
-	unsigned line;     /* 1-based line in the script; 0 when there is no place (I/O, memory) */
+	unsigned line;	   /* 1-based line in the script; 0 when there is no place (I/O, memory) */
 	char message[200]; /* one line, printable; names the key and value at fault */
 };
 
@@ -75,7 +75,7 @@ enum script_role {
 #define SCRIPT_ROLE_COUNT 4
 
 struct script_participant {
-	const char *id;   /* identifier; never a role name */
+	const char *id;	  /* identifier; never a role name */
 	const char *name; /* full name as shown and recorded */
 	enum script_role role;
 	unsigned index; /* position in plan->participants: index into "present" arrays */
@@ -84,7 +84,7 @@ struct script_participant {
 
 struct script_group {
 	unsigned threshold; /* member threshold, 1..count; 1 only when count is 1 (SLIP-39) */
-	unsigned count;     /* 1..SCRIPT_MAX_MEMBERS */
+	unsigned count;	    /* 1..SCRIPT_MAX_MEMBERS */
 	const struct script_participant *members[SCRIPT_MAX_MEMBERS];
 };
 
@@ -94,7 +94,7 @@ struct script_group {
 struct script_custodian_set {
 	const char *id;
 	unsigned group_threshold; /* 1..group_count */
-	unsigned group_count;     /* 1..SCRIPT_MAX_GROUPS */
+	unsigned group_count;	  /* 1..SCRIPT_MAX_GROUPS */
 	struct script_group groups[SCRIPT_MAX_GROUPS];
 	unsigned share_count;
 	unsigned line;
@@ -121,9 +121,9 @@ enum script_algorithm {
 
 /* Where the key comes from in this ceremony. */
 enum script_origin {
-	SCRIPT_ORIGIN_GENERATE,    /* generated here, then split to its custodians */
-	SCRIPT_ORIGIN_SHARES,      /* rebuilt here from shares of an earlier ceremony (an input) */
-	SCRIPT_ORIGIN_CSR,         /* only its public key, from a CSR (an input) */
+	SCRIPT_ORIGIN_GENERATE,	   /* generated here, then split to its custodians */
+	SCRIPT_ORIGIN_SHARES,	   /* rebuilt here from shares of an earlier ceremony (an input) */
+	SCRIPT_ORIGIN_CSR,	   /* only its public key, from a CSR (an input) */
 	SCRIPT_ORIGIN_CERTIFICATE, /* only its public key, from a certificate (an input) */
 };
 
@@ -147,10 +147,10 @@ struct script_validity {
 };
 
 enum script_constraint_type {
-	SCRIPT_NC_DNS,   /* dns:example.com or dns:.example.com */
+	SCRIPT_NC_DNS,	 /* dns:example.com or dns:.example.com */
 	SCRIPT_NC_EMAIL, /* email:user@example.com, email:example.com, email:.example.com */
-	SCRIPT_NC_URI,   /* uri:example.com or uri:.example.com (a host, RFC 5280 4.2.1.10) */
-	SCRIPT_NC_IP,    /* ip:192.0.2.0/24 or ip:2001:db8::/32 (address/prefix) */
+	SCRIPT_NC_URI,	 /* uri:example.com or uri:.example.com (a host, RFC 5280 4.2.1.10) */
+	SCRIPT_NC_IP,	 /* ip:192.0.2.0/24 or ip:2001:db8::/32 (address/prefix) */
 };
 
 struct script_constraint {
@@ -168,16 +168,16 @@ struct script_key {
 	const struct script_input *input; /* SHARES, CSR, CERTIFICATE origins; NULL for GENERATE */
 	const struct script_custodian_set *custodians; /* GENERATE and SHARES; NULL otherwise */
 	const struct script_input *certificate; /* SHARES: its certificate (an input), or NULL */
-	struct script_name subject;                    /* count 0 when absent */
+	struct script_name subject;		/* count 0 when absent */
 	struct script_validity validity;
 	unsigned policy_count;
 	const char *policies[SCRIPT_MAX_POLICIES]; /* dotted OIDs, checked well-formed */
-	bool has_entity_id;                        /* recovery keys (SMKI): always */
+	bool has_entity_id;			   /* recovery keys (SMKI): always */
 	unsigned char entity_id[SCRIPT_ENTITY_ID_LEN];
 	const struct script_key *wrapped_by; /* contingency: its contingency-symmetric key */
-	const struct script_key *apex;       /* root: the contingency key its certificate carries */
+	const struct script_key *apex;	     /* root: the contingency key its certificate carries */
 	const struct script_key *issuer;     /* who signs its certificate; NULL: self-signed/none */
-	int path_length;                     /* generic: 0..16, or -1 when absent */
+	int path_length;		     /* generic: 0..16, or -1 when absent */
 	unsigned permitted_count, excluded_count;
 	struct script_constraint permitted[SCRIPT_MAX_CONSTRAINTS];
 	struct script_constraint excluded[SCRIPT_MAX_CONSTRAINTS];
@@ -188,7 +188,7 @@ struct script_key {
 enum script_input_type {
 	SCRIPT_INPUT_CSR,
 	SCRIPT_INPUT_CERTIFICATE,
-	SCRIPT_INPUT_SHARES,            /* shares of a key made by an earlier ceremony */
+	SCRIPT_INPUT_SHARES,		/* shares of a key made by an earlier ceremony */
 	SCRIPT_INPUT_TRANSCRIPT_DIGEST, /* the final digest of an earlier ceremony's transcript */
 };
 
@@ -203,13 +203,13 @@ struct script_medium;
 struct script_input {
 	const char *id;
 	enum script_input_type type;
-	enum script_source source;          /* CSR, CERTIFICATE, TRANSCRIPT_DIGEST */
+	enum script_source source;	    /* CSR, CERTIFICATE, TRANSCRIPT_DIGEST */
 	const struct script_medium *medium; /* optional: where the file is */
-	const char *file;                   /* optional: its name on that medium */
-	bool has_sha256;                    /* the SHA-256 approved in advance, if any */
+	const char *file;		    /* optional: its name on that medium */
+	bool has_sha256;		    /* the SHA-256 approved in advance, if any */
 	unsigned char sha256[SCRIPT_SHA256_LEN];
-	const char *ceremony;          /* SHARES, TRANSCRIPT_DIGEST: the earlier ceremony's id */
-	bool has_digest;               /* TRANSCRIPT_DIGEST: the approved final digest */
+	const char *ceremony; /* SHARES, TRANSCRIPT_DIGEST: the earlier ceremony's id */
+	bool has_digest;      /* TRANSCRIPT_DIGEST: the approved final digest */
 	unsigned char digest[SCRIPT_SHA256_LEN];
 	const struct script_key *key; /* the key that names this input (NULL if none) */
 	unsigned line;
@@ -217,8 +217,8 @@ struct script_input {
 
 enum script_output_type {
 	SCRIPT_OUTPUT_CERTIFICATE, /* PEM */
-	SCRIPT_OUTPUT_CSR,         /* PEM */
-	SCRIPT_OUTPUT_CRL,         /* PEM */
+	SCRIPT_OUTPUT_CSR,	   /* PEM */
+	SCRIPT_OUTPUT_CRL,	   /* PEM */
 	SCRIPT_OUTPUT_TRANSCRIPT,  /* JSON Lines */
 };
 
@@ -242,10 +242,11 @@ struct script_revoked {
 struct script_output {
 	const char *id;
 	enum script_output_type type;
-	const struct script_key *key; /* whose certificate or CSR; the CRL's signer; NULL: transcript */
+	const struct script_key
+	    *key; /* whose certificate or CSR; the CRL's signer; NULL: transcript */
 	const struct script_medium *medium; /* a public or backup medium */
-	const char *file;                   /* name on the medium; (medium, file) pairs unique */
-	bool qr;                            /* also shown as QR */
+	const char *file;		    /* name on the medium; (medium, file) pairs unique */
+	bool qr;			    /* also shown as QR */
 	struct script_validity next_update; /* CRL: thisUpdate + this = nextUpdate */
 	unsigned revoked_count;
 	struct script_revoked *revoked; /* CRL: revoked_count entries */
@@ -253,10 +254,10 @@ struct script_output {
 };
 
 enum script_medium_kind {
-	SCRIPT_MEDIUM_PUBLIC,    /* certificates, CSRs, CRLs, the transcript: leaves the room */
+	SCRIPT_MEDIUM_PUBLIC,	 /* certificates, CSRs, CRLs, the transcript: leaves the room */
 	SCRIPT_MEDIUM_CUSTODIAN, /* one custodian's shares */
-	SCRIPT_MEDIUM_BACKUP,    /* a second copy of public outputs (the transcript) */
-	SCRIPT_MEDIUM_INPUT,     /* brings inputs in (CSRs, certificates); read only */
+	SCRIPT_MEDIUM_BACKUP,	 /* a second copy of public outputs (the transcript) */
+	SCRIPT_MEDIUM_INPUT,	 /* brings inputs in (CSRs, certificates); read only */
 };
 
 /* A medium's id is also its name: with the directory backend it is DIR/<id>/. */
@@ -264,7 +265,7 @@ struct script_medium {
 	const char *id;
 	enum script_medium_kind kind;
 	const struct script_participant *holder; /* CUSTODIAN: whose; NULL otherwise */
-	const char *label;                       /* free text for the inventory, or NULL */
+	const char *label;			 /* free text for the inventory, or NULL */
 	unsigned line;
 };
 
@@ -294,7 +295,7 @@ enum script_action {
 /* Who acts: a role (every participant holding it) or one named participant. */
 struct script_actor {
 	bool is_role;
-	enum script_role role;                         /* when is_role */
+	enum script_role role;			      /* when is_role */
 	const struct script_participant *participant; /* otherwise */
 };
 
@@ -309,8 +310,8 @@ struct script_step {
 	const struct script_input *input;
 	const struct script_output *output;
 	const struct script_custodian_set *custodians; /* RESHARE: the new set */
-	const char *text;                              /* ACKNOWLEDGE: what is confirmed */
-	unsigned number;                               /* 1-based position */
+	const char *text;			       /* ACKNOWLEDGE: what is confirmed */
+	unsigned number;			       /* 1-based position */
 	unsigned line;
 };
 
@@ -350,8 +351,7 @@ const char *script_strerror(int err);
 /* Lookups by id; NULL when absent. */
 const struct script_participant *script_find_participant(const struct script_plan *plan,
 							 const char *id);
-const struct script_custodian_set *script_find_set(const struct script_plan *plan,
-						   const char *id);
+const struct script_custodian_set *script_find_set(const struct script_plan *plan, const char *id);
 const struct script_key *script_find_key(const struct script_plan *plan, const char *id);
 const struct script_input *script_find_input(const struct script_plan *plan, const char *id);
 const struct script_output *script_find_output(const struct script_plan *plan, const char *id);

@@ -64,17 +64,18 @@ static int check_keys(struct script_ctx *c)
 				for (unsigned m = 0; m < a->groups[g].count; m++)
 					if (set_has(b, a->groups[g].members[m]))
 						return script_fail(
-							c, k->line, SCRIPT_ERR_RULE,
-							"'%s' would hold shares of both '%s' and "
-							"'%s': the contingency key and its "
-							"symmetric key need separate custodians",
-							a->groups[g].members[m]->id, k->id,
-							k->wrapped_by->id);
+						    c, k->line, SCRIPT_ERR_RULE,
+						    "'%s' would hold shares of both '%s' and "
+						    "'%s': the contingency key and its "
+						    "symmetric key need separate custodians",
+						    a->groups[g].members[m]->id, k->id,
+						    k->wrapped_by->id);
 		}
 		for (unsigned n = 0; up != NULL && n <= plan->key_count; n++, up = up->issuer)
 			if (up == k)
 				return script_fail(c, k->line, SCRIPT_ERR_RULE,
-						   "key '%s' is its own issuer through a chain", k->id);
+						   "key '%s' is its own issuer through a chain",
+						   k->id);
 	}
 	return 0;
 }
@@ -120,21 +121,23 @@ static int check_outputs(struct script_ctx *c)
 			break;
 		case SCRIPT_OUTPUT_CRL:
 			ok = (k->kind == SCRIPT_KEY_ROOT || k->kind == SCRIPT_KEY_GENERIC) &&
-			     (k->origin == SCRIPT_ORIGIN_GENERATE || k->origin == SCRIPT_ORIGIN_SHARES);
+			     (k->origin == SCRIPT_ORIGIN_GENERATE ||
+			      k->origin == SCRIPT_ORIGIN_SHARES);
 			break;
 		case SCRIPT_OUTPUT_TRANSCRIPT:
 			break;
 		}
-		if (k->kind == SCRIPT_KEY_CONTINGENCY || k->kind == SCRIPT_KEY_CONTINGENCY_SYMMETRIC)
+		if (k->kind == SCRIPT_KEY_CONTINGENCY ||
+		    k->kind == SCRIPT_KEY_CONTINGENCY_SYMMETRIC)
 			return script_fail(c, o->line, SCRIPT_ERR_RULE,
 					   "output '%s': nothing of the %s key '%s' is published",
 					   o->id, script_key_kind_name(k->kind), k->id);
 		if (!ok)
-			return script_fail(c, o->line, SCRIPT_ERR_RULE,
-					   "output '%s': no %s is made for the %s key '%s' (origin %s)",
-					   o->id, script_output_type_name(o->type),
-					   script_key_kind_name(k->kind), k->id,
-					   script_origin_name(k->origin));
+			return script_fail(
+			    c, o->line, SCRIPT_ERR_RULE,
+			    "output '%s': no %s is made for the %s key '%s' (origin %s)", o->id,
+			    script_output_type_name(o->type), script_key_kind_name(k->kind), k->id,
+			    script_origin_name(k->origin));
 	}
 	return 0;
 }
@@ -154,8 +157,8 @@ static bool secret_here(const struct progress *pr, const struct script_key *k)
 	return pr->generated[k->index] || pr->collected[k->index];
 }
 
-static int need_secret(struct script_ctx *c, const struct script_step *s,
-		       const struct progress *pr, const struct script_key *k)
+static int need_secret(struct script_ctx *c, const struct script_step *s, const struct progress *pr,
+		       const struct script_key *k)
 {
 	if (!secret_here(pr, k))
 		return script_fail(c, s->line, SCRIPT_ERR_RULE,
@@ -172,10 +175,11 @@ static int need_output(struct script_ctx *c, const struct script_step *s, struct
 	unsigned idx = (unsigned)(o - c->plan->outputs);
 
 	if (o->type != type || o->key != k)
-		return script_fail(c, s->line, SCRIPT_ERR_RULE,
-				   "step '%s' makes the %s of '%s', and output '%s' is a %s of '%s'",
-				   s->id, script_output_type_name(type), k->id, o->id,
-				   script_output_type_name(o->type), o->key ? o->key->id : "-");
+		return script_fail(
+		    c, s->line, SCRIPT_ERR_RULE,
+		    "step '%s' makes the %s of '%s', and output '%s' is a %s of '%s'", s->id,
+		    script_output_type_name(type), k->id, o->id, script_output_type_name(o->type),
+		    o->key ? o->key->id : "-");
 	if (pr->produced[idx])
 		return script_fail(c, s->line, SCRIPT_ERR_RULE,
 				   "output '%s' is already made by step %u", o->id,
@@ -205,8 +209,7 @@ static int need_kind(struct script_ctx *c, const struct script_step *s, const st
 	return 0;
 }
 
-static int once(struct script_ctx *c, const struct script_step *s, unsigned *slot,
-		const char *done)
+static int once(struct script_ctx *c, const struct script_step *s, unsigned *slot, const char *done)
 {
 	if (*slot)
 		return script_fail(c, s->line, SCRIPT_ERR_RULE, "key '%s' is already %s in step %u",
@@ -232,7 +235,8 @@ static int check_step(struct script_ctx *c, const struct script_step *s, struct 
 	unsigned ki = k != NULL ? k->index : 0;
 
 	if (s->actor.is_role && role_count(plan, s->actor.role) == 0)
-		return script_fail(c, s->line, SCRIPT_ERR_REFERENCE, "no participant has the role %s",
+		return script_fail(c, s->line, SCRIPT_ERR_REFERENCE,
+				   "no participant has the role %s",
 				   script_role_name(s->actor.role));
 	if (pr->count[SCRIPT_ACT_CLOSE])
 		return script_fail(c, s->line, SCRIPT_ERR_RULE, "close is the last step");
@@ -252,9 +256,10 @@ static int check_step(struct script_ctx *c, const struct script_step *s, struct 
 					   "a ceremony has one %s step",
 					   script_action_name(s->action));
 		if (s->action == SCRIPT_ACT_GO_NO_GO && !pr->count[SCRIPT_ACT_ATTENDANCE])
-			return script_fail(c, s->line, SCRIPT_ERR_RULE,
-					   "attendance comes before go-no-go (its quorum check counts "
-					   "who is present)");
+			return script_fail(
+			    c, s->line, SCRIPT_ERR_RULE,
+			    "attendance comes before go-no-go (its quorum check counts "
+			    "who is present)");
 		if (s->action == SCRIPT_ACT_ENTROPY && pr->count[SCRIPT_ACT_GENERATE_KEY])
 			return script_fail(c, s->line, SCRIPT_ERR_RULE,
 					   "entropy comes before the first generate-key step");
@@ -266,7 +271,7 @@ static int check_step(struct script_ctx *c, const struct script_step *s, struct 
 	case SCRIPT_ACT_ISSUE_ROOT_CERTIFICATE:
 		if (need_kind(c, s, k,
 			      (k->kind == SCRIPT_KEY_ROOT || k->kind == SCRIPT_KEY_GENERIC) &&
-				      k->issuer == NULL) != 0 ||
+				  k->issuer == NULL) != 0 ||
 		    need_origin(c, s, k, SCRIPT_ORIGIN_GENERATE) != 0 ||
 		    need_secret(c, s, pr, k) != 0 || certifiable(c, s, k) != 0)
 			return -1;
@@ -282,15 +287,15 @@ static int check_step(struct script_ctx *c, const struct script_step *s, struct 
 	case SCRIPT_ACT_EXPORT_CSR:
 		if (need_kind(c, s, k,
 			      k->kind == SCRIPT_KEY_RECOVERY || k->kind == SCRIPT_KEY_GENERIC) !=
-			    0 ||
+			0 ||
 		    need_origin(c, s, k, SCRIPT_ORIGIN_GENERATE) != 0 ||
 		    need_secret(c, s, pr, k) != 0 ||
 		    need_output(c, s, pr, SCRIPT_OUTPUT_CSR, k) != 0)
 			return -1;
 		return once(c, s, &pr->csr[ki], "exported as a CSR");
 	case SCRIPT_ACT_SHOW_FINGERPRINTS:
-		if (k != NULL && (k->origin == SCRIPT_ORIGIN_GENERATE ||
-				  k->origin == SCRIPT_ORIGIN_SHARES))
+		if (k != NULL &&
+		    (k->origin == SCRIPT_ORIGIN_GENERATE || k->origin == SCRIPT_ORIGIN_SHARES))
 			return need_secret(c, s, pr, k);
 		return 0;
 	case SCRIPT_ACT_SPLIT_SHARES:
@@ -300,10 +305,11 @@ static int check_step(struct script_ctx *c, const struct script_step *s, struct 
 		return once(c, s, &pr->split[ki], "split");
 	case SCRIPT_ACT_TEST_RECONSTRUCTION:
 		if (!pr->split[ki] && !pr->reshared[ki])
-			return script_fail(c, s->line, SCRIPT_ERR_RULE,
-					   "key '%s' is tested before split-shares or reshare writes "
-					   "its shares",
-					   k->id);
+			return script_fail(
+			    c, s->line, SCRIPT_ERR_RULE,
+			    "key '%s' is tested before split-shares or reshare writes "
+			    "its shares",
+			    k->id);
 		return once(c, s, &pr->tested[ki], "test-reconstructed");
 	case SCRIPT_ACT_WRITE_PUBLIC_OUTPUTS:
 		pr->last_write = s->number;
@@ -314,7 +320,8 @@ static int check_step(struct script_ctx *c, const struct script_step *s, struct 
 		return once(c, s, &pr->collected[ki], "collected");
 	case SCRIPT_ACT_SIGN_CSR:
 		if (need_kind(c, s, k,
-			      k->kind == SCRIPT_KEY_ISSUING || k->kind == SCRIPT_KEY_GENERIC) != 0 ||
+			      k->kind == SCRIPT_KEY_ISSUING || k->kind == SCRIPT_KEY_GENERIC) !=
+			0 ||
 		    need_origin(c, s, k, SCRIPT_ORIGIN_CSR) != 0 || certifiable(c, s, k) != 0)
 			return -1;
 		if (k->issuer == NULL)
@@ -325,8 +332,8 @@ static int check_step(struct script_ctx *c, const struct script_step *s, struct 
 			return -1;
 		return once(c, s, &pr->certified[ki], "certified");
 	case SCRIPT_ACT_SIGN_CRL:
-		if (need_kind(c, s, k, k->kind == SCRIPT_KEY_ROOT || k->kind == SCRIPT_KEY_GENERIC) !=
-			    0 ||
+		if (need_kind(c, s, k,
+			      k->kind == SCRIPT_KEY_ROOT || k->kind == SCRIPT_KEY_GENERIC) != 0 ||
 		    need_secret(c, s, pr, k) != 0)
 			return -1;
 		return need_output(c, s, pr, SCRIPT_OUTPUT_CRL, k);
@@ -336,8 +343,8 @@ static int check_step(struct script_ctx *c, const struct script_step *s, struct 
 					   "import-certificate takes an input of type certificate");
 		return need_secret(c, s, pr, k);
 	case SCRIPT_ACT_CONTINGENCY_TEST:
-		if (need_kind(c, s, k, k->kind == SCRIPT_KEY_CONTINGENCY && k->wrapped_by != NULL) !=
-			    0 ||
+		if (need_kind(c, s, k,
+			      k->kind == SCRIPT_KEY_CONTINGENCY && k->wrapped_by != NULL) != 0 ||
 		    need_secret(c, s, pr, k) != 0 || need_secret(c, s, pr, k->wrapped_by) != 0)
 			return -1;
 		if (s->input->type != SCRIPT_INPUT_CERTIFICATE)
@@ -347,17 +354,18 @@ static int check_step(struct script_ctx *c, const struct script_step *s, struct 
 	case SCRIPT_ACT_CONTINGENCY_REPLACE:
 		if (need_kind(c, s, k,
 			      k->kind == SCRIPT_KEY_ROOT && k->issuer != NULL &&
-				      k->issuer->wrapped_by != NULL) != 0 ||
+				  k->issuer->wrapped_by != NULL) != 0 ||
 		    need_origin(c, s, k, SCRIPT_ORIGIN_GENERATE) != 0 ||
 		    need_secret(c, s, pr, k) != 0 || need_secret(c, s, pr, k->issuer) != 0 ||
 		    need_secret(c, s, pr, k->issuer->wrapped_by) != 0 || certifiable(c, s, k) != 0)
 			return -1;
 		if (k->apex != NULL &&
 		    (!pr->generated[k->apex->index] || !pr->generated[k->apex->wrapped_by->index]))
-			return script_fail(c, s->line, SCRIPT_ERR_RULE,
-					   "the replacement Root '%s' needs '%s' and '%s' generated "
-					   "first",
-					   k->id, k->apex->id, k->apex->wrapped_by->id);
+			return script_fail(
+			    c, s->line, SCRIPT_ERR_RULE,
+			    "the replacement Root '%s' needs '%s' and '%s' generated "
+			    "first",
+			    k->id, k->apex->id, k->apex->wrapped_by->id);
 		if (need_output(c, s, pr, SCRIPT_OUTPUT_CERTIFICATE, k) != 0)
 			return -1;
 		return once(c, s, &pr->certified[ki], "certified");
@@ -367,7 +375,8 @@ static int check_step(struct script_ctx *c, const struct script_step *s, struct 
 			return -1;
 		if (s->custodians == k->custodians)
 			return script_fail(c, s->line, SCRIPT_ERR_RULE,
-					   "reshare moves '%s' to a different custodian set", k->id);
+					   "reshare moves '%s' to a different custodian set",
+					   k->id);
 		return once(c, s, &pr->reshared[ki], "reshared");
 	case SCRIPT_ACT_ACKNOWLEDGE:
 		return 0;
@@ -597,8 +606,9 @@ int script_step_summary(const struct script_step *s, char *out, size_t outlen)
 		return -1;
 	switch (s->action) {
 	case SCRIPT_ACT_GO_NO_GO:
-		n = snprintf(out, outlen, "Go/no-go: air gap, entropy, clock, image and script "
-					  "hashes, self-tests, quorum, media");
+		n = snprintf(out, outlen,
+			     "Go/no-go: air gap, entropy, clock, image and script "
+			     "hashes, self-tests, quorum, media");
 		break;
 	case SCRIPT_ACT_ATTENDANCE:
 		n = snprintf(out, outlen, "Attendance: the identity of every participant checked");
@@ -621,8 +631,9 @@ int script_step_summary(const struct script_step *s, char *out, size_t outlen)
 		if (k != NULL)
 			n = snprintf(out, outlen, "Read aloud the fingerprints of '%s'", kid);
 		else
-			n = snprintf(out, outlen, "Read aloud the fingerprints of every key and "
-						  "certificate so far");
+			n = snprintf(out, outlen,
+				     "Read aloud the fingerprints of every key and "
+				     "certificate so far");
 		break;
 	case SCRIPT_ACT_SPLIT_SHARES:
 		n = snprintf(out, outlen, "Split '%s' for set '%s': %s", kid, k->custodians->id,
@@ -656,8 +667,9 @@ int script_step_summary(const struct script_step *s, char *out, size_t outlen)
 			     s->input->id, k->wrapped_by->id);
 		break;
 	case SCRIPT_ACT_CONTINGENCY_REPLACE:
-		n = snprintf(out, outlen, "Sign replacement Root '%s' with '%s', revealing '%s' -> %s",
-			     kid, k->issuer->id, k->issuer->wrapped_by->id, dest);
+		n = snprintf(out, outlen,
+			     "Sign replacement Root '%s' with '%s', revealing '%s' -> %s", kid,
+			     k->issuer->id, k->issuer->wrapped_by->id, dest);
 		break;
 	case SCRIPT_ACT_RESHARE:
 		n = snprintf(out, outlen, "Reshare '%s' to set '%s': %s; old shares superseded",
@@ -667,7 +679,8 @@ int script_step_summary(const struct script_step *s, char *out, size_t outlen)
 		n = snprintf(out, outlen, "Confirm: %.*s", (int)strcspn(s->text, "\n"), s->text);
 		break;
 	case SCRIPT_ACT_CLOSE:
-		n = snprintf(out, outlen, "Close: secrets wiped, final record, final digest copied");
+		n = snprintf(out, outlen,
+			     "Close: secrets wiped, final record, final digest copied");
 		break;
 	}
 	return n < 0 || (size_t)n >= outlen ? -1 : 0;

@@ -41,9 +41,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned quorum[SCRIPT_MAX_GROUPS * SCRIPT_MAX_MEMBERS];
 
 	if (script_parse(data, size, &plan, &err) != SCRIPT_OK) {
-		if (plan != NULL ||
-		    utf8_printable((const unsigned char *)err.message, strlen(err.message), 0,
-				   NULL) != 0)
+		if (plan != NULL || utf8_printable((const unsigned char *)err.message,
+						   strlen(err.message), 0, NULL) != 0)
 			abort();
 		return 0;
 	}

@@ -111,7 +111,9 @@ static void test_syntax(void **state)
 	BAD("version = 1\ngo.clock = yes\tno\n", ANSWERS_ERR_TEXT, 2, "tab");
 	BAD("version = 1\r\ngo.clock = yes\n", ANSWERS_ERR_TEXT, 1, "carriage return");
 	BAD("version = 1\ngo.clock = \xff\n", ANSWERS_ERR_TEXT, 2, "not printable UTF-8");
-	BAD("version = 1\ngo.clock = a\xe2\x80\xae" "b\n", ANSWERS_ERR_TEXT, 2, "not printable");
+	BAD("version = 1\ngo.clock = a\xe2\x80\xae"
+	    "b\n",
+	    ANSWERS_ERR_TEXT, 2, "not printable");
 	BAD("version = 1\ngo.clock = a\0b\n", ANSWERS_ERR_TEXT, 2, "not printable");
 }
 
@@ -159,11 +161,11 @@ static void test_limits(void **state)
 static void test_no_value_in_errors(void **state)
 {
 	static const char *const texts[] = {
-		"version = 1\nshare.root.1.passphrase = hunter2 \n",
-		"version = 1\nshare.root.1.passphrase = @hunter2\n",
-		"version = 1\nshare.root.1.passphrase = hunter2\nshare.root.1.passphrase = hunter2\n",
-		"version = 1\nshare.root.1.passphrase=hunter2\n",
-		"version = 1\nSHARE.root = hunter2\n",
+	    "version = 1\nshare.root.1.passphrase = hunter2 \n",
+	    "version = 1\nshare.root.1.passphrase = @hunter2\n",
+	    "version = 1\nshare.root.1.passphrase = hunter2\nshare.root.1.passphrase = hunter2\n",
+	    "version = 1\nshare.root.1.passphrase=hunter2\n",
+	    "version = 1\nSHARE.root = hunter2\n",
 	};
 
 	(void)state;
@@ -171,9 +173,9 @@ static void test_no_value_in_errors(void **state)
 		struct answers *a;
 		struct answers_error err;
 
-		assert_int_not_equal(answers_parse((const unsigned char *)texts[i],
-						   strlen(texts[i]), &a, &err),
-				     ANSWERS_OK);
+		assert_int_not_equal(
+		    answers_parse((const unsigned char *)texts[i], strlen(texts[i]), &a, &err),
+		    ANSWERS_OK);
 		assert_null(strstr(err.message, "hunter2"));
 	}
 }
@@ -205,9 +207,12 @@ static void test_example(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_valid),	 cmocka_unit_test(test_version),
-		cmocka_unit_test(test_syntax),	 cmocka_unit_test(test_limits),
-		cmocka_unit_test(test_no_value_in_errors), cmocka_unit_test(test_example),
+	    cmocka_unit_test(test_valid),
+	    cmocka_unit_test(test_version),
+	    cmocka_unit_test(test_syntax),
+	    cmocka_unit_test(test_limits),
+	    cmocka_unit_test(test_no_value_in_errors),
+	    cmocka_unit_test(test_example),
 	};
 
 	if (sodium_init() < 0)

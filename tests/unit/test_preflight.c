@@ -63,7 +63,8 @@ static int rm_tree(void)
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(root, sizeof(root), "%s/preflight.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	snprintf(root, sizeof(root), "%s/preflight.XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (mkdtemp(root) == NULL)
 		return -1;
 	return 0;
@@ -190,8 +191,7 @@ static void test_air_gap_radio_usb(void **state)
 	clean_machine();
 	make("sys/class/bluetooth/hci0", NULL);
 	assert_false(run_air_gap(&r, "air-gap.radio")->passed);
-	assert_string_equal(preflight_find(&r, "air-gap.radio")->detail,
-			    "radios: bluetooth hci0");
+	assert_string_equal(preflight_find(&r, "air-gap.radio")->detail, "radios: bluetooth hci0");
 	assert_true(preflight_find(&r, "air-gap.usb")->passed);
 	rm_tree();
 	assert_int_equal(mkdir(root, 0700), 0);
@@ -199,8 +199,9 @@ static void test_air_gap_radio_usb(void **state)
 	make("sys/bus/usb/devices/1-3:1.0/bInterfaceClass", "e0\n");
 	make("sys/bus/usb/devices/1-4:1.1/bInterfaceClass", "0a\n");
 	assert_false(run_air_gap(&r, "air-gap.usb")->passed);
-	assert_string_equal(preflight_find(&r, "air-gap.usb")->detail,
-			    "USB network or radio interfaces: 1-3:1.0 (class e0), 1-4:1.1 (class 0a)");
+	assert_string_equal(
+	    preflight_find(&r, "air-gap.usb")->detail,
+	    "USB network or radio interfaces: 1-3:1.0 (class e0), 1-4:1.1 (class 0a)");
 	/* An interface whose class cannot be read is not assumed harmless. */
 	rm_tree();
 	assert_int_equal(mkdir(root, 0700), 0);
@@ -293,7 +294,7 @@ static void test_image(void **state)
 {
 	/* FIPS 180-2 appendix B.1: SHA-256("abc"). */
 	static const char abc[] =
-		"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
 	struct preflight_report r;
 	char path[512], hashf[512];
 	unsigned char want[32];
@@ -416,9 +417,19 @@ static void test_run_and_report(void **state)
 	bool present[SCRIPT_MAX_PARTICIPANTS];
 	char hashf[512];
 	static const char *const order[] = {
-		"air-gap.interfaces", "air-gap.pci", "air-gap.radio", "air-gap.usb", "entropy",
-		"clock", "image", "script", "quorum.root", "quorum.contingency",
-		"quorum.contingency-symmetric", "quorum.recovery", "media",
+	    "air-gap.interfaces",
+	    "air-gap.pci",
+	    "air-gap.radio",
+	    "air-gap.usb",
+	    "entropy",
+	    "clock",
+	    "image",
+	    "script",
+	    "quorum.root",
+	    "quorum.contingency",
+	    "quorum.contingency-symmetric",
+	    "quorum.recovery",
+	    "media",
 	};
 
 	(void)state;
@@ -478,18 +489,17 @@ static void test_run_and_report(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_air_gap_clean, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_air_gap_interface, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_air_gap_pci_nic, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_air_gap_pci_wireless_and_garbage, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_air_gap_no_sysfs, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_air_gap_radio_usb, setup, teardown),
-		cmocka_unit_test(test_entropy),
-		cmocka_unit_test(test_clock),
-		cmocka_unit_test_setup_teardown(test_image, setup, teardown),
-		cmocka_unit_test(test_quorum_media_script),
-		cmocka_unit_test_setup_teardown(test_run_and_report, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_air_gap_clean, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_air_gap_interface, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_air_gap_pci_nic, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_air_gap_pci_wireless_and_garbage, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_air_gap_no_sysfs, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_air_gap_radio_usb, setup, teardown),
+	    cmocka_unit_test(test_entropy),
+	    cmocka_unit_test(test_clock),
+	    cmocka_unit_test_setup_teardown(test_image, setup, teardown),
+	    cmocka_unit_test(test_quorum_media_script),
+	    cmocka_unit_test_setup_teardown(test_run_and_report, setup, teardown),
 	};
 
 	if (sodium_init() < 0)

@@ -58,7 +58,7 @@ static const char *ask_plain(const char *value, size_t len, void *ctx)
 	return len > 4 && strncmp(value, "TEB-", 4) == 0 ? NULL : "a bag number starts TEB-";
 }
 
-static const char *const sources[] = { "medium", "words", "qr" };
+static const char *const sources[] = {"medium", "words", "qr"};
 
 /* ---- answers mode ---- */
 
@@ -97,12 +97,12 @@ static void test_answers_mode(void **state)
 			 PROMPT_MISSING);
 	assert_string_equal(prompt_reason(p), "no answer for prompt 'go.script'");
 
-	assert_int_equal(prompt_text(p, "share.root.1.bag", "Bag number?", 0, ask_plain, NULL,
-				     text, sizeof(text)),
+	assert_int_equal(prompt_text(p, "share.root.1.bag", "Bag number?", 0, ask_plain, NULL, text,
+				     sizeof(text)),
 			 PROMPT_OK);
 	assert_string_equal(text, "TEB-100001");
-	assert_int_equal(prompt_text(p, "share.root.2.bag", "Bag number?", 0, ask_plain, NULL,
-				     text, sizeof(text)),
+	assert_int_equal(prompt_text(p, "share.root.2.bag", "Bag number?", 0, ask_plain, NULL, text,
+				     sizeof(text)),
 			 PROMPT_INVALID);
 	assert_string_equal(prompt_reason(p), "a bag number starts TEB-");
 	assert_int_equal(prompt_text(p, "share.root.1.bag", "Bag?", 0, NULL, NULL, text, 5),
@@ -110,9 +110,9 @@ static void test_answers_mode(void **state)
 	assert_string_equal(prompt_reason(p), "too long");
 
 	/* Empty answers only where allowed. */
-	assert_int_equal(prompt_secret(p, "entropy.carol.dice", "Dice?", 0, NULL, NULL, NULL,
-				       &secret, &len),
-			 PROMPT_INVALID);
+	assert_int_equal(
+	    prompt_secret(p, "entropy.carol.dice", "Dice?", 0, NULL, NULL, NULL, &secret, &len),
+	    PROMPT_INVALID);
 	assert_null(secret);
 	assert_int_equal(prompt_secret(p, "entropy.carol.dice", "Dice?", PROMPT_EMPTY_OK, NULL,
 				       NULL, NULL, &secret, &len),
@@ -133,9 +133,9 @@ static void test_answers_mode(void **state)
 			 PROMPT_OK);
 	assert_string_equal((char *)secret, "academic acid acne");
 	prompt_secret_free(secret, len);
-	assert_int_equal(prompt_secret(p, "share.root.1.words", "Words?", 0, NULL, NULL, NULL,
-				       &secret, &len),
-			 PROMPT_INVALID);
+	assert_int_equal(
+	    prompt_secret(p, "share.root.1.words", "Words?", 0, NULL, NULL, NULL, &secret, &len),
+	    PROMPT_INVALID);
 	assert_string_equal(prompt_reason(p), "@shown does not answer this prompt");
 
 	/* Choices by name; numbers are for people at a terminal. */
@@ -145,9 +145,9 @@ static void test_answers_mode(void **state)
 	assert_int_equal(prompt_choice(p, "collect.root.2.source", "How?", sources, 3, &idx),
 			 PROMPT_INVALID);
 
-	assert_int_equal(prompt_show_secret(p, "share.root.1.shown", "Your words",
-					    "academic acid acne"),
-			 PROMPT_OK);
+	assert_int_equal(
+	    prompt_show_secret(p, "share.root.1.shown", "Your words", "academic acid acne"),
+	    PROMPT_OK);
 	prompt_say(p, PROMPT_BAD, "NO-GO: %s", "air gap");
 	prompt_progress(p, "Writing share", 5, 5);
 	prompt_close(p);
@@ -292,7 +292,7 @@ static void wait_child(struct pty *t)
 static void screen(struct pty *t, char *buf, size_t size)
 {
 	int fl = fcntl(t->master, F_GETFL);
-	struct pollfd pf = { t->master, POLLIN, 0 };
+	struct pollfd pf = {t->master, POLLIN, 0};
 
 	buf[0] = '\0';
 	fcntl(t->master, F_SETFL, fl | O_NONBLOCK);
@@ -338,7 +338,7 @@ static void test_tty(void **state)
 	assert_int_equal(write(t.master, "typed-ahead\n", 12), 12);
 	{
 		/* The pty delivers to the slave's queue asynchronously: wait until it is there. */
-		struct pollfd pf = { t.slave, POLLIN, 0 };
+		struct pollfd pf = {t.slave, POLLIN, 0};
 
 		assert_int_equal(poll(&pf, 1, 10000), 1);
 	}
@@ -366,9 +366,9 @@ static void test_tty(void **state)
 
 	/* "@shown" means nothing at a terminal: it is just text. */
 	later(&t, 100, false, "TEB-000042\n");
-	assert_int_equal(prompt_text(p, "share.root.1.bag", "Bag:", 0, ask_plain, NULL, text,
-				     sizeof(text)),
-			 PROMPT_OK);
+	assert_int_equal(
+	    prompt_text(p, "share.root.1.bag", "Bag:", 0, ask_plain, NULL, text, sizeof(text)),
+	    PROMPT_OK);
 	wait_child(&t);
 	assert_string_equal(text, "TEB-000042");
 
@@ -395,9 +395,9 @@ static void test_tty(void **state)
 
 	/* Secret display: shown, then the screen is cleared after Enter. */
 	later(&t, 10, true, "\n");
-	assert_int_equal(prompt_show_secret(p, "share.root.2.shown", "Dave: your words",
-					    "1 academic  2 acid"),
-			 PROMPT_OK);
+	assert_int_equal(
+	    prompt_show_secret(p, "share.root.2.shown", "Dave: your words", "1 academic  2 acid"),
+	    PROMPT_OK);
 	wait_child(&t);
 	screen(&t, seen, sizeof(seen));
 	assert_non_null(strstr(seen, "== Dave: your words =="));
@@ -479,9 +479,9 @@ static void test_ids(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_answers_mode), cmocka_unit_test(test_shown_needs_rehearsal),
-		cmocka_unit_test(test_signals),	     cmocka_unit_test(test_tty),
-		cmocka_unit_test(test_ids),
+	    cmocka_unit_test(test_answers_mode), cmocka_unit_test(test_shown_needs_rehearsal),
+	    cmocka_unit_test(test_signals),	 cmocka_unit_test(test_tty),
+	    cmocka_unit_test(test_ids),
 	};
 
 	if (sodium_init() < 0)

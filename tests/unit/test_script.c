@@ -14,8 +14,8 @@
 #include "ceremony/script.h"
 
 #define EXAMPLE "scripts/smki-keygen.yaml"
-#define GOOD "tests/vectors/scripts/good/"
-#define BAD "tests/vectors/scripts/bad/"
+#define GOOD	"tests/vectors/scripts/good/"
+#define BAD	"tests/vectors/scripts/bad/"
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -133,7 +133,7 @@ static void test_example_plan(void **state)
 	assert_null(root->issuer);
 	assert_true(rec->has_entity_id);
 	{
-		const unsigned char want[8] = { 0x90, 0xB3, 0xD5, 0x1F, 0x30, 0x00, 0x00, 0x02 };
+		const unsigned char want[8] = {0x90, 0xB3, 0xD5, 0x1F, 0x30, 0x00, 0x00, 0x02};
 
 		assert_memory_equal(rec->entity_id, want, 8);
 	}
@@ -194,7 +194,7 @@ static void test_groups(void **state)
 	struct script_plan *plan = NULL;
 	struct script_error err;
 	const struct script_custodian_set *set;
-	bool present[SCRIPT_MAX_PARTICIPANTS] = { false };
+	bool present[SCRIPT_MAX_PARTICIPANTS] = {false};
 	unsigned q[32], group, member, n;
 
 	(void)state;
@@ -235,7 +235,8 @@ static void test_groups(void **state)
 			    "The public medium was write-protected before it left the room.");
 	assert_false(script_find_step(plan, "ack")->actor.is_role);
 	assert_string_equal(script_find_step(plan, "ack")->actor.participant->name,
-			    "Ina \xc3\x98" "deg\xc3\xa5rd");
+			    "Ina \xc3\x98"
+			    "deg\xc3\xa5rd");
 	script_free(plan);
 }
 
@@ -279,10 +280,11 @@ static void test_limits(void **state)
 	expect_valid(g, "    threshold: 2\n", "    threshold: 3\n");
 	expect_error(g, "    threshold: 2\n", "    threshold: 17\n", SCRIPT_ERR_RANGE, 26,
 		     "from 1 to 16");
-	expect_error(g, "    members: [cara, cody, cruz]\n",
-		     "    members: [cara, cody, cruz, cara, cody, cruz, cara, cody, cruz, cara, cody, "
-		     "cruz, cara, cody, cruz, cara, cody]\n",
-		     SCRIPT_ERR_RANGE, 27, "1 to 16 entries");
+	expect_error(
+	    g, "    members: [cara, cody, cruz]\n",
+	    "    members: [cara, cody, cruz, cara, cody, cruz, cara, cody, cruz, cara, cody, "
+	    "cruz, cara, cody, cruz, cara, cody]\n",
+	    SCRIPT_ERR_RANGE, 27, "1 to 16 entries");
 	/* A 1-of-1 set is allowed; 1 of 2 is not. */
 	expect_valid(g, "    threshold: 2\n    members: [cara, cody, cruz]\n",
 		     "    threshold: 1\n    members: [cara]\n");
@@ -347,8 +349,7 @@ static void test_values(void **state)
 	expect_error(g, "ip:2001:db8::/32", "ip:1:2:3:4:5:6:7:8:9/64", SCRIPT_ERR_SCHEMA, 38,
 		     "ip:ADDRESS");
 	expect_error(g, "ip:2001:db8::/32", "ip:1.2.3.4/33", SCRIPT_ERR_SCHEMA, 38, "ip:ADDRESS");
-	expect_error(g, "ip:2001:db8::/32", "ip:01.2.3.0/24", SCRIPT_ERR_SCHEMA, 38,
-		     "ip:ADDRESS");
+	expect_error(g, "ip:2001:db8::/32", "ip:01.2.3.0/24", SCRIPT_ERR_SCHEMA, 38, "ip:ADDRESS");
 	expect_error(g, "ip:2001:db8::/32", "ip:2001:db8::1/32", SCRIPT_ERR_SCHEMA, 38,
 		     "ip:ADDRESS");
 	expect_error(g, "dns:example.com", "dns:-bad.example", SCRIPT_ERR_SCHEMA, 38, "dns:HOST");
@@ -358,20 +359,20 @@ static void test_values(void **state)
 	expect_error(g, "      excluded: [email:.invalid]\n", "      excluded: []\n",
 		     SCRIPT_ERR_RANGE, 39, "1 to 16");
 	/* Text. */
-	expect_error(g, "name: Adam Adler", "name: \"Adam Adler \"", SCRIPT_ERR_SCHEMA, 9,
-		     "space");
-	expect_error(g, "title: Generic offline root CA key generation",
-		     "title: \"two\\nlines\"", SCRIPT_ERR_SCHEMA, 4, "one line");
+	expect_error(g, "name: Adam Adler", "name: \"Adam Adler \"", SCRIPT_ERR_SCHEMA, 9, "space");
+	expect_error(g, "title: Generic offline root CA key generation", "title: \"two\\nlines\"",
+		     SCRIPT_ERR_SCHEMA, 4, "one line");
 	expect_error(g, "name: Adam Adler", "name: Null", SCRIPT_ERR_SCHEMA, 9, "no value");
 	expect_valid(g, "name: Adam Adler", "name: \"Null\"");
 	expect_error(g, "name: Adam Adler", "name: \"Adam\\u200bAdler\"", SCRIPT_ERR_TEXT, 9,
 		     "non-printable");
 	expect_error(g, "name: Adam Adler", "name: \"Adam\\0Adler\"", SCRIPT_ERR_TEXT, 9,
 		     "non-printable");
-	expect_error(g, "name: Adam Adler", "name: \xef\xbb\xbf" "Adam", SCRIPT_ERR_TEXT, 9,
-		     "not printable");
-	expect_error(g, "name: Adam Adler", "name: Adam\x7f", SCRIPT_ERR_TEXT, 9,
-		     "not printable");
+	expect_error(g, "name: Adam Adler",
+		     "name: \xef\xbb\xbf"
+		     "Adam",
+		     SCRIPT_ERR_TEXT, 9, "not printable");
+	expect_error(g, "name: Adam Adler", "name: Adam\x7f", SCRIPT_ERR_TEXT, 9, "not printable");
 	expect_error(g, "name: Adam Adler", "name: Adam \xc0\xaf", SCRIPT_ERR_TEXT, 9,
 		     "not printable");
 	expect_error(g, "name: Adam Adler", "name: Adam \xed\xa0\x80", SCRIPT_ERR_TEXT, 9,
@@ -409,8 +410,9 @@ static void test_rules(void **state)
 		     "needs a validity");
 	expect_error(s, "    kind: contingency\n", "    kind: contingency\n    subject: CN=X\n",
 		     SCRIPT_ERR_RULE, 72, "'subject' is only");
-	expect_error(g, "    custodians: root-set\n", "    custodians: root-set\n    issuer: root\n",
-		     SCRIPT_ERR_RULE, 41, "not its own issuer");
+	expect_error(g, "    custodians: root-set\n",
+		     "    custodians: root-set\n    issuer: root\n", SCRIPT_ERR_RULE, 41,
+		     "not its own issuer");
 	/* Steps. */
 	expect_error(g, "    action: test-reconstruction\n", "    action: split-shares\n",
 		     SCRIPT_ERR_RULE, 97, "already split in step 6");
@@ -447,7 +449,8 @@ static void test_bad_vectors(void **state)
 			fail_msg("%s was accepted", path);
 		assert_null(plan);
 		if (err.line != line)
-			fail_msg("%s: line %u, expected %u (%s)", path, err.line, line, err.message);
+			fail_msg("%s: line %u, expected %u (%s)", path, err.line, line,
+				 err.message);
 		assert_true(err.code >= SCRIPT_ERR_TOO_BIG);
 		n++;
 	}
@@ -500,11 +503,11 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_example_plan), cmocka_unit_test(test_secret_sizes),
-		cmocka_unit_test(test_groups),	     cmocka_unit_test(test_key_use),
-		cmocka_unit_test(test_limits),	     cmocka_unit_test(test_values),
-		cmocka_unit_test(test_rules),	     cmocka_unit_test(test_bad_vectors),
-		cmocka_unit_test(test_size_and_io),  cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_example_plan), cmocka_unit_test(test_secret_sizes),
+	    cmocka_unit_test(test_groups),	 cmocka_unit_test(test_key_use),
+	    cmocka_unit_test(test_limits),	 cmocka_unit_test(test_values),
+	    cmocka_unit_test(test_rules),	 cmocka_unit_test(test_bad_vectors),
+	    cmocka_unit_test(test_size_and_io),	 cmocka_unit_test(test_names),
 	};
 
 	if (sodium_init() < 0)
