@@ -245,8 +245,8 @@ static json_t *json_report(const struct report *r, const char *file, enum transc
 	return o;
 }
 
-/* A digest as grouped hex and PGP words, for reading aloud against the paper copy. */
-static void print_digest(const char *label, const char *hex)
+/* A digest as grouped hex, and as PGP words when people read it aloud against a paper copy. */
+static void print_digest(const char *label, const char *hex, int words)
 {
 	unsigned char d[32];
 	char h[FPR_HEX_32], w[FPR_WORDS_32];
@@ -256,7 +256,9 @@ static void print_digest(const char *label, const char *hex)
 		printf("%-16s %s\n", label, hex);
 		return;
 	}
-	printf("%-16s %s\n%-16s %s\n", label, h, "", w);
+	printf("%-16s %s\n", label, h);
+	if (words)
+		printf("%-16s %s\n", "", w);
 }
 
 static void print_report(const json_t *o)
@@ -281,7 +283,7 @@ static void print_report(const json_t *o)
 	printf("image sha256     %s\n", sget(o, "image_sha256"));
 	if (json_object_get(o, "predecessor"))
 		printf("predecessor      %s\n", sget(o, "predecessor"));
-	print_digest("transcript key", sget(o, "transcript_key"));
+	print_digest("transcript key", sget(o, "transcript_key"), 1);
 
 	printf("\ngo/no-go\n");
 	json_array_foreach (json_object_get(o, "decisions"), i, v)
@@ -296,12 +298,14 @@ static void print_report(const json_t *o)
 		printf("\n");
 	}
 	printf("\nsteps\n");
-	json_array_foreach (json_object_get(o, "steps"), i, v)
-		printf("  %-24s %s .. %s  %" JSON_INTEGER_FORMAT " record(s) from %" JSON_INTEGER_FORMAT
+	json_array_foreach (json_object_get(o, "steps"), i, v) {
+		json_int_t first = json_integer_value(json_object_get(v, "record"));
+
+		printf("  %-16s %s .. %s  records %" JSON_INTEGER_FORMAT "-%" JSON_INTEGER_FORMAT
 		       "\n",
-		       sget(v, "step"), sget(v, "first_time"), sget(v, "last_time"),
-		       json_integer_value(json_object_get(v, "records")),
-		       json_integer_value(json_object_get(v, "record")));
+		       sget(v, "step"), sget(v, "first_time"), sget(v, "last_time"), first,
+		       first + json_integer_value(json_object_get(v, "records")) - 1);
+	}
 	printf("\nexceptions\n");
 	if (json_array_size(json_object_get(o, "exceptions")) == 0)
 		printf("  none\n");
@@ -313,7 +317,7 @@ static void print_report(const json_t *o)
 	json_array_foreach (json_object_get(o, "keys"), i, v) {
 		printf("  %s (%s)\n", sget(v, "key"), sget(v, "algorithm"));
 		if (json_object_get(v, "spki_sha256"))
-			print_digest("    spki sha256", sget(v, "spki_sha256"));
+			print_digest("    spki sha256", sget(v, "spki_sha256"), 1);
 	}
 	printf("\noutputs\n");
 	json_array_foreach (json_object_get(o, "outputs"), i, v) {
@@ -323,9 +327,9 @@ static void print_report(const json_t *o)
 		if (json_object_get(v, "issuer"))
 			printf(" (issuer %s)", sget(v, "issuer"));
 		printf("\n");
-		print_digest("    file sha256", sget(v, "sha256"));
+		print_digest("    file sha256", sget(v, "sha256"), 0);
 		if (json_object_get(v, "cert_sha256"))
-			print_digest("    cert sha256", sget(v, "cert_sha256"));
+			print_digest("    cert sha256", sget(v, "cert_sha256"), 1);
 	}
 	printf("\nshares\n");
 	json_array_foreach (json_object_get(o, "shares"), i, v)
@@ -349,7 +353,7 @@ static void print_report(const json_t *o)
 	else
 		printf("  artifacts        not checked (use --artifacts DIR)\n");
 	printf("\n");
-	print_digest("final digest", sget(o, "final_digest"));
+	print_digest("final digest", sget(o, "final_digest"), 1);
 	printf("\nCompare the transcript key and the final digest with the paper copies.\n");
 }
 
@@ -445,7 +449,7 @@ static int run(const char *file, const char *artifacts, int json, int show)
 		printf("\n%s: %zu record(s) verified%s\n", file, sum.records,
 		       err == TRANSCRIPT_OK ? ", transcript VALID" : "");
 		if (err == TRANSCRIPT_OK)
-			print_digest("final digest", sget(o, "final_digest"));
+			print_digest("final digest", sget(o, "final_digest"), 1);
 	} else if (err == TRANSCRIPT_OK) {
 		print_report(o);
 	}

@@ -47,7 +47,8 @@ static char *scratch_dir(void)
 
 static void scratch_path(char *out, size_t len, const char *dir, const char *name)
 {
-	snprintf(out, len, "%s/%s", dir, name);
+	if (snprintf(out, len, "%s/%s", dir, name) >= (int)len)
+		out[0] = '\0'; /* an empty path fails loudly in the caller */
 }
 
 static void remove_tree(const char *dir, const char *const *names)
