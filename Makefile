@@ -131,7 +131,8 @@ fuzz-build: deps
 fuzz: fuzz-build
 	@tests/run-fuzz $(FUZZ_SECONDS) $(FUZZ_BIN)
 
-$(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/obj/tests/fuzz/fuzz_%.o $(ALL_LIBS)
+# Made by the sub-make above, where BUILD is already $(FUZZ_BUILD).
+$(BUILD)/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(ALL_LIBS)
 	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
 # --- figures -----------------------------------------------------------------------------------
