@@ -43,7 +43,7 @@ int cmd_run(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.sysfs = "/sys";
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			o.media_dir = optarg;

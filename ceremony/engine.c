@@ -6,6 +6,7 @@
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -156,12 +157,15 @@ int64_t engine_now(const struct engine *e)
 
 json_t *engine_json_hex(const uint8_t *b, size_t len)
 {
-	char hex[2 * 64 + 1];
+	char *hex = malloc(2 * len + 1);
+	json_t *j;
 
-	if (len > 64)
+	if (hex == NULL)
 		return NULL;
-	sodium_bin2hex(hex, sizeof(hex), b, len);
-	return json_string(hex);
+	sodium_bin2hex(hex, 2 * len + 1, b, len);
+	j = json_string(hex);
+	free(hex);
+	return j;
 }
 
 int engine_medium_path(const struct engine *e, const struct script_medium *m, char *out,
@@ -310,7 +314,7 @@ static enum engine_result start(struct engine *e)
 	memcpy(e->image_sha256, img->image_sha256, 32);
 	free(img);
 	memcpy(st.image_sha256, e->image_sha256, 32);
-	extra = json_pack("{s:b,s:s}", "image-known", e->image_known, "program",
+	extra = json_pack("{s:b,s:s}", "image_known", e->image_known, "program",
 			  "ceremony " CEREMONY_VERSION);
 	st.extra = extra;
 

@@ -10,6 +10,7 @@
 #include "media/error.h"
 #include "media/medium.h"
 #include "media/qr_out.h"
+#include "media/util.h"
 
 /* Lists each transcript copy in its medium's SHA256SUMS, now that it is complete. */
 static enum step_rc list_transcripts(struct engine *e)
@@ -58,7 +59,7 @@ static void show_digest_qr(struct engine *e, const uint8_t final[32])
 	    media_qr_terminal(&qr, 0, &text, &len) == MEDIA_OK)
 		prompt_block(e->p, text);
 	if (text)
-		media_sfree(text, len);
+		media_sfree(text);
 	media_qr_free(&qr);
 }
 

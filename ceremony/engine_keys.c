@@ -6,16 +6,28 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ceremony/engine_impl.h"
+#include "ceremony/fpr.h"
 #include "ceremony/pki/cert.h"
 #include "ceremony/pki/csr.h"
 #include "ceremony/pki/rawkey.h"
 #include "ceremony/pki/wrap.h"
 #include "media/error.h"
+#include "media/medium.h"
 #include "media/qr_out.h"
 
 #define CHECK_VALUE_LABEL "ceremony-key-check-value-v1"
+
+/* The first broken rule of a lint report, for a one-line error. */
+static const char *lint_first(const struct pki_lint *l)
+{
+	for (size_t i = 0; i < l->count; i++)
+		if (l->findings[i].severity == PKI_SEV_ERROR)
+			return l->findings[i].rule->id;
+	return "unknown rule";
+}
 
 static int pki_alg_of(enum script_algorithm a, enum pki_alg *out)
 {
@@ -152,26 +164,13 @@ enum step_rc engine_step_generate(struct engine *e, const struct script_step *s)
 	if (data == NULL)
 		return engine_fail(e, STEP_ERROR, "out of memory");
 	if (symmetric) {
-		json_object_set_new(data, "check-value", engine_json_hex(k->fpr, 32));
+		json_object_set_new(data, "check_value", engine_json_hex(k->fpr, 32));
 	} else {
-		json_object_set_new(data, "spki-sha256", engine_json_hex(k->fpr, 32));
+		json_object_set_new(data, "spki_sha256", engine_json_hex(k->fpr, 32));
 		/* The Contingency public key stays unpublished (it travels wrapped in the Root
 		 * certificate); every other public key is recorded in full. */
-		if (s->key->kind != SCRIPT_KEY_CONTINGENCY) {
-			char *b64 = malloc(sodium_base64_ENCODED_LEN(PKI_SPKI_MAX,
-								     sodium_base64_VARIANT_ORIGINAL));
-
-			if (b64 == NULL) {
-				json_decref(data);
-				return engine_fail(e, STEP_ERROR, "out of memory");
-			}
-			sodium_bin2base64(
-				b64, sodium_base64_ENCODED_LEN(PKI_SPKI_MAX,
-							       sodium_base64_VARIANT_ORIGINAL),
-				k->spki, k->spki_len, sodium_base64_VARIANT_ORIGINAL);
-			json_object_set_new(data, "spki", json_string(b64));
-			free(b64);
-		}
+		if (s->key->kind != SCRIPT_KEY_CONTINGENCY)
+			json_object_set_new(data, "spki", engine_json_hex(k->spki, k->spki_len));
 	}
 	return engine_record(e, &a, "key-generated", data);
 }
@@ -194,24 +193,27 @@ static int validity_of(const struct script_validity *v, int64_t now, struct pki_
 	return -1;
 }
 
-static json_t *cert_record(struct engine *e, const struct engine_key *k, const char *issuer,
-			   const char *profile)
+/* Writes an object as PEM to the step's output and gives the file's SHA-256. */
+static enum step_rc write_pem(struct engine *e, const struct script_output *out,
+			      const struct pki_obj *obj, uint8_t sha[32])
 {
-	X509 *c = k->cert.cert;
-	char subject[PKI_NAME_TEXT_MAX];
-	uint8_t fpr[32], serial[64];
-	const ASN1_INTEGER *sn = X509_get0_serialNumber(c);
-	int sl = sn ? sn->length : 0;
+	char *pem = NULL;
+	size_t len = 0;
+	enum pki_err err = pki_obj_pem(obj, &pem, &len);
+	enum step_rc rc;
 
-	(void)e;
-	pki_name_text(X509_get_subject_name(c), subject, sizeof(subject));
-	pki_obj_fingerprint(&k->cert, fpr);
-	if (sl <= 0 || sl > (int)sizeof(serial))
-		return NULL;
-	memcpy(serial, sn->data, (size_t)sl);
-	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:s}", "key", k->sk->id, "issuer-key", issuer,
-			 "profile", profile, "serial", engine_json_hex(serial, (size_t)sl),
-			 "sha256", engine_json_hex(fpr, 32), "subject", subject);
+	if (err != PKI_OK)
+		return engine_fail(e, STEP_ERROR, "output %s: %s", out->id, pki_strerror(err));
+	rc = engine_write(e, out->medium, out->file, (const uint8_t *)pem, len, sha);
+	OPENSSL_free(pem);
+	if (rc == STEP_OK)
+		prompt_say(e->p, PROMPT_GOOD, "  wrote %s/%s", out->medium->id, out->file);
+	return rc;
+}
+
+static const char *lint_text(const struct pki_lint *lint, enum pki_err err)
+{
+	return err == PKI_ERR_LINT ? lint_first(lint) : "";
 }
 
 enum step_rc engine_step_root_cert(struct engine *e, const struct script_step *s)
@@ -223,12 +225,15 @@ enum step_rc engine_step_root_cert(struct engine *e, const struct script_step *s
 	struct pki_lint lint;
 	X509 *cert = NULL;
 	enum pki_err err;
-	char label[160];
-	json_t *data;
-	uint8_t fpr[32];
+	enum step_rc rc;
+	char label[160], subject[PKI_NAME_TEXT_MAX];
+	uint8_t fpr[32], file_sha[32];
+	const ASN1_INTEGER *sn;
 
 	if (k->pkey == NULL)
 		return engine_fail(e, STEP_FAILED, "key %s is not held", s->key->id);
+	if (s->output == NULL)
+		return engine_fail(e, STEP_FAILED, "step %s names no output", s->id);
 	if (s->key->apex == NULL || s->key->apex->wrapped_by == NULL)
 		return engine_fail(e, STEP_FAILED, "root %s has no wrapped contingency key",
 				   s->key->id);
@@ -254,23 +259,28 @@ enum step_rc engine_step_root_cert(struct engine *e, const struct script_step *s
 	c.alg = sk->secret_len == 32 ? PKI_WRAP_AES256_PAD : PKI_WRAP_AES128_PAD;
 	err = pki_cert_smki_root(k->pkey, NULL, &p, &c, &cert, &lint);
 	if (err != PKI_OK)
-		return engine_fail(e, STEP_FAILED, "root certificate: %s%s%s", pki_strerror(err),
-				   err == PKI_ERR_LINT ? ": " : "",
-				   err == PKI_ERR_LINT ? pki_lint_first(&lint) : "");
+		return engine_fail(e, STEP_FAILED, "root certificate: %s %s", pki_strerror(err),
+				   lint_text(&lint, err));
 	err = pki_obj_from_cert(cert, &k->cert);
 	if (err != PKI_OK)
 		return engine_fail(e, STEP_ERROR, "root certificate: %s", pki_strerror(err));
 	pki_obj_fingerprint(&k->cert, fpr);
 	snprintf(label, sizeof(label), "Root certificate '%s' issued:", s->key->id);
 	engine_show_fpr(e, label, fpr);
-	data = cert_record(e, k, s->key->id, "smki-root");
-	if (data == NULL)
-		return engine_fail(e, STEP_ERROR, "out of memory");
-	json_object_set_new(data, "wrapped-contingency-key",
-			    json_pack("{s:s,s:s,s:s}", "key", s->key->apex->id, "wrapped-by",
-				      s->key->apex->wrapped_by->id, "algorithm",
-				      pki_wrap_alg_name(c.alg)));
-	return engine_record(e, &a, "certificate-issued", data);
+	rc = write_pem(e, s->output, &k->cert, file_sha);
+	if (rc != STEP_OK)
+		return rc;
+	pki_name_text(X509_get_subject_name(k->cert.cert), subject, sizeof(subject));
+	sn = X509_get0_serialNumber(k->cert.cert);
+	return engine_record(
+		e, &a, "certificate-issued",
+		json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o,s:{s:s,s:s,s:s}}", "key", s->key->id,
+			  "issuer", s->key->id, "file", s->output->file, "sha256",
+			  engine_json_hex(file_sha, 32), "cert_sha256", engine_json_hex(fpr, 32),
+			  "profile", "smki-root", "subject", subject, "serial",
+			  engine_json_hex(sn->data, (size_t)sn->length), "wrapped_contingency",
+			  "key", s->key->apex->id, "wrapped_by", s->key->apex->wrapped_by->id,
+			  "algorithm", pki_wrap_alg_name(c.alg)));
 }
 
 enum step_rc engine_step_export_csr(struct engine *e, const struct script_step *s)
@@ -280,106 +290,115 @@ enum step_rc engine_step_export_csr(struct engine *e, const struct script_step *
 	struct pki_lint lint;
 	X509_REQ *req = NULL;
 	enum pki_err err;
+	enum step_rc rc;
 	char label[160], subject[PKI_NAME_TEXT_MAX];
-	uint8_t fpr[32];
+	uint8_t fpr[32], file_sha[32];
 
 	if (k->pkey == NULL)
 		return engine_fail(e, STEP_FAILED, "key %s is not held", s->key->id);
-	if (s->key->kind == SCRIPT_KEY_RECOVERY)
+	if (s->output == NULL)
+		return engine_fail(e, STEP_FAILED, "step %s names no output", s->id);
+	if (s->key->kind == SCRIPT_KEY_RECOVERY) {
 		err = pki_csr_smki_recovery(k->pkey, s->key->entity_id, s->key->subject.text,
 					    e->o->rehearsal, &req, &lint);
-	else {
+	} else {
 		struct pki_csr_params cp = { s->key->subject.text, NULL, e->o->rehearsal };
 
 		err = pki_csr_build(k->pkey,
-				    e->plan->profile == SCRIPT_PROFILE_SMKI ? PKI_PROFILE_SMKI_ISSUING_CSR
-									    : PKI_PROFILE_GENERIC_CSR,
+				    e->plan->profile == SCRIPT_PROFILE_SMKI
+					    ? PKI_PROFILE_SMKI_ISSUING_CSR
+					    : PKI_PROFILE_GENERIC_CSR,
 				    &cp, &req, &lint);
 	}
 	if (err != PKI_OK)
-		return engine_fail(e, STEP_FAILED, "CSR for %s: %s%s%s", s->key->id,
-				   pki_strerror(err), err == PKI_ERR_LINT ? ": " : "",
-				   err == PKI_ERR_LINT ? pki_lint_first(&lint) : "");
+		return engine_fail(e, STEP_FAILED, "CSR for %s: %s %s", s->key->id,
+				   pki_strerror(err), lint_text(&lint, err));
 	err = pki_obj_from_csr(req, &k->csr);
 	if (err != PKI_OK)
 		return engine_fail(e, STEP_ERROR, "CSR for %s: %s", s->key->id, pki_strerror(err));
 	pki_obj_fingerprint(&k->csr, fpr);
 	snprintf(label, sizeof(label), "CSR for '%s' made:", s->key->id);
 	engine_show_fpr(e, label, fpr);
+	rc = write_pem(e, s->output, &k->csr, file_sha);
+	if (rc != STEP_OK)
+		return rc;
 	pki_name_text(X509_REQ_get_subject_name(k->csr.csr), subject, sizeof(subject));
 	return engine_record(e, &a, "csr-exported",
-			     json_pack("{s:s,s:o,s:s}", "key", s->key->id, "sha256",
-				       engine_json_hex(fpr, 32), "subject", subject));
+			     json_pack("{s:s,s:s,s:o,s:o,s:s}", "key", s->key->id, "file",
+				       s->output->file, "sha256", engine_json_hex(file_sha, 32),
+				       "csr_sha256", engine_json_hex(fpr, 32), "subject", subject));
 }
 
-/* Shows an output as QR codes on a terminal: one code when it fits, else a multi-part UR
+/* Shows a payload as QR codes on a terminal: one code when it fits, else a multi-part UR
  * animation, each frame checked by loopback when it is made. */
-static enum step_rc show_qr(struct engine *e, const struct script_output *out, const char *pem,
-			    size_t len, const uint8_t sha[32])
+static enum step_rc show_qr(struct engine *e, const char *name, const uint8_t *data, size_t len,
+			    const uint8_t sha[32])
 {
 	struct media_qr_anim *anim = NULL;
 	char caption[256], hex[FPR_HEX_32];
 	int rc;
 
 	if (prompt_from_answers(e->p)) {
-		prompt_say(e->p, PROMPT_PLAIN, "  (QR codes of %s are shown on a terminal only)",
-			   out->file);
+		prompt_say(e->p, PROMPT_PLAIN, "  (the QR codes of %s are shown on a terminal only)",
+			   name);
 		return STEP_OK;
 	}
-	rc = media_qr_anim_new((const unsigned char *)pem, len, 1, 200, MEDIA_QR_EC_AUTO, &anim);
+	rc = media_qr_anim_new(data, len, 1, 200, MEDIA_QR_EC_AUTO, &anim);
 	if (rc != MEDIA_OK)
-		return engine_fail(e, STEP_ERROR, "QR of %s: %s", out->file, media_strerror(rc));
+		return engine_fail(e, STEP_ERROR, "QR of %s: %s", name, media_strerror(rc));
 	fpr_hex(sha, 32, hex, sizeof(hex));
-	snprintf(caption, sizeof(caption), "%s  SHA-256 %s", out->file, hex);
-	/* Two passes over the fragments; fountain parts follow if a camera missed some. */
+	snprintf(caption, sizeof(caption), "%s  SHA-256 %s", name, hex);
+	/* Two passes over the fragments; fountain parts follow for a camera that missed some. */
 	rc = media_qr_play(STDOUT_FILENO, anim, 0, caption, 400,
 			   2 * media_qr_anim_fragments(anim) + 10, NULL, NULL);
 	media_qr_anim_free(anim);
 	if (rc != MEDIA_OK)
-		return engine_fail(e, STEP_ERROR, "showing QR of %s: %s", out->file,
+		return engine_fail(e, STEP_ERROR, "showing the QR codes of %s: %s", name,
 				   media_strerror(rc));
 	return STEP_OK;
 }
 
+/* The public outputs were written as they were made; here each is read back from its medium,
+ * checked against the medium's SHA256SUMS, recorded, and shown as QR codes if the script asks. */
 enum step_rc engine_step_publish(struct engine *e, const struct script_step *s)
 {
 	struct transcript_actor a = engine_step_actor(e, s);
 
 	for (unsigned i = 0; i < e->plan->output_count; i++) {
 		const struct script_output *out = &e->plan->outputs[i];
-		struct pki_obj *obj;
-		char *pem = NULL;
+		struct media_medium *mm = NULL;
+		unsigned char *data = NULL;
 		size_t len = 0;
+		int listed = 0, mrc;
+		char path[4096];
 		uint8_t sha[32];
 		enum step_rc rc;
-		enum pki_err err;
 
 		if (out->type == SCRIPT_OUTPUT_TRANSCRIPT)
-			continue; /* written as it grows, listed at close */
-		if (out->key == NULL)
-			return engine_fail(e, STEP_ERROR, "output %s names no key", out->id);
-		obj = out->type == SCRIPT_OUTPUT_CSR ? &engine_key(e, out->key)->csr
-						     : &engine_key(e, out->key)->cert;
-		if (obj->type == PKI_OBJ_NONE)
-			return engine_fail(e, STEP_FAILED, "output %s: nothing was made for it",
-					   out->id);
-		err = pki_obj_pem(obj, &pem, &len);
-		if (err != PKI_OK)
-			return engine_fail(e, STEP_ERROR, "output %s: %s", out->id,
-					   pki_strerror(err));
-		rc = engine_write(e, out->medium, out->file, (const uint8_t *)pem, len, sha);
-		if (rc == STEP_OK) {
-			prompt_say(e->p, PROMPT_GOOD, "  wrote %s/%s", out->medium->id, out->file);
-			rc = engine_record(e, &a, "media-written",
-					   json_pack("{s:s,s:s,s:s,s:s,s:o,s:I}", "output", out->id,
-						     "type", script_output_type_name(out->type),
-						     "medium", out->medium->id, "file", out->file,
-						     "sha256", engine_json_hex(sha, 32), "size",
-						     (json_int_t)len));
-		}
+			continue; /* written as it grows, listed at the close */
+		if (engine_medium_path(e, out->medium, path, sizeof(path)) != 0)
+			return engine_fail(e, STEP_ERROR, "medium path too long");
+		mrc = media_open_dir(path, 0, &mm);
+		if (mrc == MEDIA_OK)
+			mrc = media_read(mm, out->file, PKI_INPUT_MAX, MEDIA_READ_LISTED, &data, &len,
+					 &listed);
+		if (mm)
+			media_close(mm);
+		if (mrc != MEDIA_OK)
+			return engine_fail(e, STEP_FAILED, "output %s (%s/%s): %s", out->id,
+					   out->medium->id, out->file, media_strerror(mrc));
+		crypto_hash_sha256(sha, data, len);
+		rc = engine_record(e, &a, "media-written",
+				   json_pack("{s:s,s:s,s:s,s:s,s:o,s:I}", "output", out->id, "type",
+					     script_output_type_name(out->type), "medium",
+					     out->medium->id, "file", out->file, "sha256",
+					     engine_json_hex(sha, 32), "size", (json_int_t)len));
+		if (rc == STEP_OK)
+			prompt_say(e->p, PROMPT_GOOD, "  %s/%s verified on the medium",
+				   out->medium->id, out->file);
 		if (rc == STEP_OK && out->qr)
-			rc = show_qr(e, out, pem, len, sha);
-		OPENSSL_free(pem);
+			rc = show_qr(e, out->file, data, len, sha);
+		free(data);
 		if (rc != STEP_OK)
 			return rc;
 	}

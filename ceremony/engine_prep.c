@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ceremony/engine_impl.h"
 #include "ceremony/fpr.h"
@@ -36,8 +37,8 @@ static enum step_rc confirm_each(struct engine *e, const struct script_step *s,
 		if (!yes)
 			return engine_fail(e, STEP_INTERRUPTED, "%s did not confirm step %s",
 					   p->name, s->id);
-		rc = engine_record(e, &a, event, json_pack("{s:s,s:b}", "participant", p->id,
-							   "confirmed", 1));
+		rc = engine_record(e, &a, event, json_pack("{s:s,s:s}", "participant", p->id,
+							   "subject", question));
 		if (rc != STEP_OK)
 			return rc;
 		asked++;
@@ -72,9 +73,11 @@ enum step_rc engine_step_attendance(struct engine *e, const struct script_step *
 		admin |= yes && p->role == SCRIPT_ROLE_ADMINISTRATOR;
 		witness |= yes && p->role == SCRIPT_ROLE_WITNESS;
 		rc = engine_record(e, &a, "attendance",
-				   json_pack("{s:s,s:s,s:b,s:b}", "participant", p->id, "role",
-					     script_role_name(p->role), "present", yes,
-					     "identity-checked", yes));
+				   json_pack("{s:s,s:s,s:s,s:b,s:s}", "participant", p->id,
+					     "name", p->name, "role", script_role_name(p->role),
+					     "present", yes, "identity",
+					     yes ? "checked against an official document"
+						 : "absent"));
 		if (rc != STEP_OK)
 			return rc;
 	}
@@ -100,6 +103,7 @@ static bool medium_present(void *ctx, const struct script_medium *m)
 /* The confirmations people give at the go/no-go: who answers, and what. */
 struct go_question {
 	const char *id;
+	const char *field; /* its name in the go-no-go record */
 	enum script_role role;
 	const char *question;
 };
@@ -116,7 +120,7 @@ static enum step_rc ask_role(struct engine *e, const struct go_question *g, json
 		prc = prompt_confirm(e->p, g->id, g->question, &yes);
 		if (prc != PROMPT_OK)
 			return engine_prompt_rc(e, prc, g->id);
-		json_object_set_new(confirmed, g->id,
+		json_object_set_new(confirmed, g->field,
 				    json_pack("{s:s,s:b}", "by", p->id, "yes", yes));
 		if (!yes)
 			return engine_fail(e, STEP_NOGO, "%s answered no to %s", p->name, g->id);
@@ -205,9 +209,9 @@ enum step_rc engine_step_go(struct engine *e, const struct script_step *s)
 		}
 		json_array_append_new(overrides, json_string(c->id));
 		rc = engine_record(e, &admin, "exception",
-				   json_pack("{s:s,s:s,s:s,s:s}", "kind", "go-no-go-override",
-					     "check", c->id, "detail", c->detail, "approved-by",
-					     admin.name));
+				   json_pack("{s:s,s:s,s:s,s:s}", "description",
+					     "rehearsal override of a failed go/no-go check", "check",
+					     c->id, "detail", c->detail, "approved_by", admin.name));
 		if (rc != STEP_OK)
 			goto out;
 	}
@@ -229,10 +233,10 @@ enum step_rc engine_step_go(struct engine *e, const struct script_step *s)
 		fpr_hex(e->plan->sha256, 32, hex, sizeof(hex));
 		snprintf(qscript, sizeof(qscript),
 			 "Does the script SHA-256 match the approved script? %s", hex);
-		qs[0] = (struct go_question){ PROMPT_ID_GO_CLOCK, SCRIPT_ROLE_WITNESS, qclock };
-		qs[1] = (struct go_question){ PROMPT_ID_GO_IMAGE, SCRIPT_ROLE_WITNESS, qimage };
-		qs[2] = (struct go_question){ PROMPT_ID_GO_SCRIPT, SCRIPT_ROLE_WITNESS, qscript };
-		qs[3] = (struct go_question){ PROMPT_ID_GO_MEDIA, SCRIPT_ROLE_ADMINISTRATOR,
+		qs[0] = (struct go_question){ PROMPT_ID_GO_CLOCK, "clock", SCRIPT_ROLE_WITNESS, qclock };
+		qs[1] = (struct go_question){ PROMPT_ID_GO_IMAGE, "image", SCRIPT_ROLE_WITNESS, qimage };
+		qs[2] = (struct go_question){ PROMPT_ID_GO_SCRIPT, "script", SCRIPT_ROLE_WITNESS, qscript };
+		qs[3] = (struct go_question){ PROMPT_ID_GO_MEDIA, "media", SCRIPT_ROLE_ADMINISTRATOR,
 					      "Is the media inventory complete and correct?" };
 		for (size_t i = 0; i < 4; i++) {
 			rc = ask_role(e, &qs[i], confirmed);

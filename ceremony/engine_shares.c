@@ -12,15 +12,24 @@
 #include "media/error.h"
 #include "media/medium.h"
 #include "media/qr_out.h"
+#include "media/util.h"
 #include "shamir/sharefile.h"
 
 #define PASSPHRASE_MIN 8
 #define BAG_MAX 32
-#define SHARE_FILE_MAX 4096
+#define SHARE_FILE_MAX SHAREFILE_MAX
 #define COPY_TRIES 3
 #define SLIP39_ITER_EXP 1
 
 void engine_check_value(const uint8_t *key, size_t len, uint8_t out[32]);
+
+static void text_free(char *text, size_t len)
+{
+	if (text) {
+		sodium_memzero(text, len);
+		sodium_free(text);
+	}
+}
 
 static const char *check_passphrase(const char *v, size_t len, void *ctx)
 {
@@ -129,7 +138,7 @@ static char *share_card(const char *mnemonic)
 		card[used] = '\0';
 	}
 	if (qrtext)
-		media_sfree(qrtext, qrlen);
+		media_sfree(qrtext);
 	media_qr_free(&qr);
 	sodium_memzero(upper, mlen + 1);
 	sodium_free(upper);
@@ -257,7 +266,7 @@ static enum step_rc verify_written(struct engine *e, const struct script_medium 
 	if (rc != MEDIA_OK)
 		return engine_fail(e, STEP_FAILED, "reading back %s/%s: %s", m->id, file,
 				   media_strerror(rc));
-	rc = sharefile_open(blob, blen, pass, plen, &meta, &text, &tlen);
+	rc = sharefile_open(blob, blen, (const char *)pass, plen, &meta, &text, &tlen);
 	free(blob);
 	if (rc != SHAREFILE_OK)
 		return engine_fail(e, STEP_FAILED, "share file %s/%s does not open: %s", m->id,
@@ -265,7 +274,7 @@ static enum step_rc verify_written(struct engine *e, const struct script_medium 
 	if (tlen != strlen(mnemonic) || sodium_memcmp(text, mnemonic, tlen) != 0)
 		ret = engine_fail(e, STEP_FAILED, "share file %s/%s holds another share", m->id,
 				  file);
-	sharefile_text_free(text, tlen);
+	text_free(text, tlen);
 	return ret;
 }
 
@@ -317,7 +326,7 @@ static enum step_rc give_share(struct engine *e, const struct script_step *s,
 	memset(&meta, 0, sizeof(meta));
 	snprintf(meta.ceremony_id, sizeof(meta.ceremony_id), "%s", e->plan->id);
 	snprintf(meta.key_name, sizeof(meta.key_name), "%s", key);
-	meta.set_id = k->set_id;
+	meta.identifier = k->set_id;
 	meta.group_index = (uint8_t)(g - 1);
 	meta.member_index = (uint8_t)(m - 1);
 	meta.group_threshold = (uint8_t)set->group_threshold;
@@ -327,7 +336,10 @@ static enum step_rc give_share(struct engine *e, const struct script_step *s,
 	meta.created = (uint64_t)engine_now(e);
 	memcpy(meta.key_fpr, k->fpr, 32);
 	prompt_progress(e->p, "sealing the share file", 0, 1);
-	src = sharefile_seal(&meta, mnemonic, strlen(mnemonic), pass, plen, NULL, &blob, &blen);
+	/* Rehearsals use the weakest accepted Argon2id cost: their shares protect nothing, and a
+	 * rehearsal in an emulated VM must not take an hour. Production uses the default. */
+	src = sharefile_seal(&meta, e->o->rehearsal ? &sharefile_kdf_floor : NULL, mnemonic,
+			     strlen(mnemonic), (const char *)pass, plen, NULL, NULL, &blob, &blen);
 	prompt_progress(e->p, "sealing the share file", 1, 1);
 	if (src != SHAREFILE_OK) {
 		prompt_secret_free(pass, plen);
@@ -370,13 +382,22 @@ static enum step_rc give_share(struct engine *e, const struct script_step *s,
 	if (prc != PROMPT_OK)
 		return engine_prompt_rc(e, prc, id);
 	(void)s;
-	return engine_record(
-		e, &a, "share-written",
-		json_pack("{s:s,s:I,s:I,s:I,s:I,s:s,s:s,s:s,s:o,s:s,s:b}", "key", key, "set-id",
-			  (json_int_t)k->set_id, "share", (json_int_t)n, "group", (json_int_t)g,
-			  "member", (json_int_t)m, "holder", holder->id, "medium", medium->id,
-			  "file", file, "sha256", engine_json_hex(sha, 32), "bag", bag,
-			  "words-verified", 1));
+	rc = engine_record(e, &a, "share-written",
+			   json_pack("{s:s,s:I,s:I,s:s,s:s,s:o,s:I,s:I,s:s}", "key", key, "group",
+				     (json_int_t)(g - 1), "member", (json_int_t)(m - 1), "medium",
+				     medium->id, "file", file, "sha256", engine_json_hex(sha, 32),
+				     "identifier", (json_int_t)k->set_id, "number", (json_int_t)n,
+				     "holder", holder->id));
+	if (rc == STEP_OK)
+		rc = engine_record(e, &a, "share-verified",
+				   json_pack("{s:s,s:I,s:I}", "key", key, "group",
+					     (json_int_t)(g - 1), "member", (json_int_t)(m - 1)));
+	if (rc == STEP_OK)
+		rc = engine_record(e, &a, "share-accepted",
+				   json_pack("{s:s,s:I,s:I,s:s}", "key", key, "group",
+					     (json_int_t)(g - 1), "member", (json_int_t)(m - 1),
+					     "bag", bag));
+	return rc;
 }
 
 enum step_rc engine_step_split(struct engine *e, const struct script_step *s)
@@ -406,11 +427,12 @@ enum step_rc engine_step_split(struct engine *e, const struct script_step *s)
 		return engine_fail(e, STEP_ERROR, "splitting %s: %s", s->key->id,
 				   slip39_strerror(src));
 	k->set_id = k->shares->id;
-	rc = engine_record(e, &a, "shares-created",
-			   json_pack("{s:s,s:s,s:I,s:I,s:I,s:I}", "key", s->key->id, "set",
-				     set->id, "set-id", (json_int_t)k->set_id, "group-threshold",
+	rc = engine_record(e, &a, "note",
+			   json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I}", "text",
+				     "share set created", "key", s->key->id, "set", set->id,
+				     "identifier", (json_int_t)k->set_id, "group_threshold",
 				     (json_int_t)set->group_threshold, "groups",
-				     (json_int_t)set->group_count, "shares",
+				     (json_int_t)set->group_count, "count",
 				     (json_int_t)set->share_count));
 	for (unsigned n = 1; rc == STEP_OK && n <= set->share_count; n++)
 		rc = give_share(e, s, k, set, n);
@@ -491,14 +513,14 @@ static enum step_rc read_share(struct engine *e, struct engine_key *k,
 		free(blob);
 		return engine_prompt_rc(e, prc, id);
 	}
-	rc = sharefile_open(blob, blen, pass, plen, &meta, &text, &tlen);
+	rc = sharefile_open(blob, blen, (const char *)pass, plen, &meta, &text, &tlen);
 	free(blob);
 	prompt_secret_free(pass, plen);
 	if (rc != SHAREFILE_OK)
 		return engine_fail(e, STEP_FAILED, "share %u of %s: %s", n, k->sk->id,
 				   sharefile_strerror(rc));
 	rc = slip39_collector_add(c, text, tlen, &where);
-	sharefile_text_free(text, tlen);
+	text_free(text, tlen);
 	if (rc != SLIP39_OK)
 		return engine_fail(e, STEP_FAILED, "share %u of %s: %s", n, k->sk->id,
 				   slip39_strerror(rc));
@@ -521,7 +543,7 @@ enum step_rc engine_step_test(struct engine *e, const struct script_step *s)
 	unsigned quorum[SCRIPT_MAX_GROUPS * SCRIPT_MAX_MEMBERS], nq;
 	uint8_t *secret = NULL;
 	size_t slen = 0;
-	json_t *used;
+	json_t *used, *data;
 	enum step_rc rc = STEP_OK;
 	int src;
 
@@ -567,7 +589,9 @@ enum step_rc engine_step_test(struct engine *e, const struct script_step *s)
 		EVP_PKEY_free(k->pkey);
 		k->pkey = NULL;
 	}
-	return engine_record(e, &a, "reconstruction-tested",
-			     json_pack("{s:s,s:I,s:o,s:b}", "key", s->key->id, "set-id",
-				       (json_int_t)k->set_id, "shares", used, "matches", 1));
+	data = json_pack("{s:s,s:I,s:I,s:o}", "key", s->key->id, "identifier",
+			 (json_int_t)k->set_id, "shares", (json_int_t)nq, "numbers", used);
+	if (data && s->key->kind != SCRIPT_KEY_CONTINGENCY_SYMMETRIC)
+		json_object_set_new(data, "spki_sha256", engine_json_hex(k->fpr, 32));
+	return engine_record(e, &a, "reconstruction-tested", data);
 }
