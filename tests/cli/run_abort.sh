@@ -1,0 +1,66 @@
+# A ceremony that cannot go on stops cleanly: NO-GO before any key, a missing answer, a
+# mis-copied share, a wrong answers file. Each leaves a transcript that verifies as aborted, no
+# key material, and no half-written file.
+. "$SRCDIR/tests/cli/lib.sh"
+
+script=$SRCDIR/scripts/smki-keygen.yaml
+answers=$SRCDIR/scripts/smki-keygen.answers
+
+media() {
+	rm -rf "$T/m"
+	for d in public backup carol dave erin frank grace heidi; do mkdir -p "$T/m/$d"; done
+}
+
+# A fake /sys with a network interface: production refuses (no override outside rehearsal).
+mkdir -p "$T/sys/class/net/lo" "$T/sys/class/net/eth0" "$T/sys/bus/pci/devices"
+media
+expect 1 ceremony run "$script" --media "$T/m" --answers "$answers" --sysfs "$T/sys"
+grep -q "NO-GO" "$T/out" || fail "no NO-GO said"
+grep -q "air-gap.interfaces" "$T/out" || fail "the failed check is not named"
+expect 0 ceremony transcript verify "$T/m/public/transcript.jsonl"
+grep -q "outcome *aborted" "$T/out" || fail "transcript not aborted"
+if grep -q "key-generated" "$T/m/public/transcript.jsonl"; then fail "a key was generated"; fi
+[ "$(ls "$T/m/carol")" = "" ] || fail "a custodian medium was written"
+
+# The same in a rehearsal, where the answers file overrides the check: recorded as an exception.
+media
+sed 's/^go.decision = yes/go.decision = no/' "$answers" >"$T/no.answers"
+expect 1 ceremony run "$script" --media "$T/m" --answers "$T/no.answers" --rehearsal \
+	--sysfs "$T/sys"
+grep -q "declared NO-GO" "$T/out" || fail "administrator's NO-GO not said"
+expect 0 ceremony transcript verify "$T/m/public/transcript.jsonl"
+grep -q "rehearsal override" "$T/out" || fail "override not recorded as an exception"
+
+# A missing answer stops with the prompt named, and the transcript says why.
+media
+grep -v '^share.root.2.bag' "$answers" >"$T/missing.answers"
+expect 2 ceremony run "$script" --media "$T/m" --answers "$T/missing.answers" --rehearsal
+grep -q "no answer for prompt share.root.2.bag" "$T/out" || fail "missing prompt not named"
+expect 0 ceremony transcript verify "$T/m/public/transcript.jsonl"
+grep -q "outcome *aborted" "$T/out" || fail "not aborted"
+grep -q "no answer for prompt share.root.2.bag" "$T/out" || fail "abort reason not recorded"
+for d in "$T"/m/*; do
+	(cd "$d" && { [ ! -f SHA256SUMS ] || sha256sum -c --quiet SHA256SUMS; }) ||
+		fail "a medium is inconsistent after the abort: $d"
+done
+
+# Words typed back wrongly: caught at once, nothing more is written.
+media
+awk '/^share.root.1.words/ { print "share.root.1.words = academic acid acne acquire"; next }
+     { print }' "$answers" >"$T/miscopy.answers"
+expect 1 ceremony run "$script" --media "$T/m" --answers "$T/miscopy.answers" --rehearsal
+grep -q "Word 1 does not match\|do not match" "$T/out" || fail "mis-copied words not caught"
+[ "$(ls "$T/m/dave")" = "" ] || fail "shares written after a failed copy"
+
+# Answers for another ceremony are refused before anything starts.
+media
+sed 's/^ceremony = .*/ceremony = some-other-ceremony/' "$answers" >"$T/other.answers"
+expect 2 ceremony run "$script" --media "$T/m" --answers "$T/other.answers" --rehearsal
+grep -q "some-other-ceremony" "$T/err" || fail "wrong ceremony not said"
+[ ! -e "$T/m/public/transcript.jsonl" ] || fail "a transcript was started"
+
+# An existing transcript is never overwritten.
+media
+echo "earlier" >"$T/m/public/transcript.jsonl"
+expect 2 ceremony run "$script" --media "$T/m" --answers "$answers" --rehearsal
+[ "$(cat "$T/m/public/transcript.jsonl")" = earlier ] || fail "transcript overwritten"
