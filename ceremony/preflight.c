@@ -325,7 +325,7 @@ int preflight_entropy(struct preflight_report *r, preflight_random_fn source, un
 					    timeout_ms);
 			break;
 		}
-		usleep(100 * 1000);
+		nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
 		waited += 100;
 	}
 	sodium_memzero(probe, sizeof(probe));
