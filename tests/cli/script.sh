@@ -1,0 +1,102 @@
+# ceremony script check|print|prompts: the example and the good vectors are valid, every bad
+# vector is refused with exit 1 and FILE:LINE: reason (each bad file says which in its first
+# line), the printed script fits 80 columns, and the rehearsal answers cover every prompt.
+. "$SRCDIR/tests/cli/lib.sh"
+need sha256sum
+V="$SRCDIR/tests/vectors/scripts"
+EX="$SRCDIR/scripts/smki-keygen.yaml"
+ANS="$SRCDIR/scripts/smki-keygen.answers"
+
+# --- valid scripts; the SHA-256 agrees with coreutils ---
+expect 0 ceremony script check "$EX"
+sum=$(sha256sum "$EX" | cut -d' ' -f1)
+grep -q "valid script 'smki-keygen-2025', 21 steps, SHA-256 $sum\$" "$T/out" || fail "check line"
+for f in "$V"/good/*.yaml; do
+	expect 0 ceremony script check "$f"
+done
+
+# --- usage and operational errors are exit 2 ---
+expect 2 ceremony script
+expect 2 ceremony script check
+expect 2 ceremony script frobnicate "$EX"
+expect 2 ceremony script check "$EX" extra
+expect_err 2 "cannot read the script" ceremony script check "$T/absent.yaml"
+expect_err 2 "cannot read the script" ceremony script check "$V"
+expect 0 ceremony script --help
+
+# --- every bad vector: exit 1, one line, at the line and with the reason it declares ---
+n=0
+for f in "$V"/bad/*.yaml; do
+	exp=$(head -n 1 "$f" | sed 's/^# expect: //')
+	line=${exp%%:*} pat=${exp#*: }
+	expect_err 1 "$f:$line: " ceremony script check "$f"
+	grep -qF -- "$pat" "$T/err" || { cat "$T/err"; fail "$f: stderr lacks '$pat'"; }
+	n=$((n + 1))
+done
+[ "$n" -ge 40 ] || fail "only $n bad vectors"
+
+# --- size limit: 256 KiB exactly is accepted, one byte more is refused, naming a line ---
+pad() { # pad FILE SIZE: append comment lines to FILE until it is SIZE bytes
+	have=$(wc -c <"$1")
+	while [ $((have + 80)) -le "$2" ]; do
+		printf '#%78s\n' '' >>"$1"
+		have=$((have + 80))
+	done
+	head -c $(($2 - have - 1)) /dev/zero | tr '\0' '#' >>"$1"
+	printf '\n' >>"$1"
+}
+cp "$EX" "$T/limit.yaml"
+pad "$T/limit.yaml" 262144
+[ "$(wc -c <"$T/limit.yaml")" = 262144 ] || fail "pad"
+expect 0 ceremony script check "$T/limit.yaml"
+cp "$EX" "$T/big.yaml"
+pad "$T/big.yaml" 262145
+expect_err 1 "big.yaml:[0-9]*: the script is larger than 262144 bytes" \
+	ceremony script check "$T/big.yaml"
+
+# --- print: 80 columns, printable ASCII for this script, the hash, one card per share ---
+expect 0 ceremony script print "$EX"
+cp "$T/out" "$T/printed"
+[ "$(wc -L <"$T/printed")" -le 80 ] || fail "printed script wider than 80 columns"
+! LC_ALL=C grep -q '[^ -~]' "$T/printed" || fail "printed script has non-ASCII bytes"
+grouped=$(echo "$sum" | cut -c1-32 | tr a-f A-F | sed 's/..../& /g; s/ $//')
+grep -qF "    $grouped" "$T/printed" || fail "printed script lacks the SHA-256 ($grouped)"
+[ "$(grep -c '^SHARE CARD   ceremony smki-keygen-2025$' "$T/printed")" = 14 ] ||
+	fail "expected 14 share cards (5 root, 3 contingency, 3 symmetric, 3 recovery)"
+# 33 words for the P-256 keys' 256-bit secrets, 20 for the AES-128 Symmetric Key.
+[ "$(grep -c 'The 33 words' "$T/printed")" = 11 ] || fail "33-word cards"
+[ "$(grep -c 'The 20 words' "$T/printed")" = 3 ] || fail "20-word cards"
+[ "$(grep -c '^  33 _' "$T/printed")" = 11 ] || fail "33 numbered word lines"
+grep -q '^  Tamper-evident bag number: _' "$T/printed" || fail "bag number line"
+grep -q '^ 21  Close the ceremony' "$T/printed" || fail "numbered steps"
+for f in "$V"/good/*.yaml; do
+	expect 0 ceremony script print "$f"
+	[ "$(wc -L <"$T/out")" -le 80 ] || fail "$f: printed wider than 80 columns"
+done
+expect_err 1 "unknown key 'colour'" ceremony script print "$V/bad/unknown-key.yaml"
+
+# --- prompts and answers ---
+expect 0 ceremony script prompts "$EX"
+[ "$(wc -l <"$T/out")" = 105 ] || fail "105 prompts expected"
+head -n 1 "$T/out" | grep -qx 'attendance.alice confirm attendance' || fail "first prompt"
+grep -qx 'share.root.3.passphrase secret split-root' "$T/out" || fail "share prompt"
+grep -qx 'share.contingency-symmetric.3.bag text split-symmetric' "$T/out" || fail "bag prompt"
+expect 0 ceremony script check "$EX" --answers "$ANS"
+grep -q 'answers all 105 prompts' "$T/out" || fail "answers coverage"
+grep -v '^share.root.3.words = ' "$ANS" >"$T/short.answers"
+expect_err 1 "no answer for prompt 'share.root.3.words' (1 of 105 prompts unanswered)" \
+	ceremony script check "$EX" --answers "$T/short.answers"
+sed 's/^ceremony = .*/ceremony = other-ceremony/' "$ANS" >"$T/other.answers"
+expect_err 1 "answers are for ceremony 'other-ceremony'" \
+	ceremony script check "$EX" --answers "$T/other.answers"
+{ cat "$ANS"; echo 'go.clock = no'; } >"$T/dup.answers"
+line=$(wc -l <"$T/dup.answers")
+expect_err 1 "dup.answers:$line: 'go.clock' is answered twice" \
+	ceremony script check "$EX" --answers "$T/dup.answers"
+# Secrets never appear in an error: a bad line after a passphrase names only the id.
+printf 'version = 1\nshare.root.1.passphrase =  secret with a leading space\n' >"$T/sp.answers"
+expect_err 1 "sp.answers:2: the answer to 'share.root.1.passphrase' starts or ends" \
+	ceremony script check "$EX" --answers "$T/sp.answers"
+! grep -q 'secret with' "$T/err" || fail "a value leaked into an error"
+expect_err 2 "cannot read the answers file" \
+	ceremony script check "$EX" --answers "$T/absent.answers"

@@ -1,0 +1,70 @@
+/* libFuzzer: ceremony scripts. Whatever the bytes, script_parse returns a plan or an error with
+ * a printable message; an accepted plan survives every walk the engine makes over it. */
+#include <sodium.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ceremony/prompt.h"
+#include "ceremony/script.h"
+#include "ceremony/utf8.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* sodium_malloc (answers, secrets) needs the library initialised, as main() does. */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	if (sodium_init() < 0)
+		abort();
+	return 0;
+}
+
+static int walk(void *ctx, const char *id, enum prompt_kind kind, const struct script_step *step)
+{
+	(void)ctx;
+	(void)kind;
+	(void)step;
+	if (!answers_valid_id(id))
+		abort();
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct script_plan *plan = NULL;
+	struct script_error err;
+	bool present[SCRIPT_MAX_PARTICIPANTS];
+	unsigned quorum[SCRIPT_MAX_GROUPS * SCRIPT_MAX_MEMBERS];
+
+	if (script_parse(data, size, &plan, &err) != SCRIPT_OK) {
+		if (plan != NULL || utf8_printable((const unsigned char *)err.message,
+						   strlen(err.message), 0, NULL) != 0)
+			abort();
+		return 0;
+	}
+	for (unsigned i = 0; i < plan->step_count; i++) {
+		char line[512];
+
+		script_step_summary(&plan->steps[i], line, sizeof(line));
+	}
+	memset(present, 1, sizeof(present));
+	for (unsigned i = 0; i < plan->set_count; i++) {
+		const struct script_custodian_set *set = &plan->sets[i];
+
+		if (!script_set_present(set, present, true) ||
+		    script_set_quorum(set, quorum, sizeof(quorum) / sizeof(quorum[0])) == 0)
+			abort();
+		for (unsigned n = 1; n <= set->share_count; n++)
+			if (script_set_share(set, n, NULL, NULL) == NULL)
+				abort();
+	}
+	for (unsigned i = 0; i < plan->key_count; i++)
+		script_share_words(script_key_secret_bits(&plan->keys[i]));
+	prompt_plan_ids(plan, walk, NULL);
+	script_free(plan);
+	return 0;
+}
