@@ -125,6 +125,9 @@ static int parse_line(struct answers *a, char *line, unsigned no, struct answers
 
 	if (eq == NULL || eq == line || line[0] == ' ')
 		return fail(err, ANSWERS_ERR_SYNTAX, no, "expected 'prompt.id = value'");
+	/* "id = " would be an empty value or a lost space: refuse rather than guess. */
+	if (line[strlen(line) - 1] == ' ')
+		return fail(err, ANSWERS_ERR_VALUE, no, "the line ends with a space");
 	*eq = '\0';
 	value = eq + 2;
 	if (*value == ' ') {

@@ -146,21 +146,28 @@ static int read_hex(const char *path, unsigned long *out)
 	return 0;
 }
 
-/* Lists sysfs/rel into n and returns true; otherwise adds the check's result (passed with
- * detail none when the directory does not exist: no such bus) into *ret and returns false. */
+/* Lists sysfs/rel into n and returns true; otherwise adds the check's result and returns false
+ * with *ret set: passed with detail none when the directory does not exist (no such bus),
+ * failed when it cannot be read or holds more entries than can be checked. */
 static bool list_bus(struct preflight_report *r, const char *id, const char *sysfs, const char *rel,
 		     const char *none, struct names *n, int *ret)
 {
 	char path[4096];
 
 	snprintf(path, sizeof(path), "%s/%s", sysfs, rel);
-	if (list_dir(path, n) == 0)
-		return true;
-	if (errno == ENOENT)
-		*ret = preflight_add(r, id, true, "%s", none);
-	else
-		*ret = preflight_add(r, id, false, "cannot list %s (%s)", path, strerror(errno));
-	return false;
+	if (list_dir(path, n) != 0) {
+		if (errno == ENOENT)
+			*ret = preflight_add(r, id, true, "%s", none);
+		else
+			*ret = preflight_add(r, id, false, "cannot list %s (%s)", path,
+					     strerror(errno));
+		return false;
+	}
+	if (n->more) {
+		*ret = preflight_add(r, id, false, "more than %d entries in %s", MAX_NAMES, path);
+		return false;
+	}
+	return true;
 }
 
 static int check_interfaces(struct preflight_report *r, const char *sysfs)
@@ -190,9 +197,6 @@ static int check_pci(struct preflight_report *r, const char *sysfs)
 
 	if (!list_bus(r, "air-gap.pci", sysfs, "bus/pci/devices", "no PCI bus", &n, &ret))
 		return ret;
-	if (n.more)
-		return preflight_add(r, "air-gap.pci", false, "more than %d PCI devices",
-				     MAX_NAMES);
 	for (size_t i = 0; i < n.count; i++) {
 		unsigned long cls;
 		char item[NAME_MAX_LEN + 32];
@@ -248,9 +252,6 @@ static int check_usb(struct preflight_report *r, const char *sysfs)
 
 	if (!list_bus(r, "air-gap.usb", sysfs, "bus/usb/devices", "no USB bus", &n, &ret))
 		return ret;
-	if (n.more)
-		return preflight_add(r, "air-gap.usb", false, "more than %d USB entries",
-				     MAX_NAMES);
 	for (size_t i = 0; i < n.count; i++) {
 		unsigned long cls;
 
@@ -325,7 +326,7 @@ int preflight_entropy(struct preflight_report *r, preflight_random_fn source, un
 					    timeout_ms);
 			break;
 		}
-		usleep(100 * 1000);
+		nanosleep(&(struct timespec){0, 100 * 1000 * 1000}, NULL);
 		waited += 100;
 	}
 	sodium_memzero(probe, sizeof(probe));

@@ -102,7 +102,8 @@ static void test_syntax(void **state)
 	BAD("version = 1\ngo..clock = yes\n", ANSWERS_ERR_ID, 2, "malformed prompt id");
 	BAD("version = 1\ngo.clock. = yes\n", ANSWERS_ERR_ID, 2, "malformed prompt id");
 	BAD("version = 1\na.b.c.d.e.f.g.h.i = yes\n", ANSWERS_ERR_ID, 2, "malformed prompt id");
-	BAD("version = 1\ngo.clock = yes \n", ANSWERS_ERR_VALUE, 2, "starts or ends with a space");
+	BAD("version = 1\ngo.clock = yes \n", ANSWERS_ERR_VALUE, 2, "the line ends with a space");
+	BAD("version = 1\nentropy.a.dice = \n", ANSWERS_ERR_VALUE, 2, "ends with a space");
 	BAD("version = 1\ngo.clock =  yes\n", ANSWERS_ERR_VALUE, 2, "starts or ends with a space");
 	BAD("version = 1\ngo.clock = @guess\n", ANSWERS_ERR_VALUE, 2, "unknown directive");
 	BAD("version = 1\ngo.clock = yes\ngo.clock = no\n", ANSWERS_ERR_DUPLICATE, 3,

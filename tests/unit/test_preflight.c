@@ -210,6 +210,15 @@ static void test_air_gap_radio_usb(void **state)
 	assert_false(run_air_gap(&r, "air-gap.usb")->passed);
 	assert_string_equal(preflight_find(&r, "air-gap.usb")->detail,
 			    "cannot read the class of USB interface 1-5:1.0");
+	/* More entries than the check can read: it fails, it does not look at a part. */
+	for (int i = 0; i < 520; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "sys/bus/usb/devices/9-%d", i);
+		make(name, NULL);
+	}
+	assert_false(run_air_gap(&r, "air-gap.usb")->passed);
+	assert_non_null(strstr(preflight_find(&r, "air-gap.usb")->detail, "more than 512 entries"));
 }
 
 /* ---- entropy ---- */
