@@ -341,8 +341,9 @@ static void closing_statement(struct engine *e)
 	char hex[FPR_HEX_32];
 
 	prompt_say(e->p, PROMPT_HEADING, "What exists now:");
+	prompt_say(e->p, PROMPT_PLAIN, "  the transcript, on the public medium (and its copy)");
 	if (e->nartifacts == 0)
-		prompt_say(e->p, PROMPT_PLAIN, "  no artifact was written");
+		prompt_say(e->p, PROMPT_PLAIN, "  no other file was written");
 	for (size_t i = 0; i < e->nartifacts; i++) {
 		fpr_hex(e->artifacts[i].sha256, 8, hex, sizeof(hex));
 		prompt_say(e->p, PROMPT_PLAIN, "  %s/%s  (SHA-256 %s...)", e->artifacts[i].medium,

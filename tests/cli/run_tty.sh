@@ -23,8 +23,8 @@ answer() { sed -n "s/^$(printf '%s' "$1" | sed 's/\./\\./g') = //p" "$answers"; 
 last= words= cards=0 asked=0
 deadline=$((SECONDS + 240))
 while [ ! -s "$T/exit" ]; do
-	[ $SECONDS -lt $deadline ] || { tm capture-pane -p -t ceremony | tail -n 30; fail "timed out"; }
-	pane=$(tm capture-pane -p -t ceremony 2>/dev/null) || break
+	[ $SECONDS -lt $deadline ] || { tm capture-pane -p -J -t ceremony | tail -n 30; fail "timed out"; }
+	pane=$(tm capture-pane -p -J -t ceremony 2>/dev/null) || break
 	if printf '%s\n' "$pane" | grep -q "Press Enter when you have finished"; then
 		# A share card: the custodian copies the words, then the screen is cleared.
 		words=$(printf '%s\n' "$pane" | grep -oE '[0-9]+\. [a-z]+' | sort -n | awk '{print $2}' |
@@ -32,8 +32,12 @@ while [ ! -s "$T/exit" ]; do
 		[ -n "$words" ] || fail "a share card without words"
 		cards=$((cards + 1))
 		tm send-keys -t ceremony Enter
-		sleep 0.3
-		if tm capture-pane -p -t ceremony | grep -qE '^ *1\. [a-z]+'; then
+		# The card must leave the screen (and its scrollback) once Enter is pressed.
+		for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+			tm capture-pane -p -J -S - -t ceremony | grep -qE '^ *1\. [a-z]+' || break
+			sleep 0.1
+		done
+		if tm capture-pane -p -J -S - -t ceremony | grep -qE '^ *1\. [a-z]+'; then
 			fail "the share card is still on the screen after Enter"
 		fi
 		continue
@@ -50,8 +54,8 @@ while [ ! -s "$T/exit" ]; do
 	fi
 	sleep 0.05
 done
-[ "$(cat "$T/exit")" = 0 ] || { tm capture-pane -p -t ceremony | tail -n 30; fail "ceremony exit $(cat "$T/exit")"; }
-[ "$cards" = 13 ] || fail "expected 13 share cards, saw $cards"
+[ "$(cat "$T/exit")" = 0 ] || { tm capture-pane -p -J -t ceremony | tail -n 30; fail "ceremony exit $(cat "$T/exit")"; }
+[ "$cards" = 14 ] || fail "expected 14 share cards (5 root, 3 each for the others), saw $cards"
 expect 0 ceremony transcript verify "$M/public/transcript.jsonl" --artifacts "$M/public"
 grep -q "outcome *closed" "$T/out" || fail "not closed"
 echo "answered $asked prompts, copied $cards share cards"
