@@ -10,7 +10,9 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <signal.h>
 #include <sodium.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "ceremony/transcript_format.h"
@@ -503,6 +505,45 @@ static void test_clock_backwards(void **state)
 	scratch_done(&s);
 }
 
+/* A write that fails half way (the file size limit here; a full medium in life): the torn
+ * line is cut off, so the file ends at the last whole record, and the transcript refuses
+ * anything more. */
+static void test_write_failure(void **state)
+{
+	struct scratch s;
+	struct transcript_summary sum;
+	struct transcript_failure f;
+	struct rlimit old, lim;
+	struct stat st;
+	unsigned char final[32];
+	char text[3000];
+	void (*was)(int);
+	json_t *big;
+
+	(void)state;
+	scratch_open(&s, "full-medium", NULL);
+	append(s.t, "2", &ADMIN, "note", json_pack("{s:s}", "text", "before the medium fills"));
+	assert_int_equal(stat(s.path, &st), 0);
+	memset(text, 'x', sizeof(text) - 1);
+	text[sizeof(text) - 1] = '\0';
+	was = signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = (rlim_t)st.st_size + 1000;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	big = json_pack("{s:s}", "text", text);
+	assert_int_equal(transcript_append(s.t, "3", &ADMIN, "note", big), TRANSCRIPT_EIO);
+	json_decref(big);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, was);
+	assert_non_null(strstr(transcript_detail(s.t), "writing the transcript failed"));
+	assert_int_equal(transcript_close(s.t, "3", &ADMIN, final), TRANSCRIPT_ESTATE);
+	assert_int_equal(verify_path(s.path, NULL, &sum, &f), TRANSCRIPT_EINCOMPLETE);
+	assert_int_equal(sum.records, 2);
+	transcript_summary_free(&sum);
+	scratch_done(&s);
+}
+
 /* --- crash states: incomplete and torn ------------------------------------------------- */
 
 static void test_incomplete(void **state)
@@ -870,6 +911,7 @@ int main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_exists),
 		cmocka_unit_test(test_clock_backwards),
+		cmocka_unit_test(test_write_failure),
 		cmocka_unit_test(test_incomplete),
 		cmocka_unit_test(test_flip_every_byte),
 		cmocka_unit_test(test_delete_reorder_duplicate),
