@@ -131,7 +131,7 @@ fuzz-build: deps
 fuzz: fuzz-build
 	@tests/run-fuzz $(FUZZ_SECONDS) $(FUZZ_BIN)
 
-# Made by the sub-make above, where BUILD is already $(FUZZ_BUILD).
+# Made by the sub-make above, whose BUILD is already $(FUZZ_BUILD).
 $(BUILD)/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(ALL_LIBS)
 	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
