@@ -1,0 +1,31 @@
+/* libFuzzer: the transcript verifier on arbitrary bytes, whole files as an auditor would feed
+ * them. It must never crash, leak or read out of bounds; with a callback so that the jansson
+ * copy of every accepted record is made too. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ceremony/transcript_verify.h"
+
+static int count(void *ctx, size_t seq, const json_t *record)
+{
+	(void)seq;
+	(void)record;
+	(*(size_t *)ctx)++;
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	size_t seen = 0;
+	struct transcript_verify_opts opts = { NULL, count, &seen };
+	struct transcript_summary sum;
+	struct transcript_failure fail;
+	enum transcript_err e = transcript_verify(data, size, &opts, &sum, &fail);
+
+	/* Every record the callback saw was accepted, and the summary agrees. */
+	if (seen != sum.records || (e == TRANSCRIPT_OK && sum.outcome == TRANSCRIPT_OPEN))
+		__builtin_trap();
+	transcript_summary_free(&sum);
+	return 0;
+}
