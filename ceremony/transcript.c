@@ -189,27 +189,6 @@ static enum transcript_err emit_signed(struct transcript *t, json_t *rec, const 
 	return emit(t, rec);
 }
 
-/* jansson would write a fraction, which the canonical form has no place for: say so plainly
- * rather than as "not canonical". */
-static int has_fraction(const json_t *v)
-{
-	const char *k;
-	json_t *item;
-	size_t i;
-
-	if (json_is_real(v))
-		return 1;
-	if (json_is_object(v))
-		json_object_foreach (tformat_mut(v), k, item)
-			if (has_fraction(item))
-				return 1;
-	if (json_is_array(v))
-		json_array_foreach (v, i, item)
-			if (has_fraction(item))
-				return 1;
-	return 0;
-}
-
 static enum transcript_err usable(struct transcript *t)
 {
 	if (t == NULL)
@@ -294,7 +273,7 @@ enum transcript_err transcript_create(struct transcript **out, const char *path,
 	if (out == NULL)
 		return TRANSCRIPT_EINVAL;
 	*out = NULL;
-	if (path == NULL || start == NULL || (start->extra && has_fraction(start->extra)))
+	if (path == NULL || start == NULL || (start->extra && tformat_has_fraction(start->extra)))
 		return TRANSCRIPT_EINVAL;
 	t = calloc(1, sizeof(*t));
 	if (t == NULL)
@@ -352,7 +331,8 @@ enum transcript_err transcript_append(struct transcript *t, const char *step,
 		return says(t, TRANSCRIPT_EEVENT, "not an event transcript_append may write");
 	if (!json_is_object(data))
 		return says(t, TRANSCRIPT_EINVAL, "data is not a JSON object");
-	if (has_fraction(data))
+	/* jansson would write it, but the canonical form has no place for it: say so plainly. */
+	if (tformat_has_fraction(data))
 		return says(t, TRANSCRIPT_ESCHEMA, "data holds a fraction: integers only");
 	rec = record(t, step, actor, event, json_incref(tformat_mut(data)));
 	if (rec == NULL)

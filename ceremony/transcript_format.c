@@ -239,6 +239,25 @@ json_t *tformat_sorted(const json_t *v)
 	return json_deep_copy(v);
 }
 
+int tformat_has_fraction(const json_t *v)
+{
+	const char *k;
+	json_t *item;
+	size_t i;
+
+	if (json_is_real(v))
+		return 1;
+	if (json_is_object(v))
+		json_object_foreach (tformat_mut(v), k, item)
+			if (tformat_has_fraction(item))
+				return 1;
+	if (json_is_array(v))
+		json_array_foreach (v, i, item)
+			if (tformat_has_fraction(item))
+				return 1;
+	return 0;
+}
+
 int tformat_unsigned_digest(const json_t *record, unsigned char digest[32])
 {
 	json_t *copy = json_deep_copy(record), *data;

@@ -62,6 +62,9 @@ char *tformat_dump(const json_t *record, size_t *len);
  * NULL on allocation failure. */
 json_t *tformat_sorted(const json_t *v);
 
+/* Whether v holds a fraction (a JSON real) anywhere: no canonical record does. */
+int tformat_has_fraction(const json_t *v);
+
 /* The digest a signed record's signature covers: SHA-256 of the canonical line of the record
  * with data.sig replaced by "" (record is not modified). Returns 0 or -1. */
 int tformat_unsigned_digest(const json_t *record, unsigned char digest[32]);

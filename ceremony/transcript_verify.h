@@ -4,8 +4,9 @@
  * cannot accept, saying which record and why; the writer runs every record it writes through
  * the same checker, so it cannot write what this rejects.
  *
- * Checked per record: line length, strict JSON, canonical form (the line is re-serialised and
- * compared byte for byte), the record schema and the event's data fields, seq without gaps,
+ * Checked per record: line length, strict JSON in canonical form (the line must be exactly the
+ * writer's serialisation of its record; transcript_json.h reads it in one pass), the record
+ * schema and the event's data fields, seq without gaps,
  * time well formed and non-decreasing, prev (the SHA-256 of the previous line), and the
  * signature of every checkpoint, proof-of-possession, abort and close record. At the end: a
  * torn last line (TRANSCRIPT_ETRUNCATED), no terminal record (TRANSCRIPT_EINCOMPLETE), and with

@@ -220,6 +220,15 @@ static enum sharefile_err derive(unsigned char *key, const char *pass, size_t pa
 	return SHAREFILE_OK;
 }
 
+/* Wipes and frees a secret buffer (NULL is fine). */
+static void discard(unsigned char *p, size_t n)
+{
+	if (p == NULL)
+		return;
+	sodium_memzero(p, n);
+	sodium_free(p);
+}
+
 static size_t padded_len(size_t n)
 {
 	return n + (SHAREFILE_PAD_BLOCK - n % SHAREFILE_PAD_BLOCK);
@@ -303,12 +312,8 @@ enum sharefile_err sharefile_seal(const struct sharefile_meta *meta,
 	file = NULL;
 out:
 	free(file);
-	if (key != NULL)
-		sodium_memzero(key, KEYBYTES);
-	if (pt != NULL)
-		sodium_memzero(pt, plen);
-	sodium_free(key);
-	sodium_free(pt);
+	discard(key, KEYBYTES);
+	discard(pt, plen);
 	return e;
 }
 
@@ -367,11 +372,7 @@ enum sharefile_err sharefile_open(const unsigned char *file, size_t len, const c
 		*meta = m;
 	e = SHAREFILE_OK;
 out:
-	if (key != NULL)
-		sodium_memzero(key, KEYBYTES);
-	if (pt != NULL)
-		sodium_memzero(pt, plen);
-	sodium_free(key);
-	sodium_free(pt);
+	discard(key, KEYBYTES);
+	discard(pt, plen);
 	return e;
 }

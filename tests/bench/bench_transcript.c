@@ -2,14 +2,17 @@
  * at least 200 000 per second at 100 000, growing linearly), and the writer's rate. The
  * transcripts are written with the real writer, on tmpfs when there is one (the writer
  * fdatasyncs every record). Prints figures only; never fails on time. */
+#include <fcntl.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "ceremony/cli.h"
 #include "ceremony/transcript.h"
 
 #define CHECKPOINT_EVERY 1000
@@ -90,21 +93,15 @@ out:
 
 static unsigned char *slurp(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
 	unsigned char *buf = NULL;
-	long n;
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	if (f == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0) {
-		buf = malloc((size_t)n);
-		if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-			free(buf);
-			buf = NULL;
-		}
-		*len = (size_t)n;
-	}
-	fclose(f);
+	if (fd >= 0 && fstat(fd, &st) == 0 &&
+	    cli_read_all(fd, (size_t)st.st_size, 0, &buf, len) != 0)
+		buf = NULL;
+	if (fd >= 0)
+		close(fd);
 	return buf;
 }
 

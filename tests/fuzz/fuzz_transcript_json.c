@@ -7,29 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ceremony/transcript_format.h"
 #include "ceremony/transcript_json.h"
 
 static struct tjson_tok tok[TJSON_TOKENS_MAX];
 static char buf[65536];
-
-static int has_fraction(const json_t *v)
-{
-	const char *k;
-	json_t *item;
-	size_t i;
-
-	if (json_is_real(v))
-		return 1;
-	if (json_is_object(v))
-		json_object_foreach ((json_t *)(uintptr_t)v, k, item)
-			if (has_fraction(item))
-				return 1;
-	if (json_is_array(v))
-		json_array_foreach (v, i, item)
-			if (has_fraction(item))
-				return 1;
-	return 0;
-}
 
 /* Token i and jansson value v hold the same thing; returns the token after it. */
 static size_t same(const char *s, size_t i, const json_t *v)
@@ -99,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_decref(j);
 		return 0;
 	}
-	if (j != NULL && !has_fraction(j)) {
+	if (j != NULL && !tformat_has_fraction(j)) {
 		size_t need = json_dumpb(j, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY);
 		char *out = malloc(need + 1);
 

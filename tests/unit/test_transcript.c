@@ -10,7 +10,9 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <signal.h>
 #include <sodium.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "ceremony/transcript_format.h"
@@ -20,42 +22,12 @@
 /* The records of the sample signed by a key: checkpoints, the proof of possession, close. */
 static const size_t signed_records[] = { 7, 13, 14, 15 };
 
-static void hex32(const unsigned char *d, char out[65])
-{
-	sodium_bin2hex(out, 65, d, 32);
-}
-
 static EVP_PKEY *sample_key(void)
 {
 	unsigned char seed[32];
 
 	memset(seed, 0x77, sizeof(seed));
 	return EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, sizeof(seed));
-}
-
-/* The SPKI of key as hex and its SHA-256 as hex. */
-static void spki_of(EVP_PKEY *key, char **spki, char fpr[65])
-{
-	unsigned char *der = NULL, d[32];
-	int n = i2d_PUBKEY(key, &der);
-
-	assert_true(n > 0);
-	*spki = malloc(2 * (size_t)n + 1);
-	assert_non_null(*spki);
-	sodium_bin2hex(*spki, 2 * (size_t)n + 1, der, (size_t)n);
-	crypto_hash_sha256(d, der, (unsigned long long)n);
-	hex32(d, fpr);
-	OPENSSL_free(der);
-}
-
-static void append(struct transcript *t, const char *step, const struct transcript_actor *a,
-		   const char *event, json_t *data)
-{
-	enum transcript_err e = transcript_append(t, step, a, event, data);
-
-	if (e != TRANSCRIPT_OK)
-		fail_msg("%s: %s: %s", event, transcript_strerror(e), transcript_detail(t));
-	json_decref(data);
 }
 
 /* A small ceremony: 16 records, checkpoints at 7 and 13, a proof of possession at 14, close at
@@ -74,7 +46,7 @@ static void write_sample(const char *path, const char *copy, const char *id, int
 	unsigned char d[32];
 
 	assert_non_null(key);
-	spki_of(key, &spki, fpr);
+	spki = spki_hex(key, fpr);
 	fill_start(&st, id);
 	assert_int_equal(transcript_create(&t, path, copy, &st, "1", &ADMIN, &env), TRANSCRIPT_OK);
 	append(t, "2", &ADMIN, "go-no-go",
@@ -333,36 +305,24 @@ static void test_deterministic(void **state)
 
 static void test_abort(void **state)
 {
-	char *dir = scratch_dir(), path[600];
-	static const char *const names[] = { "t.jsonl", NULL };
-	int tick = 0;
-	struct transcript_env env = { fixed_now, fixed_random, &tick };
-	struct transcript_start st;
-	struct transcript *t = NULL;
+	struct scratch s;
 	struct transcript_summary sum;
 	struct transcript_failure f;
-	unsigned char final[32], head[32], *buf;
-	size_t len = 0;
+	unsigned char final[32], head[32];
 
 	(void)state;
-	scratch_path(path, sizeof(path), dir, "t.jsonl");
-	fill_start(&st, "abort-test");
-	assert_int_equal(transcript_create(&t, path, NULL, &st, "1", &ADMIN, &env), TRANSCRIPT_OK);
-	transcript_head(t, head);
-	assert_int_equal(transcript_abort(t, "1", &ADMIN, "custodian absent", final),
+	scratch_open(&s, "abort-test", NULL);
+	transcript_head(s.t, head);
+	assert_int_equal(transcript_abort(s.t, "1", &ADMIN, "custodian absent", final),
 			 TRANSCRIPT_OK);
 	assert_memory_equal(final, head, 32);
-	assert_int_equal(transcript_checkpoint(t, "1", &ADMIN, NULL), TRANSCRIPT_ESTATE);
-	assert_int_equal(transcript_close(t, "1", &ADMIN, final), TRANSCRIPT_ESTATE);
-	transcript_free(t);
-	buf = slurp(path, &len);
-	assert_int_equal(transcript_verify(buf, len, NULL, &sum, &f), TRANSCRIPT_OK);
+	assert_int_equal(transcript_checkpoint(s.t, "1", &ADMIN, NULL), TRANSCRIPT_ESTATE);
+	assert_int_equal(transcript_close(s.t, "1", &ADMIN, final), TRANSCRIPT_ESTATE);
+	assert_int_equal(verify_path(s.path, NULL, &sum, &f), TRANSCRIPT_OK);
 	assert_int_equal(sum.outcome, TRANSCRIPT_ABORTED);
 	assert_int_equal(sum.records, 2);
 	transcript_summary_free(&sum);
-	free(buf);
-	remove_tree(dir, names);
-	free(dir);
+	scratch_done(&s);
 }
 
 /* --- what the writer refuses, leaving the file as it was -------------------------------- */
@@ -388,23 +348,20 @@ static void refuse(struct transcript *t, const char *path, enum transcript_err w
 
 static void test_refusals(void **state)
 {
-	char *dir = scratch_dir(), path[600], h[65], big[TRANSCRIPT_STRING_MAX + 2];
-	static const char *const names[] = { "t.jsonl", NULL };
 	static const struct transcript_actor nobody = { "observer", "Eve" };
 	static const struct transcript_actor empty = { "witness", "" };
-	int tick = 0;
-	struct transcript_env env = { fixed_now, fixed_random, &tick };
-	struct transcript_start st;
-	struct transcript *t = NULL;
+	char h[65], big[TRANSCRIPT_STRING_MAX + 2];
+	struct scratch s;
+	struct transcript *t;
+	const char *path;
 	struct transcript_summary sum;
 	struct transcript_failure f;
-	unsigned char final[32], d[32], *buf;
-	size_t len = 0;
+	unsigned char final[32], d[32];
 
 	(void)state;
-	scratch_path(path, sizeof(path), dir, "t.jsonl");
-	fill_start(&st, "refusals");
-	assert_int_equal(transcript_create(&t, path, NULL, &st, "1", &ADMIN, &env), TRANSCRIPT_OK);
+	scratch_open(&s, "refusals", NULL);
+	t = s.t;
+	path = s.path;
 	memset(d, 0x11, 32);
 	hex32(d, h);
 
@@ -474,14 +431,10 @@ static void test_refusals(void **state)
 	assert_int_equal(transcript_checkpoint(t, "3", &ADMIN, "after refusals"), TRANSCRIPT_OK);
 	assert_int_equal(transcript_close(t, "3", &ADMIN, final), TRANSCRIPT_OK);
 	assert_int_equal(transcript_append(t, "3", &ADMIN, "note", NULL), TRANSCRIPT_ESTATE);
-	transcript_free(t);
-	buf = slurp(path, &len);
-	assert_int_equal(transcript_verify(buf, len, NULL, &sum, &f), TRANSCRIPT_OK);
+	assert_int_equal(verify_path(path, NULL, &sum, &f), TRANSCRIPT_OK);
 	assert_int_equal(sum.records, 5);
 	transcript_summary_free(&sum);
-	free(buf);
-	remove_tree(dir, names);
-	free(dir);
+	scratch_done(&s);
 }
 
 static void test_exists(void **state)
@@ -534,29 +487,61 @@ static int64_t backwards_now(void *ctx)
 
 static void test_clock_backwards(void **state)
 {
-	char *dir = scratch_dir(), path[600];
-	static const char *const names[] = { "t.jsonl", NULL };
-	int tick = 0;
-	struct transcript_env env = { backwards_now, NULL, &tick };
-	struct transcript_start st;
-	struct transcript *t = NULL;
+	struct scratch s;
+	struct transcript_summary sum;
 	struct transcript_failure f;
 	unsigned char final[32], *buf;
 	size_t len = 0;
 
 	(void)state;
-	scratch_path(path, sizeof(path), dir, "t.jsonl");
-	fill_start(&st, "clock");
-	assert_int_equal(transcript_create(&t, path, NULL, &st, "1", &ADMIN, &env), TRANSCRIPT_OK);
-	append(t, "1", &ADMIN, "note", json_pack("{s:s}", "text", "the clock stepped back"));
-	assert_int_equal(transcript_close(t, "1", &ADMIN, final), TRANSCRIPT_OK);
-	transcript_free(t);
-	buf = slurp(path, &len);
-	assert_int_equal(verify(buf, len, &f), TRANSCRIPT_OK);
+	scratch_open(&s, "clock", backwards_now);
+	append(s.t, "1", &ADMIN, "note", json_pack("{s:s}", "text", "the clock stepped back"));
+	assert_int_equal(transcript_close(s.t, "1", &ADMIN, final), TRANSCRIPT_OK);
+	assert_int_equal(verify_path(s.path, NULL, &sum, &f), TRANSCRIPT_OK);
+	transcript_summary_free(&sum);
+	buf = slurp(s.path, &len);
 	assert_non_null(strstr((char *)buf, "\"seq\":2,\"time\":\"2024-05-01T09:00:00Z\""));
 	free(buf);
-	remove_tree(dir, names);
-	free(dir);
+	scratch_done(&s);
+}
+
+/* A write that fails half way (the file size limit here; a full medium in life): the torn
+ * line is cut off, so the file ends at the last whole record, and the transcript refuses
+ * anything more. */
+static void test_write_failure(void **state)
+{
+	struct scratch s;
+	struct transcript_summary sum;
+	struct transcript_failure f;
+	struct rlimit old, lim;
+	struct stat st;
+	unsigned char final[32];
+	char text[3000];
+	void (*was)(int);
+	json_t *big;
+
+	(void)state;
+	scratch_open(&s, "full-medium", NULL);
+	append(s.t, "2", &ADMIN, "note", json_pack("{s:s}", "text", "before the medium fills"));
+	assert_int_equal(stat(s.path, &st), 0);
+	memset(text, 'x', sizeof(text) - 1);
+	text[sizeof(text) - 1] = '\0';
+	was = signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = (rlim_t)st.st_size + 1000;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	big = json_pack("{s:s}", "text", text);
+	assert_int_equal(transcript_append(s.t, "3", &ADMIN, "note", big), TRANSCRIPT_EIO);
+	json_decref(big);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, was);
+	assert_non_null(strstr(transcript_detail(s.t), "writing the transcript failed"));
+	assert_int_equal(transcript_close(s.t, "3", &ADMIN, final), TRANSCRIPT_ESTATE);
+	assert_int_equal(verify_path(s.path, NULL, &sum, &f), TRANSCRIPT_EINCOMPLETE);
+	assert_int_equal(sum.records, 2);
+	transcript_summary_free(&sum);
+	scratch_done(&s);
 }
 
 /* --- crash states: incomplete and torn ------------------------------------------------- */
@@ -926,6 +911,7 @@ int main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_exists),
 		cmocka_unit_test(test_clock_backwards),
+		cmocka_unit_test(test_write_failure),
 		cmocka_unit_test(test_incomplete),
 		cmocka_unit_test(test_flip_every_byte),
 		cmocka_unit_test(test_delete_reorder_duplicate),

@@ -24,11 +24,6 @@ static const char *const fixture_files[] = { "root.pem", "recovery-csr.pem", "ro
 
 static char vectors[512];
 
-static void hex32(const unsigned char *d, char out[65])
-{
-	sodium_bin2hex(out, 65, d, 32);
-}
-
 static void vector_path(char *out, size_t len, const char *name)
 {
 	scratch_path(out, len, vectors, name);
@@ -47,23 +42,6 @@ static EVP_PKEY *load_key(const char *name)
 	fclose(f);
 	assert_non_null(k);
 	return k;
-}
-
-/* key's SPKI as hex (malloc'ed) and its SHA-256 as hex. */
-static char *spki_hex(EVP_PKEY *key, char fpr[65])
-{
-	unsigned char *der = NULL, d[32];
-	int n = i2d_PUBKEY(key, &der);
-	char *hex;
-
-	assert_true(n > 0);
-	hex = malloc(2 * (size_t)n + 1);
-	assert_non_null(hex);
-	sodium_bin2hex(hex, 2 * (size_t)n + 1, der, (size_t)n);
-	crypto_hash_sha256(d, der, (unsigned long long)n);
-	hex32(d, fpr);
-	OPENSSL_free(der);
-	return hex;
 }
 
 static void file_sha256(const char *dir, const char *name, char out[65])
@@ -101,16 +79,6 @@ static void cert_sha256(const char *dir, const char *name, char out[65])
 	hex32(d, out);
 	OPENSSL_free(der);
 	X509_free(x);
-}
-
-static void append(struct transcript *t, const char *step, const struct transcript_actor *a,
-		   const char *event, json_t *data)
-{
-	enum transcript_err e = transcript_append(t, step, a, event, data);
-
-	if (e != TRANSCRIPT_OK)
-		fail_msg("%s: %s: %s", event, transcript_strerror(e), transcript_detail(t));
-	json_decref(data);
 }
 
 /* Lets a test record something the fixture would not: the artifact records' fields. */
@@ -244,28 +212,12 @@ static void write_fixture(const char *path, const char *public_dir, const struct
 	free(rec_spki);
 }
 
-static enum transcript_err verify_file(const char *path, const char *artifacts,
-				       struct transcript_summary *sum,
-				       struct transcript_failure *f)
-{
-	struct transcript_verify_opts opts = { artifacts, NULL, NULL };
-	unsigned char *buf;
-	size_t len = 0;
-	enum transcript_err e;
-
-	buf = slurp(path, &len);
-	assert_non_null(buf);
-	e = transcript_verify(buf, len, &opts, sum, f);
-	free(buf);
-	return e;
-}
-
 static void expect_file(const char *path, const char *artifacts, enum transcript_err want,
 			const char *detail)
 {
 	struct transcript_summary sum;
 	struct transcript_failure f;
-	enum transcript_err e = verify_file(path, artifacts, &sum, &f);
+	enum transcript_err e = verify_path(path, artifacts, &sum, &f);
 
 	transcript_summary_free(&sum);
 	if (e != want || (detail && strstr(f.detail, detail) == NULL))
@@ -285,7 +237,7 @@ static void test_fixture(void **state)
 	vector_path(pub, sizeof(pub), "public");
 	scratch_path(path, sizeof(path), dir, "t.jsonl");
 	write_fixture(path, pub, NULL);
-	assert_int_equal(verify_file(path, pub, &sum, &f), TRANSCRIPT_OK);
+	assert_int_equal(verify_path(path, pub, &sum, &f), TRANSCRIPT_OK);
 	assert_int_equal(sum.outcome, TRANSCRIPT_CLOSED);
 	assert_int_equal(sum.checkpoints, 2);
 	assert_int_equal(sum.possessions, 2);
@@ -297,12 +249,32 @@ static void test_fixture(void **state)
 
 	/* The committed fixture, as an auditor would check it. */
 	vector_path(committed, sizeof(committed), "public/transcript.jsonl");
-	assert_int_equal(verify_file(committed, pub, &sum, &f), TRANSCRIPT_OK);
+	assert_int_equal(verify_path(committed, pub, &sum, &f), TRANSCRIPT_OK);
 	assert_int_equal(sum.artifacts_checked, NFILES);
 	assert_int_equal(sum.objects_checked, 3);
 	transcript_summary_free(&sum);
 	remove_tree(dir, names);
 	free(dir);
+}
+
+static unsigned char *must_read(const char *path, size_t *len)
+{
+	unsigned char *buf = slurp(path, len);
+
+	if (buf == NULL) {
+		fail_msg("cannot read %s", path);
+		exit(1); /* not reached */
+	}
+	return buf;
+}
+
+static void put_file(const char *path, const unsigned char *buf, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
 }
 
 /* A copy of the public medium that a test may spoil. */
@@ -314,17 +286,12 @@ static char *copy_public(void)
 	for (size_t i = 0; i < NFILES; i++) {
 		unsigned char *buf;
 		size_t len = 0;
-		FILE *f;
 
 		vector_path(src, sizeof(src), "public");
 		scratch_path(dst, sizeof(dst), src, fixture_files[i]);
-		buf = slurp(dst, &len);
-		assert_non_null(buf);
+		buf = must_read(dst, &len);
 		scratch_path(dst, sizeof(dst), dir, fixture_files[i]);
-		f = fopen(dst, "wb");
-		assert_non_null(f);
-		assert_int_equal(fwrite(buf, 1, len, f), len);
-		fclose(f);
+		put_file(dst, buf, len);
 		free(buf);
 	}
 	return dir;
@@ -344,7 +311,6 @@ static void test_artifacts_spoiled(void **state)
 	char *pub = copy_public(), path[600], file[600], *other;
 	unsigned char *buf;
 	size_t len = 0;
-	FILE *f;
 
 	(void)state;
 	other = scratch_dir();
@@ -353,32 +319,23 @@ static void test_artifacts_spoiled(void **state)
 	write_fixture(path, pub, NULL);
 	expect_file(path, pub, TRANSCRIPT_OK, NULL);
 
-	/* One byte of the manifest changed. */
+	/* The manifest changed. */
 	scratch_path(file, sizeof(file), pub, "manifest.txt");
-	buf = slurp(file, &len);
-	buf[0] ^= 1;
-	f = fopen(file, "wb");
-	assert_non_null(f);
-	fwrite(buf, 1, len, f);
-	fclose(f);
+	buf = must_read(file, &len);
+	put_file(file, (const unsigned char *)"tampered\n", 9);
 	expect_file(path, pub, TRANSCRIPT_EARTIFACT, "'manifest.txt' does not match");
-	buf[0] ^= 1;
-	f = fopen(file, "wb");
-	fwrite(buf, 1, len, f);
-	fclose(f);
+	put_file(file, buf, len);
 	free(buf);
 
 	/* The CSR missing, then a link in its place. */
 	scratch_path(file, sizeof(file), pub, "recovery-csr.pem");
-	buf = slurp(file, &len);
+	buf = must_read(file, &len);
 	unlink(file);
 	expect_file(path, pub, TRANSCRIPT_EARTIFACT, "'recovery-csr.pem' is missing");
 	assert_int_equal(symlink("root.pem", file), 0);
 	expect_file(path, pub, TRANSCRIPT_EARTIFACT, "not a readable plain file");
 	unlink(file);
-	f = fopen(file, "wb");
-	fwrite(buf, 1, len, f);
-	fclose(f);
+	put_file(file, buf, len);
 	free(buf);
 	expect_file(path, pub, TRANSCRIPT_OK, NULL);
 	expect_file(path, "/nonexistent/artifacts", TRANSCRIPT_EIO, NULL);
@@ -465,19 +422,17 @@ static void test_possession_algorithms(void **state)
 		{ "RSA", NULL, "rsa-pkcs1-sha256", 2048 },
 		{ "ED25519", NULL, "ed25519", 0 },
 	};
-	char *dir = scratch_dir(), path[600], fpr[65], *spki, name[16];
-	static const char *const names[] = { "t.jsonl", NULL };
-	struct transcript_start st;
-	struct transcript *t = NULL;
+	char fpr[65], *spki, name[16];
+	struct scratch s;
+	struct transcript *t;
 	struct transcript_summary sum;
 	struct transcript_failure f;
 	unsigned char final[32];
 	EVP_PKEY *k, *bad;
 
 	(void)state;
-	scratch_path(path, sizeof(path), dir, "t.jsonl");
-	fill_start(&st, "possession");
-	assert_int_equal(transcript_create(&t, path, NULL, &st, "1", &ADMIN, NULL), TRANSCRIPT_OK);
+	scratch_open(&s, "possession", NULL);
+	t = s.t;
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		k = ok[i].param ? EVP_PKEY_Q_keygen(NULL, NULL, ok[i].type, ok[i].param)
 		    : ok[i].bits ? EVP_PKEY_Q_keygen(NULL, NULL, ok[i].type, ok[i].bits)
@@ -512,12 +467,10 @@ static void test_possession_algorithms(void **state)
 	assert_int_equal(transcript_prove_possession(t, "3", &SYSTEM, "key-0", k), TRANSCRIPT_EKEY);
 	EVP_PKEY_free(k);
 	assert_int_equal(transcript_close(t, "3", &ADMIN, final), TRANSCRIPT_OK);
-	transcript_free(t);
-	assert_int_equal(verify_file(path, NULL, &sum, &f), TRANSCRIPT_OK);
+	assert_int_equal(verify_path(s.path, NULL, &sum, &f), TRANSCRIPT_OK);
 	assert_int_equal(sum.possessions, 4);
 	transcript_summary_free(&sum);
-	remove_tree(dir, names);
-	free(dir);
+	scratch_done(&s);
 }
 
 int main(void)

@@ -1,5 +1,6 @@
 /* Helpers shared by the transcript unit tests: a scratch directory, a fixed clock, a fixed
- * transcript key, and reading a transcript back. Header-only: each test is its own binary. */
+ * transcript key, writing and reading a transcript back. Header-only (each test is its own
+ * binary), included after cmocka.h. */
 #ifndef TESTS_TRANSCRIPT_TEST_H
 #define TESTS_TRANSCRIPT_TEST_H
 
@@ -9,10 +10,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/x509.h>
+#include <sodium.h>
+
 #include "ceremony/transcript.h"
 
 /* 2024-05-01T09:00:00Z, then 7 seconds per record. */
-static int64_t fixed_now(void *ctx)
+static inline int64_t fixed_now(void *ctx)
 {
 	int *tick = ctx;
 
@@ -21,7 +25,7 @@ static int64_t fixed_now(void *ctx)
 
 /* The transcript key's seed: ctx's first byte repeated, so two ceremonies can differ. */
 static int test_seed_byte = 0x42;
-static void fixed_random(void *ctx, unsigned char *buf, size_t len)
+static inline void fixed_random(void *ctx, unsigned char *buf, size_t len)
 {
 	(void)ctx;
 	memset(buf, test_seed_byte, len);
@@ -30,7 +34,7 @@ static void fixed_random(void *ctx, unsigned char *buf, size_t len)
 static const struct transcript_actor ADMIN = { "administrator", "Alice Example" };
 static const struct transcript_actor SYSTEM = { "system", "ceremony" };
 
-static char *scratch_dir(void)
+static inline char *scratch_dir(void)
 {
 	const char *base = getenv("TMPDIR");
 	char *dir = malloc(512);
@@ -45,13 +49,13 @@ static char *scratch_dir(void)
 	return dir;
 }
 
-static void scratch_path(char *out, size_t len, const char *dir, const char *name)
+static inline void scratch_path(char *out, size_t len, const char *dir, const char *name)
 {
 	if (snprintf(out, len, "%s/%s", dir, name) >= (int)len)
 		out[0] = '\0'; /* an empty path fails loudly in the caller */
 }
 
-static void remove_tree(const char *dir, const char *const *names)
+static inline void remove_tree(const char *dir, const char *const *names)
 {
 	char p[600];
 
@@ -62,7 +66,7 @@ static void remove_tree(const char *dir, const char *const *names)
 	rmdir(dir);
 }
 
-static unsigned char *slurp(const char *path, size_t *len)
+static inline unsigned char *slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	unsigned char *buf = NULL;
@@ -82,7 +86,7 @@ static unsigned char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
-static void fill_start(struct transcript_start *s, const char *id)
+static inline void fill_start(struct transcript_start *s, const char *id)
 {
 	memset(s, 0, sizeof(*s));
 	s->ceremony_id = id;
@@ -90,6 +94,90 @@ static void fill_start(struct transcript_start *s, const char *id)
 	memset(s->script_sha256, 0x5c, 32);
 	memset(s->image_sha256, 0x1a, 32);
 	s->rehearsal = 1;
+}
+
+static inline void hex32(const unsigned char *d, char out[65])
+{
+	sodium_bin2hex(out, 65, d, 32);
+}
+
+/* key's DER SubjectPublicKeyInfo as hex (malloc'ed) and its SHA-256 as hex. */
+static inline char *spki_hex(EVP_PKEY *key, char fpr[65])
+{
+	unsigned char *der = NULL, d[32];
+	int n = i2d_PUBKEY(key, &der);
+	char *hex;
+
+	assert_true(n > 0);
+	hex = malloc(2 * (size_t)n + 1);
+	assert_non_null(hex);
+	sodium_bin2hex(hex, 2 * (size_t)n + 1, der, (size_t)n);
+	crypto_hash_sha256(d, der, (unsigned long long)n);
+	hex32(d, fpr);
+	OPENSSL_free(der);
+	return hex;
+}
+
+/* Appends a record that must be accepted; data is stolen. */
+static inline void append(struct transcript *t, const char *step,
+			  const struct transcript_actor *a, const char *event, json_t *data)
+{
+	enum transcript_err e = transcript_append(t, step, a, event, data);
+
+	if (e != TRANSCRIPT_OK)
+		fail_msg("%s: %s: %s", event, transcript_strerror(e), transcript_detail(t));
+	json_decref(data);
+}
+
+/* A transcript being written in a scratch directory, with the fixed clock (or now) and key. */
+struct scratch {
+	char *dir;
+	char path[600];
+	int tick;
+	struct transcript_env env;
+	struct transcript *t;
+};
+
+static inline void scratch_open(struct scratch *s, const char *id, int64_t (*now)(void *))
+{
+	struct transcript_start st;
+
+	s->dir = scratch_dir();
+	assert_non_null(s->dir);
+	scratch_path(s->path, sizeof(s->path), s->dir, "t.jsonl");
+	s->tick = 0;
+	s->env.now = now ? now : fixed_now;
+	s->env.random = fixed_random;
+	s->env.ctx = &s->tick;
+	fill_start(&st, id);
+	s->t = NULL;
+	assert_int_equal(transcript_create(&s->t, s->path, NULL, &st, "1", &ADMIN, &s->env),
+			 TRANSCRIPT_OK);
+}
+
+/* Verifies the file at path (with artifacts unless NULL). */
+static inline enum transcript_err verify_path(const char *path, const char *artifacts,
+					      struct transcript_summary *sum,
+					      struct transcript_failure *f)
+{
+	struct transcript_verify_opts opts = { artifacts, NULL, NULL };
+	unsigned char *buf;
+	size_t len = 0;
+	enum transcript_err e;
+
+	buf = slurp(path, &len);
+	assert_non_null(buf);
+	e = transcript_verify(buf, len, &opts, sum, f);
+	free(buf);
+	return e;
+}
+
+static inline void scratch_done(struct scratch *s)
+{
+	transcript_free(s->t);
+	unlink(s->path);
+	rmdir(s->dir);
+	free(s->dir);
 }
 
 #endif
