@@ -19,6 +19,7 @@
 #define BAG_MAX 32
 #define SHARE_FILE_MAX SHAREFILE_MAX
 #define COPY_TRIES 3
+#define WRITE_TRIES 3
 #define SLIP39_ITER_EXP 1
 
 void engine_check_value(const uint8_t *key, size_t len, uint8_t out[32]);
@@ -347,10 +348,30 @@ static enum step_rc give_share(struct engine *e, const struct script_step *s,
 				   sharefile_strerror(src));
 	}
 	snprintf(file, sizeof(file), "%s-%04x-%u.share", key, k->set_id, n);
-	rc = engine_write(e, medium, file, blob, blen, sha);
+	/* A medium that fails (full, removed, an I/O error) is replaced by another one at the same
+	 * place, and the write tried again: nothing already written is lost, and the media layer
+	 * never leaves a file that looks complete. */
+	for (unsigned attempt = 1;; attempt++) {
+		rc = engine_write(e, medium, file, blob, blen, sha);
+		if (rc == STEP_OK)
+			rc = verify_written(e, medium, file, pass, plen, mnemonic);
+		if (rc == STEP_OK || attempt == WRITE_TRIES)
+			break;
+		prompt_say(e->p, PROMPT_BAD, "  %s", e->reason);
+		if ((rc = field_id(e, id, sizeof(id), key, n, SHARE_FIELD_RETRY)) != STEP_OK)
+			break;
+		snprintf(q, sizeof(q), "%s, replace the medium '%s' with a fresh one and try again?",
+			 holder->name, medium->id);
+		prc = prompt_confirm(e->p, id, q, &yes);
+		if (prc != PROMPT_OK || !yes) {
+			rc = prc != PROMPT_OK ? engine_prompt_rc(e, prc, id)
+					      : engine_fail(e, STEP_FAILED,
+							    "share %u of %s could not be written", n,
+							    key);
+			break;
+		}
+	}
 	free(blob);
-	if (rc == STEP_OK)
-		rc = verify_written(e, medium, file, pass, plen, mnemonic);
 	prompt_secret_free(pass, plen);
 	if (rc != STEP_OK)
 		return rc;
@@ -362,7 +383,7 @@ static enum step_rc give_share(struct engine *e, const struct script_step *s,
 		return engine_fail(e, STEP_ERROR, "out of secure memory");
 	snprintf(q, sizeof(q), "%s: your share %u of '%s' (%s). Copy the words onto your card.",
 		 holder->name, n, key, e->plan->id);
-	if ((rc = field_id(e, id, sizeof(id), key, n, "card")) == STEP_OK) {
+	if ((rc = field_id(e, id, sizeof(id), key, n, SHARE_FIELD_CARD)) == STEP_OK) {
 		prc = prompt_show_secret(e->p, id, q, card);
 		rc = engine_prompt_rc(e, prc, id);
 	}

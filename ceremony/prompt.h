@@ -147,6 +147,8 @@ void prompt_progress(struct prompt *p, const char *what, unsigned done, unsigned
 #define SHARE_FIELD_PASSPHRASE_REPEAT "passphrase-repeat" /* secret, must match */
 #define SHARE_FIELD_WORDS	      "words"		  /* secret, echoed: copy-back check */
 #define SHARE_FIELD_BAG		      "bag"		  /* text: tamper-evident bag number */
+#define SHARE_FIELD_RETRY "retry" /* confirm: after a failed write, a fresh medium (conditional) */
+#define SHARE_FIELD_CARD "card"   /* shown: the words and QR (not answered) */
 #define COLLECT_FIELD_CUSTODIAN	      "custodian"	  /* choice: participant id */
 #define COLLECT_FIELD_SOURCE	      "source"		  /* choice: medium, words, qr */
 #define COLLECT_FIELD_PASSPHRASE      "passphrase"	  /* secret */
