@@ -1,0 +1,131 @@
+#!/bin/bash
+# make check-image: the image is reproducible, small, holds what it should and nothing else, and
+# boots (BIOS from a CD drive, UEFI from a USB stick) to the ceremony program past the air-gap
+# check. Prints "image: N passed, N failed"; exits 1 if anything failed.
+#
+# usage: image/check.sh ISO   (the ISO `make image` built; its directory holds SHA256SUMS)
+set -uo pipefail
+export LC_ALL=C
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/vm.sh"
+
+iso=$1
+out=$(dirname "$iso")
+chk=$out/check
+rm -rf "$chk"
+mkdir -p "$chk"
+pass=0 fail=0
+ok() {
+	pass=$((pass + 1))
+	echo "ok   $*"
+}
+no() {
+	fail=$((fail + 1))
+	echo "FAIL $*"
+}
+# check NAME CMD...: one test; CMD's output is shown only when it fails.
+check() {
+	local name=$1
+	shift
+	if "$@" >"$chk/last" 2>&1; then ok "$name"; else
+		no "$name"
+		sed 's/^/    /' "$chk/last" | tail -n 20
+	fi
+}
+
+version=$(sed -n 's/^version=//p' "$out/work/root/etc/ceremony/image")
+sha=$(sha256sum <"$iso" | cut -d' ' -f1)
+
+# --- the build -------------------------------------------------------------------------------
+echo "== second build, for reproducibility (same inputs; another time, directory, umask, zone)"
+# Later than the first by the length of a build at least: only SOURCE_DATE_EPOCH may reach the
+# bytes, and build.sh must not depend on the caller's umask, time zone or locale either.
+if (umask 077 && TZ=Asia/Tokyo LANG=fr_FR.UTF-8 IMAGE_FRESH=1 "$here/build.sh" "$out/repro") \
+	>"$chk/build2.log" 2>&1; then
+	check "reproducible: a second build gives the same bytes ($sha)" \
+		cmp "$iso" "$out/repro/$(basename "$iso")"
+else
+	no "second build"
+	tail -n 20 "$chk/build2.log"
+fi
+check "SHA256SUMS matches the ISO" sh -c "cd '$out' && sha256sum -c --quiet SHA256SUMS"
+
+size=$(stat -c %s "$iso")
+check "size: $((size / 1024)) KiB <= 25 MiB" test "$size" -le $((25 * 1024 * 1024))
+
+root=$out/work/root
+forbidden='wget|telnetd|telnet|udhcpc|udhcpd|httpd|nc|ftpget|ftpput|tftp|ssl_client|ping|ping6|ip|ifconfig|route|arp|arping|nslookup|traceroute|ifup|ifdown|ntpd|sendmail|inetd'
+no_net_applets() {
+	! ls "$root/bin" | grep -x -E "$forbidden"
+}
+check "no network applet is linked" no_net_applets
+no_net_modules() {
+	! grep -E '^kernel/(drivers/net|net|drivers/bluetooth|drivers/nfc)/' \
+		"$root/etc/ceremony/modules.load"
+}
+check "no network, WLAN, Bluetooth or NFC module" no_net_modules
+
+# Every library any ELF file of the initramfs needs is there, and every library there is needed.
+libs_exact() {
+	local f n needed=() have=() missing=0
+	for f in "$root/bin/ceremony" "$root"/lib/x86_64-linux-gnu/*; do
+		while read -r n; do needed+=("$n"); done < <(objdump -p "$f" | awk '/NEEDED/ { print $2 }')
+	done
+	for n in $(printf '%s\n' "${needed[@]}" | sort -u); do
+		[ -f "$root/lib/x86_64-linux-gnu/$n" ] || [ -f "$root/lib64/$n" ] ||
+			{ echo "missing: $n"; missing=1; }
+	done
+	for f in "$root"/lib/x86_64-linux-gnu/*; do
+		have+=("${f##*/}")
+	done
+	for n in "${have[@]}"; do
+		[ "$n" = ld-linux-x86-64.so.2 ] && continue
+		printf '%s\n' "${needed[@]}" | grep -qxF "$n" || { echo "not needed: $n"; missing=1; }
+	done
+	[ -f "$root/lib64/ld-linux-x86-64.so.2" ] || { echo "no dynamic loader"; missing=1; }
+	return $missing
+}
+check "the program's shared libraries, exactly" libs_exact
+
+# --- the boots -------------------------------------------------------------------------------
+# The SCRIPT medium holds a file that is no ceremony: the program is started, refuses it (or,
+# until `ceremony run` exists, says so), and the init powers off.
+printf '# image/check.sh: a boot test, not a ceremony script\n' >"$chk/boot-check.yaml"
+: >"$chk/boot-check.answers"
+vm_fat script "$chk/script.img" "$chk/boot-check.yaml" "$chk/boot-check.answers"
+vm_fat public "$chk/public.img"
+
+# expect LOG NAME ERE: one test per console line the boot must show.
+expect() {
+	if grep -q -E "^ *[0-9.]+ ($3)" "$1"; then ok "$2"; else no "$2"; fi
+}
+
+boot_checks() { # LOG RC KIND
+	local log=$1 rc=$2 kind=$3 r what
+	while IFS=$'\t' read -r r what; do
+		if [ "$r" = ok ]; then ok "$kind: $what"; else no "$kind: $what"; fi
+	done < <(vm_report "$log" "$rc" "$sha" "$version")
+	expect "$log" "$kind: public medium mounted" "init: media: /media/public \(/dev/sd[a-z]+, vfat\)"
+	expect "$log" "$kind: SCRIPT medium mounted read-only" "init: media: /media/script \(/dev/sd[a-z]+, vfat, read-only\)"
+	expect "$log" "$kind: the init's exact command line" \
+		"init: starting at [0-9.]+ s: ceremony run /media/script/boot-check.yaml --media /media --answers /media/script/boot-check.answers --rehearsal"
+	echo "   what ran (the console from the start of the program to its end):"
+	sed -n '/init: starting at/,/init: ceremony exited/p' "$log" | sed 's/^/     |/' | head -n 15
+	echo "   timings: init at $(vm_seconds "$log" 'init: ceremony appliance') s," \
+		"program started at $(vm_seconds "$log" 'init: starting at') s," \
+		"powered off at $(tail -n 1 "$log" | awk '{ print $1 }') s (seconds since QEMU started)"
+}
+
+for kind in bios uefi; do
+	echo "== boot: $kind ($([ $kind = bios ] && echo 'CD drive' || echo 'USB stick, OVMF'))"
+	vm_reset
+	VM_UEFI=$([ $kind = uefi ] && echo 1 || echo 0)
+	vm_medium "$chk/public.img"
+	vm_medium "$chk/script.img"
+	vm_boot "$iso" "$chk/$kind.log" 240
+	boot_checks "$chk/$kind.log" $? $kind
+done
+vm_reset
+
+echo "image: $pass passed, $fail failed"
+[ "$fail" = 0 ]
