@@ -37,11 +37,13 @@ if [ ! -f "$script" ] || [ ! -f "${script%.yaml}.answers" ]; then
 	echo "(no scripts/smki-keygen.yaml yet: the rehearsal runs a stand-in script)"
 fi
 t0=$(date +%s.%N)
-REHEARSAL_T0=$t0 REHEARSAL_OUT=$out/bench scripts/rehearse --iso "$iso" --script "$script" >"$out/bench.log" 2>&1
+REHEARSAL_T0=$t0 REHEARSAL_OUT=$out/bench scripts/rehearse --iso "$iso" --script "$script" \
+	>"$out/bench.log" 2>&1
 t1=$(date +%s.%N)
 log=$out/bench/console.log
 at() { vm_seconds "$log" "$1"; }
-echo "== boot (seconds since QEMU started, TCG, $(nproc) host cores, load $(cut -d' ' -f1 /proc/loadavg))"
+echo "== boot (seconds since QEMU started; TCG; $(nproc) host cores," \
+	"load $(cut -d' ' -f1 /proc/loadavg))"
 echo "grub boots the entry:      $(at ' *Booting')"
 echo "init starts:               $(at 'init: ceremony appliance')"
 echo "modules loaded:            $(at 'init: modules:')"

@@ -56,5 +56,5 @@ done
 # the hash read aloud: 16 groups of 4
 h=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 expect 0 init_fn group4 "$h"
-[ "$(cat "$T/out")" = "0123 4567 89ab cdef 0123 4567 89ab cdef 0123 4567 89ab cdef 0123 4567 89ab cdef" ] ||
-	fail "group4: $(cat "$T/out")"
+g="0123 4567 89ab cdef"
+[ "$(cat "$T/out")" = "$g $g $g $g" ] || fail "group4: $(cat "$T/out")"
