@@ -11,16 +11,18 @@
 #   SOURCE_DATE_EPOCH  every timestamp in the image (default: the last commit's time)
 #   IMAGE_FRESH=1      compress the initramfs even if the cache has the result
 #
-# Every byte comes from a Debian package at the version installed on this machine (kernel,
-# modules, busybox, the shared libraries the program needs; each .deb checked against the SHA256
-# of apt's signed index), from this repository (init, grub.cfg, built-in scripts), or is the
-# program itself. GRUB comes from the installed grub-pc-bin/grub-efi-amd64-bin via grub-mkrescue.
+# Every byte comes from a Debian package at the version installed on this machine, or its stable
+# update (kernel, modules, busybox, the shared libraries the program needs; each .deb checked
+# against the SHA256 of apt's signed index), from this repository (init, grub.cfg, built-in
+# scripts), or is the program itself. GRUB comes from the installed grub-pc-bin and
+# grub-efi-amd64-bin, through grub-mkrescue. docs/image.md explains the whole.
 set -euo pipefail
 shopt -s inherit_errexit
 export LC_ALL=C TZ=UTC
 umask 022
 
 here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
 debug=0
 if [ "${1:-}" = --debug ]; then debug=1; shift; fi
 [ $# = 1 ] || { echo "usage: $0 [--debug] OUTDIR" >&2; exit 2; }
@@ -28,7 +30,6 @@ out=$1
 bin=${CEREMONY_BIN:-build/ceremony}
 cache=${IMAGE_CACHE:-build/image/cache}
 arch=$(dpkg --print-architecture)
-multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
 
 die() { echo "image: $*" >&2; exit 2; }
 say() { echo "image: $*"; }
@@ -236,7 +237,7 @@ kernel_sha=$(sha256sum <"$kernel" | cut -d' ' -f1)
 	echo "debug=$debug"
 } >"$root/etc/ceremony/image"
 mkdir -p "$root/usr/share/ceremony/scripts"
-for s in scripts/*.yaml; do
+for s in "$top"/scripts/*.yaml; do
 	[ -f "$s" ] && install -m 0644 "$s" "$root/usr/share/ceremony/scripts/"
 done
 mkdir -p "$root/dev" "$root/proc" "$root/sys" "$root/run" "$root/media" "$root/tmp"

@@ -29,7 +29,7 @@ shopt -s extglob
 
 vm_reset() {
 	vm_media=()
-	VM_UEFI=${VM_UEFI:-0}
+	VM_UEFI=0
 	vm_on_line() {
 		case $1 in "init: press Enter to power off") [ "$vm_fatal" = 0 ] || vm_type $'\n' ;; esac
 	}
@@ -50,7 +50,7 @@ vm_fat() {
 	rm -f "$file"
 	mkfs.vfat --invariant -C -n "$label" "$file" 8192 >/dev/null || return 2
 	for src in "$@"; do
-		MTOOLS_SKIP_CHECK=1 mcopy -o -i "$file" "$src" ::/ || return 2
+		MTOOLS_SKIP_CHECK=1 mcopy -s -o -i "$file" "$src" ::/ || return 2
 	done
 }
 
