@@ -1,7 +1,7 @@
 # The bootable image and its VM harnesses; included by the top Makefile. docs/image.md explains.
 #   make image         $(IMAGE_DIR)/ceremony.iso, SHA256SUMS, MANIFEST
 #   make image-debug   $(IMAGE_DIR)/debug/ceremony-debug.iso: with a root shell boot entry
-#   make check-image   build twice and compare, check the contents, boot it (BIOS and UEFI)
+#   make check-image   build it twice and compare, check the contents, boot it (BIOS and UEFI)
 #   make rehearsal     the SMKI key-generation ceremony in a VM, verified: GO or NO-GO
 #   make bench-image   boot time figures
 
@@ -26,8 +26,9 @@ image-debug: image-deps
 	@$(MAKE) --no-print-directory $(BIN)
 	@$(IMAGE_ENV) image/build.sh --debug $(IMAGE_DIR)/debug
 
-check-image: image
-	@image/check.sh $(IMAGE_ISO)
+check-image: image-deps
+	@$(MAKE) --no-print-directory $(BIN)
+	@$(IMAGE_ENV) image/check.sh $(IMAGE_DIR)
 
 # The clock starts before the build: the figure is what `make rehearsal` costs.
 rehearsal: image-deps

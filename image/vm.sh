@@ -6,6 +6,9 @@
 #   VM_UEFI=1                boot with OVMF from the ISO as a USB stick (default: BIOS, CD drive)
 #   VM_ECHO=1                also copy the console to stdout as it comes
 #   VM_MEM, VM_CPU, VM_SMP   guest memory (MiB), CPU model and count (1024, max, 1)
+#   VM_APPEND=ARGS           start the ISO's kernel and initramfs directly (from the build's
+#                            work/iso/boot/, the same bytes) with these arguments, not via GRUB:
+#                            to boot an entry GRUB would not pick by itself (BIOS only)
 #   vm_medium IMAGE          attach a raw disk image as a USB stick (in that order)
 #   vm_fat NAME FILE [SRC..] make a FAT medium labelled NAME (upper case) holding SRC files
 #   vm_boot ISO LOG LIMIT    boot; LOG gets the console, each line prefixed with the seconds since
@@ -29,7 +32,7 @@ shopt -s extglob
 
 vm_reset() {
 	vm_media=()
-	VM_UEFI=0
+	VM_UEFI=0 VM_APPEND=
 	vm_on_line() {
 		case $1 in "init: press Enter to power off") [ "$vm_fatal" = 0 ] || vm_type $'\n' ;; esac
 	}
@@ -73,8 +76,14 @@ vm_boot() {
 		boot=(-device VGA -drive "if=none,id=boot,format=raw,readonly=on,file=$iso"
 			-device "usb-storage,bus=xhci.0,drive=boot,removable=on,bootindex=0")
 	else
-		boot=(-drive "if=none,id=boot,media=cdrom,format=raw,readonly=on,file=$iso"
-			-device "ide-cd,drive=boot,bootindex=0")
+		boot=(-drive "if=none,id=boot,media=cdrom,format=raw,readonly=on,file=$iso")
+		if [ -n "$VM_APPEND" ]; then
+			boot+=(-device ide-cd,drive=boot
+				-kernel "$(dirname "$iso")/work/iso/boot/vmlinuz"
+				-initrd "$(dirname "$iso")/work/iso/boot/initrd.img" -append "$VM_APPEND")
+		else
+			boot+=(-device ide-cd,drive=boot,bootindex=0)
+		fi
 	fi
 	# The console and the monitor are FIFO pairs (QEMU's "pipe" chardev: NAME.in, NAME.out),
 	# held open read-write here so that no open ever blocks and QEMU never sees them closed.
