@@ -58,3 +58,7 @@ h=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 expect 0 init_fn group4 "$h"
 g="0123 4567 89ab cdef"
 [ "$(cat "$T/out")" = "$g $g $g $g" ] || fail "group4: $(cat "$T/out")"
+
+# uptime in hundredths: an integer, even below 10 s (no octal)
+expect 0 init_fn uptime_cs
+grep -qx '[1-9][0-9]*' "$T/out" || fail "uptime_cs: $(cat "$T/out")"
