@@ -156,10 +156,11 @@ expect "$chk/uefi.log" "uefi: and let go of when pulled out" "init: media: late 
 
 # The "Key ceremony (serial console)" entry's command line, the kernel started directly (GRUB
 # picks that entry only when a person does): an answers file on the SCRIPT medium is refused.
-echo "== boot: a Key ceremony (not a rehearsal) given an answers file"
+# And a debug build's switch, which a release image must ignore.
+echo "== boot: a Key ceremony (not a rehearsal) given an answers file, and ceremony.debug"
 vm_reset
 VM_APPEND=$(sed -n 's/^set common="\(.*\)"$/\1/p' "$here/grub.cfg")
-VM_APPEND="$VM_APPEND console=ttyS0,115200n8 ceremony.mode=ceremony"
+VM_APPEND="$VM_APPEND console=ttyS0,115200n8 ceremony.mode=ceremony ceremony.debug"
 vm_medium "$chk/public.img"
 vm_medium "$chk/script-unattended.img"
 vm_boot "$iso" "$chk/ceremony.log" 150
@@ -171,6 +172,11 @@ expect "$chk/ceremony.log" "ceremony: the answers file is refused" \
 	"init: FATAL: the SCRIPT medium holds an answers file"
 if grep -q 'init: starting at' "$chk/ceremony.log"; then no "ceremony: the program did not start"; else
 	ok "ceremony: the program did not start"; fi
+if grep -q -e 'root shell' -e 'built-in shell' "$chk/ceremony.log"; then
+	no "ceremony: a release image ignores ceremony.debug"
+else
+	ok "ceremony: a release image ignores ceremony.debug"
+fi
 if [ "$rc" = 0 ]; then ok "ceremony: powered off after Enter"; else
 	no "ceremony: powered off after Enter (qemu status $rc)"; fi
 vm_reset
