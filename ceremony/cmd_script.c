@@ -26,7 +26,14 @@ static void usage(FILE *f)
 {
 	fputs("usage: ceremony script check FILE [--answers ANSWERS]\n"
 	      "       ceremony script print FILE\n"
-	      "       ceremony script prompts FILE\n",
+	      "       ceremony script prompts FILE\n"
+	      "       ceremony script media FILE\n"
+	      "\n"
+	      "check    validate FILE (errors as FILE:LINE); with --answers, that ANSWERS answers\n"
+	      "         every prompt a run asks\n"
+	      "print    the paper script participants initial, with blank share cards\n"
+	      "prompts  the id and kind of every prompt a run asks, in order\n"
+	      "media    the media a run uses, one per line: id, kind, holder (or -)\n",
 	      f);
 }
 
@@ -166,6 +173,26 @@ static int do_prompts(int argc, char **argv)
 	}
 	script_free(plan);
 	return ret;
+}
+
+/* ---- media ---------------------------------------------------------------------------------- */
+
+/* One medium per line, for the people (and the VM harness) who prepare the media. */
+static int do_media(int argc, char **argv)
+{
+	struct script_plan *plan = NULL;
+	int ret;
+
+	if ((ret = load_only(argc, argv, &plan)) != CLI_OK)
+		return ret;
+	for (unsigned i = 0; i < plan->medium_count; i++) {
+		const struct script_medium *m = &plan->media[i];
+
+		printf("%s %s %s\n", m->id, script_medium_kind_name(m->kind),
+		       m->holder ? m->holder->id : "-");
+	}
+	script_free(plan);
+	return CLI_OK;
 }
 
 /* ---- print ------------------------------------------------------------------------------------
@@ -624,6 +651,7 @@ static const struct cli_command verbs[] = {
 	{ "check", do_check, "validate a script" },
 	{ "print", do_print, "the paper script participants initial" },
 	{ "prompts", do_prompts, "the prompts a run asks" },
+	{ "media", do_media, "the media a run uses" },
 };
 
 int cmd_script(int argc, char **argv)

@@ -35,6 +35,7 @@ enum {
 
 const struct sharefile_kdf sharefile_kdf_default = { 3, 262144 };
 const struct sharefile_kdf sharefile_kdf_floor = { 2, 19456 };
+const struct sharefile_kdf sharefile_kdf_rehearsal = { 1, 8192 };
 const struct sharefile_kdf sharefile_kdf_ceiling = { 16, 1048576 };
 
 static const char *const messages[] = {
@@ -132,10 +133,12 @@ static int meta_ok(const struct sharefile_meta *m)
 	       (m->rehearsal == 0 || m->rehearsal == 1) && m->created <= CREATED_MAX;
 }
 
-static enum sharefile_err kdf_ok(const struct sharefile_kdf *k)
+/* A rehearsal file may be as cheap as the rehearsal cost; every other file not below the floor. */
+static enum sharefile_err kdf_ok(const struct sharefile_kdf *k, int rehearsal)
 {
-	if (k->opslimit < sharefile_kdf_floor.opslimit ||
-	    k->memlimit_kib < sharefile_kdf_floor.memlimit_kib)
+	const struct sharefile_kdf *min = rehearsal ? &sharefile_kdf_rehearsal : &sharefile_kdf_floor;
+
+	if (k->opslimit < min->opslimit || k->memlimit_kib < min->memlimit_kib)
 		return SHAREFILE_EWEAK;
 	if (k->opslimit > sharefile_kdf_ceiling.opslimit ||
 	    k->memlimit_kib > sharefile_kdf_ceiling.memlimit_kib)
@@ -173,10 +176,10 @@ enum sharefile_err sharefile_peek(const unsigned char *file, size_t len,
 		return SHAREFILE_EFORMAT;
 	m.kdf.opslimit = get32(file + OFF_OPS);
 	m.kdf.memlimit_kib = get32(file + OFF_MEM);
-	e = kdf_ok(&m.kdf);
+	m.rehearsal = (file[OFF_FLAGS] & FLAG_REHEARSAL) != 0;
+	e = kdf_ok(&m.kdf, m.rehearsal);
 	if (e != SHAREFILE_OK)
 		return e;
-	m.rehearsal = (file[OFF_FLAGS] & FLAG_REHEARSAL) != 0;
 	m.created = get64(file + OFF_CREATED);
 	m.identifier = (uint16_t)(file[OFF_ID] << 8 | file[OFF_ID + 1]);
 	m.group_index = file[OFF_GI];
@@ -252,7 +255,7 @@ enum sharefile_err sharefile_seal(const struct sharefile_meta *meta,
 		kdf = &sharefile_kdf_default;
 	if (meta == NULL || mnemonic == NULL || passphrase == NULL || !meta_ok(meta))
 		return SHAREFILE_EINVAL;
-	e = kdf_ok(kdf);
+	e = kdf_ok(kdf, meta->rehearsal);
 	if (e != SHAREFILE_OK)
 		return e;
 	if (passphrase_len < SHAREFILE_PASSPHRASE_MIN || passphrase_len > SHAREFILE_PASSPHRASE_MAX)

@@ -37,6 +37,10 @@ struct sharefile_kdf {
 extern const struct sharefile_kdf sharefile_kdf_default;
 /* The weakest accepted, for sealing and opening alike (2 passes, 19 MiB); tests use it. */
 extern const struct sharefile_kdf sharefile_kdf_floor;
+/* Rehearsal files only (flagged rehearsal in their header; production runs refuse them): 1 pass,
+ * 8 MiB, libsodium's minimum, so a rehearsal in an emulated VM takes seconds per share, not
+ * minutes. Their passphrases are public anyway. */
+extern const struct sharefile_kdf sharefile_kdf_rehearsal;
 /* The costliest accepted (16 passes, 1 GiB): a file cannot make open exhaust the machine. */
 extern const struct sharefile_kdf sharefile_kdf_ceiling;
 

@@ -283,13 +283,20 @@ static void set_kdf(unsigned char *file, uint32_t ops, uint32_t kib)
 
 static void test_kdf_limits(void **state)
 {
+	/* Production files have the floor as minimum; files flagged rehearsal the rehearsal
+	 * cost (the flag is in the authenticated header, so it cannot be set afterwards). */
 	static const struct {
+		int rehearsal;
 		uint32_t ops, kib;
 		enum sharefile_err want;
 	} cases[] = {
-		{ 1, 19456, SHAREFILE_EWEAK },	      { 2, 19455, SHAREFILE_EWEAK },
-		{ 0, 0, SHAREFILE_EWEAK },	      { 17, 19456, SHAREFILE_ECOSTLY },
-		{ 2, 1048577, SHAREFILE_ECOSTLY },    { 0xFFFFFFFF, 0xFFFFFFFF, SHAREFILE_ECOSTLY },
+		{ 0, 1, 19456, SHAREFILE_EWEAK },	{ 0, 2, 19455, SHAREFILE_EWEAK },
+		{ 0, 1, 8192, SHAREFILE_EWEAK },	{ 0, 0, 0, SHAREFILE_EWEAK },
+		{ 0, 17, 19456, SHAREFILE_ECOSTLY },	{ 0, 2, 1048577, SHAREFILE_ECOSTLY },
+		{ 0, 0xFFFFFFFF, 0xFFFFFFFF, SHAREFILE_ECOSTLY },
+		{ 1, 0, 8192, SHAREFILE_EWEAK },	{ 1, 1, 8191, SHAREFILE_EWEAK },
+		{ 1, 1, 8192, SHAREFILE_OK },		{ 1, 2, 19456, SHAREFILE_OK },
+		{ 1, 17, 19456, SHAREFILE_ECOSTLY },
 	};
 	struct sharefile_meta m;
 	char *mn = secret(MNEMONIC), *pw = secret(PASSPHRASE);
@@ -297,22 +304,32 @@ static void test_kdf_limits(void **state)
 	unsigned char *file = seal_sample(&len, NULL), *out = NULL;
 
 	(void)state;
-	/* The production default is libsodium's MODERATE. */
+	/* The production default is libsodium's MODERATE; the rehearsal cost its minimum. */
 	assert_int_equal(sharefile_kdf_default.opslimit, crypto_pwhash_OPSLIMIT_MODERATE);
 	assert_int_equal((size_t)sharefile_kdf_default.memlimit_kib * 1024,
 			 crypto_pwhash_MEMLIMIT_MODERATE);
-	sample_meta(&m);
+	assert_int_equal(sharefile_kdf_rehearsal.opslimit, crypto_pwhash_OPSLIMIT_MIN);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct sharefile_kdf k = { cases[i].ops, cases[i].kib };
 
+		sample_meta(&m);
+		m.rehearsal = cases[i].rehearsal;
 		assert_int_equal(sharefile_seal(&m, &k, mn, strlen(mn), pw, strlen(pw), NULL, NULL,
 						&out, &out_len),
 				 cases[i].want);
+		if (cases[i].want == SHAREFILE_OK) {
+			/* Sealed at that cost, the file opens. */
+			assert_non_null(out);
+			assert_int_equal(try_open(out, out_len, PASSPHRASE), SHAREFILE_OK);
+			free(out);
+			out = NULL;
+			continue;
+		}
 		assert_null(out);
 		set_kdf(file, cases[i].ops, cases[i].kib);
+		file[9] = (unsigned char)cases[i].rehearsal; /* the flags byte */
 		assert_int_equal(sharefile_peek(file, len, &m), cases[i].want);
 		assert_int_equal(try_open(file, len, PASSPHRASE), cases[i].want);
-		sample_meta(&m);
 	}
 	sodium_free(mn);
 	sodium_free(pw);
