@@ -22,8 +22,6 @@
 #define WRITE_TRIES 3
 #define SLIP39_ITER_EXP 1
 
-void engine_check_value(const uint8_t *key, size_t len, uint8_t out[32]);
-
 static void text_free(char *text, size_t len)
 {
 	if (text) {
@@ -234,36 +232,21 @@ static enum step_rc copy_back(struct engine *e, const char *key, unsigned n, con
 			   key);
 }
 
-static int open_medium(struct engine *e, const struct script_medium *m, int writable,
-		       struct media_medium **out)
-{
-	char path[4096];
-
-	if (engine_medium_path(e, m, path, sizeof(path)) != 0)
-		return MEDIA_E_NAME;
-	return media_open_dir(path, writable, out);
-}
-
 /* Reads a share file back and opens it with the passphrase: the mnemonic must be the one
  * written. */
 static enum step_rc verify_written(struct engine *e, const struct script_medium *m,
 				   const char *file, const unsigned char *pass, size_t plen,
 				   const char *mnemonic)
 {
-	struct media_medium *mm = NULL;
 	unsigned char *blob = NULL;
 	size_t blen = 0;
-	int listed = 0, rc;
+	int rc;
 	struct sharefile_meta meta;
 	char *text = NULL;
 	size_t tlen = 0;
 	enum step_rc ret = STEP_OK;
 
-	rc = open_medium(e, m, 0, &mm);
-	if (rc == MEDIA_OK)
-		rc = media_read(mm, file, SHARE_FILE_MAX, MEDIA_READ_LISTED, &blob, &blen, &listed);
-	if (mm)
-		media_close(mm);
+	rc = engine_read_file(e, m, file, SHARE_FILE_MAX, MEDIA_READ_LISTED, &blob, &blen);
 	if (rc != MEDIA_OK)
 		return engine_fail(e, STEP_FAILED, "reading back %s/%s: %s", m->id, file,
 				   media_strerror(rc));
@@ -421,10 +404,9 @@ static enum step_rc give_share(struct engine *e, const struct script_step *s,
 	return rc;
 }
 
-enum step_rc engine_step_split(struct engine *e, const struct script_step *s)
+enum step_rc engine_split_to(struct engine *e, const struct script_step *s, struct engine_key *k,
+			     const struct script_custodian_set *set)
 {
-	struct engine_key *k = engine_key(e, s->key);
-	const struct script_custodian_set *set = script_step_share_set(s);
 	struct transcript_actor a = engine_step_actor(e, s);
 	struct slip39_group groups[SLIP39_GROUPS_MAX];
 	enum step_rc rc;
@@ -460,41 +442,16 @@ enum step_rc engine_step_split(struct engine *e, const struct script_step *s)
 	/* The mnemonics are needed no longer: the test reconstruction reads the files back. */
 	slip39_mnemonics_free(k->shares);
 	k->shares = NULL;
-	if (rc == STEP_OK)
+	if (rc == STEP_OK) {
 		k->split = true;
+		k->share_set = set;
+	}
 	return rc;
 }
 
-/* Proves a rebuilt secret is the key: the check value for a symmetric key, the public key
- * for a key pair. */
-static enum step_rc prove(struct engine *e, struct engine_key *k, const uint8_t *secret,
-			  size_t len)
+enum step_rc engine_step_split(struct engine *e, const struct script_step *s)
 {
-	if (k->sk->kind == SCRIPT_KEY_CONTINGENCY_SYMMETRIC) {
-		uint8_t cv[32];
-
-		engine_check_value(secret, len, cv);
-		if (sodium_memcmp(cv, k->fpr, 32) != 0)
-			return engine_fail(e, STEP_FAILED, "rebuilt %s does not match its check "
-							   "value",
-					   k->sk->id);
-		return STEP_OK;
-	} else {
-		EVP_PKEY *rebuilt = NULL;
-		enum pki_alg alg;
-		enum pki_err err = pki_key_alg(k->pkey, &alg);
-
-		if (err == PKI_OK)
-			err = pki_rawkey_import(alg, secret, len, &rebuilt);
-		if (err == PKI_OK)
-			err = pki_key_matches(rebuilt, k->spki, k->spki_len);
-		EVP_PKEY_free(rebuilt);
-		if (err != PKI_OK)
-			return engine_fail(e, STEP_FAILED, "rebuilt %s does not match its public "
-							   "key: %s",
-					   k->sk->id, pki_strerror(err));
-		return STEP_OK;
-	}
+	return engine_split_to(e, s, engine_key(e, s->key), script_step_share_set(s));
 }
 
 static enum step_rc read_share(struct engine *e, struct engine_key *k,
@@ -504,22 +461,17 @@ static enum step_rc read_share(struct engine *e, struct engine_key *k,
 	unsigned g = 0, m = 0;
 	const struct script_participant *holder = script_set_share(set, n, &g, &m);
 	const struct script_medium *medium = holder ? script_medium_of(e->plan, holder) : NULL;
-	struct media_medium *mm = NULL;
 	unsigned char *blob = NULL, *pass = NULL;
 	size_t blen = 0, plen = 0, tlen = 0;
 	char id[ANSWERS_ID_MAX + 1], q[300], *text = NULL;
 	struct sharefile_meta meta;
 	struct slip39_where where;
-	int rc, prc, listed = 0;
+	int rc, prc;
 
 	if (medium == NULL)
 		return engine_fail(e, STEP_ERROR, "share %u of %s has no medium", n, k->sk->id);
-	rc = open_medium(e, medium, 0, &mm);
-	if (rc == MEDIA_OK)
-		rc = media_read(mm, k->share_files[n - 1], SHARE_FILE_MAX, MEDIA_READ_LISTED, &blob,
-				&blen, &listed);
-	if (mm)
-		media_close(mm);
+	rc = engine_read_file(e, medium, k->share_files[n - 1], SHARE_FILE_MAX, MEDIA_READ_LISTED,
+			      &blob, &blen);
 	if (rc != MEDIA_OK)
 		return engine_fail(e, STEP_FAILED, "reading %s/%s: %s", medium->id,
 				   k->share_files[n - 1], media_strerror(rc));
@@ -548,18 +500,13 @@ static enum step_rc read_share(struct engine *e, struct engine_key *k,
 	return STEP_OK;
 }
 
-static bool is_ca(const struct script_key *sk)
-{
-	return sk->kind == SCRIPT_KEY_ROOT || sk->kind == SCRIPT_KEY_ISSUING ||
-	       sk->kind == SCRIPT_KEY_GENERIC;
-}
-
 enum step_rc engine_step_test(struct engine *e, const struct script_step *s)
 {
 	struct engine_key *k = engine_key(e, s->key);
-	const struct script_custodian_set *set = s->key->custodians;
+	const struct script_custodian_set *set = k->share_set;
 	struct transcript_actor a = engine_step_actor(e, s);
 	struct slip39_collector *c = NULL;
+	EVP_PKEY *rebuilt = NULL;
 	struct slip39_where where;
 	unsigned quorum[SCRIPT_MAX_GROUPS * SCRIPT_MAX_MEMBERS], nq;
 	uint8_t *secret = NULL;
@@ -586,7 +533,8 @@ enum step_rc engine_step_test(struct engine *e, const struct script_step *s)
 	}
 	slip39_collector_free(c);
 	if (rc == STEP_OK)
-		rc = prove(e, k, secret, slen);
+		rc = engine_prove_secret(e, k, secret, slen, &rebuilt);
+	EVP_PKEY_free(rebuilt);
 	if (secret) {
 		sodium_memzero(secret, slen);
 		sodium_free(secret);
@@ -598,21 +546,13 @@ enum step_rc engine_step_test(struct engine *e, const struct script_step *s)
 	prompt_say(e->p, PROMPT_GOOD, "  '%s' rebuilt from %u shares and proven against its %s",
 		   s->key->id, nq,
 		   s->key->kind == SCRIPT_KEY_CONTINGENCY_SYMMETRIC ? "check value" : "public key");
-	/* The split secret is not needed any more. CA keys stay held (as OpenSSL keys) until
-	 * the close, where they sign the transcript's final head; all else is wiped now. */
-	if (k->secret) {
-		sodium_memzero(k->secret, k->secret_len);
-		sodium_free(k->secret);
-		k->secret = NULL;
-		k->secret_len = 0;
-	}
-	if (!is_ca(s->key) && k->pkey) {
-		EVP_PKEY_free(k->pkey);
-		k->pkey = NULL;
-	}
+	/* What is not needed any more is wiped after the step (engine_release_unused). */
 	data = json_pack("{s:s,s:I,s:I,s:o}", "key", s->key->id, "identifier",
 			 (json_int_t)k->set_id, "shares", (json_int_t)nq, "numbers", used);
-	if (data && s->key->kind != SCRIPT_KEY_CONTINGENCY_SYMMETRIC)
-		json_object_set_new(data, "spki_sha256", engine_json_hex(k->fpr, 32));
+	if (data)
+		json_object_set_new(data,
+				    s->key->kind == SCRIPT_KEY_CONTINGENCY_SYMMETRIC ? "check_value"
+										     : "spki_sha256",
+				    engine_json_hex(k->fpr, 32));
 	return engine_record(e, &a, "reconstruction-tested", data);
 }

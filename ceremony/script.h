@@ -402,6 +402,20 @@ bool script_actor_includes(const struct script_actor *actor, const struct script
  * step's new set), for step s; NULL for other actions. */
 const struct script_custodian_set *script_step_share_set(const struct script_step *s);
 
+/* The certificate input of a key: its input (origin certificate) or its `certificate` (origin
+ * shares); NULL when it has none. */
+const struct script_input *script_key_cert_input(const struct script_key *k);
+
+/* The inputs step s reads, in the order it reads them (docs/answers.md, "Inputs"), at most max,
+ * into out; returns how many. An input read by an earlier step is read only once: the reader
+ * skips those it has. go-no-go reads the transcript-digest inputs; collect-shares the key's
+ * certificate; sign-csr the issuer's certificate chain (Root first), then the CSR; sign-crl the
+ * key's chain; import-certificate the chain the certificate must reach (for a recovery key,
+ * every issuing key's), then the certificate; contingency-test its input; contingency-replace
+ * the certificate of every other root key and of every contingency-test of its issuer. */
+unsigned script_step_inputs(const struct script_plan *plan, const struct script_step *s,
+			    const struct script_input **out, unsigned max);
+
 /* One line saying what a step does, for the printed script and the screen ("Generate the key
  * 'root' (root, ec-p256)"). Returns 0, or -1 when out is too small (out is then truncated). */
 int script_step_summary(const struct script_step *s, char *out, size_t outlen);
