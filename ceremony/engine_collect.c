@@ -56,32 +56,48 @@ static enum step_rc collect_id(struct engine *e, char *id, size_t len, const cha
 
 /* --- the recorded key ------------------------------------------------------------------- */
 
+/* What one earlier ceremony's transcript says the key is; every one that names the key, and
+ * its certificate, must agree. */
+static enum step_rc agree(struct engine *e, struct engine_key *k, const struct lineage *l,
+			  const struct lineage_key *lk)
+{
+	bool symmetric = k->sk->kind == SCRIPT_KEY_CONTINGENCY_SYMMETRIC;
+	const uint8_t *fpr = symmetric ? lk->check_value : lk->spki_sha256;
+
+	if (lk->revealed)
+		return engine_fail(e, STEP_FAILED,
+				   "'%s' was revealed by ceremony %s: it is public and is not "
+				   "rebuilt",
+				   k->sk->id, l->ceremony);
+	if (!(symmetric ? lk->has_check_value : lk->has_spki_sha256))
+		return STEP_OK;
+	if (k->has_fpr && sodium_memcmp(k->fpr, fpr, 32) != 0)
+		return engine_fail(e, STEP_FAILED,
+				   "ceremony %s recorded another '%s' than its certificate or another "
+				   "ceremony's transcript says",
+				   l->ceremony, k->sk->id);
+	memcpy(k->fpr, fpr, 32);
+	k->has_fpr = true;
+	if (lk->spki_len != 0 && k->spki_len == 0) {
+		memcpy(k->spki, lk->spki, lk->spki_len);
+		k->spki_len = lk->spki_len;
+	}
+	return STEP_OK;
+}
+
 /* The public key (or check value) the rebuilt key must match: what the earlier ceremonies'
- * transcripts recorded, and the key's certificate; where both exist they must agree. */
+ * transcripts recorded, and the key's certificate. */
 static enum step_rc recorded_key(struct engine *e, struct engine_key *k)
 {
-	const struct lineage_key *lk = engine_lineage_key(e, k->sk->id, NULL);
 	bool symmetric = k->sk->kind == SCRIPT_KEY_CONTINGENCY_SYMMETRIC;
 
-	if (lk != NULL && lk->revealed)
-		return engine_fail(e, STEP_FAILED,
-				   "'%s' was revealed by a contingency replacement: it is public "
-				   "and is not rebuilt",
-				   k->sk->id);
-	if (lk != NULL && (symmetric ? lk->has_check_value : lk->has_spki_sha256)) {
-		const uint8_t *fpr = symmetric ? lk->check_value : lk->spki_sha256;
+	for (unsigned i = 0; i < e->plan->input_count; i++) {
+		const struct lineage *l = e->inputs[i].lineage;
+		const struct lineage_key *lk = l ? lineage_key(l, k->sk->id) : NULL;
+		enum step_rc rc = lk ? agree(e, k, l, lk) : STEP_OK;
 
-		/* A certificate read before was already checked against this record. */
-		if (k->has_fpr && sodium_memcmp(k->fpr, fpr, 32) != 0)
-			return engine_fail(e, STEP_FAILED,
-					   "the certificate of '%s' is not for the key on record",
-					   k->sk->id);
-		memcpy(k->fpr, fpr, 32);
-		k->has_fpr = true;
-		if (lk->spki_len != 0 && k->spki_len == 0) {
-			memcpy(k->spki, lk->spki, lk->spki_len);
-			k->spki_len = lk->spki_len;
-		}
+		if (rc != STEP_OK)
+			return rc;
 	}
 	if (!k->has_fpr)
 		return engine_fail(e, STEP_FAILED,
@@ -100,7 +116,9 @@ static enum step_rc recorded_key(struct engine *e, struct engine_key *k)
  * standing for it. *bad is the 1-based position of a word not in the list. */
 static char *normalise(const char *in, size_t len, size_t *outlen, size_t *bad)
 {
-	char *out = sodium_malloc(len + 1), word[SLIP39_WORD_MAX + 1];
+	/* Words are at least one letter and a space apart, and at most 8 letters once expanded. */
+	size_t cap = (len / 2 + 1) * (SLIP39_WORD_MAX + 1) + 1;
+	char *out = sodium_malloc(cap), word[SLIP39_WORD_MAX + 1];
 	size_t i = 0, o = 0, pos = 0;
 
 	*bad = 0;
@@ -136,7 +154,7 @@ static char *normalise(const char *in, size_t len, size_t *outlen, size_t *bad)
 	*outlen = o;
 	if (*bad == 0 && o > 0)
 		return out;
-	sodium_memzero(out, len + 1);
+	sodium_memzero(out, cap);
 	sodium_free(out);
 	return NULL;
 }
@@ -334,7 +352,6 @@ static enum step_rc check_share(struct engine *e, const struct engine_key *k,
 	const struct script_key *sk = k->sk;
 	const char *ceremony = sk->input->ceremony;
 	const struct lineage_key *made = engine_lineage_key(e, sk->id, ceremony);
-	const struct lineage_key *any = engine_lineage_key(e, sk->id, NULL);
 	struct slip39_share share;
 	unsigned g = 0, m = 0;
 	uint16_t expect = 0;
@@ -352,11 +369,16 @@ static enum step_rc check_share(struct engine *e, const struct engine_key *k,
 	for (unsigned n = 1; n <= sk->custodians->share_count; n++)
 		if (script_set_share(sk->custodians, n, &g, &m) == en->who)
 			break;
-	if (any != NULL && lineage_set_state(any, share.id) == LINEAGE_SET_SUPERSEDED)
-		rc = engine_fail(e, STEP_FAILED,
-				 "this share is of set %04x of '%s', which a reshare superseded: "
-				 "it is refused",
-				 share.id, sk->id);
+	for (unsigned i = 0; rc == STEP_OK && i < e->plan->input_count; i++) {
+		const struct lineage *l = e->inputs[i].lineage;
+		const struct lineage_key *lk = l ? lineage_key(l, sk->id) : NULL;
+
+		if (lk != NULL && lineage_set_state(lk, share.id) == LINEAGE_SET_SUPERSEDED)
+			rc = engine_fail(e, STEP_FAILED,
+					 "this share is of set %04x of '%s', which a reshare in "
+					 "ceremony %s superseded: it is refused",
+					 share.id, sk->id, l->ceremony);
+	}
 	if (rc == STEP_OK && en->has_meta && strcmp(en->meta.ceremony_id, ceremony) != 0)
 		rc = engine_fail(e, STEP_FAILED, "this share was made by ceremony %s, not by %s",
 				 en->meta.ceremony_id, ceremony);

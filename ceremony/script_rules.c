@@ -341,6 +341,12 @@ static int check_step(struct script_ctx *c, const struct script_step *s, struct 
 		if (s->input->type != SCRIPT_INPUT_CERTIFICATE)
 			return script_fail(c, s->line, SCRIPT_ERR_RULE,
 					   "import-certificate takes an input of type certificate");
+		if (plan->profile == SCRIPT_PROFILE_SMKI && k->kind == SCRIPT_KEY_RECOVERY &&
+		    !k->has_entity_id)
+			return script_fail(c, s->line, SCRIPT_ERR_RULE,
+					   "importing the Recovery certificate of '%s' checks its "
+					   "entity identifier: the key needs 'entity-id'",
+					   k->id);
 		return need_secret(c, s, pr, k);
 	case SCRIPT_ACT_CONTINGENCY_TEST:
 		if (need_kind(c, s, k,

@@ -57,3 +57,53 @@ aborted() {
 		fail "something was signed"
 	fi
 }
+
+# issuing_ca DIR: the Issuing CA ceremony (scripts/smki-issuing-ca.yaml) run in DIR on a CSR
+# made by openssl (its key in DIR/issuing.key); the certificate is DIR/public/issuing.pem.
+issuing_ca() {
+	media "$1"
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1/issuing.key" \
+		2>/dev/null
+	openssl req -new -key "$1/issuing.key" -subj "/OU=07/CN=Z1" \
+		-addext "basicConstraints=critical,CA:TRUE,pathlen:0" \
+		-addext "keyUsage=critical,keyCertSign,cRLSign" -out "$1/inbox/issuing-csr.pem"
+	approve "$SRCDIR/scripts/smki-issuing-ca.yaml" "$1/issuing.yaml"
+	expect 0 ceremony run "$1/issuing.yaml" --media "$1" --rehearsal \
+		--answers "$SRCDIR/scripts/smki-issuing-ca.answers"
+	ISSUING_KEY=$1/issuing.key
+	ISSUING_CERT=$1/public/issuing.pem
+}
+
+# recovery_cert CSR OUT: the SMKI Recovery certificate the Issuing CA issues for CSR, made by
+# openssl (subjectKeyIdentifier by RFC 5280 method 2, as the smki profile requires).
+recovery_cert() {
+	openssl req -in "$1" -noout -pubkey >"$T/rec.pub"
+	ski=$(openssl pkey -pubin -in "$T/rec.pub" -outform DER | tail -c 65 |
+		openssl dgst -sha1 -binary | tail -c 8 | xxd -p)
+	cat >"$T/rec.ext" <<EXT
+keyUsage = critical, digitalSignature
+certificatePolicies = critical, 1.2.826.0.1.8641679.1.2.1.4
+subjectKeyIdentifier = 4${ski#?}
+authorityKeyIdentifier = keyid:always
+EXT
+	openssl x509 -req -in "$1" -CA "$ISSUING_CERT" -CAkey "$ISSUING_KEY" \
+		-set_serial 0x0102030405 -days 3650 -extfile "$T/rec.ext" -out "$2" 2>/dev/null ||
+		fail "openssl could not issue the Recovery certificate"
+}
+
+# share_words FILE PASSPHRASE: the words in a share file, opened by the independent reader
+# (tests/cli/sharefile_open.py); the test is skipped without its tools.
+share_words() {
+	need argon2 python3
+	python3 -c 'from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305' \
+		2>/dev/null || { echo "no python3 cryptography"; exit 77; }
+	printf '%s' "$2" | python3 "$SRCDIR/tests/cli/sharefile_open.py" "$1" |
+		sed -n 's/^mnemonic: //p'
+}
+
+# answer FILE ID VALUE: sets the answer to prompt ID in FILE (replacing it, or adding it).
+answer() {
+	grep -v "^$2 = " "$1" >"$1.new" || true
+	printf '%s = %s\n' "$2" "$3" >>"$1.new"
+	mv "$1.new" "$1"
+}

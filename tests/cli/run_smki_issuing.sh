@@ -5,16 +5,8 @@
 . "$SRCDIR/tests/cli/keyuse.bash"
 keygen
 
-script=$T/issuing.yaml
-answers=$SRCDIR/scripts/smki-issuing-ca.answers
-approve "$SRCDIR/scripts/smki-issuing-ca.yaml" "$script"
+issuing_ca "$T/m"
 M=$T/m
-media "$M"
-openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$T/issuing.key" 2>/dev/null
-openssl req -new -key "$T/issuing.key" -subj "/OU=07/CN=Z1" -addext "basicConstraints=critical,CA:TRUE,pathlen:0" \
-	-addext "keyUsage=critical,keyCertSign,cRLSign" -out "$M/inbox/issuing-csr.pem"
-
-expect 0 ceremony run "$script" --media "$M" --answers "$answers" --rehearsal
 grep -q "Ceremony smki-issuing-ca-2025 closed" "$T/out" || fail "not closed"
 verified "$M/public"
 pub=$M/public
@@ -25,7 +17,7 @@ grep -q "Subject: OU = 07, CN = REHEARSAL Z1" "$T/issuing.txt" || fail "issuing 
 grep -q "CA:TRUE, pathlen:0" "$T/issuing.txt" || fail "basic constraints"
 grep -q "Certificate Policies: critical" "$T/issuing.txt" || fail "policies"
 [ "$(openssl x509 -in "$pub/issuing.pem" -noout -pubkey | openssl pkey -pubin -outform DER |
-	sha256sum)" = "$(openssl pkey -in "$T/issuing.key" -pubout -outform DER | sha256sum)" ] ||
+	sha256sum)" = "$(openssl pkey -in "$ISSUING_KEY" -pubout -outform DER | sha256sum)" ] ||
 	fail "the certificate is not for the CSR's key"
 grep -q "\"predecessor\":\"$KEYGEN_DIGEST\"" "$pub/transcript.jsonl" ||
 	fail "the transcript does not name the key generation"
