@@ -14,6 +14,7 @@
 #include "ceremony/checkvalue.h"
 #include "ceremony/engine_impl.h"
 #include "ceremony/fpr.h"
+#include "ceremony/keyfile.h"
 #include "ceremony/pki/rawkey.h"
 #include "ceremony/preflight.h"
 #include "media/error.h"
@@ -388,6 +389,43 @@ const char *engine_lint_reason(const struct pki_lint *l, char *out, size_t outle
 	return out;
 }
 
+bool engine_uses_keyfile(const struct script_key *sk)
+{
+	enum pki_alg alg;
+
+	return engine_pki_alg(sk->algorithm, &alg) == 0 && !pki_rawkey_supported(alg);
+}
+
+void engine_keyfile_name(struct engine_key *k)
+{
+	char hex[9];
+
+	sodium_bin2hex(hex, sizeof(hex), k->fpr, 4);
+	snprintf(k->keyfile_name, sizeof(k->keyfile_name), "%.*s-%s.key",
+		 (int)(SCRIPT_FILE_MAX - 13), k->sk->id, hex);
+}
+
+/* The private key sealed in k's key file, opened with the rebuilt key-encryption key. */
+static enum pki_err from_keyfile(const struct engine_key *k, const uint8_t *kek, size_t len,
+				 EVP_PKEY **out)
+{
+	struct keyfile_meta meta;
+	uint8_t *der = NULL;
+	size_t dlen = 0;
+	enum pki_err err;
+
+	if (k->keyfile == NULL || len != KEYFILE_KEK_LEN ||
+	    keyfile_open(k->keyfile, k->keyfile_len, kek, &meta, &der, &dlen) != KEYFILE_OK)
+		return PKI_ERR_KEY_MISMATCH;
+	err = strcmp(meta.key_name, k->sk->id) == 0 &&
+			      sodium_memcmp(meta.spki_sha256, k->fpr, 32) == 0
+		      ? pki_key_import_pkcs8(der, dlen, out)
+		      : PKI_ERR_KEY_MISMATCH;
+	sodium_memzero(der, dlen);
+	sodium_free(der);
+	return err;
+}
+
 enum step_rc engine_prove_secret(struct engine *e, struct engine_key *k, const uint8_t *secret,
 				 size_t len, EVP_PKEY **pkey)
 {
@@ -414,7 +452,10 @@ enum step_rc engine_prove_secret(struct engine *e, struct engine_key *k, const u
 	}
 	if (engine_pki_alg(k->sk->algorithm, &alg) != 0)
 		return engine_fail(e, STEP_ERROR, "'%s': no such algorithm", k->sk->id);
-	err = pki_rawkey_import(alg, secret, len, &rebuilt);
+	if (engine_uses_keyfile(k->sk))
+		err = from_keyfile(k, secret, len, &rebuilt);
+	else
+		err = pki_rawkey_import(alg, secret, len, &rebuilt);
 	if (err == PKI_OK && k->spki_len == 0) {
 		/* Only the SHA-256 of the public key is on record (the Contingency key's). */
 		err = pki_key_spki(rebuilt, spki, sizeof(spki), &spki_len);
@@ -518,6 +559,8 @@ static void free_keys(struct engine *e)
 	for (unsigned i = 0; i < SCRIPT_MAX_KEYS; i++) {
 		pki_obj_free(&e->keys[i].cert);
 		pki_obj_free(&e->keys[i].csr);
+		free(e->keys[i].keyfile);
+		e->keys[i].keyfile = NULL;
 	}
 	for (unsigned i = 0; i < SCRIPT_MAX_INPUTS; i++) {
 		pki_obj_free(&e->inputs[i].obj);

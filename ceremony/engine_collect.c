@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ceremony/engine_impl.h"
+#include "ceremony/keyfile.h"
 #include "media/error.h"
 #include "media/medium.h"
 #include "media/payload.h"
@@ -108,6 +109,39 @@ static enum step_rc recorded_key(struct engine *e, struct engine_key *k)
 					   ? ""
 					   : " or the key's certificate");
 	return STEP_OK;
+}
+
+/* A key longer than a share: its sealed private key, from the first medium that has it - a
+ * custodian's, then an input, public or backup medium. It opens only once the shares are in. */
+static enum step_rc load_keyfile(struct engine *e, struct engine_key *k)
+{
+	const struct script_plan *plan = e->plan;
+
+	engine_keyfile_name(k);
+	for (int pass = 0; pass < 2; pass++)
+		for (unsigned i = 0; i < plan->medium_count; i++) {
+			const struct script_medium *m = &plan->media[i];
+			struct keyfile_meta meta;
+			unsigned char *buf = NULL;
+			size_t len = 0;
+
+			if ((m->kind == SCRIPT_MEDIUM_CUSTODIAN) != (pass == 0) ||
+			    engine_read_file(e, m, k->keyfile_name, KEYFILE_MAX, 0, &buf, &len) !=
+				    MEDIA_OK)
+				continue;
+			if (keyfile_peek(buf, len, &meta) == KEYFILE_OK &&
+			    strcmp(meta.key_name, k->sk->id) == 0 &&
+			    sodium_memcmp(meta.spki_sha256, k->fpr, 32) == 0) {
+				k->keyfile = buf;
+				k->keyfile_len = len;
+				prompt_say(e->p, PROMPT_PLAIN, "  sealed private key: %s/%s", m->id,
+					   k->keyfile_name);
+				return STEP_OK;
+			}
+			free(buf);
+		}
+	return engine_fail(e, STEP_FAILED, "the sealed private key of '%s' (%s) is on no medium",
+			   k->sk->id, k->keyfile_name);
 }
 
 /* --- one share in ----------------------------------------------------------------------- */
@@ -628,6 +662,8 @@ enum step_rc engine_step_collect(struct engine *e, const struct script_step *s)
 	if (rc != STEP_OK)
 		return rc;
 	engine_show_fpr(e, "The key on record:", k->fpr);
+	if (engine_uses_keyfile(s->key) && (rc = load_keyfile(e, k)) != STEP_OK)
+		return rc;
 	if (slip39_collector_new(&c) != SLIP39_OK)
 		return engine_fail(e, STEP_ERROR, "out of secure memory");
 	say_missing(e, set, c, given);

@@ -57,6 +57,11 @@ struct engine_key {
 	const struct script_custodian_set *share_set; /* the set they were written to */
 	uint16_t set_id;                 /* SLIP-39 identifier of its share set */
 	char share_files[SCRIPT_MAX_GROUPS * SCRIPT_MAX_MEMBERS][SCRIPT_FILE_MAX + 1];
+	/* Keys longer than a share (engine_uses_keyfile): the private key sealed under the split
+	 * secret, a key-encryption key (ceremony/keyfile.h). Public bytes. */
+	uint8_t *keyfile;
+	size_t keyfile_len;
+	char keyfile_name[SCRIPT_FILE_MAX + 1];
 	/* Origin shares: the set it was rebuilt from. */
 	bool collected;
 	uint16_t collected_id;
@@ -197,6 +202,15 @@ int engine_pki_alg(enum script_algorithm a, enum pki_alg *out);
  * a symmetric key); on failure nothing is. */
 enum step_rc engine_prove_secret(struct engine *e, struct engine_key *k, const uint8_t *secret,
 				 size_t len, EVP_PKEY **pkey);
+
+/* Whether a key's shares split a key-encryption key that seals its private key (P-384, RSA)
+ * rather than the private key itself. */
+bool engine_uses_keyfile(const struct script_key *sk);
+/* Names the key file of k (from its public key's fingerprint). */
+void engine_keyfile_name(struct engine_key *k);
+/* Puts k's key file on medium m, unless the same file is there already. */
+enum step_rc engine_put_keyfile(struct engine *e, const struct script_medium *m,
+				struct engine_key *k, uint8_t sha[32]);
 
 /* Shares (engine_shares.c): splits k's secret to set, one share to each holder. */
 enum step_rc engine_split_to(struct engine *e, const struct script_step *s, struct engine_key *k,

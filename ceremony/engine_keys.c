@@ -13,6 +13,7 @@
 #include "ceremony/checkvalue.h"
 #include "ceremony/engine_impl.h"
 #include "ceremony/fpr.h"
+#include "ceremony/keyfile.h"
 #include "ceremony/pki/cert.h"
 #include "ceremony/pki/csr.h"
 #include "ceremony/pki/rawkey.h"
@@ -33,6 +34,37 @@ static enum step_rc generate_symmetric(struct engine *e, struct engine_key *k)
 	if (checkvalue(k->secret, len, k->fpr) != 0)
 		return engine_fail(e, STEP_ERROR, "out of secure memory");
 	k->has_fpr = true;
+	return STEP_OK;
+}
+
+/* A key longer than a SLIP-39 secret: its shares split a fresh 256-bit key-encryption key, and
+ * the private key, sealed under it, goes on every custodian medium and the public medium. */
+static enum step_rc seal_keyfile(struct engine *e, struct engine_key *k)
+{
+	struct keyfile_meta meta;
+	uint8_t *der = NULL;
+	size_t len = 0;
+	enum pki_err err;
+	enum keyfile_err kerr;
+
+	k->secret = sodium_malloc(KEYFILE_KEK_LEN);
+	if (k->secret == NULL)
+		return engine_fail(e, STEP_ERROR, "out of secure memory");
+	k->secret_len = KEYFILE_KEK_LEN;
+	entropy_bytes(e->rng, k->secret, k->secret_len);
+	err = pki_key_export_pkcs8(k->pkey, &der, &len);
+	if (err != PKI_OK)
+		return engine_fail(e, STEP_ERROR, "key %s: %s", k->sk->id, pki_strerror(err));
+	memset(&meta, 0, sizeof(meta));
+	snprintf(meta.ceremony_id, sizeof(meta.ceremony_id), "%s", e->plan->id);
+	snprintf(meta.key_name, sizeof(meta.key_name), "%s", k->sk->id);
+	memcpy(meta.spki_sha256, k->fpr, 32);
+	kerr = keyfile_seal(&meta, k->secret, der, len, NULL, NULL, &k->keyfile, &k->keyfile_len);
+	pki_secret_free(der, len);
+	if (kerr != KEYFILE_OK)
+		return engine_fail(e, STEP_ERROR, "sealing %s: %s", k->sk->id,
+				   keyfile_strerror(kerr));
+	engine_keyfile_name(k);
 	return STEP_OK;
 }
 
@@ -78,7 +110,7 @@ static enum step_rc generate_pair(struct engine *e, struct engine_key *k)
 	if (err != PKI_OK)
 		return engine_fail(e, STEP_ERROR, "key %s: %s", k->sk->id, pki_strerror(err));
 	k->has_fpr = true;
-	return STEP_OK;
+	return pki_rawkey_supported(alg) ? STEP_OK : seal_keyfile(e, k);
 }
 
 enum step_rc engine_step_generate(struct engine *e, const struct script_step *s)
@@ -115,6 +147,13 @@ enum step_rc engine_step_generate(struct engine *e, const struct script_step *s)
 		 * certificate); every other public key is recorded in full. */
 		if (s->key->kind != SCRIPT_KEY_CONTINGENCY)
 			json_object_set_new(data, "spki", engine_json_hex(k->spki, k->spki_len));
+	}
+	if (k->keyfile != NULL) {
+		uint8_t sha[32];
+
+		crypto_hash_sha256(sha, k->keyfile, k->keyfile_len);
+		json_object_set_new(data, "keyfile", json_string(k->keyfile_name));
+		json_object_set_new(data, "keyfile_sha256", engine_json_hex(sha, 32));
 	}
 	return engine_record(e, &a, "key-generated", data);
 }

@@ -13,6 +13,7 @@
 #include "media/medium.h"
 #include "media/qr_out.h"
 #include "media/util.h"
+#include "ceremony/keyfile.h"
 #include "shamir/sharefile.h"
 
 #define PASSPHRASE_MIN 8
@@ -277,10 +278,11 @@ static enum step_rc give_share(struct engine *e, const struct script_step *s,
 	size_t plen = 0, blen = 0;
 	char id[ANSWERS_ID_MAX + 1], q[400], file[SCRIPT_FILE_MAX + 1], bag[BAG_MAX + 1];
 	char *card = NULL;
-	uint8_t sha[32];
+	uint8_t sha[32], kf_sha[32];
 	bool yes = false;
 	enum step_rc rc;
 	int prc, src;
+	json_t *written;
 
 	if (holder == NULL || medium == NULL)
 		return engine_fail(e, STEP_ERROR, "share %u of %s has no holder with a medium", n,
@@ -360,6 +362,8 @@ static enum step_rc give_share(struct engine *e, const struct script_step *s,
 		return rc;
 	snprintf(k->share_files[n - 1], sizeof(k->share_files[n - 1]), "%s", file);
 	prompt_say(e->p, PROMPT_GOOD, "  share file %s/%s written and verified", medium->id, file);
+	if (k->keyfile != NULL && (rc = engine_put_keyfile(e, medium, k, kf_sha)) != STEP_OK)
+		return rc;
 
 	card = share_card(mnemonic);
 	if (card == NULL)
@@ -386,12 +390,15 @@ static enum step_rc give_share(struct engine *e, const struct script_step *s,
 	if (prc != PROMPT_OK)
 		return engine_prompt_rc(e, prc, id);
 	(void)s;
-	rc = engine_record(e, &a, "share-written",
-			   json_pack("{s:s,s:I,s:I,s:s,s:s,s:o,s:I,s:I,s:s}", "key", key, "group",
-				     (json_int_t)(g - 1), "member", (json_int_t)(m - 1), "medium",
-				     medium->id, "file", file, "sha256", engine_json_hex(sha, 32),
-				     "identifier", (json_int_t)k->set_id, "number", (json_int_t)n,
-				     "holder", holder->id));
+	written = json_pack("{s:s,s:I,s:I,s:s,s:s,s:o,s:I,s:I,s:s}", "key", key, "group",
+			    (json_int_t)(g - 1), "member", (json_int_t)(m - 1), "medium", medium->id,
+			    "file", file, "sha256", engine_json_hex(sha, 32), "identifier",
+			    (json_int_t)k->set_id, "number", (json_int_t)n, "holder", holder->id);
+	if (written != NULL && k->keyfile != NULL) {
+		json_object_set_new(written, "keyfile", json_string(k->keyfile_name));
+		json_object_set_new(written, "keyfile_sha256", engine_json_hex(kf_sha, 32));
+	}
+	rc = engine_record(e, &a, "share-written", written);
 	if (rc == STEP_OK)
 		rc = engine_record(e, &a, "share-verified",
 				   json_pack("{s:s,s:I,s:I}", "key", key, "group",
@@ -402,6 +409,56 @@ static enum step_rc give_share(struct engine *e, const struct script_step *s,
 					     (json_int_t)(g - 1), "member", (json_int_t)(m - 1),
 					     "bag", bag));
 	return rc;
+}
+
+enum step_rc engine_put_keyfile(struct engine *e, const struct script_medium *m,
+				struct engine_key *k, uint8_t sha[32])
+{
+	unsigned char *old = NULL;
+	size_t olen = 0;
+	int rc = engine_read_file(e, m, k->keyfile_name, KEYFILE_MAX, 0, &old, &olen);
+
+	/* A custodian who holds shares of the key from an earlier set has its key file already. */
+	if (rc == MEDIA_OK) {
+		bool same = olen == k->keyfile_len && memcmp(old, k->keyfile, olen) == 0;
+
+		free(old);
+		if (!same)
+			return engine_fail(e, STEP_FAILED, "medium %s holds another %s", m->id,
+					   k->keyfile_name);
+		crypto_hash_sha256(sha, k->keyfile, k->keyfile_len);
+		return STEP_OK;
+	}
+	if (rc != MEDIA_E_NOENT)
+		return engine_fail(e, STEP_ERROR, "medium %s: %s", m->id, media_strerror(rc));
+	return engine_write(e, m, k->keyfile_name, k->keyfile, k->keyfile_len, sha);
+}
+
+/* The sealed private key of a long key, on the public medium the transcript is on. */
+static enum step_rc publish_keyfile(struct engine *e, const struct script_step *s,
+				    struct engine_key *k)
+{
+	struct transcript_actor a = engine_step_actor(e, s);
+	uint8_t sha[32];
+	enum step_rc rc;
+
+	for (unsigned i = 0; i < e->plan->output_count; i++) {
+		const struct script_output *out = &e->plan->outputs[i];
+
+		if (out->type != SCRIPT_OUTPUT_TRANSCRIPT || out->medium->kind != SCRIPT_MEDIUM_PUBLIC)
+			continue;
+		rc = engine_put_keyfile(e, out->medium, k, sha);
+		if (rc != STEP_OK)
+			return rc;
+		prompt_say(e->p, PROMPT_GOOD, "  sealed private key %s/%s written", out->medium->id,
+			   k->keyfile_name);
+		return engine_record(e, &a, "media-written",
+				     json_pack("{s:s,s:s,s:o,s:s,s:s}", "medium", out->medium->id,
+					       "file", k->keyfile_name, "sha256",
+					       engine_json_hex(sha, 32), "key", k->sk->id, "type",
+					       "sealed private key"));
+	}
+	return engine_fail(e, STEP_ERROR, "no public medium for the sealed key of %s", k->sk->id);
 }
 
 enum step_rc engine_split_to(struct engine *e, const struct script_step *s, struct engine_key *k,
@@ -430,6 +487,11 @@ enum step_rc engine_split_to(struct engine *e, const struct script_step *s, stru
 		return engine_fail(e, STEP_ERROR, "splitting %s: %s", s->key->id,
 				   slip39_strerror(src));
 	k->set_id = k->shares->id;
+	if (k->keyfile != NULL && (rc = publish_keyfile(e, s, k)) != STEP_OK) {
+		slip39_mnemonics_free(k->shares);
+		k->shares = NULL;
+		return rc;
+	}
 	rc = engine_record(e, &a, "note",
 			   json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I}", "text",
 				     "share set created", "key", s->key->id, "set", set->id,

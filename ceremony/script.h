@@ -373,9 +373,9 @@ const char *script_medium_kind_name(enum script_medium_kind kind);
 const char *script_crl_reason_name(enum script_crl_reason reason);
 
 /* Bits of the secret that is split into shares for this key: the private scalar or seed for
- * EC and Ed25519 keys (P-256 256, P-384 384, Ed25519 256), the key itself for AES (128, 256).
- * RSA private keys are too large for SLIP-39 words; for them the shared secret is a 256-bit
- * key-encryption key (docs/script.md). 0 when the key has no secret here (CSR/CERTIFICATE). */
+ * P-256 and Ed25519 keys (256), the key itself for AES (128, 256). P-384 and RSA private keys
+ * are longer than SLIP-39 allows; for them the shared secret is a 256-bit key-encryption key
+ * (docs/ceremonies.md). 0 when the key has no secret here (CSR/CERTIFICATE). */
 unsigned script_key_secret_bits(const struct script_key *key);
 
 /* SLIP-39 words in one share of a secret of that many bits: 7 + ceil(bits / 10), so 20 for 128

@@ -505,10 +505,9 @@ unsigned script_key_secret_bits(const struct script_key *key)
 	if (key->origin == SCRIPT_ORIGIN_CSR || key->origin == SCRIPT_ORIGIN_CERTIFICATE)
 		return 0;
 	switch (key->algorithm) {
-	case SCRIPT_ALG_EC_P384:
-		return 384;
 	case SCRIPT_ALG_AES_128:
 		return 128;
+	case SCRIPT_ALG_EC_P384:
 	case SCRIPT_ALG_EC_P256:
 	case SCRIPT_ALG_ED25519:
 	case SCRIPT_ALG_AES_256:
