@@ -18,10 +18,10 @@
 #include "media/qr_in.h"
 #include "shamir/sharefile.h"
 
-#define ENTRY_TRIES 3 /* refused entries allowed per share needed, at a terminal */
+#define ENTRY_TRIES	 3 /* refused entries allowed per share needed, at a terminal */
 #define SHARES_ON_MEDIUM 64
 
-static const char *const sources[] = { "medium", "words", "qr" };
+static const char *const sources[] = {"medium", "words", "qr"};
 enum source { SRC_MEDIUM, SRC_WORDS, SRC_QR };
 
 /* One share as it came in: its words (secret) and what is known about where it came from. */
@@ -47,8 +47,8 @@ static void entry_clear(struct entry *en)
 	en->words_len = 0;
 }
 
-static enum step_rc collect_id(struct engine *e, char *id, size_t len, const char *key,
-			       unsigned n, const char *field)
+static enum step_rc collect_id(struct engine *e, char *id, size_t len, const char *key, unsigned n,
+			       const char *field)
 {
 	if (prompt_id(id, len, PROMPT_ID_COLLECT, key, n, field) != 0)
 		return engine_fail(e, STEP_ERROR, "prompt id too long for key %s", key);
@@ -73,10 +73,11 @@ static enum step_rc agree(struct engine *e, struct engine_key *k, const struct l
 	if (!(symmetric ? lk->has_check_value : lk->has_spki_sha256))
 		return STEP_OK;
 	if (k->has_fpr && sodium_memcmp(k->fpr, fpr, 32) != 0)
-		return engine_fail(e, STEP_FAILED,
-				   "ceremony %s recorded another '%s' than its certificate or another "
-				   "ceremony's transcript says",
-				   l->ceremony, k->sk->id);
+		return engine_fail(
+		    e, STEP_FAILED,
+		    "ceremony %s recorded another '%s' than its certificate or another "
+		    "ceremony's transcript says",
+		    l->ceremony, k->sk->id);
 	memcpy(k->fpr, fpr, 32);
 	k->has_fpr = true;
 	if (lk->spki_len != 0 && k->spki_len == 0) {
@@ -106,8 +107,8 @@ static enum step_rc recorded_key(struct engine *e, struct engine_key *k)
 				   "the earlier ceremony's transcript%s",
 				   k->sk->id, symmetric ? "check value" : "public key",
 				   symmetric || k->sk->kind == SCRIPT_KEY_CONTINGENCY
-					   ? ""
-					   : " or the key's certificate");
+				       ? ""
+				       : " or the key's certificate");
 	return STEP_OK;
 }
 
@@ -127,7 +128,7 @@ static enum step_rc load_keyfile(struct engine *e, struct engine_key *k)
 
 			if ((m->kind == SCRIPT_MEDIUM_CUSTODIAN) != (pass == 0) ||
 			    engine_read_file(e, m, k->keyfile_name, KEYFILE_MAX, 0, &buf, &len) !=
-				    MEDIA_OK)
+				MEDIA_OK)
 				continue;
 			if (keyfile_peek(buf, len, &meta) == KEYFILE_OK &&
 			    strcmp(meta.key_name, k->sk->id) == 0 &&
@@ -248,12 +249,12 @@ static enum step_rc find_share_file(struct engine *e, const struct script_medium
 		rc = engine_fail(e, STEP_FAILED, "no share of '%s' on medium %s", sk->id, m->id);
 	else if (same > 1)
 		rc = engine_fail(e, STEP_FAILED,
-				 "medium %s holds %d shares of '%s' from ceremony %s: keep one", m->id,
-				 same, sk->id, ceremony);
+				 "medium %s holds %d shares of '%s' from ceremony %s: keep one",
+				 m->id, same, sk->id, ceremony);
 	if (rc == STEP_OK) {
 		snprintf(en->file, sizeof(en->file), "%s", sf->name[best]);
-		mrc = engine_read_file(e, m, en->file, SHAREFILE_MAX, MEDIA_READ_LISTED, blob,
-				       blen);
+		mrc =
+		    engine_read_file(e, m, en->file, SHAREFILE_MAX, MEDIA_READ_LISTED, blob, blen);
 		if (mrc != MEDIA_OK)
 			rc = engine_fail(e, STEP_FAILED, "%s/%s: %s", m->id, en->file,
 					 media_strerror(mrc));
@@ -320,8 +321,8 @@ static enum step_rc from_medium(struct engine *e, struct engine_key *k, struct e
 	if (src != SHAREFILE_OK)
 		return engine_fail(e, STEP_FAILED, "%s/%s does not open: %s", m->id, en->file,
 				   src == SHAREFILE_EDECRYPT
-					   ? "wrong passphrase, or the file was altered"
-					   : sharefile_strerror(src));
+				       ? "wrong passphrase, or the file was altered"
+				       : sharefile_strerror(src));
 	return STEP_OK;
 }
 
@@ -370,8 +371,7 @@ static enum step_rc from_qr(struct engine *e, const struct engine_key *k, struct
 	if (media_payload_detect(payload, len, &info) != MEDIA_OK ||
 	    info.type != MEDIA_PAYLOAD_SHARE)
 		rc = engine_fail(e, STEP_FAILED, "the QR code is not a share's words");
-	else if ((en->words = normalise((const char *)payload, len, &en->words_len, &bad)) ==
-		 NULL)
+	else if ((en->words = normalise((const char *)payload, len, &en->words_len, &bad)) == NULL)
 		rc = engine_fail(e, STEP_FAILED, "word %zu of the QR code is not a SLIP-39 word",
 				 bad);
 	media_rx_free(rx);
@@ -428,11 +428,12 @@ static enum step_rc check_share(struct engine *e, const struct engine_key *k,
 		rc = engine_fail(e, STEP_FAILED,
 				 "the share file's header does not describe the share inside it");
 	if (rc == STEP_OK && (share.group_index + 1u != g || share.member_index + 1u != m))
-		rc = engine_fail(e, STEP_FAILED,
-				 "this is not %s's share: it is member %u of group %u, and %s holds "
-				 "member %u of group %u",
-				 en->who->name, share.member_index + 1u, share.group_index + 1u,
-				 en->who->name, m, g);
+		rc =
+		    engine_fail(e, STEP_FAILED,
+				"this is not %s's share: it is member %u of group %u, and %s holds "
+				"member %u of group %u",
+				en->who->name, share.member_index + 1u, share.group_index + 1u,
+				en->who->name, m, g);
 	if (rc == STEP_OK) {
 		src = slip39_collector_add_share(c, &share, where);
 		if (src == SLIP39_E_DUPLICATE_MEMBER)
@@ -470,8 +471,7 @@ static enum step_rc choose(struct engine *e, const struct script_key *sk, struct
 	rc = collect_id(e, id, sizeof(id), sk->id, en->number, COLLECT_FIELD_CUSTODIAN);
 	if (rc != STEP_OK)
 		return rc;
-	snprintf(q, sizeof(q), "Share %u of '%s': which custodian brings it?", en->number,
-		 sk->id);
+	snprintf(q, sizeof(q), "Share %u of '%s': which custodian brings it?", en->number, sk->id);
 	prc = prompt_choice(e->p, id, q, names, n, &pick);
 	if (prc != PROMPT_OK)
 		return engine_prompt_rc(e, prc, id);
@@ -485,8 +485,9 @@ static enum step_rc choose(struct engine *e, const struct script_key *sk, struct
 	rc = collect_id(e, id, sizeof(id), sk->id, en->number, COLLECT_FIELD_SOURCE);
 	if (rc != STEP_OK)
 		return rc;
-	snprintf(q, sizeof(q), "%s, how do you bring your share: your medium, your card's words, "
-			       "or its QR code?",
+	snprintf(q, sizeof(q),
+		 "%s, how do you bring your share: your medium, your card's words, "
+		 "or its QR code?",
 		 en->who->name);
 	prc = prompt_choice(e->p, id, q, sources, 3, &pick);
 	if (prc != PROMPT_OK)
@@ -507,8 +508,8 @@ static void say_missing(struct engine *e, const struct script_custodian_set *set
 		return;
 	if (st.groups_missing > 0 && set->group_count > 1)
 		prompt_say(e->p, PROMPT_PLAIN, "  %u more group%s needed (%u of %u started)",
-			   st.groups_missing, st.groups_missing == 1 ? "" : "s",
-			   st.groups_started, set->group_threshold);
+			   st.groups_missing, st.groups_missing == 1 ? "" : "s", st.groups_started,
+			   set->group_threshold);
 	for (unsigned g = 0; g < set->group_count; g++) {
 		const struct script_group *gr = &set->groups[g];
 		unsigned have = st.group[g].present;
@@ -543,9 +544,9 @@ static enum step_rc record_share(struct engine *e, const struct engine_key *k,
 	for (unsigned n = 1; n <= k->sk->custodians->share_count; n++)
 		if (script_set_share(k->sk->custodians, n, &g, &m) == en->who)
 			break;
-	d = json_pack("{s:s,s:I,s:I,s:I,s:s,s:s}", "key", k->sk->id, "group",
-		      (json_int_t)(g - 1), "member", (json_int_t)(m - 1), "identifier",
-		      (json_int_t)st->id, "source", sources[en->source], "holder", en->who->id);
+	d = json_pack("{s:s,s:I,s:I,s:I,s:s,s:s}", "key", k->sk->id, "group", (json_int_t)(g - 1),
+		      "member", (json_int_t)(m - 1), "identifier", (json_int_t)st->id, "source",
+		      sources[en->source], "holder", en->who->id);
 	if (d != NULL && en->has_meta) {
 		const struct script_medium *md = script_medium_of(e->plan, en->who);
 
@@ -567,8 +568,7 @@ static enum step_rc one_entry(struct engine *e, struct engine_key *k, struct ent
 
 	if (rc != STEP_OK)
 		return rc;
-	prompt_say(e->p, PROMPT_HEADING, "Share from %s (%s)", en->who->name,
-		   sources[en->source]);
+	prompt_say(e->p, PROMPT_HEADING, "Share from %s (%s)", en->who->name, sources[en->source]);
 	switch (en->source) {
 	case SRC_MEDIUM:
 		rc = from_medium(e, k, en);
@@ -650,7 +650,7 @@ enum step_rc engine_step_collect(struct engine *e, const struct script_step *s)
 	const struct script_custodian_set *set = s->key->custodians;
 	struct slip39_collector *c = NULL;
 	struct slip39_status st;
-	bool given[SCRIPT_MAX_GROUPS * SCRIPT_MAX_MEMBERS] = { false };
+	bool given[SCRIPT_MAX_GROUPS * SCRIPT_MAX_MEMBERS] = {false};
 	unsigned tries = 0, number = 0;
 	enum step_rc rc;
 

@@ -46,16 +46,17 @@ enum step_rc engine_step_contingency_test(struct engine *e, const struct script_
 		return engine_fail(e, STEP_FAILED,
 				   "CONTINGENCY TEST FAILED: the Apex Contingency Key in %s is not "
 				   "'%s' under '%s': %s",
-				   s->input->id, s->key->id, s->key->wrapped_by->id, pki_strerror(err));
+				   s->input->id, s->key->id, s->key->wrapped_by->id,
+				   pki_strerror(err));
 	pki_obj_fingerprint(&in->obj, fpr);
 	prompt_say(e->p, PROMPT_GOOD,
 		   "  CONTINGENCY TEST PASSED: the key wrapped in %s (%s) unwraps with '%s' to the "
 		   "public key of '%s', and a signature by '%s' verifies under it",
-		   s->input->id, pki_wrap_alg_name(contin.alg), s->key->wrapped_by->id,
-		   s->key->id, s->key->id);
+		   s->input->id, pki_wrap_alg_name(contin.alg), s->key->wrapped_by->id, s->key->id,
+		   s->key->id);
 	return engine_record(e, &a, "contingency-tested",
-			     json_pack("{s:s,s:s,s:o,s:s,s:s,s:s}", "key", s->key->id,
-				       "wrapped_by", s->key->wrapped_by->id, "cert_sha256",
+			     json_pack("{s:s,s:s,s:o,s:s,s:s,s:s}", "key", s->key->id, "wrapped_by",
+				       s->key->wrapped_by->id, "cert_sha256",
 				       engine_json_hex(fpr, 32), "wrap_algorithm",
 				       pki_wrap_alg_name(contin.alg), "input", s->input->id,
 				       "result", "passed"));
@@ -74,7 +75,7 @@ static X509 *old_root(struct engine *e, const struct script_step *s, struct engi
 
 		if (in != NULL && in->obj.type == PKI_OBJ_CERT &&
 		    pki_contin_verify(in->obj.cert, sk->secret, sk->secret_len, ck->pkey) ==
-			    PKI_OK) {
+			PKI_OK) {
 			pki_obj_fingerprint(&in->obj, fpr);
 			return in->obj.cert;
 		}
@@ -165,16 +166,17 @@ enum step_rc engine_step_contingency_replace(struct engine *e, const struct scri
 	err = pki_contin_check_replacement(old, sk->secret, sk->secret_len, cert);
 	if (err != PKI_OK) {
 		X509_free(cert);
-		return engine_fail(e, STEP_FAILED,
-				   "a device would refuse the replacement Root: %s", pki_strerror(err));
+		return engine_fail(e, STEP_FAILED, "a device would refuse the replacement Root: %s",
+				   pki_strerror(err));
 	}
-	prompt_say(e->p, PROMPT_GOOD, "  checked as a device checks it: the replacement verifies "
-				      "under the Contingency key unwrapped from the old Root");
+	prompt_say(e->p, PROMPT_GOOD,
+		   "  checked as a device checks it: the replacement verifies "
+		   "under the Contingency key unwrapped from the old Root");
 	rc = engine_issued(e, s, cert, nk->issuer->id, "smki-root",
-			   json_pack("{s:o,s:{s:s,s:s,s:s}}", "replaces", engine_json_hex(old_fpr, 32),
-				     "wrapped_contingency", "key", nk->apex->id, "wrapped_by",
-				     nk->apex->wrapped_by->id, "algorithm",
-				     pki_wrap_alg_name(c.alg)));
+			   json_pack("{s:o,s:{s:s,s:s,s:s}}", "replaces",
+				     engine_json_hex(old_fpr, 32), "wrapped_contingency", "key",
+				     nk->apex->id, "wrapped_by", nk->apex->wrapped_by->id,
+				     "algorithm", pki_wrap_alg_name(c.alg)));
 	if (rc != STEP_OK)
 		return rc;
 	return reveal(e, s, sk, ck);

@@ -13,11 +13,12 @@
 #include "media/error.h"
 #include "media/medium.h"
 #include "media/qr_in.h"
+#include "media/ur.h"
 
-#define CAMERA_DEVICE	      "/dev/video0"
-#define CAMERA_TIMEOUT_MS     120000
-#define TRANSCRIPT_INPUT_MAX  (4u * 1024 * 1024)
-#define IMAGE_NAMES_MAX	      64
+#define CAMERA_DEVICE	     "/dev/video0"
+#define CAMERA_TIMEOUT_MS    120000
+#define TRANSCRIPT_INPUT_MAX (4u * 1024 * 1024)
+#define IMAGE_NAMES_MAX	     64
 
 struct engine_input *engine_input(struct engine *e, const struct script_input *in)
 {
@@ -63,7 +64,7 @@ struct images {
 /* prefix.<ext> or prefix-<digits>.<ext>, ext one of the image types the reader decodes. */
 static bool image_of(const char *name, const char *prefix)
 {
-	static const char *const exts[] = { "png", "pgm", "ppm", "jpg", "jpeg" };
+	static const char *const exts[] = {"png", "pgm", "ppm", "jpg", "jpeg"};
 	size_t pl = strlen(prefix);
 	const char *p = name + pl;
 
@@ -120,8 +121,9 @@ static enum step_rc from_images(struct engine *e, const struct script_medium *m,
 	if (mrc != MEDIA_OK)
 		rc = engine_fail(e, STEP_FAILED, "medium %s: %s", m->id, media_strerror(mrc));
 	else if (im->n == 0)
-		rc = engine_fail(e, STEP_FAILED, "no QR image of %s on medium %s (%s.png, %s-1.png ...)",
-				 what, m->id, prefix, prefix);
+		rc = engine_fail(e, STEP_FAILED,
+				 "no QR image of %s on medium %s (%s.png, %s-1.png ...)", what,
+				 m->id, prefix, prefix);
 	for (size_t i = 0; rc == STEP_OK && i < im->n; i++) {
 		media_rx_progress(rx, &pr);
 		if (pr.complete)
@@ -164,17 +166,18 @@ enum step_rc engine_qr_receive(struct engine *e, const char *id, const char *wha
 	prc = prompt_choice(e->p, id, q, choices, n, &pick);
 	if (prc != PROMPT_OK)
 		return engine_prompt_rc(e, prc, id);
-	if (media_rx_new(max, &rx) != MEDIA_OK)
-		return engine_fail(e, STEP_ERROR, "out of memory");
+	mrc = media_rx_new(max, &rx);
+	if (mrc != MEDIA_OK)
+		return engine_fail(e, STEP_ERROR, "QR receiver: %s", media_strerror(mrc));
 	if (media[pick] != NULL) {
 		rc = from_images(e, media[pick], what, prefix, rx);
 	} else {
 		prompt_say(e->p, PROMPT_PLAIN, "  Show the QR codes of %s to the camera...", what);
 		mrc = media_rx_camera(rx, CAMERA_DEVICE, CAMERA_TIMEOUT_MS, camera_progress, e);
-		rc = mrc == MEDIA_OK ? STEP_OK
-				     : engine_fail(e, prompt_interrupted() ? STEP_INTERRUPTED
-									  : STEP_FAILED,
-						   "the camera: %s", media_strerror(mrc));
+		rc = mrc == MEDIA_OK
+			 ? STEP_OK
+			 : engine_fail(e, prompt_interrupted() ? STEP_INTERRUPTED : STEP_FAILED,
+				       "the camera: %s", media_strerror(mrc));
 	}
 	media_rx_progress(rx, &pr);
 	if (rc == STEP_OK && !pr.complete)
@@ -195,7 +198,7 @@ enum step_rc engine_qr_receive(struct engine *e, const char *id, const char *wha
 static enum step_rc receive(struct engine *e, const struct script_input *in, size_t max,
 			    uint8_t **data, size_t *len, const char **source)
 {
-	static const char *const sources[] = { "medium", "qr" };
+	static const char *const sources[] = {"medium", "qr"};
 	bool qr = in->source == SCRIPT_SOURCE_QR;
 	char id[ANSWERS_ID_MAX + 1], q[200], what[80];
 	struct media_rx *rx = NULL;
@@ -230,7 +233,9 @@ static enum step_rc receive(struct engine *e, const struct script_input *in, siz
 	if (prompt_id(id, sizeof(id), PROMPT_ID_INPUT, in->id, INPUT_FIELD_QR) != 0)
 		return engine_fail(e, STEP_ERROR, "prompt id too long for %s", in->id);
 	snprintf(what, sizeof(what), "input '%s'", in->id);
-	rc = engine_qr_receive(e, id, what, in->id, max, &rx);
+	/* A multi-part UR carries at most MEDIA_UR_MAX_PAYLOAD bytes. */
+	rc = engine_qr_receive(e, id, what, in->id,
+			       max < MEDIA_UR_MAX_PAYLOAD ? max : MEDIA_UR_MAX_PAYLOAD, &rx);
 	if (rc != STEP_OK)
 		return rc;
 	media_rx_payload(rx, &payload, len);
@@ -300,8 +305,9 @@ static enum step_rc digest_only(struct engine *e, const struct script_step *s,
 	} else {
 		if (prompt_id(id, sizeof(id), PROMPT_ID_INPUT, in->id, INPUT_FIELD_DIGEST) != 0)
 			return engine_fail(e, STEP_ERROR, "prompt id too long for %s", in->id);
-		snprintf(q, sizeof(q), "Type the final digest of ceremony %s from its paper record:",
-			 in->ceremony);
+		snprintf(
+		    q, sizeof(q),
+		    "Type the final digest of ceremony %s from its paper record:", in->ceremony);
 		prc = prompt_text(e->p, id, q, 0, hexdigits, NULL, hex, sizeof(hex));
 		if (prc != PROMPT_OK)
 			return engine_prompt_rc(e, prc, id);
@@ -310,13 +316,12 @@ static enum step_rc digest_only(struct engine *e, const struct script_step *s,
 	}
 	ei->has_digest = true;
 	engine_show_fpr(e, "Final digest of the earlier ceremony:", ei->digest);
-	return engine_record(e, &a, "note",
-			     json_pack("{s:s,s:s,s:s,s:o,s:s}", "text",
-				       "earlier ceremony named by its final digest", "input", in->id,
-				       "ceremony", in->ceremony, "final_digest",
-				       engine_json_hex(ei->digest, 32), "how",
-				       in->has_digest ? "approved in the script"
-						      : "typed from the paper record"));
+	return engine_record(
+	    e, &a, "note",
+	    json_pack("{s:s,s:s,s:s,s:o,s:s}", "text", "earlier ceremony named by its final digest",
+		      "input", in->id, "ceremony", in->ceremony, "final_digest",
+		      engine_json_hex(ei->digest, 32), "how",
+		      in->has_digest ? "approved in the script" : "typed from the paper record"));
 }
 
 static enum step_rc read_transcript(struct engine *e, const struct script_step *s,
@@ -347,11 +352,11 @@ static enum step_rc read_transcript(struct engine *e, const struct script_step *
 	lerr = lineage_read(data, len, l);
 	free(data);
 	if (lerr == LINEAGE_EINVALID)
-		rc = engine_fail(e, STEP_FAILED, "the transcript in %s does not verify: %s%s%zu: %s",
-				 in->id, transcript_errname(l->failure.err),
-				 l->failure.at_record ? " at record " : " after record ",
-				 l->failure.at_record ? l->failure.record : l->records,
-				 l->failure.detail);
+		rc = engine_fail(
+		    e, STEP_FAILED, "the transcript in %s does not verify: %s%s%zu: %s", in->id,
+		    transcript_errname(l->failure.err),
+		    l->failure.at_record ? " at record " : " after record ",
+		    l->failure.at_record ? l->failure.record : l->records, l->failure.detail);
 	else if (lerr != LINEAGE_OK)
 		rc = engine_fail(e, lerr == LINEAGE_ENOMEM ? STEP_ERROR : STEP_FAILED,
 				 "the transcript in %s: %s", in->id, lineage_strerror(lerr));
@@ -364,10 +369,10 @@ static enum step_rc read_transcript(struct engine *e, const struct script_step *
 				 "approves",
 				 in->id);
 	else if (l->rehearsal != (e->o->rehearsal != 0))
-		rc = engine_fail(e, STEP_FAILED,
-				 "ceremony %s was %s: its keys are not used in %s", l->ceremony,
-				 l->rehearsal ? "a rehearsal" : "a production ceremony",
-				 e->o->rehearsal ? "a rehearsal" : "production");
+		rc =
+		    engine_fail(e, STEP_FAILED, "ceremony %s was %s: its keys are not used in %s",
+				l->ceremony, l->rehearsal ? "a rehearsal" : "a production ceremony",
+				e->o->rehearsal ? "a rehearsal" : "production");
 	if (rc != STEP_OK) {
 		free(l);
 		return rc;
@@ -392,11 +397,11 @@ static enum step_rc read_transcript(struct engine *e, const struct script_step *
 		json_t *d = origin_of(in, source, sha);
 
 		if (d != NULL)
-			json_object_update_new(
-				d, json_pack("{s:s,s:s,s:o,s:I}", "kind", "transcript", "ceremony",
-					     l->ceremony, "final_digest",
-					     engine_json_hex(l->final_digest, 32), "records",
-					     (json_int_t)l->records));
+			json_object_update_new(d,
+					       json_pack("{s:s,s:s,s:o,s:I}", "kind", "transcript",
+							 "ceremony", l->ceremony, "final_digest",
+							 engine_json_hex(l->final_digest, 32),
+							 "records", (json_int_t)l->records));
 		return engine_record(e, &a, "input-imported", d);
 	}
 }
@@ -502,10 +507,10 @@ static enum step_rc read_object(struct engine *e, const struct script_step *s,
 				   pki_obj_type_name(want), pki_strerror(err));
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.profile = input_profile(e, in, bind, &ctx.issuer);
-	ctx.flags = (e->o->rehearsal ? 0 : PKI_LINT_PRODUCTION) |
-		    (want == PKI_OBJ_CSR && bind != NULL && bind->subject.count
-			     ? PKI_LINT_SUBJECT_OVERRIDE
-			     : 0);
+	ctx.flags =
+	    (e->o->rehearsal ? 0 : PKI_LINT_PRODUCTION) |
+	    (want == PKI_OBJ_CSR && bind != NULL && bind->subject.count ? PKI_LINT_SUBJECT_OVERRIDE
+									: 0);
 	lint = malloc(sizeof(*lint));
 	if (lint == NULL)
 		return engine_fail(e, STEP_ERROR, "out of memory");
@@ -528,8 +533,7 @@ static enum step_rc read_object(struct engine *e, const struct script_step *s,
 	pki_name_text(want == PKI_OBJ_CERT ? X509_get_subject_name(ei->obj.cert)
 					   : X509_REQ_get_subject_name(ei->obj.csr),
 		      subject, sizeof(subject));
-	prompt_say(e->p, PROMPT_PLAIN, "  %s '%s': %s", pki_obj_type_name(want), in->id,
-		   subject);
+	prompt_say(e->p, PROMPT_PLAIN, "  %s '%s': %s", pki_obj_type_name(want), in->id, subject);
 	snprintf(label, sizeof(label), "Fingerprint of '%s' (SHA-256 of its DER):", in->id);
 	engine_show_fpr(e, label, fpr);
 	rc = confirm_fpr(e, in, "Does the fingerprint match the one its sender gave?");

@@ -12,8 +12,8 @@ enum step_rc engine_step_reshare(struct engine *e, const struct script_step *s)
 	enum step_rc rc;
 
 	if (!k->collected || k->secret == NULL)
-		return engine_fail(e, STEP_FAILED, "'%s' must be rebuilt here before it is reshared",
-				   s->key->id);
+		return engine_fail(e, STEP_FAILED,
+				   "'%s' must be rebuilt here before it is reshared", s->key->id);
 	rc = engine_split_to(e, s, k, s->custodians);
 	if (rc != STEP_OK)
 		return rc;

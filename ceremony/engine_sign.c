@@ -62,13 +62,14 @@ enum step_rc engine_step_sign_csr(struct engine *e, const struct script_step *s)
 		return engine_cert_failed(e, "signing the CSR", err, &lint);
 	/* The certificate must verify up to the Root, as a relying party would check it. */
 	root = root_of(e, sk->issuer);
-	err = root == NULL ? PKI_ERR_CHAIN
-			   : pki_chain_verify(cert, root == icert ? NULL : icert, root,
-					      engine_now(e));
+	err = root == NULL
+		  ? PKI_ERR_CHAIN
+		  : pki_chain_verify(cert, root == icert ? NULL : icert, root, engine_now(e));
 	if (err != PKI_OK) {
 		X509_free(cert);
-		return engine_fail(e, STEP_FAILED, "the new certificate of '%s' does not chain to "
-						   "its Root: %s",
+		return engine_fail(e, STEP_FAILED,
+				   "the new certificate of '%s' does not chain to "
+				   "its Root: %s",
 				   sk->id, pki_strerror(err));
 	}
 	return engine_issued(e, s, cert, sk->issuer->id, profile, NULL);
@@ -78,7 +79,7 @@ static enum step_rc write_crl(struct engine *e, const struct script_step *s, X50
 			      const struct pki_crl_params *p)
 {
 	struct transcript_actor a = engine_step_actor(e, s);
-	struct pki_obj obj = { 0 };
+	struct pki_obj obj = {0};
 	uint8_t fpr[32], file_sha[32];
 	char label[160];
 	enum pki_err err = pki_obj_from_crl(crl, &obj);
@@ -93,13 +94,12 @@ static enum step_rc write_crl(struct engine *e, const struct script_step *s, X50
 	pki_obj_free(&obj);
 	if (rc != STEP_OK)
 		return rc;
-	return engine_record(e, &a, "crl-issued",
-			     json_pack("{s:s,s:s,s:o,s:o,s:I,s:I,s:I}", "issuer", s->key->id,
-				       "file", s->output->file, "sha256",
-				       engine_json_hex(file_sha, 32), "crl_sha256",
-				       engine_json_hex(fpr, 32), "number", (json_int_t)p->number,
-				       "revoked", (json_int_t)p->nrevoked, "next_update",
-				       (json_int_t)p->next_update));
+	return engine_record(
+	    e, &a, "crl-issued",
+	    json_pack("{s:s,s:s,s:o,s:o,s:I,s:I,s:I}", "issuer", s->key->id, "file",
+		      s->output->file, "sha256", engine_json_hex(file_sha, 32), "crl_sha256",
+		      engine_json_hex(fpr, 32), "number", (json_int_t)p->number, "revoked",
+		      (json_int_t)p->nrevoked, "next_update", (json_int_t)p->next_update));
 }
 
 enum step_rc engine_step_sign_crl(struct engine *e, const struct script_step *s)
@@ -208,12 +208,11 @@ enum step_rc engine_step_import(struct engine *e, const struct script_step *s)
 	pki_obj_fingerprint(&in->obj, fpr);
 	prompt_say(e->p, PROMPT_GOOD, "  the certificate is for '%s'%s", s->key->id,
 		   root != NULL ? " and chains to its Root" : "");
-	return engine_record(e, &a, "note",
-			     json_pack("{s:s,s:s,s:s,s:o,s:s,s:b}", "text",
-				       "certificate imported: it matches the key", "key",
-				       s->key->id, "input", s->input->id, "cert_sha256",
-				       engine_json_hex(fpr, 32), "issued_by",
-				       ik != NULL ? ik->id
-						  : (s->key->issuer ? s->key->issuer->id : "-"),
-				       "chain_verified", root != NULL));
+	return engine_record(
+	    e, &a, "note",
+	    json_pack("{s:s,s:s,s:s,s:o,s:s,s:b}", "text",
+		      "certificate imported: it matches the key", "key", s->key->id, "input",
+		      s->input->id, "cert_sha256", engine_json_hex(fpr, 32), "issued_by",
+		      ik != NULL ? ik->id : (s->key->issuer ? s->key->issuer->id : "-"),
+		      "chain_verified", root != NULL));
 }

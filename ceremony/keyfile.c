@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const uint8_t magic[8] = { 0x89, 'C', 'K', 'E', 'Y', '\r', '\n', 0x1a };
+static const uint8_t magic[8] = {0x89, 'C', 'K', 'E', 'Y', '\r', '\n', 0x1a};
 #define NONCE_LEN crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 #define TAG_LEN	  crypto_aead_xchacha20poly1305_ietf_ABYTES
 
@@ -72,7 +72,8 @@ static enum keyfile_err parse(const uint8_t *in, size_t len, struct keyfile_meta
 		return KEYFILE_EFORMAT;
 	memcpy(meta->spki_sha256, in + p, 32);
 	p += 32 + NONCE_LEN;
-	n = (uint32_t)in[p] << 24 | (uint32_t)in[p + 1] << 16 | (uint32_t)in[p + 2] << 8 | in[p + 3];
+	n = (uint32_t)in[p] << 24 | (uint32_t)in[p + 1] << 16 | (uint32_t)in[p + 2] << 8 |
+	    in[p + 3];
 	p += 4;
 	if (n <= TAG_LEN || n > KEYFILE_DER_MAX + TAG_LEN || n != len - p)
 		return KEYFILE_EFORMAT;

@@ -33,7 +33,7 @@
 
 enum keyfile_err {
 	KEYFILE_OK = 0,
-	KEYFILE_EINVAL,	  /* a bad argument (seal) */
+	KEYFILE_EINVAL, /* a bad argument (seal) */
 	KEYFILE_ENOMEM,
 	KEYFILE_EMAGIC,	  /* not a key file */
 	KEYFILE_EVERSION, /* another version */

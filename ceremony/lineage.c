@@ -40,8 +40,8 @@ static struct lineage_key *key_for(struct walk *w, const json_t *data)
 {
 	const char *name = json_string_value(json_object_get(data, "key"));
 	struct lineage *l = w->l;
-	struct lineage_key *k = (struct lineage_key *)(uintptr_t)(name ? lineage_key(l, name)
-								       : NULL);
+	struct lineage_key *k =
+	    (struct lineage_key *)(uintptr_t)(name ? lineage_key(l, name) : NULL);
 
 	if (name == NULL || k != NULL)
 		return k;
@@ -134,8 +134,8 @@ static int on_record(void *ctx, size_t seq, const json_t *rec)
 
 enum lineage_err lineage_read(const uint8_t *buf, size_t len, struct lineage *out)
 {
-	struct walk w = { out, LINEAGE_OK };
-	struct transcript_verify_opts opts = { NULL, on_record, &w };
+	struct walk w = {out, LINEAGE_OK};
+	struct transcript_verify_opts opts = {NULL, on_record, &w};
 	struct transcript_summary sum;
 	enum transcript_err e;
 	const char *ceremony;

@@ -41,7 +41,7 @@ static void chain(struct list *l, const struct script_key *k, unsigned depth)
 unsigned script_step_inputs(const struct script_plan *plan, const struct script_step *s,
 			    const struct script_input **out, unsigned max)
 {
-	struct list l = { out, 0, max };
+	struct list l = {out, 0, max};
 	const struct script_key *k = s->key;
 
 	switch (s->action) {

@@ -91,14 +91,15 @@ EXT
 		fail "openssl could not issue the Recovery certificate"
 }
 
-# share_words FILE PASSPHRASE: the words in a share file, opened by the independent reader
+# share_words FILE PASSPHRASE: WORDS, the words in a share file, opened by the independent reader
 # (tests/cli/sharefile_open.py); the test is skipped without its tools.
 share_words() {
 	need argon2 python3
 	python3 -c 'from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305' \
 		2>/dev/null || { echo "no python3 cryptography"; exit 77; }
-	printf '%s' "$2" | python3 "$SRCDIR/tests/cli/sharefile_open.py" "$1" |
-		sed -n 's/^mnemonic: //p'
+	WORDS=$(printf '%s' "$2" | python3 "$SRCDIR/tests/cli/sharefile_open.py" "$1" |
+		sed -n 's/^mnemonic: //p')
+	[ -n "$WORDS" ] || fail "the share file $1 does not open"
 }
 
 # answer FILE ID VALUE: sets the answer to prompt ID in FILE (replacing it, or adding it).

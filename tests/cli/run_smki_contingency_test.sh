@@ -35,14 +35,15 @@ M=$T/m2
 media "$M"
 a=$T/words.answers
 cp "$SRCDIR/scripts/smki-contingency-test.answers" "$a"
-words=$(share_words "$(echo "$KEYGEN"/dave/contingency-*.share)" \
-	"dave rehearsal passphrase for contingency share 2")
-[ -n "$words" ] || fail "the share file did not open"
+share_words "$(echo "$KEYGEN"/dave/contingency-*.share)" \
+	"dave rehearsal passphrase for contingency share 2"
+words=$WORDS
 answer "$a" collect.contingency.2.source words
 answer "$a" collect.contingency.2.words "$(echo "$words" | awk '{ for (i = 1; i <= NF; i++)
 	printf "%s%s", (i > 1 ? " " : ""), toupper(substr($i, 1, 4)) }')"
-frank=$(share_words "$(echo "$KEYGEN"/frank/contingency-symmetric-*.share)" \
-	"frank rehearsal passphrase for contingency-symmetric share 1")
+share_words "$(echo "$KEYGEN"/frank/contingency-symmetric-*.share)" \
+	"frank rehearsal passphrase for contingency-symmetric share 1"
+frank=$WORDS
 printf '%s' "$frank" | tr a-z A-Z | qrencode -o "$M/inbox/contingency-symmetric-frank.png"
 answer "$a" collect.contingency-symmetric.1.source qr
 answer "$a" collect.contingency-symmetric.1.qr inbox

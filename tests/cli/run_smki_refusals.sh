@@ -28,7 +28,8 @@ refused passphrase "does not open: wrong passphrase, or the file was altered"
 
 # A mis-typed word on a card (one word replaced): the checksum catches it.
 fresh
-w=$(share_words "$(echo "$KEYGEN"/erin/root-*.share)" "erin rehearsal passphrase for root share 3")
+share_words "$(echo "$KEYGEN"/erin/root-*.share)" "erin rehearsal passphrase for root share 3"
+w=$WORDS
 answer "$T/a" collect.root.2.source words
 answer "$T/a" collect.root.2.words "$(echo "$w" | awk '{ $5 = ($5 == "academic" ? "acid" : "academic"); print }')"
 refused mistyped "the words do not check"
@@ -39,7 +40,8 @@ answer "$T/a" collect.root.2.custodian carol
 answer "$T/a" collect.root.2.passphrase "carol rehearsal passphrase for root share 1"
 refused duplicate "Carol Castleton has given a share of 'root' already"
 fresh
-w=$(share_words "$(echo "$KEYGEN"/carol/root-*.share)" "carol rehearsal passphrase for root share 1")
+share_words "$(echo "$KEYGEN"/carol/root-*.share)" "carol rehearsal passphrase for root share 1"
+w=$WORDS
 answer "$T/a" collect.root.2.source words
 answer "$T/a" collect.root.2.words "$w"
 refused "not hers" "this is not Erin Elsworth's share"
@@ -53,7 +55,8 @@ fresh
 rm -rf "$M/erin" && cp -r "$other/erin" "$M/erin"
 refused "other set (medium)" "this share is of another key than the 'root' on record"
 fresh
-w=$(share_words "$(echo "$other"/erin/root-*.share)" "erin rehearsal passphrase for root share 3")
+share_words "$(echo "$other"/erin/root-*.share)" "erin rehearsal passphrase for root share 3"
+w=$WORDS
 answer "$T/a" collect.root.2.source words
 answer "$T/a" collect.root.2.words "$w"
 refused "other set (words)" "this share is of another share set"

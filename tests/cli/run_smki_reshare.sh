@@ -126,8 +126,9 @@ grep '"input-imported"' "$T/l/public/transcript.jsonl" | grep -q "\"final_digest
 
 # Heidi's old share, typed from her old card: superseded.
 later
-words=$(share_words "$(echo "$KEYGEN"/heidi/recovery-*.share)" \
-	"heidi rehearsal passphrase for recovery share 3")
+share_words "$(echo "$KEYGEN"/heidi/recovery-*.share)" \
+	"heidi rehearsal passphrase for recovery share 3"
+words=$WORDS
 cp "$T/later.answers" "$T/old.answers"
 answer "$T/old.answers" collect.recovery.1.source words
 answer "$T/old.answers" collect.recovery.1.words "$words"

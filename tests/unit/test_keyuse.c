@@ -16,7 +16,7 @@
 static void test_checkvalue_vector(void **state)
 {
 	static const char want[] =
-		"11ad9bbe5d235a5f902603e585dbfd4a15fe7c422e51d635ba63765de8b78480";
+	    "11ad9bbe5d235a5f902603e585dbfd4a15fe7c422e51d635ba63765de8b78480";
 	uint8_t key[16], cv[CHECKVALUE_LEN];
 	char hex[65];
 
@@ -53,12 +53,15 @@ static void test_keyfile(void **state)
 	snprintf(meta.ceremony_id, sizeof(meta.ceremony_id), "example-root-2025");
 	snprintf(meta.key_name, sizeof(meta.key_name), "root");
 	memset(meta.spki_sha256, 0xab, 32);
-	assert_int_equal(keyfile_seal(&meta, kek, der, sizeof(der), zero_random, NULL, &file,
-				      &flen),
-			 KEYFILE_OK);
+	assert_int_equal(
+	    keyfile_seal(&meta, kek, der, sizeof(der), zero_random, NULL, &file, &flen),
+	    KEYFILE_OK);
 	/* 8 magic, 1 version, 1+17, 1+4, 32, 24, 4, 300 + 16. */
 	assert_int_equal(flen, 8 + 1 + 18 + 5 + 32 + 24 + 4 + 316);
-	assert_memory_equal(file, "\x89" "CKEY\r\n\x1a\x01", 9);
+	assert_memory_equal(file,
+			    "\x89"
+			    "CKEY\r\n\x1a\x01",
+			    9);
 	assert_int_equal(keyfile_peek(file, flen, &got), KEYFILE_OK);
 	assert_string_equal(got.ceremony_id, "example-root-2025");
 	assert_string_equal(got.key_name, "root");
@@ -104,7 +107,7 @@ struct made {
 static void start(struct made *m, int rehearsal)
 {
 	struct transcript_start st;
-	struct transcript_env env = { fixed_now, fixed_random, &m->tick };
+	struct transcript_env env = {fixed_now, fixed_random, &m->tick};
 
 	memset(&st, 0, sizeof(st));
 	st.ceremony_id = "keygen-1";
@@ -136,7 +139,7 @@ static enum transcript_err add(struct made *m, const char *event, const char *fm
 static unsigned char *finish(struct made *m, int close, size_t *len)
 {
 	unsigned char final[32], *buf;
-	const char *names[] = { "t.jsonl", NULL };
+	const char *names[] = {"t.jsonl", NULL};
 
 	if (close)
 		assert_int_equal(transcript_close(m->t, "close", &ADMIN, final), TRANSCRIPT_OK);
@@ -157,7 +160,7 @@ static unsigned char *finish(struct made *m, int close, size_t *len)
 
 static void test_lineage(void **state)
 {
-	struct made m = { 0 };
+	struct made m = {0};
 	struct lineage *l = calloc(1, sizeof(*l));
 	const struct lineage_key *k;
 	unsigned char *buf;
@@ -174,16 +177,16 @@ static void test_lineage(void **state)
 			     "aes-128", "check_value", CV),
 			 TRANSCRIPT_OK);
 	/* A different check value for the same key is a conflict the writer refuses. */
-	assert_int_equal(add(&m, "key-reconstructed", "{s:s,s:s}", "key", "sym", "check_value",
-			     OTHER),
-			 TRANSCRIPT_ECONFLICT);
+	assert_int_equal(
+	    add(&m, "key-reconstructed", "{s:s,s:s}", "key", "sym", "check_value", OTHER),
+	    TRANSCRIPT_ECONFLICT);
 	for (int n = 0; n < 2; n++)
 		assert_int_equal(add(&m, "share-written", "{s:s,s:i,s:i,s:s,s:s,s:s,s:i}", "key",
 				     "root", "group", 0, "member", n, "medium", "c", "file",
 				     "r.share", "sha256", SPKI_SHA, "identifier", 1234),
 				 TRANSCRIPT_OK);
-	assert_int_equal(add(&m, "shares-superseded", "{s:s,s:i,s:i}", "key", "root",
-			     "identifier", 77, "replaced_by", 1234),
+	assert_int_equal(add(&m, "shares-superseded", "{s:s,s:i,s:i}", "key", "root", "identifier",
+			     77, "replaced_by", 1234),
 			 TRANSCRIPT_OK);
 	/* key-revealed: exactly one of its two forms. */
 	assert_int_equal(add(&m, "key-revealed", "{s:s,s:s}", "key", "sym", "check_value", CV),
@@ -238,9 +241,9 @@ static void test_lineage(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_checkvalue_vector),
-		cmocka_unit_test(test_keyfile),
-		cmocka_unit_test(test_lineage),
+	    cmocka_unit_test(test_checkvalue_vector),
+	    cmocka_unit_test(test_keyfile),
+	    cmocka_unit_test(test_lineage),
 	};
 
 	if (sodium_init() < 0)
