@@ -58,6 +58,25 @@ aborted() {
 	fi
 }
 
+# run_example NAME DIR: the example scripts/NAME.yaml, approved with the key generation's
+# digest (as $T/NAME.yaml), run with its answers on the media in DIR. It must close and its
+# transcript verify; what it said is kept in $T/run.out.
+run_example() {
+	approve "$SRCDIR/scripts/$1.yaml" "$T/$1.yaml"
+	expect 0 ceremony run "$T/$1.yaml" --media "$2" --answers "$SRCDIR/scripts/$1.answers" \
+		--rehearsal
+	cp "$T/out" "$T/run.out"
+	grep -q "Ceremony $(sed -n 's/^id: //p' "$T/$1.yaml") closed" "$T/run.out" ||
+		fail "$1 did not close"
+	verified "$2/public"
+}
+
+# example NAME DIR: run_example on fresh media in DIR.
+example() {
+	media "$2"
+	run_example "$1" "$2"
+}
+
 # issuing_ca DIR: the Issuing CA ceremony (scripts/smki-issuing-ca.yaml) run in DIR on a CSR
 # made by openssl (its key in DIR/issuing.key); the certificate is DIR/public/issuing.pem.
 issuing_ca() {
@@ -67,11 +86,16 @@ issuing_ca() {
 	openssl req -new -key "$1/issuing.key" -subj "/OU=07/CN=Z1" \
 		-addext "basicConstraints=critical,CA:TRUE,pathlen:0" \
 		-addext "keyUsage=critical,keyCertSign,cRLSign" -out "$1/inbox/issuing-csr.pem"
-	approve "$SRCDIR/scripts/smki-issuing-ca.yaml" "$1/issuing.yaml"
-	expect 0 ceremony run "$1/issuing.yaml" --media "$1" --rehearsal \
-		--answers "$SRCDIR/scripts/smki-issuing-ca.answers"
+	run_example smki-issuing-ca "$1"
 	ISSUING_KEY=$1/issuing.key
 	ISSUING_CERT=$1/public/issuing.pem
+}
+
+# same_key CERT KEY: the certificate CERT is for the private key in KEY (PEM files).
+same_key() {
+	[ "$(openssl x509 -in "$1" -noout -pubkey | openssl pkey -pubin -outform DER | sha256sum)" = \
+		"$(openssl pkey -in "$2" -pubout -outform DER | sha256sum)" ] ||
+		fail "$1 is not for the key in $2"
 }
 
 # recovery_cert CSR OUT: the SMKI Recovery certificate the Issuing CA issues for CSR, made by
@@ -100,6 +124,14 @@ share_words() {
 	WORDS=$(printf '%s' "$2" | python3 "$SRCDIR/tests/cli/sharefile_open.py" "$1" |
 		sed -n 's/^mnemonic: //p')
 	[ -n "$WORDS" ] || fail "the share file $1 does not open"
+}
+
+# typed ANSWERS ENTRY KEY FILE PASSPHRASE: in ANSWERS, entry ENTRY of collecting KEY brings the
+# words of the share file FILE (opened with PASSPHRASE), typed; they are also in WORDS.
+typed() {
+	share_words "$4" "$5"
+	answer "$1" "collect.$3.$2.source" words
+	answer "$1" "collect.$3.$2.words" "$WORDS"
 }
 
 # answer FILE ID VALUE: sets the answer to prompt ID in FILE (replacing it, or adding it).

@@ -50,9 +50,7 @@ grep -q "Subject: C = GB, O = Example Ltd, CN = REHEARSAL Example Issuing CA 1" 
 grep -q "CA:TRUE, pathlen:0" "$T/sub.txt" || fail "sub path length"
 grep -q "ecdsa-with-SHA384" "$T/sub.txt" || fail "not signed with the P-384 root"
 grep -q "Permitted:" "$T/sub.txt" || fail "no name constraints"
-[ "$(openssl x509 -in "$pub/sub.pem" -noout -pubkey | openssl pkey -pubin -outform DER |
-	sha256sum)" = "$(openssl pkey -in "$T/sub.key" -pubout -outform DER | sha256sum)" ] ||
-	fail "not the CSR's key"
+same_key "$pub/sub.pem" "$T/sub.key"
 expect 0 openssl crl -in "$pub/root.crl" -CAfile "$root" -noout
 grep -q "verify OK" "$T/err" || fail "the CRL does not verify under the root"
 grep -q "\"predecessor\":\"$digest\"" "$pub/transcript.jsonl" || fail "no predecessor"

@@ -7,16 +7,10 @@
 need xxd
 keygen
 
-script=$T/replace.yaml
-approve "$SRCDIR/scripts/smki-contingency-replace.yaml" "$script"
 M=$T/m
-media "$M"
-expect 0 ceremony run "$script" --media "$M" --answers \
-	"$SRCDIR/scripts/smki-contingency-replace.answers" --rehearsal
-grep -q "CONTINGENCY TEST PASSED" "$T/out" || fail "the contingency was not tested first"
-grep -q "checked as a device checks it" "$T/out" || fail "replacement not checked"
-grep -q "Ceremony smki-contingency-replace-2026 closed" "$T/out" || fail "not closed"
-verified "$M/public"
+example smki-contingency-replace "$M"
+grep -q "CONTINGENCY TEST PASSED" "$T/run.out" || fail "the contingency was not tested first"
+grep -q "checked as a device checks it" "$T/run.out" || fail "replacement not checked"
 pub=$M/public
 tr=$pub/transcript.jsonl
 old=$KEYGEN/public/root.pem

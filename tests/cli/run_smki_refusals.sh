@@ -4,7 +4,7 @@
 . "$SRCDIR/tests/cli/keyuse.bash"
 keygen
 issuing_ca "$T/ca"
-script=$T/ca/issuing.yaml
+script=$T/smki-issuing-ca.yaml
 answers=$SRCDIR/scripts/smki-issuing-ca.answers
 M=$T/m
 
@@ -28,10 +28,9 @@ refused passphrase "does not open: wrong passphrase, or the file was altered"
 
 # A mis-typed word on a card (one word replaced): the checksum catches it.
 fresh
-share_words "$(echo "$KEYGEN"/erin/root-*.share)" "erin rehearsal passphrase for root share 3"
-w=$WORDS
-answer "$T/a" collect.root.2.source words
-answer "$T/a" collect.root.2.words "$(echo "$w" | awk '{ $5 = ($5 == "academic" ? "acid" : "academic"); print }')"
+typed "$T/a" 2 root "$KEYGEN"/erin/root-*.share "erin rehearsal passphrase for root share 3"
+answer "$T/a" collect.root.2.words \
+	"$(echo "$WORDS" | awk '{ $5 = ($5 == "academic" ? "acid" : "academic"); print }')"
 refused mistyped "the words do not check"
 
 # The same custodian twice, and another custodian's card typed by Erin.
@@ -40,10 +39,7 @@ answer "$T/a" collect.root.2.custodian carol
 answer "$T/a" collect.root.2.passphrase "carol rehearsal passphrase for root share 1"
 refused duplicate "Carol Castleton has given a share of 'root' already"
 fresh
-share_words "$(echo "$KEYGEN"/carol/root-*.share)" "carol rehearsal passphrase for root share 1"
-w=$WORDS
-answer "$T/a" collect.root.2.source words
-answer "$T/a" collect.root.2.words "$w"
+typed "$T/a" 2 root "$KEYGEN"/carol/root-*.share "carol rehearsal passphrase for root share 1"
 refused "not hers" "this is not Erin Elsworth's share"
 
 # Shares of another share set: another key generation's Root, on a medium and as words.
@@ -55,14 +51,11 @@ fresh
 rm -rf "$M/erin" && cp -r "$other/erin" "$M/erin"
 refused "other set (medium)" "this share is of another key than the 'root' on record"
 fresh
-share_words "$(echo "$other"/erin/root-*.share)" "erin rehearsal passphrase for root share 3"
-w=$WORDS
-answer "$T/a" collect.root.2.source words
-answer "$T/a" collect.root.2.words "$w"
+typed "$T/a" 2 root "$other"/erin/root-*.share "erin rehearsal passphrase for root share 3"
 refused "other set (words)" "this share is of another share set"
 
-# Rehearsal shares and transcript in a production ceremony: refused before any share is asked
-# (a fake /sys and image hash let the go-no-go get that far).
+# Rehearsal shares and transcript in a production ceremony: refused before any share is asked,
+# as the go-no-go reads the key generation's transcript, before its checks.
 fresh
 mkdir -p "$T/sys/class/net/lo" "$T/sys/bus/pci/devices"
 expect 1 ceremony run "$script" --media "$M" --answers "$T/a" --sysfs "$T/sys"

@@ -6,14 +6,8 @@
 . "$SRCDIR/tests/cli/keyuse.bash"
 keygen
 
-script=$T/reshare.yaml
-approve "$SRCDIR/scripts/smki-reshare.yaml" "$script"
 M=$T/m
-media "$M"
-expect 0 ceremony run "$script" --media "$M" --answers "$SRCDIR/scripts/smki-reshare.answers" \
-	--rehearsal
-grep -q "Ceremony smki-reshare-2026 closed" "$T/out" || fail "not closed"
-verified "$M/public"
+example smki-reshare "$M"
 tr=$M/public/transcript.jsonl
 old=$(grep '"share-written"' "$KEYGEN/public/transcript.jsonl" | grep '"key":"recovery"' |
 	head -n 1 | sed 's/.*"identifier":\([0-9]*\).*/\1/')
@@ -126,12 +120,9 @@ grep '"input-imported"' "$T/l/public/transcript.jsonl" | grep -q "\"final_digest
 
 # Heidi's old share, typed from her old card: superseded.
 later
-share_words "$(echo "$KEYGEN"/heidi/recovery-*.share)" \
-	"heidi rehearsal passphrase for recovery share 3"
-words=$WORDS
 cp "$T/later.answers" "$T/old.answers"
-answer "$T/old.answers" collect.recovery.1.source words
-answer "$T/old.answers" collect.recovery.1.words "$words"
+typed "$T/old.answers" 1 recovery "$KEYGEN"/heidi/recovery-*.share \
+	"heidi rehearsal passphrase for recovery share 3"
 expect 1 ceremony run "$T/later.yaml" --media "$T/l" --answers "$T/old.answers" --rehearsal
 aborted "$T/l/public" "which a reshare in ceremony smki-reshare-2026 superseded"
 
