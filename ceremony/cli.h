@@ -9,6 +9,7 @@
 #define CEREMONY_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 
@@ -32,6 +33,12 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * counted in *len). Returns 0; -1 on a read error, -2 when the input exceeds max. On failure
  * *out is NULL and nothing is left allocated. */
 int cli_read_all(int fd, size_t max, int secret, unsigned char **out, size_t *len);
+
+/* The verbs of one command ("ceremony cert inspect ..."): runs the verb named by argv[1] with
+ * argv + 1, prints usage for no verb (exit 2), -h, --help or "help" (exit 0), and names an unknown
+ * verb in a one-line error (exit 2). */
+int cli_dispatch(const char *command, const struct cli_command *verbs, size_t nverbs,
+		 void (*usage)(FILE *f), int argc, char **argv);
 
 /* True if argv[i] is -h or --help. */
 int cli_is_help(const char *arg);

@@ -470,8 +470,13 @@ out:
 	return rc;
 }
 
-static int cmd_profiles(void)
+static int cmd_profiles(int argc, char **argv)
 {
+	(void)argv;
+	if (argc != 1) {
+		cli_error("profiles takes no arguments");
+		return CLI_USAGE;
+	}
 	const struct pki_rule *rules;
 	size_t n = pki_lint_rules(&rules);
 
@@ -485,22 +490,13 @@ static int cmd_profiles(void)
 	return CLI_OK;
 }
 
+static const struct cli_command verbs[] = {
+	{ "inspect", cmd_inspect, "show a certificate, CSR or CRL" },
+	{ "lint", cmd_lint, "check one against a profile" },
+	{ "profiles", cmd_profiles, "list the profiles and their rules" },
+};
+
 int cmd_cert(int argc, char **argv)
 {
-	if (argc < 2) {
-		usage(stderr);
-		return CLI_USAGE;
-	}
-	if (cli_is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
-		usage(stdout);
-		return CLI_OK;
-	}
-	if (strcmp(argv[1], "inspect") == 0)
-		return cmd_inspect(argc - 1, argv + 1);
-	if (strcmp(argv[1], "lint") == 0)
-		return cmd_lint(argc - 1, argv + 1);
-	if (strcmp(argv[1], "profiles") == 0 && argc == 2)
-		return cmd_profiles();
-	cli_error("unknown cert command '%.40s' (see 'ceremony cert --help')", argv[1]);
-	return CLI_USAGE;
+	return cli_dispatch("cert", verbs, sizeof(verbs) / sizeof(verbs[0]), usage, argc, argv);
 }

@@ -287,23 +287,16 @@ static int cmd_verify(int argc, char **argv)
 	return CLI_OK;
 }
 
+static const struct cli_command verbs[] = {
+	{ "list", cmd_list, "removable media" },
+	{ "mount", cmd_mount, "mount a medium" },
+	{ "unmount", cmd_unmount, "sync and unmount" },
+	{ "write", cmd_write, "write a new file atomically" },
+	{ "read", cmd_read, "read a file" },
+	{ "verify", cmd_verify, "check a medium against SHA256SUMS" },
+};
+
 int cmd_media(int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		int (*run)(int, char **);
-	} verbs[] = {
-	    {"list", cmd_list},	  {"mount", cmd_mount}, {"unmount", cmd_unmount},
-	    {"write", cmd_write}, {"read", cmd_read},	{"verify", cmd_verify},
-	};
-
-	if (argc < 2 || cli_is_help(argv[1])) {
-		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? CLI_USAGE : CLI_OK;
-	}
-	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-		if (strcmp(argv[1], verbs[i].name) == 0)
-			return verbs[i].run(argc - 1, argv + 1);
-	usage(stderr);
-	return CLI_USAGE;
+	return cli_dispatch("media", verbs, sizeof(verbs) / sizeof(verbs[0]), usage, argc, argv);
 }

@@ -458,16 +458,12 @@ static int cmd_decode(int argc, char **argv)
 	return rc;
 }
 
+static const struct cli_command verbs[] = {
+	{ "encode", cmd_encode, "a payload as QR codes" },
+	{ "decode", cmd_decode, "QR images or a camera to the payload" },
+};
+
 int cmd_qr(int argc, char **argv)
 {
-	if (argc < 2 || cli_is_help(argv[1])) {
-		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? CLI_USAGE : CLI_OK;
-	}
-	if (strcmp(argv[1], "encode") == 0)
-		return cmd_encode(argc - 1, argv + 1);
-	if (strcmp(argv[1], "decode") == 0)
-		return cmd_decode(argc - 1, argv + 1);
-	usage(stderr);
-	return CLI_USAGE;
+	return cli_dispatch("qr", verbs, sizeof(verbs) / sizeof(verbs[0]), usage, argc, argv);
 }

@@ -620,22 +620,13 @@ static int do_print(int argc, char **argv)
 	return ret;
 }
 
+static const struct cli_command verbs[] = {
+	{ "check", do_check, "validate a script" },
+	{ "print", do_print, "the paper script participants initial" },
+	{ "prompts", do_prompts, "the prompts a run asks" },
+};
+
 int cmd_script(int argc, char **argv)
 {
-	if (argc >= 2 && cli_is_help(argv[1])) {
-		usage(stdout);
-		return CLI_OK;
-	}
-	if (argc < 2) {
-		usage(stderr);
-		return CLI_USAGE;
-	}
-	if (strcmp(argv[1], "check") == 0)
-		return do_check(argc - 1, argv + 1);
-	if (strcmp(argv[1], "print") == 0)
-		return do_print(argc - 1, argv + 1);
-	if (strcmp(argv[1], "prompts") == 0)
-		return do_prompts(argc - 1, argv + 1);
-	cli_error("unknown script command '%.40s' (check, print or prompts)", argv[1]);
-	return CLI_USAGE;
+	return cli_dispatch("script", verbs, sizeof(verbs) / sizeof(verbs[0]), usage, argc, argv);
 }

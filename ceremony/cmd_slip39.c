@@ -538,20 +538,12 @@ out:
 	return ret;
 }
 
+static const struct cli_command verbs[] = {
+	{ "split", split_main, "a secret into mnemonics" },
+	{ "combine", combine_main, "mnemonics into the secret" },
+};
+
 int cmd_slip39(int argc, char **argv)
 {
-	if (argc < 2) {
-		usage(stderr);
-		return CLI_USAGE;
-	}
-	if (cli_is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
-		usage(stdout);
-		return CLI_OK;
-	}
-	if (strcmp(argv[1], "split") == 0)
-		return split_main(argc - 1, argv + 1);
-	if (strcmp(argv[1], "combine") == 0)
-		return combine_main(argc - 1, argv + 1);
-	cli_error("slip39: unknown subcommand '%.40s' (split or combine; see --help)", argv[1]);
-	return CLI_USAGE;
+	return cli_dispatch("slip39", verbs, sizeof(verbs) / sizeof(verbs[0]), usage, argc, argv);
 }

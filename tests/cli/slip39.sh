@@ -25,7 +25,7 @@ for a in "--help" "split --help" "combine --help" "help"; do
 	grep -q "^usage: ceremony slip39 split" "$T/out" || fail "usage for '$a'"
 done
 expect 2 ceremony slip39
-expect_err 2 "unknown subcommand" ceremony slip39 frobnicate
+expect_err 2 "unknown slip39 command" ceremony slip39 frobnicate
 echo $S128 >"$T/s128"
 expect_err 2 "unknown argument" ceremony slip39 split --threshold 2 --shares 3 --bogus <"$T/s128"
 expect_err 2 "needs a value" ceremony slip39 split --threshold 2 --shares <"$T/s128"
