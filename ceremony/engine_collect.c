@@ -289,7 +289,8 @@ static enum step_rc from_medium(struct engine *e, struct engine_key *k, struct e
 	size_t blen = 0, plen = 0;
 	char id[ANSWERS_ID_MAX + 1], q[300];
 	enum step_rc rc;
-	int prc, src;
+	enum sharefile_err src;
+	int prc;
 
 	if (m == NULL)
 		return engine_fail(e, STEP_FAILED, "%s has no medium in the script", en->who->name);

@@ -246,16 +246,17 @@ static enum step_rc verify_written(struct engine *e, const struct script_medium 
 	char *text = NULL;
 	size_t tlen = 0;
 	enum step_rc ret = STEP_OK;
+	enum sharefile_err serr;
 
 	rc = engine_read_file(e, m, file, SHARE_FILE_MAX, MEDIA_READ_LISTED, &blob, &blen);
 	if (rc != MEDIA_OK)
 		return engine_fail(e, STEP_FAILED, "reading back %s/%s: %s", m->id, file,
 				   media_strerror(rc));
-	rc = sharefile_open(blob, blen, (const char *)pass, plen, &meta, &text, &tlen);
+	serr = sharefile_open(blob, blen, (const char *)pass, plen, &meta, &text, &tlen);
 	free(blob);
-	if (rc != SHAREFILE_OK)
+	if (serr != SHAREFILE_OK)
 		return engine_fail(e, STEP_FAILED, "share file %s/%s does not open: %s", m->id,
-				   file, sharefile_strerror(rc));
+				   file, sharefile_strerror(serr));
 	if (tlen != strlen(mnemonic) || sodium_memcmp(text, mnemonic, tlen) != 0)
 		ret = engine_fail(e, STEP_FAILED, "share file %s/%s holds another share", m->id,
 				  file);
@@ -281,7 +282,8 @@ static enum step_rc give_share(struct engine *e, const struct script_step *s,
 	uint8_t sha[32], kf_sha[32];
 	bool yes = false;
 	enum step_rc rc;
-	int prc, src;
+	enum sharefile_err src;
+	int prc;
 	json_t *written;
 
 	if (holder == NULL || medium == NULL)
@@ -528,6 +530,7 @@ static enum step_rc read_share(struct engine *e, struct engine_key *k,
 	char id[ANSWERS_ID_MAX + 1], q[300], *text = NULL;
 	struct sharefile_meta meta;
 	struct slip39_where where;
+	enum sharefile_err serr;
 	int rc, prc;
 
 	if (medium == NULL)
@@ -548,12 +551,12 @@ static enum step_rc read_share(struct engine *e, struct engine_key *k,
 		free(blob);
 		return engine_prompt_rc(e, prc, id);
 	}
-	rc = sharefile_open(blob, blen, (const char *)pass, plen, &meta, &text, &tlen);
+	serr = sharefile_open(blob, blen, (const char *)pass, plen, &meta, &text, &tlen);
 	free(blob);
 	prompt_secret_free(pass, plen);
-	if (rc != SHAREFILE_OK)
+	if (serr != SHAREFILE_OK)
 		return engine_fail(e, STEP_FAILED, "share %u of %s: %s", n, k->sk->id,
-				   sharefile_strerror(rc));
+				   sharefile_strerror(serr));
 	rc = slip39_collector_add(c, text, tlen, &where);
 	text_free(text, tlen);
 	if (rc != SLIP39_OK)

@@ -95,6 +95,32 @@ static void test_keyfile(void **state)
 	sodium_free(kek);
 }
 
+/* The vector written from docs/ceremonies.md by another implementation (its README). */
+static void test_keyfile_vector(void **state)
+{
+	const char *base = getenv("CEREMONY_TESTDATA");
+	uint8_t kek[KEYFILE_KEK_LEN] = {0x5a, 0x5a, 0x5a, 0x5a}, spki[32], *der = NULL;
+	struct keyfile_meta meta;
+	char path[600];
+	unsigned char *file;
+	size_t len = 0, dlen = 0;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/vectors/keyfile/v1.ckey", base ? base : "tests");
+	file = slurp(path, &len);
+	assert_non_null(file);
+	assert_int_equal(keyfile_open(file, len, kek, &meta, &der, &dlen), KEYFILE_OK);
+	assert_string_equal(meta.ceremony_id, "fuzz-1234");
+	assert_string_equal(meta.key_name, "root");
+	crypto_hash_sha256(spki, (const unsigned char *)"spki", 4);
+	assert_memory_equal(meta.spki_sha256, spki, 32);
+	assert_int_equal(dlen, 40);
+	for (size_t i = 0; i < dlen; i++)
+		assert_int_equal(der[i], i);
+	sodium_free(der);
+	free(file);
+}
+
 /* --- lineage --------------------------------------------------------------------------- */
 
 struct made {
@@ -243,6 +269,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_checkvalue_vector),
 	    cmocka_unit_test(test_keyfile),
+	    cmocka_unit_test(test_keyfile_vector),
 	    cmocka_unit_test(test_lineage),
 	};
 
