@@ -127,8 +127,8 @@ static int on_record(void *ctx, size_t seq, const json_t *rec)
 	static const char *const key_fields[] = { "key", "algorithm", "spki_sha256", NULL };
 	static const char *const out_fields[] = { "file", "sha256", "key", "issuer", "cert_sha256",
 						  "medium", NULL };
-	static const char *const share_fields[] = { "key",  "group", "member",
-						    "medium", "file", "sha256", NULL };
+	static const char *const share_fields[] = { "key",  "group",  "member",	    "medium",
+						    "file", "sha256", "identifier", "source", NULL };
 	static const char *const pop_fields[] = { "key", "algorithm", "spki_sha256", NULL };
 	struct report *r = ctx;
 	const json_t *actor = json_object_get(rec, "actor"), *data = json_object_get(rec, "data");
@@ -159,8 +159,12 @@ static int on_record(void *ctx, size_t seq, const json_t *rec)
 
 		bad |= o == NULL || json_object_set_new(o, "event", json_string(event)) != 0;
 		bad |= json_array_append_new(r->outputs, o);
-	} else if (strcmp(event, "share-written") == 0) {
-		bad |= json_array_append_new(r->shares, pick(data, share_fields, seq));
+	} else if (strcmp(event, "share-written") == 0 || strcmp(event, "share-collected") == 0 ||
+		   strcmp(event, "shares-superseded") == 0) {
+		json_t *o = pick(data, share_fields, seq);
+
+		bad |= o == NULL || json_object_set_new(o, "event", json_string(event)) != 0;
+		bad |= json_array_append_new(r->shares, o);
 	} else if (strcmp(event, "share-accepted") == 0) {
 		size_t i;
 		json_t *s;
@@ -332,12 +336,25 @@ static void print_report(const json_t *o)
 			print_digest("    cert sha256", sget(v, "cert_sha256"), 1);
 	}
 	printf("\nshares\n");
-	json_array_foreach (json_object_get(o, "shares"), i, v)
-		printf("  %s group %" JSON_INTEGER_FORMAT " member %" JSON_INTEGER_FORMAT
-		       ": medium %s, file %s, bag %s\n",
-		       sget(v, "key"), json_integer_value(json_object_get(v, "group")),
-		       json_integer_value(json_object_get(v, "member")), sget(v, "medium"),
-		       sget(v, "file"), json_object_get(v, "bag") ? sget(v, "bag") : "(none)");
+	json_array_foreach (json_object_get(o, "shares"), i, v) {
+		const char *ev = sget(v, "event");
+
+		if (strcmp(ev, "shares-superseded") == 0)
+			printf("  %s set %" JSON_INTEGER_FORMAT " superseded\n", sget(v, "key"),
+			       json_integer_value(json_object_get(v, "identifier")));
+		else if (strcmp(ev, "share-collected") == 0)
+			printf("  %s group %" JSON_INTEGER_FORMAT " member %" JSON_INTEGER_FORMAT
+			       ": collected (%s) from set %" JSON_INTEGER_FORMAT "\n",
+			       sget(v, "key"), json_integer_value(json_object_get(v, "group")),
+			       json_integer_value(json_object_get(v, "member")), sget(v, "source"),
+			       json_integer_value(json_object_get(v, "identifier")));
+		else
+			printf("  %s group %" JSON_INTEGER_FORMAT " member %" JSON_INTEGER_FORMAT
+			       ": medium %s, file %s, bag %s\n",
+			       sget(v, "key"), json_integer_value(json_object_get(v, "group")),
+			       json_integer_value(json_object_get(v, "member")), sget(v, "medium"),
+			       sget(v, "file"), json_object_get(v, "bag") ? sget(v, "bag") : "(none)");
+	}
 	printf("\nsignatures\n");
 	printf("  checkpoints      %zu verified\n", json_array_size(json_object_get(o, "checkpoints")));
 	json_array_foreach (json_object_get(o, "possession"), i, v)

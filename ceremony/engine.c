@@ -11,8 +11,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ceremony/checkvalue.h"
 #include "ceremony/engine_impl.h"
 #include "ceremony/fpr.h"
+#include "ceremony/keyfile.h"
+#include "ceremony/pki/rawkey.h"
 #include "ceremony/preflight.h"
 #include "media/error.h"
 #include "media/medium.h"
@@ -30,6 +33,13 @@ static const step_fn handlers[SCRIPT_ACTION_COUNT] = {
 	[SCRIPT_ACT_SPLIT_SHARES] = engine_step_split,
 	[SCRIPT_ACT_TEST_RECONSTRUCTION] = engine_step_test,
 	[SCRIPT_ACT_WRITE_PUBLIC_OUTPUTS] = engine_step_publish,
+	[SCRIPT_ACT_COLLECT_SHARES] = engine_step_collect,
+	[SCRIPT_ACT_SIGN_CSR] = engine_step_sign_csr,
+	[SCRIPT_ACT_SIGN_CRL] = engine_step_sign_crl,
+	[SCRIPT_ACT_IMPORT_CERTIFICATE] = engine_step_import,
+	[SCRIPT_ACT_CONTINGENCY_TEST] = engine_step_contingency_test,
+	[SCRIPT_ACT_CONTINGENCY_REPLACE] = engine_step_contingency_replace,
+	[SCRIPT_ACT_RESHARE] = engine_step_reshare,
 	[SCRIPT_ACT_ACKNOWLEDGE] = engine_step_acknowledge,
 	[SCRIPT_ACT_CLOSE] = engine_step_close,
 };
@@ -176,6 +186,14 @@ int engine_medium_path(const struct engine *e, const struct script_medium *m, ch
 	return (n < 0 || (size_t)n >= outlen) ? -1 : 0;
 }
 
+int engine_file_path(const struct engine *e, const struct script_medium *m, const char *file,
+		     char *out, size_t outlen)
+{
+	int n = snprintf(out, outlen, "%s/%s/%s", e->o->media_dir, m->id, file);
+
+	return (n < 0 || (size_t)n >= outlen) ? -1 : 0;
+}
+
 enum step_rc engine_write(struct engine *e, const struct script_medium *m, const char *file,
 			  const uint8_t *data, size_t len, uint8_t sha256[32])
 {
@@ -246,12 +264,308 @@ void engine_wipe_keys(struct engine *e)
 		engine_wipe_key(&e->keys[i]);
 }
 
+static bool holds(const struct engine_key *k)
+{
+	return k->pkey != NULL || k->secret != NULL || k->shares != NULL;
+}
+
+/* Whether step s needs the private part of key k. Fingerprints and test reconstructions need
+ * only public values, but a key is kept until its shares are tested. */
+static bool step_uses(const struct script_step *s, const struct script_key *k)
+{
+	const struct script_key *sk = s->key;
+
+	if (sk == NULL || s->action == SCRIPT_ACT_SHOW_FINGERPRINTS)
+		return false;
+	if (sk == k)
+		return true;
+	switch (s->action) {
+	case SCRIPT_ACT_ISSUE_ROOT_CERTIFICATE:
+		return sk->apex != NULL && (sk->apex == k || sk->apex->wrapped_by == k);
+	case SCRIPT_ACT_SIGN_CSR:
+		return sk->issuer == k;
+	case SCRIPT_ACT_CONTINGENCY_TEST:
+		return sk->wrapped_by == k;
+	case SCRIPT_ACT_CONTINGENCY_REPLACE:
+		return sk->issuer == k || (sk->issuer != NULL && sk->issuer->wrapped_by == k) ||
+		       (sk->apex != NULL && (sk->apex == k || sk->apex->wrapped_by == k));
+	default:
+		return false;
+	}
+}
+
+static enum step_rc record_wiped(struct engine *e, struct engine_key *k,
+				 const struct transcript_actor *actor)
+{
+	if (k->wiped)
+		return STEP_OK;
+	k->wiped = true;
+	return engine_record(e, actor, "key-wiped",
+			     json_pack("{s:s}", "key", k->sk->id));
+}
+
+enum step_rc engine_release_unused(struct engine *e, unsigned step_index)
+{
+	const struct script_plan *plan = e->plan;
+
+	for (unsigned i = 0; i < plan->key_count; i++) {
+		struct engine_key *k = &e->keys[i];
+		bool later = false;
+		enum step_rc rc;
+
+		if (!holds(k))
+			continue;
+		for (unsigned j = step_index + 1; j < plan->step_count && !later; j++)
+			later = step_uses(&plan->steps[j], k->sk);
+		if (later)
+			continue;
+		if (k->secret != NULL) {
+			sodium_memzero(k->secret, k->secret_len);
+			sodium_free(k->secret);
+			k->secret = NULL;
+			k->secret_len = 0;
+		}
+		/* A CA key with a certificate signs the transcript's head at the close. */
+		if (k->pkey != NULL && engine_key_cert(e, k->sk) != NULL)
+			continue;
+		engine_wipe_key(k);
+		prompt_say(e->p, PROMPT_PLAIN, "  '%s' is needed no more: wiped from memory",
+			   k->sk->id);
+		rc = record_wiped(e, k, &engine_system);
+		if (rc != STEP_OK)
+			return rc;
+	}
+	return STEP_OK;
+}
+
+enum step_rc engine_record_wiped(struct engine *e, const struct transcript_actor *actor)
+{
+	for (unsigned i = 0; i < e->plan->key_count; i++) {
+		struct engine_key *k = &e->keys[i];
+		enum step_rc rc;
+
+		if (!holds(k))
+			continue;
+		engine_wipe_key(k);
+		rc = record_wiped(e, k, actor);
+		if (rc != STEP_OK)
+			return rc;
+	}
+	return STEP_OK;
+}
+
+int engine_pki_alg(enum script_algorithm a, enum pki_alg *out)
+{
+	switch (a) {
+	case SCRIPT_ALG_EC_P256:
+		*out = PKI_ALG_EC_P256;
+		return 0;
+	case SCRIPT_ALG_EC_P384:
+		*out = PKI_ALG_EC_P384;
+		return 0;
+	case SCRIPT_ALG_RSA_3072:
+		*out = PKI_ALG_RSA_3072;
+		return 0;
+	case SCRIPT_ALG_RSA_4096:
+		*out = PKI_ALG_RSA_4096;
+		return 0;
+	case SCRIPT_ALG_ED25519:
+		*out = PKI_ALG_ED25519;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+const char *engine_lint_reason(const struct pki_lint *l, char *out, size_t outlen)
+{
+	for (size_t i = 0; i < l->count; i++)
+		if (l->findings[i].severity == PKI_SEV_ERROR) {
+			snprintf(out, outlen, "%s%s%s", l->findings[i].rule->id,
+				 l->findings[i].detail[0] ? ": " : "", l->findings[i].detail);
+			return out;
+		}
+	snprintf(out, outlen, "%s", "no finding recorded");
+	return out;
+}
+
+bool engine_uses_keyfile(const struct script_key *sk)
+{
+	enum pki_alg alg;
+
+	return engine_pki_alg(sk->algorithm, &alg) == 0 && !pki_rawkey_supported(alg);
+}
+
+void engine_keyfile_name(struct engine_key *k)
+{
+	char hex[9];
+
+	sodium_bin2hex(hex, sizeof(hex), k->fpr, 4);
+	snprintf(k->keyfile_name, sizeof(k->keyfile_name), "%.*s-%s.key",
+		 (int)(SCRIPT_FILE_MAX - 13), k->sk->id, hex);
+}
+
+/* The private key sealed in k's key file, opened with the rebuilt key-encryption key. */
+static enum pki_err from_keyfile(const struct engine_key *k, const uint8_t *kek, size_t len,
+				 EVP_PKEY **out)
+{
+	struct keyfile_meta meta;
+	uint8_t *der = NULL;
+	size_t dlen = 0;
+	enum pki_err err;
+
+	if (k->keyfile == NULL || len != KEYFILE_KEK_LEN ||
+	    keyfile_open(k->keyfile, k->keyfile_len, kek, &meta, &der, &dlen) != KEYFILE_OK)
+		return PKI_ERR_KEY_MISMATCH;
+	err = strcmp(meta.key_name, k->sk->id) == 0 &&
+			      sodium_memcmp(meta.spki_sha256, k->fpr, 32) == 0
+		      ? pki_key_import_pkcs8(der, dlen, out)
+		      : PKI_ERR_KEY_MISMATCH;
+	sodium_memzero(der, dlen);
+	sodium_free(der);
+	return err;
+}
+
+enum step_rc engine_prove_secret(struct engine *e, struct engine_key *k, const uint8_t *secret,
+				 size_t len, EVP_PKEY **pkey)
+{
+	uint8_t spki[PKI_SPKI_MAX], digest[32];
+	size_t spki_len = 0;
+	EVP_PKEY *rebuilt = NULL;
+	enum pki_alg alg;
+	enum pki_err err;
+
+	*pkey = NULL;
+	if (!k->has_fpr)
+		return engine_fail(e, STEP_FAILED, "'%s' has no recorded public key to prove it with",
+				   k->sk->id);
+	if (k->sk->kind == SCRIPT_KEY_CONTINGENCY_SYMMETRIC) {
+		uint8_t cv[CHECKVALUE_LEN];
+
+		if (checkvalue(secret, len, cv) != 0)
+			return engine_fail(e, STEP_ERROR, "out of secure memory");
+		if (sodium_memcmp(cv, k->fpr, CHECKVALUE_LEN) != 0)
+			return engine_fail(e, STEP_FAILED,
+					   "the rebuilt '%s' does not match its recorded check value",
+					   k->sk->id);
+		return STEP_OK;
+	}
+	if (engine_pki_alg(k->sk->algorithm, &alg) != 0)
+		return engine_fail(e, STEP_ERROR, "'%s': no such algorithm", k->sk->id);
+	if (engine_uses_keyfile(k->sk))
+		err = from_keyfile(k, secret, len, &rebuilt);
+	else
+		err = pki_rawkey_import(alg, secret, len, &rebuilt);
+	if (err == PKI_OK && k->spki_len == 0) {
+		/* Only the SHA-256 of the public key is on record (the Contingency key's). */
+		err = pki_key_spki(rebuilt, spki, sizeof(spki), &spki_len);
+		crypto_hash_sha256(digest, spki, spki_len);
+		if (err == PKI_OK && sodium_memcmp(digest, k->fpr, 32) != 0)
+			err = PKI_ERR_KEY_MISMATCH;
+		if (err == PKI_OK)
+			err = pki_key_matches(rebuilt, spki, spki_len);
+	} else if (err == PKI_OK) {
+		err = pki_key_matches(rebuilt, k->spki, k->spki_len);
+	}
+	if (err != PKI_OK) {
+		EVP_PKEY_free(rebuilt);
+		return engine_fail(e, STEP_FAILED,
+				   "the rebuilt '%s' does not match its recorded public key: %s",
+				   k->sk->id, pki_strerror(err));
+	}
+	*pkey = rebuilt;
+	return STEP_OK;
+}
+
+int engine_read_file(struct engine *e, const struct script_medium *m, const char *file,
+		     size_t max, unsigned flags, unsigned char **out, size_t *len)
+{
+	struct media_medium *mm = NULL;
+	char path[4096];
+	int rc, listed = 0;
+
+	*out = NULL;
+	if (engine_medium_path(e, m, path, sizeof(path)) != 0)
+		return MEDIA_E_NAME;
+	rc = media_open_dir(path, 0, &mm);
+	if (rc != MEDIA_OK)
+		return rc;
+	rc = media_read(mm, file, max, flags, out, len, &listed);
+	media_close(mm);
+	return rc;
+}
+
+struct names {
+	char (*name)[256];
+	size_t n, cap;
+};
+
+static void add_name(void *ctx, const char *name, int status)
+{
+	struct names *l = ctx;
+
+	/* A file SHA256SUMS lists but that is gone is no file to read. */
+	if (status == MEDIA_E_MISSING || status == MEDIA_E_INCOMPLETE || strlen(name) > 255)
+		return;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 32;
+		char(*more)[256] = realloc(l->name, cap * sizeof(*more));
+
+		if (more == NULL)
+			return;
+		l->name = more;
+		l->cap = cap;
+	}
+	snprintf(l->name[l->n++], 256, "%s", name);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+int engine_list_files(struct engine *e, const struct script_medium *m,
+		      void (*fn)(void *ctx, const char *name), void *ctx)
+{
+	struct media_medium *mm = NULL;
+	struct names l = { NULL, 0, 0 };
+	char path[4096];
+	int rc;
+
+	if (engine_medium_path(e, m, path, sizeof(path)) != 0)
+		return MEDIA_E_NAME;
+	rc = media_open_dir(path, 0, &mm);
+	if (rc != MEDIA_OK)
+		return rc;
+	/* media_verify names every file, listed or not; a mismatch is found again on reading. */
+	rc = media_verify(mm, add_name, &l);
+	media_close(mm);
+	if (rc == MEDIA_E_MANIFEST || rc == MEDIA_E_IO) {
+		free(l.name);
+		return rc;
+	}
+	if (l.n > 1)
+		qsort(l.name, l.n, sizeof(*l.name), name_cmp);
+	for (size_t i = 0; i < l.n; i++)
+		if (i == 0 || strcmp(l.name[i], l.name[i - 1]) != 0)
+			fn(ctx, l.name[i]);
+	free(l.name);
+	return MEDIA_OK;
+}
+
 static void free_keys(struct engine *e)
 {
 	engine_wipe_keys(e);
 	for (unsigned i = 0; i < SCRIPT_MAX_KEYS; i++) {
 		pki_obj_free(&e->keys[i].cert);
 		pki_obj_free(&e->keys[i].csr);
+		free(e->keys[i].keyfile);
+		e->keys[i].keyfile = NULL;
+	}
+	for (unsigned i = 0; i < SCRIPT_MAX_INPUTS; i++) {
+		pki_obj_free(&e->inputs[i].obj);
+		free(e->inputs[i].lineage);
+		e->inputs[i].lineage = NULL;
 	}
 }
 
@@ -303,6 +617,16 @@ static enum engine_result start(struct engine *e)
 	st.title = e->plan->title;
 	memcpy(st.script_sha256, e->plan->sha256, 32);
 	st.rehearsal = e->o->rehearsal;
+	/* A key-use ceremony names the ceremony that made its keys by the final digest approved in
+	 * the script: the first such input's, here; each one's again when it is read. */
+	for (unsigned i = 0; i < e->plan->input_count && !st.has_predecessor; i++) {
+		const struct script_input *in = &e->plan->inputs[i];
+
+		if (in->type == SCRIPT_INPUT_TRANSCRIPT_DIGEST && in->has_digest) {
+			st.has_predecessor = 1;
+			memcpy(st.predecessor, in->digest, 32);
+		}
+	}
 
 	img = calloc(1, sizeof(*img));
 	if (img == NULL)
@@ -412,11 +736,16 @@ static enum engine_result run_steps(struct engine *e)
 			   s->title);
 		if (script_step_summary(s, summary, sizeof(summary)) == 0)
 			prompt_say(e->p, PROMPT_PLAIN, "  %s", summary);
-		rc = handlers[s->action](e, s);
+		/* The inputs a step needs are read, checked and confirmed before it acts. */
+		rc = engine_read_step_inputs(e, s);
+		if (rc == STEP_OK)
+			rc = handlers[s->action](e, s);
+		if (rc == STEP_OK && s->action == SCRIPT_ACT_CLOSE)
+			return ENGINE_DONE;
+		if (rc == STEP_OK)
+			rc = engine_release_unused(e, i);
 		if (rc != STEP_OK)
 			return abort_ceremony(e, rc);
-		if (s->action == SCRIPT_ACT_CLOSE)
-			return ENGINE_DONE;
 	}
 	/* The script validator requires a closing step last; reaching here is a bug. */
 	return abort_ceremony(e, engine_fail(e, STEP_ERROR, "the script ended without closing"));

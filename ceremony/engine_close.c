@@ -73,7 +73,7 @@ enum step_rc engine_step_close(struct engine *e, const struct script_step *s)
 	for (unsigned i = 0; i < e->plan->key_count; i++) {
 		struct engine_key *k = &e->keys[i];
 
-		if (k->pkey == NULL || k->cert.type == PKI_OBJ_NONE)
+		if (k->pkey == NULL || engine_key_cert(e, k->sk) == NULL)
 			continue;
 		terr = transcript_prove_possession(e->t, s->id, &a, k->sk->id, k->pkey);
 		if (terr != TRANSCRIPT_OK)
@@ -82,7 +82,10 @@ enum step_rc engine_step_close(struct engine *e, const struct script_step *s)
 					   transcript_detail(e->t));
 		prompt_say(e->p, PROMPT_GOOD, "  '%s' signed the transcript head", k->sk->id);
 	}
+	rc = engine_record_wiped(e, &a);
 	engine_wipe_keys(e);
+	if (rc != STEP_OK)
+		return rc;
 	prompt_say(e->p, PROMPT_PLAIN, "Every private key, share and passphrase is wiped from "
 				       "memory.");
 	terr = transcript_close(e->t, s->id, &a, final);

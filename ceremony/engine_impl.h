@@ -1,8 +1,11 @@
 /*
- * The engine's shared state and the step handlers, one file per phase:
- * engine.c (the run loop, abort, media, records), engine_prep.c (attendance, go/no-go, entropy,
- * acknowledgements, fingerprints), engine_keys.c (keys, certificates, CSRs, public outputs),
- * engine_shares.c (splitting, test reconstruction), engine_close.c (closing).
+ * The engine's shared state and the step handlers, one file per concern:
+ * engine.c (the run loop, abort, media, records, wiping keys after their last use),
+ * engine_prep.c (attendance, go/no-go, entropy, acknowledgements, fingerprints), engine_keys.c
+ * (keys, certificates, CSRs, public outputs), engine_shares.c (splitting, test reconstruction),
+ * engine_inputs.c (inputs by medium or QR, the earlier ceremony's transcript), engine_collect.c
+ * (rebuilding a key from custodians' shares), engine_sign.c (CSRs, CRLs, certificate import),
+ * engine_contingency.c (the contingency test and replacement), engine_reshare.c, engine_close.c.
  * Private to the engine.
  */
 #ifndef CEREMONY_ENGINE_IMPL_H
@@ -16,7 +19,11 @@
 #include "ceremony/answers.h"
 #include "ceremony/engine.h"
 #include "ceremony/entropy.h"
+#include "ceremony/lineage.h"
+#include "ceremony/pki/cert.h"
+#include "ceremony/pki/ext.h"
 #include "ceremony/pki/key.h"
+#include "ceremony/pki/lint.h"
 #include "ceremony/pki/parse.h"
 #include "ceremony/prompt.h"
 #include "ceremony/script.h"
@@ -46,9 +53,29 @@ struct engine_key {
 	struct pki_obj cert; /* its certificate (root: self-signed), when issued here */
 	struct pki_obj csr;  /* its CSR, when exported here */
 	struct slip39_mnemonics *shares; /* while held: wiped after the shares are tested */
-	bool split;                      /* shares written */
+	bool split;                      /* shares written (split-shares or reshare) */
+	const struct script_custodian_set *share_set; /* the set they were written to */
 	uint16_t set_id;                 /* SLIP-39 identifier of its share set */
 	char share_files[SCRIPT_MAX_GROUPS * SCRIPT_MAX_MEMBERS][SCRIPT_FILE_MAX + 1];
+	/* Keys longer than a share (engine_uses_keyfile): the private key sealed under the split
+	 * secret, a key-encryption key (ceremony/keyfile.h). Public bytes. */
+	uint8_t *keyfile;
+	size_t keyfile_len;
+	char keyfile_name[SCRIPT_FILE_MAX + 1];
+	/* Origin shares: the set it was rebuilt from. */
+	bool collected;
+	uint16_t collected_id;
+	bool wiped; /* its key-wiped record is written */
+};
+
+/* An input once read, checked and confirmed by a person (engine_inputs.c). */
+struct engine_input {
+	bool done;
+	uint8_t sha256[32];	  /* of the bytes as received */
+	struct pki_obj obj;	  /* a certificate or CSR; empty for a transcript */
+	struct lineage *lineage;  /* a transcript-digest input whose transcript was read */
+	bool has_digest;	  /* transcript-digest: the final digest, approved or read */
+	uint8_t digest[32];
 };
 
 /* An artifact written in this ceremony, for the closing statement. */
@@ -72,6 +99,7 @@ struct engine {
 	bool image_known;
 	uint8_t image_sha256[32];
 	struct engine_key keys[SCRIPT_MAX_KEYS];
+	struct engine_input inputs[SCRIPT_MAX_INPUTS];
 	struct engine_artifact artifacts[ENGINE_MAX_ARTIFACTS];
 	size_t nartifacts;
 	char reason[256];
@@ -91,6 +119,13 @@ enum step_rc engine_step_publish(struct engine *e, const struct script_step *s);
 enum step_rc engine_step_split(struct engine *e, const struct script_step *s);
 enum step_rc engine_step_test(struct engine *e, const struct script_step *s);
 enum step_rc engine_step_close(struct engine *e, const struct script_step *s);
+enum step_rc engine_step_collect(struct engine *e, const struct script_step *s);
+enum step_rc engine_step_sign_csr(struct engine *e, const struct script_step *s);
+enum step_rc engine_step_sign_crl(struct engine *e, const struct script_step *s);
+enum step_rc engine_step_import(struct engine *e, const struct script_step *s);
+enum step_rc engine_step_contingency_test(struct engine *e, const struct script_step *s);
+enum step_rc engine_step_contingency_replace(struct engine *e, const struct script_step *s);
+enum step_rc engine_step_reshare(struct engine *e, const struct script_step *s);
 
 /* --- helpers (engine.c) ------------------------------------------------------------------- */
 
@@ -125,6 +160,10 @@ enum step_rc engine_write(struct engine *e, const struct script_medium *m, const
 int engine_medium_path(const struct engine *e, const struct script_medium *m, char *out,
 		       size_t outlen);
 
+/* "medium_dir/<id>/<file>" into out. */
+int engine_file_path(const struct engine *e, const struct script_medium *m, const char *file,
+		     char *out, size_t outlen);
+
 /* Shows a fingerprint as hex and words under a label. */
 void engine_show_fpr(struct engine *e, const char *label, const uint8_t fpr[32]);
 
@@ -134,5 +173,93 @@ json_t *engine_json_hex(const uint8_t *b, size_t len);
 /* Wipes every secret the engine holds. */
 void engine_wipe_keys(struct engine *e);
 void engine_wipe_key(struct engine_key *k);
+
+/* Wipes the keys no step after step_index uses (CA keys with a certificate stay for the close's
+ * proof of possession, their split secret does not) and records key-wiped for each key whose
+ * private part is gone. */
+enum step_rc engine_release_unused(struct engine *e, unsigned step_index);
+/* Records key-wiped for every key held here that has no such record yet (the close). */
+enum step_rc engine_record_wiped(struct engine *e, const struct transcript_actor *actor);
+
+/* Reads medium/file with media_read (at most max bytes; a file SHA256SUMS lists must match it;
+ * flags MEDIA_READ_LISTED, MEDIA_READ_SECRET). Returns a media error code. */
+int engine_read_file(struct engine *e, const struct script_medium *m, const char *file,
+		     size_t max, unsigned flags, unsigned char **out, size_t *len);
+/* Calls fn for the name of each file on the medium (SHA256SUMS excepted), sorted. Returns a
+ * media error code. */
+int engine_list_files(struct engine *e, const struct script_medium *m,
+		      void (*fn)(void *ctx, const char *name), void *ctx);
+
+/* The first broken rule of a failed lint report, with its detail, into out; returns out. */
+const char *engine_lint_reason(const struct pki_lint *l, char *out, size_t outlen);
+
+/* The PKI library's algorithm for a script algorithm; -1 for a symmetric one. */
+int engine_pki_alg(enum script_algorithm a, enum pki_alg *out);
+
+/* Proves a rebuilt secret is key k before any use: a symmetric key's check value, or the
+ * private key made from it against the recorded public key (k->spki, or only its SHA-256 k->fpr
+ * when the public key is unpublished). On success a key pair's private key is in *pkey (NULL for
+ * a symmetric key); on failure nothing is. */
+enum step_rc engine_prove_secret(struct engine *e, struct engine_key *k, const uint8_t *secret,
+				 size_t len, EVP_PKEY **pkey);
+
+/* Whether a key's shares split a key-encryption key that seals its private key (P-384, RSA)
+ * rather than the private key itself. */
+bool engine_uses_keyfile(const struct script_key *sk);
+/* Names the key file of k (from its public key's fingerprint). */
+void engine_keyfile_name(struct engine_key *k);
+/* Puts k's key file on medium m, unless the same file is there already. */
+enum step_rc engine_put_keyfile(struct engine *e, const struct script_medium *m,
+				struct engine_key *k, uint8_t sha[32]);
+
+/* Shares (engine_shares.c): splits k's secret to set, one share to each holder. */
+enum step_rc engine_split_to(struct engine *e, const struct script_step *s, struct engine_key *k,
+			     const struct script_custodian_set *set);
+
+/* Certificates (engine_keys.c). */
+struct engine_cert_params {
+	struct pki_cert_params p;
+	char nc[2 * SCRIPT_MAX_CONSTRAINTS][PKI_NC_MAX + 48];
+	const char *permitted[SCRIPT_MAX_CONSTRAINTS], *excluded[SCRIPT_MAX_CONSTRAINTS];
+};
+/* The parameters of a certificate for key sk from the script: subject, validity from now,
+ * policies, path length, name constraints, the rehearsal mark. */
+enum step_rc engine_cert_params(struct engine *e, const struct script_key *sk,
+				struct engine_cert_params *cp);
+/* now + v by the calendar (25 years from 29 February is 1 March). Returns 0, or -1 when out of
+ * range. */
+int engine_validity(const struct script_validity *v, int64_t now, struct pki_validity *out);
+/* The wrapped Contingency key of a Root: ck's public key under sk's key (both held). */
+void engine_contin_params(const struct engine_key *ck, const struct engine_key *sk,
+			  struct pki_contin_params *c);
+/* Writes obj as PEM to out's medium and gives the file's SHA-256. */
+enum step_rc engine_write_pem(struct engine *e, const struct script_output *out,
+			      const struct pki_obj *obj, uint8_t sha[32]);
+/* A certificate for step s's key, just signed by issuer (cert is taken over): kept, shown,
+ * written to the step's output and recorded (certificate-issued, with extra's fields). */
+enum step_rc engine_issued(struct engine *e, const struct script_step *s, X509 *cert,
+			   const char *issuer, const char *profile, json_t *extra);
+/* The step result for a failed PKI build: its error and first broken lint rule. */
+enum step_rc engine_cert_failed(struct engine *e, const char *what, enum pki_err err,
+				const struct pki_lint *lint);
+
+/* Inputs (engine_inputs.c). */
+/* Reads, checks and has a person confirm every input step s reads that is not read yet
+ * (script_step_inputs); at the go-no-go, the earlier ceremonies' transcripts. */
+enum step_rc engine_read_step_inputs(struct engine *e, const struct script_step *s);
+/* The input once read, or NULL. */
+struct engine_input *engine_input(struct engine *e, const struct script_input *in);
+/* A key's certificate: issued here, or its certificate input once read; else NULL. */
+X509 *engine_key_cert(struct engine *e, const struct script_key *sk);
+/* What the earlier ceremonies' transcripts say about a key, or NULL when none names it. With
+ * ceremony, only that ceremony's transcript is asked. */
+const struct lineage_key *engine_lineage_key(struct engine *e, const char *key,
+					     const char *ceremony);
+/* Receives one payload by QR, as the operator chooses at prompt id: the camera, or the image
+ * files <prefix>.<ext> and <prefix>-<n>.<ext> on an input medium. what names it for people. On
+ * STEP_OK *rx holds the complete payload (media_rx_payload); free it with media_rx_free. */
+struct media_rx;
+enum step_rc engine_qr_receive(struct engine *e, const char *id, const char *what,
+			       const char *prefix, size_t max, struct media_rx **rx);
 
 #endif

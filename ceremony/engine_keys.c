@@ -1,15 +1,19 @@
 /* Key work: generating keys, the Root certificate with its wrapped Contingency key, the
  * Recovery CSR, and writing the public outputs. */
+#include <arpa/inet.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "ceremony/checkvalue.h"
 #include "ceremony/engine_impl.h"
 #include "ceremony/fpr.h"
+#include "ceremony/keyfile.h"
 #include "ceremony/pki/cert.h"
 #include "ceremony/pki/csr.h"
 #include "ceremony/pki/rawkey.h"
@@ -17,66 +21,6 @@
 #include "media/error.h"
 #include "media/medium.h"
 #include "media/qr_out.h"
-
-#define CHECK_VALUE_LABEL "ceremony-key-check-value-v1"
-
-/* The first broken rule of a lint report, for a one-line error. */
-static const char *lint_first(const struct pki_lint *l)
-{
-	for (size_t i = 0; i < l->count; i++)
-		if (l->findings[i].severity == PKI_SEV_ERROR)
-			return l->findings[i].rule->id;
-	return "unknown rule";
-}
-
-static int pki_alg_of(enum script_algorithm a, enum pki_alg *out)
-{
-	switch (a) {
-	case SCRIPT_ALG_EC_P256:
-		*out = PKI_ALG_EC_P256;
-		return 0;
-	case SCRIPT_ALG_EC_P384:
-		*out = PKI_ALG_EC_P384;
-		return 0;
-	case SCRIPT_ALG_RSA_3072:
-		*out = PKI_ALG_RSA_3072;
-		return 0;
-	case SCRIPT_ALG_RSA_4096:
-		*out = PKI_ALG_RSA_4096;
-		return 0;
-	case SCRIPT_ALG_ED25519:
-		*out = PKI_ALG_ED25519;
-		return 0;
-	default:
-		return -1;
-	}
-}
-
-/* The check value of a symmetric key: HMAC-SHA-256 keyed with it over a fixed label. It tells
- * a rebuilt key from a wrong one without revealing anything about the key. */
-static void check_value(const uint8_t *key, size_t len, uint8_t out[32])
-{
-	crypto_auth_hmacsha256_state *st = sodium_malloc(sizeof(*st));
-
-	if (st == NULL) {
-		/* Fail closed: an all-zero check value never matches a real one. */
-		sodium_memzero(out, 32);
-		return;
-	}
-	crypto_auth_hmacsha256_init(st, key, len);
-	crypto_auth_hmacsha256_update(st, (const uint8_t *)CHECK_VALUE_LABEL,
-				      strlen(CHECK_VALUE_LABEL));
-	crypto_auth_hmacsha256_final(st, out);
-	sodium_memzero(st, sizeof(*st));
-	sodium_free(st);
-}
-
-/* Public: engine_shares.c checks rebuilt symmetric keys with it. */
-void engine_check_value(const uint8_t *key, size_t len, uint8_t out[32]);
-void engine_check_value(const uint8_t *key, size_t len, uint8_t out[32])
-{
-	check_value(key, len, out);
-}
 
 static enum step_rc generate_symmetric(struct engine *e, struct engine_key *k)
 {
@@ -87,8 +31,40 @@ static enum step_rc generate_symmetric(struct engine *e, struct engine_key *k)
 		return engine_fail(e, STEP_ERROR, "out of secure memory");
 	k->secret_len = len;
 	entropy_bytes(e->rng, k->secret, len);
-	check_value(k->secret, len, k->fpr);
+	if (checkvalue(k->secret, len, k->fpr) != 0)
+		return engine_fail(e, STEP_ERROR, "out of secure memory");
 	k->has_fpr = true;
+	return STEP_OK;
+}
+
+/* A key longer than a SLIP-39 secret: its shares split a fresh 256-bit key-encryption key, and
+ * the private key, sealed under it, goes on every custodian medium and the public medium. */
+static enum step_rc seal_keyfile(struct engine *e, struct engine_key *k)
+{
+	struct keyfile_meta meta;
+	uint8_t *der = NULL;
+	size_t len = 0;
+	enum pki_err err;
+	enum keyfile_err kerr;
+
+	k->secret = sodium_malloc(KEYFILE_KEK_LEN);
+	if (k->secret == NULL)
+		return engine_fail(e, STEP_ERROR, "out of secure memory");
+	k->secret_len = KEYFILE_KEK_LEN;
+	entropy_bytes(e->rng, k->secret, k->secret_len);
+	err = pki_key_export_pkcs8(k->pkey, &der, &len);
+	if (err != PKI_OK)
+		return engine_fail(e, STEP_ERROR, "key %s: %s", k->sk->id, pki_strerror(err));
+	memset(&meta, 0, sizeof(meta));
+	snprintf(meta.ceremony_id, sizeof(meta.ceremony_id), "%s", e->plan->id);
+	snprintf(meta.key_name, sizeof(meta.key_name), "%s", k->sk->id);
+	memcpy(meta.spki_sha256, k->fpr, 32);
+	kerr = keyfile_seal(&meta, k->secret, der, len, NULL, NULL, &k->keyfile, &k->keyfile_len);
+	pki_secret_free(der, len);
+	if (kerr != KEYFILE_OK)
+		return engine_fail(e, STEP_ERROR, "sealing %s: %s", k->sk->id,
+				   keyfile_strerror(kerr));
+	engine_keyfile_name(k);
 	return STEP_OK;
 }
 
@@ -100,7 +76,7 @@ static enum step_rc generate_pair(struct engine *e, struct engine_key *k)
 	enum pki_alg alg;
 	enum pki_err err;
 
-	if (pki_alg_of(k->sk->algorithm, &alg) != 0)
+	if (engine_pki_alg(k->sk->algorithm, &alg) != 0)
 		return engine_fail(e, STEP_ERROR, "key %s: no such algorithm", k->sk->id);
 	if (pki_rawkey_supported(alg)) {
 		k->secret = sodium_malloc(PKI_RAWKEY_LEN);
@@ -134,7 +110,7 @@ static enum step_rc generate_pair(struct engine *e, struct engine_key *k)
 	if (err != PKI_OK)
 		return engine_fail(e, STEP_ERROR, "key %s: %s", k->sk->id, pki_strerror(err));
 	k->has_fpr = true;
-	return STEP_OK;
+	return pki_rawkey_supported(alg) ? STEP_OK : seal_keyfile(e, k);
 }
 
 enum step_rc engine_step_generate(struct engine *e, const struct script_step *s)
@@ -172,11 +148,18 @@ enum step_rc engine_step_generate(struct engine *e, const struct script_step *s)
 		if (s->key->kind != SCRIPT_KEY_CONTINGENCY)
 			json_object_set_new(data, "spki", engine_json_hex(k->spki, k->spki_len));
 	}
+	if (k->keyfile != NULL) {
+		uint8_t sha[32];
+
+		crypto_hash_sha256(sha, k->keyfile, k->keyfile_len);
+		json_object_set_new(data, "keyfile", json_string(k->keyfile_name));
+		json_object_set_new(data, "keyfile_sha256", engine_json_hex(sha, 32));
+	}
 	return engine_record(e, &a, "key-generated", data);
 }
 
 /* not_before + years, by the calendar (25 years from 29 February lands on 1 March). */
-static int validity_of(const struct script_validity *v, int64_t now, struct pki_validity *out)
+int engine_validity(const struct script_validity *v, int64_t now, struct pki_validity *out)
 {
 	if (v->days)
 		return pki_validity_days(now, v->days, out) == PKI_OK ? 0 : -1;
@@ -193,8 +176,71 @@ static int validity_of(const struct script_validity *v, int64_t now, struct pki_
 	return -1;
 }
 
-/* Writes an object as PEM to the step's output and gives the file's SHA-256. */
-static enum step_rc write_pem(struct engine *e, const struct script_output *out,
+/* "ip:ADDR/PREFIX" as the PKI library takes it, "IP:ADDR/MASK"; the other forms by their tag. */
+static int nc_spec(const struct script_constraint *c, char *out, size_t outlen)
+{
+	static const char *const tags[] = {
+		[SCRIPT_NC_DNS] = "DNS:", [SCRIPT_NC_EMAIL] = "email:", [SCRIPT_NC_URI] = "URI:"
+	};
+	unsigned char mask[16] = { 0 };
+	char addr[64], text[INET6_ADDRSTRLEN];
+	const char *slash;
+	unsigned long bits;
+	int v6, n;
+
+	if (c->type != SCRIPT_NC_IP) {
+		n = snprintf(out, outlen, "%s%s", tags[c->type], c->value);
+		return n < 0 || (size_t)n >= outlen ? -1 : 0;
+	}
+	slash = strchr(c->value, '/');
+	if (slash == NULL || (size_t)(slash - c->value) >= sizeof(addr))
+		return -1;
+	snprintf(addr, sizeof(addr), "%.*s", (int)(slash - c->value), c->value);
+	v6 = strchr(addr, ':') != NULL;
+	bits = strtoul(slash + 1, NULL, 10); /* the script checked its form and range */
+	if (bits > (v6 ? 128u : 32u))
+		return -1;
+	for (unsigned long i = 0; i < bits; i++)
+		mask[i / 8] = (unsigned char)(mask[i / 8] | (0x80u >> (i % 8)));
+	if (inet_ntop(v6 ? AF_INET6 : AF_INET, mask, text, sizeof(text)) == NULL)
+		return -1;
+	n = snprintf(out, outlen, "IP:%s/%s", addr, text);
+	return n < 0 || (size_t)n >= outlen ? -1 : 0;
+}
+
+enum step_rc engine_cert_params(struct engine *e, const struct script_key *sk,
+				struct engine_cert_params *cp)
+{
+	struct pki_cert_params *p = &cp->p;
+	size_t nc = 0;
+
+	memset(cp, 0, sizeof(*cp));
+	p->subject = sk->subject.count ? sk->subject.text : NULL;
+	if (engine_validity(&sk->validity, engine_now(e), &p->validity) != 0)
+		return engine_fail(e, STEP_FAILED, "key %s: no valid validity period", sk->id);
+	p->policies = sk->policies;
+	p->npolicies = sk->policy_count;
+	p->path_len = sk->path_length >= 0 ? sk->path_length : PKI_PATHLEN_ABSENT;
+	p->rehearsal = e->o->rehearsal;
+	for (unsigned i = 0; i < sk->permitted_count + sk->excluded_count; i++) {
+		bool permitted = i < sk->permitted_count;
+		const struct script_constraint *c =
+			permitted ? &sk->permitted[i] : &sk->excluded[i - sk->permitted_count];
+
+		if (nc_spec(c, cp->nc[nc], sizeof(cp->nc[nc])) != 0)
+			return engine_fail(e, STEP_FAILED, "key %s: name constraint %s", sk->id,
+					   c->value);
+		if (permitted)
+			cp->permitted[p->npermitted++] = cp->nc[nc++];
+		else
+			cp->excluded[p->nexcluded++] = cp->nc[nc++];
+	}
+	p->permitted = cp->permitted;
+	p->excluded = cp->excluded;
+	return STEP_OK;
+}
+
+enum step_rc engine_write_pem(struct engine *e, const struct script_output *out,
 			      const struct pki_obj *obj, uint8_t sha[32])
 {
 	char *pem = NULL;
@@ -211,29 +257,88 @@ static enum step_rc write_pem(struct engine *e, const struct script_output *out,
 	return rc;
 }
 
-static const char *lint_text(const struct pki_lint *lint, enum pki_err err)
+enum step_rc engine_issued(struct engine *e, const struct script_step *s, X509 *cert,
+			   const char *issuer, const char *profile, json_t *extra)
 {
-	return err == PKI_ERR_LINT ? lint_first(lint) : "";
+	struct engine_key *k = engine_key(e, s->key);
+	struct transcript_actor a = engine_step_actor(e, s);
+	char label[160], subject[PKI_NAME_TEXT_MAX];
+	uint8_t fpr[32], file_sha[32];
+	const ASN1_INTEGER *sn;
+	enum pki_err err;
+	enum step_rc rc;
+	json_t *data;
+
+	err = pki_obj_from_cert(cert, &k->cert);
+	if (err != PKI_OK) {
+		json_decref(extra);
+		return engine_fail(e, STEP_ERROR, "certificate of %s: %s", s->key->id,
+				   pki_strerror(err));
+	}
+	pki_obj_fingerprint(&k->cert, fpr);
+	snprintf(label, sizeof(label), "Certificate of '%s' issued by '%s':", s->key->id, issuer);
+	engine_show_fpr(e, label, fpr);
+	rc = engine_write_pem(e, s->output, &k->cert, file_sha);
+	if (rc != STEP_OK) {
+		json_decref(extra);
+		return rc;
+	}
+	pki_name_text(X509_get_subject_name(k->cert.cert), subject, sizeof(subject));
+	sn = X509_get0_serialNumber(k->cert.cert);
+	data = extra ? extra : json_object();
+	if (data == NULL ||
+	    json_object_update_missing_new(
+		    data, json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o}", "key", s->key->id, "issuer",
+				    issuer, "file", s->output->file, "sha256",
+				    engine_json_hex(file_sha, 32), "cert_sha256",
+				    engine_json_hex(fpr, 32), "profile", profile, "subject",
+				    subject, "serial",
+				    engine_json_hex(sn->data, (size_t)sn->length))) != 0) {
+		json_decref(data);
+		return engine_fail(e, STEP_ERROR, "out of memory");
+	}
+	return engine_record(e, &a, "certificate-issued", data);
+}
+
+static const char *lint_text(const struct pki_lint *lint, enum pki_err err, char *buf,
+			     size_t len)
+{
+	if (err != PKI_ERR_LINT)
+		return "";
+	return engine_lint_reason(lint, buf, len);
+}
+
+enum step_rc engine_cert_failed(struct engine *e, const char *what, enum pki_err err,
+				const struct pki_lint *lint)
+{
+	char why[PKI_LINT_DETAIL + 80];
+
+	return engine_fail(e, err == PKI_ERR_NOMEM || err == PKI_ERR_CRYPTO ? STEP_ERROR
+									  : STEP_FAILED,
+			   "%s: %s %s", what, pki_strerror(err),
+			   lint_text(lint, err, why, sizeof(why)));
 }
 
 enum step_rc engine_step_root_cert(struct engine *e, const struct script_step *s)
 {
 	struct engine_key *k = engine_key(e, s->key), *ck, *sk;
-	struct transcript_actor a = engine_step_actor(e, s);
-	struct pki_cert_params p;
+	struct engine_cert_params cp;
 	struct pki_contin_params c;
 	struct pki_lint lint;
 	X509 *cert = NULL;
 	enum pki_err err;
 	enum step_rc rc;
-	char label[160], subject[PKI_NAME_TEXT_MAX];
-	uint8_t fpr[32], file_sha[32];
-	const ASN1_INTEGER *sn;
 
 	if (k->pkey == NULL)
 		return engine_fail(e, STEP_FAILED, "key %s is not held", s->key->id);
-	if (s->output == NULL)
-		return engine_fail(e, STEP_FAILED, "step %s names no output", s->id);
+	if ((rc = engine_cert_params(e, s->key, &cp)) != STEP_OK)
+		return rc;
+	if (s->key->kind == SCRIPT_KEY_GENERIC) {
+		err = pki_cert_generic_root(k->pkey, &cp.p, &cert, &lint);
+		if (err != PKI_OK)
+			return engine_cert_failed(e, "root certificate", err, &lint);
+		return engine_issued(e, s, cert, s->key->id, "generic-root", NULL);
+	}
 	if (s->key->apex == NULL || s->key->apex->wrapped_by == NULL)
 		return engine_fail(e, STEP_FAILED, "root %s has no wrapped contingency key",
 				   s->key->id);
@@ -243,44 +348,27 @@ enum step_rc engine_step_root_cert(struct engine *e, const struct script_step *s
 		return engine_fail(e, STEP_FAILED,
 				   "the Contingency key and its Symmetric Key must be generated "
 				   "before the Root certificate");
-	memset(&p, 0, sizeof(p));
-	p.subject = s->key->subject.text;
-	if (validity_of(&s->key->validity, engine_now(e), &p.validity) != 0)
-		return engine_fail(e, STEP_FAILED, "key %s: bad validity", s->key->id);
-	p.policies = s->key->policies;
-	p.npolicies = s->key->policy_count;
-	p.path_len = PKI_PATHLEN_ABSENT;
-	p.rehearsal = e->o->rehearsal;
-	memset(&c, 0, sizeof(c));
-	c.spki = ck->spki;
-	c.spki_len = ck->spki_len;
-	c.symkey = sk->secret;
-	c.symkey_len = sk->secret_len;
-	c.alg = sk->secret_len == 32 ? PKI_WRAP_AES256_PAD : PKI_WRAP_AES128_PAD;
-	err = pki_cert_smki_root(k->pkey, NULL, &p, &c, &cert, &lint);
+	cp.p.path_len = PKI_PATHLEN_ABSENT;
+	engine_contin_params(ck, sk, &c);
+	err = pki_cert_smki_root(k->pkey, NULL, &cp.p, &c, &cert, &lint);
 	if (err != PKI_OK)
-		return engine_fail(e, STEP_FAILED, "root certificate: %s %s", pki_strerror(err),
-				   lint_text(&lint, err));
-	err = pki_obj_from_cert(cert, &k->cert);
-	if (err != PKI_OK)
-		return engine_fail(e, STEP_ERROR, "root certificate: %s", pki_strerror(err));
-	pki_obj_fingerprint(&k->cert, fpr);
-	snprintf(label, sizeof(label), "Root certificate '%s' issued:", s->key->id);
-	engine_show_fpr(e, label, fpr);
-	rc = write_pem(e, s->output, &k->cert, file_sha);
-	if (rc != STEP_OK)
-		return rc;
-	pki_name_text(X509_get_subject_name(k->cert.cert), subject, sizeof(subject));
-	sn = X509_get0_serialNumber(k->cert.cert);
-	return engine_record(
-		e, &a, "certificate-issued",
-		json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o,s:{s:s,s:s,s:s}}", "key", s->key->id,
-			  "issuer", s->key->id, "file", s->output->file, "sha256",
-			  engine_json_hex(file_sha, 32), "cert_sha256", engine_json_hex(fpr, 32),
-			  "profile", "smki-root", "subject", subject, "serial",
-			  engine_json_hex(sn->data, (size_t)sn->length), "wrapped_contingency",
-			  "key", s->key->apex->id, "wrapped_by", s->key->apex->wrapped_by->id,
-			  "algorithm", pki_wrap_alg_name(c.alg)));
+		return engine_cert_failed(e, "root certificate", err, &lint);
+	return engine_issued(e, s, cert, s->key->id, "smki-root",
+			     json_pack("{s:{s:s,s:s,s:s}}", "wrapped_contingency", "key",
+				       s->key->apex->id, "wrapped_by",
+				       s->key->apex->wrapped_by->id, "algorithm",
+				       pki_wrap_alg_name(c.alg)));
+}
+
+void engine_contin_params(const struct engine_key *ck, const struct engine_key *sk,
+			  struct pki_contin_params *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->spki = ck->spki;
+	c->spki_len = ck->spki_len;
+	c->symkey = sk->secret;
+	c->symkey_len = sk->secret_len;
+	c->alg = sk->secret_len == 32 ? PKI_WRAP_AES256_PAD : PKI_WRAP_AES128_PAD;
 }
 
 enum step_rc engine_step_export_csr(struct engine *e, const struct script_step *s)
@@ -311,15 +399,14 @@ enum step_rc engine_step_export_csr(struct engine *e, const struct script_step *
 				    &cp, &req, &lint);
 	}
 	if (err != PKI_OK)
-		return engine_fail(e, STEP_FAILED, "CSR for %s: %s %s", s->key->id,
-				   pki_strerror(err), lint_text(&lint, err));
+		return engine_cert_failed(e, "CSR", err, &lint);
 	err = pki_obj_from_csr(req, &k->csr);
 	if (err != PKI_OK)
 		return engine_fail(e, STEP_ERROR, "CSR for %s: %s", s->key->id, pki_strerror(err));
 	pki_obj_fingerprint(&k->csr, fpr);
 	snprintf(label, sizeof(label), "CSR for '%s' made:", s->key->id);
 	engine_show_fpr(e, label, fpr);
-	rc = write_pem(e, s->output, &k->csr, file_sha);
+	rc = engine_write_pem(e, s->output, &k->csr, file_sha);
 	if (rc != STEP_OK)
 		return rc;
 	pki_name_text(X509_REQ_get_subject_name(k->csr.csr), subject, sizeof(subject));

@@ -13,6 +13,7 @@
 #include "media/medium.h"
 #include "media/qr_out.h"
 #include "media/util.h"
+#include "ceremony/keyfile.h"
 #include "shamir/sharefile.h"
 
 #define PASSPHRASE_MIN 8
@@ -21,8 +22,6 @@
 #define COPY_TRIES 3
 #define WRITE_TRIES 3
 #define SLIP39_ITER_EXP 1
-
-void engine_check_value(const uint8_t *key, size_t len, uint8_t out[32]);
 
 static void text_free(char *text, size_t len)
 {
@@ -234,44 +233,30 @@ static enum step_rc copy_back(struct engine *e, const char *key, unsigned n, con
 			   key);
 }
 
-static int open_medium(struct engine *e, const struct script_medium *m, int writable,
-		       struct media_medium **out)
-{
-	char path[4096];
-
-	if (engine_medium_path(e, m, path, sizeof(path)) != 0)
-		return MEDIA_E_NAME;
-	return media_open_dir(path, writable, out);
-}
-
 /* Reads a share file back and opens it with the passphrase: the mnemonic must be the one
  * written. */
 static enum step_rc verify_written(struct engine *e, const struct script_medium *m,
 				   const char *file, const unsigned char *pass, size_t plen,
 				   const char *mnemonic)
 {
-	struct media_medium *mm = NULL;
 	unsigned char *blob = NULL;
 	size_t blen = 0;
-	int listed = 0, rc;
+	int rc;
 	struct sharefile_meta meta;
 	char *text = NULL;
 	size_t tlen = 0;
 	enum step_rc ret = STEP_OK;
+	enum sharefile_err serr;
 
-	rc = open_medium(e, m, 0, &mm);
-	if (rc == MEDIA_OK)
-		rc = media_read(mm, file, SHARE_FILE_MAX, MEDIA_READ_LISTED, &blob, &blen, &listed);
-	if (mm)
-		media_close(mm);
+	rc = engine_read_file(e, m, file, SHARE_FILE_MAX, MEDIA_READ_LISTED, &blob, &blen);
 	if (rc != MEDIA_OK)
 		return engine_fail(e, STEP_FAILED, "reading back %s/%s: %s", m->id, file,
 				   media_strerror(rc));
-	rc = sharefile_open(blob, blen, (const char *)pass, plen, &meta, &text, &tlen);
+	serr = sharefile_open(blob, blen, (const char *)pass, plen, &meta, &text, &tlen);
 	free(blob);
-	if (rc != SHAREFILE_OK)
+	if (serr != SHAREFILE_OK)
 		return engine_fail(e, STEP_FAILED, "share file %s/%s does not open: %s", m->id,
-				   file, sharefile_strerror(rc));
+				   file, sharefile_strerror(serr));
 	if (tlen != strlen(mnemonic) || sodium_memcmp(text, mnemonic, tlen) != 0)
 		ret = engine_fail(e, STEP_FAILED, "share file %s/%s holds another share", m->id,
 				  file);
@@ -294,10 +279,12 @@ static enum step_rc give_share(struct engine *e, const struct script_step *s,
 	size_t plen = 0, blen = 0;
 	char id[ANSWERS_ID_MAX + 1], q[400], file[SCRIPT_FILE_MAX + 1], bag[BAG_MAX + 1];
 	char *card = NULL;
-	uint8_t sha[32];
+	uint8_t sha[32], kf_sha[32];
 	bool yes = false;
 	enum step_rc rc;
-	int prc, src;
+	enum sharefile_err src;
+	int prc;
+	json_t *written;
 
 	if (holder == NULL || medium == NULL)
 		return engine_fail(e, STEP_ERROR, "share %u of %s has no holder with a medium", n,
@@ -377,6 +364,8 @@ static enum step_rc give_share(struct engine *e, const struct script_step *s,
 		return rc;
 	snprintf(k->share_files[n - 1], sizeof(k->share_files[n - 1]), "%s", file);
 	prompt_say(e->p, PROMPT_GOOD, "  share file %s/%s written and verified", medium->id, file);
+	if (k->keyfile != NULL && (rc = engine_put_keyfile(e, medium, k, kf_sha)) != STEP_OK)
+		return rc;
 
 	card = share_card(mnemonic);
 	if (card == NULL)
@@ -403,12 +392,15 @@ static enum step_rc give_share(struct engine *e, const struct script_step *s,
 	if (prc != PROMPT_OK)
 		return engine_prompt_rc(e, prc, id);
 	(void)s;
-	rc = engine_record(e, &a, "share-written",
-			   json_pack("{s:s,s:I,s:I,s:s,s:s,s:o,s:I,s:I,s:s}", "key", key, "group",
-				     (json_int_t)(g - 1), "member", (json_int_t)(m - 1), "medium",
-				     medium->id, "file", file, "sha256", engine_json_hex(sha, 32),
-				     "identifier", (json_int_t)k->set_id, "number", (json_int_t)n,
-				     "holder", holder->id));
+	written = json_pack("{s:s,s:I,s:I,s:s,s:s,s:o,s:I,s:I,s:s}", "key", key, "group",
+			    (json_int_t)(g - 1), "member", (json_int_t)(m - 1), "medium", medium->id,
+			    "file", file, "sha256", engine_json_hex(sha, 32), "identifier",
+			    (json_int_t)k->set_id, "number", (json_int_t)n, "holder", holder->id);
+	if (written != NULL && k->keyfile != NULL) {
+		json_object_set_new(written, "keyfile", json_string(k->keyfile_name));
+		json_object_set_new(written, "keyfile_sha256", engine_json_hex(kf_sha, 32));
+	}
+	rc = engine_record(e, &a, "share-written", written);
 	if (rc == STEP_OK)
 		rc = engine_record(e, &a, "share-verified",
 				   json_pack("{s:s,s:I,s:I}", "key", key, "group",
@@ -421,10 +413,59 @@ static enum step_rc give_share(struct engine *e, const struct script_step *s,
 	return rc;
 }
 
-enum step_rc engine_step_split(struct engine *e, const struct script_step *s)
+enum step_rc engine_put_keyfile(struct engine *e, const struct script_medium *m,
+				struct engine_key *k, uint8_t sha[32])
 {
-	struct engine_key *k = engine_key(e, s->key);
-	const struct script_custodian_set *set = script_step_share_set(s);
+	unsigned char *old = NULL;
+	size_t olen = 0;
+	int rc = engine_read_file(e, m, k->keyfile_name, KEYFILE_MAX, 0, &old, &olen);
+
+	/* A custodian who holds shares of the key from an earlier set has its key file already. */
+	if (rc == MEDIA_OK) {
+		bool same = olen == k->keyfile_len && memcmp(old, k->keyfile, olen) == 0;
+
+		free(old);
+		if (!same)
+			return engine_fail(e, STEP_FAILED, "medium %s holds another %s", m->id,
+					   k->keyfile_name);
+		crypto_hash_sha256(sha, k->keyfile, k->keyfile_len);
+		return STEP_OK;
+	}
+	if (rc != MEDIA_E_NOENT)
+		return engine_fail(e, STEP_ERROR, "medium %s: %s", m->id, media_strerror(rc));
+	return engine_write(e, m, k->keyfile_name, k->keyfile, k->keyfile_len, sha);
+}
+
+/* The sealed private key of a long key, on the public medium the transcript is on. */
+static enum step_rc publish_keyfile(struct engine *e, const struct script_step *s,
+				    struct engine_key *k)
+{
+	struct transcript_actor a = engine_step_actor(e, s);
+	uint8_t sha[32];
+	enum step_rc rc;
+
+	for (unsigned i = 0; i < e->plan->output_count; i++) {
+		const struct script_output *out = &e->plan->outputs[i];
+
+		if (out->type != SCRIPT_OUTPUT_TRANSCRIPT || out->medium->kind != SCRIPT_MEDIUM_PUBLIC)
+			continue;
+		rc = engine_put_keyfile(e, out->medium, k, sha);
+		if (rc != STEP_OK)
+			return rc;
+		prompt_say(e->p, PROMPT_GOOD, "  sealed private key %s/%s written", out->medium->id,
+			   k->keyfile_name);
+		return engine_record(e, &a, "media-written",
+				     json_pack("{s:s,s:s,s:o,s:s,s:s}", "medium", out->medium->id,
+					       "file", k->keyfile_name, "sha256",
+					       engine_json_hex(sha, 32), "key", k->sk->id, "type",
+					       "sealed private key"));
+	}
+	return engine_fail(e, STEP_ERROR, "no public medium for the sealed key of %s", k->sk->id);
+}
+
+enum step_rc engine_split_to(struct engine *e, const struct script_step *s, struct engine_key *k,
+			     const struct script_custodian_set *set)
+{
 	struct transcript_actor a = engine_step_actor(e, s);
 	struct slip39_group groups[SLIP39_GROUPS_MAX];
 	enum step_rc rc;
@@ -448,6 +489,11 @@ enum step_rc engine_step_split(struct engine *e, const struct script_step *s)
 		return engine_fail(e, STEP_ERROR, "splitting %s: %s", s->key->id,
 				   slip39_strerror(src));
 	k->set_id = k->shares->id;
+	if (k->keyfile != NULL && (rc = publish_keyfile(e, s, k)) != STEP_OK) {
+		slip39_mnemonics_free(k->shares);
+		k->shares = NULL;
+		return rc;
+	}
 	rc = engine_record(e, &a, "note",
 			   json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I}", "text",
 				     "share set created", "key", s->key->id, "set", set->id,
@@ -460,41 +506,16 @@ enum step_rc engine_step_split(struct engine *e, const struct script_step *s)
 	/* The mnemonics are needed no longer: the test reconstruction reads the files back. */
 	slip39_mnemonics_free(k->shares);
 	k->shares = NULL;
-	if (rc == STEP_OK)
+	if (rc == STEP_OK) {
 		k->split = true;
+		k->share_set = set;
+	}
 	return rc;
 }
 
-/* Proves a rebuilt secret is the key: the check value for a symmetric key, the public key
- * for a key pair. */
-static enum step_rc prove(struct engine *e, struct engine_key *k, const uint8_t *secret,
-			  size_t len)
+enum step_rc engine_step_split(struct engine *e, const struct script_step *s)
 {
-	if (k->sk->kind == SCRIPT_KEY_CONTINGENCY_SYMMETRIC) {
-		uint8_t cv[32];
-
-		engine_check_value(secret, len, cv);
-		if (sodium_memcmp(cv, k->fpr, 32) != 0)
-			return engine_fail(e, STEP_FAILED, "rebuilt %s does not match its check "
-							   "value",
-					   k->sk->id);
-		return STEP_OK;
-	} else {
-		EVP_PKEY *rebuilt = NULL;
-		enum pki_alg alg;
-		enum pki_err err = pki_key_alg(k->pkey, &alg);
-
-		if (err == PKI_OK)
-			err = pki_rawkey_import(alg, secret, len, &rebuilt);
-		if (err == PKI_OK)
-			err = pki_key_matches(rebuilt, k->spki, k->spki_len);
-		EVP_PKEY_free(rebuilt);
-		if (err != PKI_OK)
-			return engine_fail(e, STEP_FAILED, "rebuilt %s does not match its public "
-							   "key: %s",
-					   k->sk->id, pki_strerror(err));
-		return STEP_OK;
-	}
+	return engine_split_to(e, s, engine_key(e, s->key), script_step_share_set(s));
 }
 
 static enum step_rc read_share(struct engine *e, struct engine_key *k,
@@ -504,22 +525,18 @@ static enum step_rc read_share(struct engine *e, struct engine_key *k,
 	unsigned g = 0, m = 0;
 	const struct script_participant *holder = script_set_share(set, n, &g, &m);
 	const struct script_medium *medium = holder ? script_medium_of(e->plan, holder) : NULL;
-	struct media_medium *mm = NULL;
 	unsigned char *blob = NULL, *pass = NULL;
 	size_t blen = 0, plen = 0, tlen = 0;
 	char id[ANSWERS_ID_MAX + 1], q[300], *text = NULL;
 	struct sharefile_meta meta;
 	struct slip39_where where;
-	int rc, prc, listed = 0;
+	enum sharefile_err serr;
+	int rc, prc;
 
 	if (medium == NULL)
 		return engine_fail(e, STEP_ERROR, "share %u of %s has no medium", n, k->sk->id);
-	rc = open_medium(e, medium, 0, &mm);
-	if (rc == MEDIA_OK)
-		rc = media_read(mm, k->share_files[n - 1], SHARE_FILE_MAX, MEDIA_READ_LISTED, &blob,
-				&blen, &listed);
-	if (mm)
-		media_close(mm);
+	rc = engine_read_file(e, medium, k->share_files[n - 1], SHARE_FILE_MAX, MEDIA_READ_LISTED,
+			      &blob, &blen);
 	if (rc != MEDIA_OK)
 		return engine_fail(e, STEP_FAILED, "reading %s/%s: %s", medium->id,
 				   k->share_files[n - 1], media_strerror(rc));
@@ -534,12 +551,12 @@ static enum step_rc read_share(struct engine *e, struct engine_key *k,
 		free(blob);
 		return engine_prompt_rc(e, prc, id);
 	}
-	rc = sharefile_open(blob, blen, (const char *)pass, plen, &meta, &text, &tlen);
+	serr = sharefile_open(blob, blen, (const char *)pass, plen, &meta, &text, &tlen);
 	free(blob);
 	prompt_secret_free(pass, plen);
-	if (rc != SHAREFILE_OK)
+	if (serr != SHAREFILE_OK)
 		return engine_fail(e, STEP_FAILED, "share %u of %s: %s", n, k->sk->id,
-				   sharefile_strerror(rc));
+				   sharefile_strerror(serr));
 	rc = slip39_collector_add(c, text, tlen, &where);
 	text_free(text, tlen);
 	if (rc != SLIP39_OK)
@@ -548,18 +565,13 @@ static enum step_rc read_share(struct engine *e, struct engine_key *k,
 	return STEP_OK;
 }
 
-static bool is_ca(const struct script_key *sk)
-{
-	return sk->kind == SCRIPT_KEY_ROOT || sk->kind == SCRIPT_KEY_ISSUING ||
-	       sk->kind == SCRIPT_KEY_GENERIC;
-}
-
 enum step_rc engine_step_test(struct engine *e, const struct script_step *s)
 {
 	struct engine_key *k = engine_key(e, s->key);
-	const struct script_custodian_set *set = s->key->custodians;
+	const struct script_custodian_set *set = k->share_set;
 	struct transcript_actor a = engine_step_actor(e, s);
 	struct slip39_collector *c = NULL;
+	EVP_PKEY *rebuilt = NULL;
 	struct slip39_where where;
 	unsigned quorum[SCRIPT_MAX_GROUPS * SCRIPT_MAX_MEMBERS], nq;
 	uint8_t *secret = NULL;
@@ -586,7 +598,8 @@ enum step_rc engine_step_test(struct engine *e, const struct script_step *s)
 	}
 	slip39_collector_free(c);
 	if (rc == STEP_OK)
-		rc = prove(e, k, secret, slen);
+		rc = engine_prove_secret(e, k, secret, slen, &rebuilt);
+	EVP_PKEY_free(rebuilt);
 	if (secret) {
 		sodium_memzero(secret, slen);
 		sodium_free(secret);
@@ -598,21 +611,13 @@ enum step_rc engine_step_test(struct engine *e, const struct script_step *s)
 	prompt_say(e->p, PROMPT_GOOD, "  '%s' rebuilt from %u shares and proven against its %s",
 		   s->key->id, nq,
 		   s->key->kind == SCRIPT_KEY_CONTINGENCY_SYMMETRIC ? "check value" : "public key");
-	/* The split secret is not needed any more. CA keys stay held (as OpenSSL keys) until
-	 * the close, where they sign the transcript's final head; all else is wiped now. */
-	if (k->secret) {
-		sodium_memzero(k->secret, k->secret_len);
-		sodium_free(k->secret);
-		k->secret = NULL;
-		k->secret_len = 0;
-	}
-	if (!is_ca(s->key) && k->pkey) {
-		EVP_PKEY_free(k->pkey);
-		k->pkey = NULL;
-	}
+	/* What is not needed any more is wiped after the step (engine_release_unused). */
 	data = json_pack("{s:s,s:I,s:I,s:o}", "key", s->key->id, "identifier",
 			 (json_int_t)k->set_id, "shares", (json_int_t)nq, "numbers", used);
-	if (data && s->key->kind != SCRIPT_KEY_CONTINGENCY_SYMMETRIC)
-		json_object_set_new(data, "spki_sha256", engine_json_hex(k->fpr, 32));
+	if (data)
+		json_object_set_new(data,
+				    s->key->kind == SCRIPT_KEY_CONTINGENCY_SYMMETRIC ? "check_value"
+										     : "spki_sha256",
+				    engine_json_hex(k->fpr, 32));
 	return engine_record(e, &a, "reconstruction-tested", data);
 }

@@ -619,6 +619,7 @@ struct walk {
 	void *ctx;
 	const struct script_step *step;
 	char id[ANSWERS_ID_MAX + 1];
+	bool read[SCRIPT_MAX_INPUTS]; /* inputs whose questions are already listed */
 };
 
 /* Emits the id in w->id. */
@@ -680,6 +681,42 @@ static int share_prompts(struct walk *w, const struct script_key *key,
 	return 0;
 }
 
+/* The questions about one input, the first time a step reads it (script_step_inputs). */
+static int input_prompts(struct walk *w, const struct script_input *in)
+{
+	bool transcript = in->type == SCRIPT_INPUT_TRANSCRIPT_DIGEST;
+	int ret = 0;
+
+	if (transcript && in->file == NULL && in->source != SCRIPT_SOURCE_QR)
+		return in->has_digest ? 0
+				      : EMIT(w, PROMPT_KIND_TEXT, PROMPT_ID_INPUT, in->id,
+					     INPUT_FIELD_DIGEST);
+	if (in->source == SCRIPT_SOURCE_ANY && !transcript)
+		ret = EMIT(w, PROMPT_KIND_CHOICE, PROMPT_ID_INPUT, in->id, INPUT_FIELD_SOURCE);
+	else if (in->source == SCRIPT_SOURCE_QR)
+		ret = EMIT(w, PROMPT_KIND_CHOICE, PROMPT_ID_INPUT, in->id, INPUT_FIELD_QR);
+	if (ret == 0 && !(transcript && in->has_digest))
+		ret = EMIT(w, PROMPT_KIND_CONFIRM, PROMPT_ID_INPUT, in->id, INPUT_FIELD_FINGERPRINT);
+	return ret;
+}
+
+static int step_inputs(struct walk *w, const struct script_plan *plan)
+{
+	const struct script_input *in[SCRIPT_MAX_INPUTS];
+	unsigned n = script_step_inputs(plan, w->step, in, SCRIPT_MAX_INPUTS);
+	int ret = 0;
+
+	for (unsigned i = 0; i < n && ret == 0; i++) {
+		unsigned idx = (unsigned)(in[i] - plan->inputs);
+
+		if (w->read[idx])
+			continue;
+		w->read[idx] = true;
+		ret = input_prompts(w, in[i]);
+	}
+	return ret;
+}
+
 static int step_prompts(struct walk *w, const struct script_plan *plan)
 {
 	const struct script_step *s = w->step;
@@ -695,13 +732,7 @@ static int step_prompts(struct walk *w, const struct script_plan *plan)
 				   plan->participants[i].id);
 		return ret;
 	case SCRIPT_ACT_GO_NO_GO:
-		for (unsigned i = 0; i < plan->input_count && ret == 0; i++)
-			if (plan->inputs[i].type == SCRIPT_INPUT_TRANSCRIPT_DIGEST &&
-			    !plan->inputs[i].has_digest && plan->inputs[i].file == NULL)
-				ret = EMIT(w, PROMPT_KIND_TEXT, PROMPT_ID_INPUT, plan->inputs[i].id,
-					   INPUT_FIELD_DIGEST);
-		if (ret == 0)
-			ret = EMIT(w, PROMPT_KIND_CONFIRM, PROMPT_ID_GO_CLOCK);
+		ret = EMIT(w, PROMPT_KIND_CONFIRM, PROMPT_ID_GO_CLOCK);
 		if (ret == 0)
 			ret = EMIT(w, PROMPT_KIND_CONFIRM, PROMPT_ID_GO_IMAGE);
 		if (ret == 0)
@@ -743,18 +774,7 @@ static int step_prompts(struct walk *w, const struct script_plan *plan)
 		return ret;
 	case SCRIPT_ACT_SIGN_CSR:
 	case SCRIPT_ACT_IMPORT_CERTIFICATE:
-	case SCRIPT_ACT_CONTINGENCY_TEST: {
-		const struct script_input *in =
-		    s->action == SCRIPT_ACT_SIGN_CSR ? k->input : s->input;
-
-		if (in->source == SCRIPT_SOURCE_ANY)
-			ret = EMIT(w, PROMPT_KIND_CHOICE, PROMPT_ID_INPUT, in->id,
-				   INPUT_FIELD_SOURCE);
-		if (ret == 0)
-			ret = EMIT(w, PROMPT_KIND_CONFIRM, PROMPT_ID_INPUT, in->id,
-				   INPUT_FIELD_FINGERPRINT);
-		return ret;
-	}
+	case SCRIPT_ACT_CONTINGENCY_TEST:
 	case SCRIPT_ACT_GENERATE_KEY:
 	case SCRIPT_ACT_ISSUE_ROOT_CERTIFICATE:
 	case SCRIPT_ACT_EXPORT_CSR:
@@ -768,14 +788,20 @@ static int step_prompts(struct walk *w, const struct script_plan *plan)
 
 int prompt_plan_ids(const struct script_plan *plan, prompt_plan_fn fn, void *ctx)
 {
-	struct walk w = {fn, ctx, NULL, ""};
+	struct walk *w = calloc(1, sizeof(*w));
+	int ret = 0;
 
-	for (unsigned i = 0; i < plan->step_count; i++) {
-		int ret;
-
-		w.step = &plan->steps[i];
-		if ((ret = step_prompts(&w, plan)) != 0)
-			return ret;
+	if (w == NULL)
+		return -1;
+	w->fn = fn;
+	w->ctx = ctx;
+	for (unsigned i = 0; i < plan->step_count && ret == 0; i++) {
+		w->step = &plan->steps[i];
+		ret = step_inputs(w, plan);
+		if (ret == 0)
+			ret = step_prompts(w, plan);
 	}
+	free(w);
+	return ret;
 	return 0;
 }

@@ -153,9 +153,11 @@ void prompt_progress(struct prompt *p, const char *what, unsigned done, unsigned
 #define COLLECT_FIELD_SOURCE	      "source"		  /* choice: medium, words, qr */
 #define COLLECT_FIELD_PASSPHRASE      "passphrase"	  /* secret */
 #define COLLECT_FIELD_WORDS	      "words"		  /* secret */
+#define COLLECT_FIELD_QR	      "qr"		  /* choice: camera, an input medium */
 #define INPUT_FIELD_SOURCE	      "source"		  /* choice: medium, qr */
 #define INPUT_FIELD_FINGERPRINT	      "fingerprint"	  /* confirm: read aloud, matches */
 #define INPUT_FIELD_DIGEST	      "digest"		  /* text: 64 hex digits */
+#define INPUT_FIELD_QR		      "qr"		  /* choice: camera, an input medium */
 
 /* Formats an id and checks it is well formed (answers_valid_id). Returns 0, or -1 when it does
  * not fit or is malformed. */
@@ -171,7 +173,9 @@ typedef int (*prompt_plan_fn)(void *ctx, const char *id, enum prompt_kind kind,
 			      const struct script_step *step);
 
 /* Walks the prompts of a plan (key-generation steps in full; for collect-shares only the
- * first quorum's entries). Conditional prompts (go.override.*) are not listed. Returns 0, -1
+ * first quorum's entries; each input's questions at the first step that reads it). Conditional
+ * prompts (go.override.*, share.*.retry, collect.*.passphrase/words/qr, input.*.qr after a
+ * source choice) are not listed. Returns 0, -1
  * when an id does not fit, or the callback's non-zero value. */
 int prompt_plan_ids(const struct script_plan *plan, prompt_plan_fn fn, void *ctx);
 

@@ -1098,8 +1098,9 @@ static int key_fields(struct parse *p, const struct ynode *n, struct script_key 
 			   k->origin == SCRIPT_ORIGIN_GENERATE,
 		       "the Recovery CSR carries the entity identifier") != 0 ||
 	    only_if(c, n, "entity-id",
-		    k->kind == SCRIPT_KEY_RECOVERY && k->origin == SCRIPT_ORIGIN_GENERATE,
-		    "is only for generated recovery keys") != 0 ||
+		    k->kind == SCRIPT_KEY_RECOVERY && (k->origin == SCRIPT_ORIGIN_GENERATE ||
+						       k->origin == SCRIPT_ORIGIN_SHARES),
+		    "is only for recovery keys generated or rebuilt from shares") != 0 ||
 	    require_if(c, n, "wrapped-by", smki && k->kind == SCRIPT_KEY_CONTINGENCY,
 		       "the contingency public key is only ever published wrapped") != 0 ||
 	    only_if(c, n, "wrapped-by", k->kind == SCRIPT_KEY_CONTINGENCY,

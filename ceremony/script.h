@@ -373,9 +373,9 @@ const char *script_medium_kind_name(enum script_medium_kind kind);
 const char *script_crl_reason_name(enum script_crl_reason reason);
 
 /* Bits of the secret that is split into shares for this key: the private scalar or seed for
- * EC and Ed25519 keys (P-256 256, P-384 384, Ed25519 256), the key itself for AES (128, 256).
- * RSA private keys are too large for SLIP-39 words; for them the shared secret is a 256-bit
- * key-encryption key (docs/script.md). 0 when the key has no secret here (CSR/CERTIFICATE). */
+ * P-256 and Ed25519 keys (256), the key itself for AES (128, 256). P-384 and RSA private keys
+ * are longer than SLIP-39 allows; for them the shared secret is a 256-bit key-encryption key
+ * (docs/ceremonies.md). 0 when the key has no secret here (CSR/CERTIFICATE). */
 unsigned script_key_secret_bits(const struct script_key *key);
 
 /* SLIP-39 words in one share of a secret of that many bits: 7 + ceil(bits / 10), so 20 for 128
@@ -401,6 +401,20 @@ bool script_actor_includes(const struct script_actor *actor, const struct script
 /* The sets whose shares are written in this ceremony (split-shares: the key's set; reshare: the
  * step's new set), for step s; NULL for other actions. */
 const struct script_custodian_set *script_step_share_set(const struct script_step *s);
+
+/* The certificate input of a key: its input (origin certificate) or its `certificate` (origin
+ * shares); NULL when it has none. */
+const struct script_input *script_key_cert_input(const struct script_key *k);
+
+/* The inputs step s reads, in the order it reads them (docs/answers.md, "Inputs"), at most max,
+ * into out; returns how many. An input read by an earlier step is read only once: the reader
+ * skips those it has. go-no-go reads the transcript-digest inputs; collect-shares the key's
+ * certificate; sign-csr the issuer's certificate chain (Root first), then the CSR; sign-crl the
+ * key's chain; import-certificate the chain the certificate must reach (for a recovery key,
+ * every issuing key's), then the certificate; contingency-test its input; contingency-replace
+ * the certificate of every other root key and of every contingency-test of its issuer. */
+unsigned script_step_inputs(const struct script_plan *plan, const struct script_step *s,
+			    const struct script_input **out, unsigned max);
 
 /* One line saying what a step does, for the printed script and the screen ("Generate the key
  * 'root' (root, ec-p256)"). Returns 0, or -1 when out is too small (out is then truncated). */

@@ -341,6 +341,12 @@ static int check_step(struct script_ctx *c, const struct script_step *s, struct 
 		if (s->input->type != SCRIPT_INPUT_CERTIFICATE)
 			return script_fail(c, s->line, SCRIPT_ERR_RULE,
 					   "import-certificate takes an input of type certificate");
+		if (plan->profile == SCRIPT_PROFILE_SMKI && k->kind == SCRIPT_KEY_RECOVERY &&
+		    !k->has_entity_id)
+			return script_fail(c, s->line, SCRIPT_ERR_RULE,
+					   "importing the Recovery certificate of '%s' checks its "
+					   "entity identifier: the key needs 'entity-id'",
+					   k->id);
 		return need_secret(c, s, pr, k);
 	case SCRIPT_ACT_CONTINGENCY_TEST:
 		if (need_kind(c, s, k,
@@ -499,10 +505,9 @@ unsigned script_key_secret_bits(const struct script_key *key)
 	if (key->origin == SCRIPT_ORIGIN_CSR || key->origin == SCRIPT_ORIGIN_CERTIFICATE)
 		return 0;
 	switch (key->algorithm) {
-	case SCRIPT_ALG_EC_P384:
-		return 384;
 	case SCRIPT_ALG_AES_128:
 		return 128;
+	case SCRIPT_ALG_EC_P384:
 	case SCRIPT_ALG_EC_P256:
 	case SCRIPT_ALG_ED25519:
 	case SCRIPT_ALG_AES_256:

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ceremony/checkvalue.h"
+
 struct ctx {
 	int dirfd;
 	const struct tartifact *arts;
@@ -257,6 +259,28 @@ static enum transcript_err check_crl(const struct ctx *c, const struct tartifact
 	return e;
 }
 
+/* A revealed symmetric key: its lower-case hex (16 or 32 octets) and one LF, nothing else, and
+ * the key has the recorded check value. The key is public from then on, but is still wiped. */
+static enum transcript_err check_revealed(const struct tartifact *a, const unsigned char *buf,
+					  size_t len, struct transcript_failure *fail)
+{
+	unsigned char key[32], cv[CHECKVALUE_LEN];
+	size_t n = len ? len - 1 : 0;
+	enum transcript_err e = TRANSCRIPT_OK;
+
+	if ((n != 32 && n != 64) || buf[n] != '\n' || !tformat_hex((const char *)buf, n, n / 2))
+		return tformat_fail(fail, TRANSCRIPT_ECERT, (long)a->record,
+				    "'%s' is not a revealed key (hex and a newline)", a->file);
+	tformat_unhex((const char *)buf, n, key);
+	if (checkvalue(key, n / 2, cv) != 0)
+		e = tformat_fail(fail, TRANSCRIPT_ENOMEM, (long)a->record, "out of memory");
+	else if (sodium_memcmp(cv, a->check_value, CHECKVALUE_LEN) != 0)
+		e = tformat_fail(fail, TRANSCRIPT_ECERT, (long)a->record,
+				 "the key in '%s' does not have its recorded check value", a->file);
+	sodium_memzero(key, sizeof(key));
+	return e;
+}
+
 enum transcript_err tartifacts_check(const char *dir, const struct tartifact *arts, size_t n,
 				     const struct tkey *keys, size_t nkeys,
 				     struct transcript_failure *fail, size_t *files_ok,
@@ -296,6 +320,8 @@ enum transcript_err tartifacts_check(const char *dir, const struct tartifact *ar
 			e = check_csr(&c, a, buf, len);
 		else if (e == TRANSCRIPT_OK && a->event == TEV_CRL_ISSUED)
 			e = check_crl(&c, a, buf, len);
+		else if (e == TRANSCRIPT_OK && a->event == TEV_KEY_REVEALED)
+			e = check_revealed(a, buf, len, fail);
 		if (e == TRANSCRIPT_OK && a->event != TEV_MEDIA_WRITTEN)
 			(*objects_ok)++;
 		free(buf);

@@ -2,7 +2,7 @@
  * The artifact check behind `transcript verify --artifacts DIR` (docs/transcript.md
  * "Artifacts"): every file an artifact record names is read from DIR and must match its
  * SHA-256; certificates, CSRs and CRLs must verify against the keys the transcript says signed
- * them. Internal to the transcript verifier.
+ * them, and a revealed symmetric key must have its recorded check value. Internal to the transcript verifier.
  */
 #ifndef CEREMONY_TRANSCRIPT_ARTIFACTS_H
 #define CEREMONY_TRANSCRIPT_ARTIFACTS_H
@@ -19,6 +19,8 @@ struct tkey {
 	unsigned char fpr[32]; /* SHA-256 of the DER SubjectPublicKeyInfo */
 	unsigned char *spki;   /* the DER SPKI when the transcript published it, else NULL */
 	size_t spki_len;
+	int has_cv;
+	unsigned char cv[32]; /* a symmetric key's check value (checkvalue.h) */
 };
 
 /* A file an artifact record names. key and issuer are "" when the event has none. */
@@ -30,6 +32,7 @@ struct tartifact {
 	char key[TRANSCRIPT_TOKEN_MAX + 1];
 	char issuer[TRANSCRIPT_TOKEN_MAX + 1];
 	unsigned char cert_sha256[32];
+	unsigned char check_value[32]; /* key-revealed: the check value the file's key must have */
 };
 
 /* Checks every artifact in record order and stops at the first failure (written to fail).

@@ -107,6 +107,10 @@ enum tformat_event_id {
 	TEV_RECONSTRUCTION_TESTED,
 	TEV_MEDIA_WRITTEN,
 	TEV_INPUT_IMPORTED,
+	TEV_SHARE_COLLECTED,
+	TEV_SHARES_SUPERSEDED,
+	TEV_KEY_REVEALED,
+	TEV_CONTINGENCY_TESTED,
 	TEV_EXCEPTION,
 	TEV_NOTE,
 	TEV_CHECKPOINT,
@@ -119,7 +123,8 @@ enum tformat_event_id {
 #define TEV_RESERVED 1u /* written only by its own writer function, never by append */
 #define TEV_SIGNED 2u	/* data.sig: a signature by the transcript key */
 #define TEV_TERMINAL 4u /* the last record: data.final, nothing may follow */
-#define TEV_ARTIFACT 8u /* names a file on the public medium: data.file, data.sha256 */
+#define TEV_ARTIFACT 8u /* names a file on the public medium: data.file, data.sha256 (for
+			 * key-revealed only when data.file is present) */
 
 struct tformat_field {
 	const char *name;

@@ -432,9 +432,12 @@ struct key_update {
 	unsigned char fpr[32];
 	unsigned char *spki;
 	size_t spki_len;
+	int has_cv;
+	unsigned char cv[32];
 };
 
-/* Reads the optional spki / spki_sha256 pair: both must agree, and the SPKI must parse. */
+/* Reads the optional spki / spki_sha256 pair (both must agree, and the SPKI must parse) and a
+ * symmetric key's check_value. */
 static enum transcript_err read_spki(struct rec *r, struct key_update *u)
 {
 	long si = dtok(r, "spki");
@@ -442,6 +445,10 @@ static enum transcript_err read_spki(struct rec *r, struct key_update *u)
 	const unsigned char *p;
 	EVP_PKEY *pk;
 
+	if (dtok(r, "check_value") >= 0) {
+		dhex(r, "check_value", u->cv);
+		u->has_cv = 1;
+	}
 	if (dtok(r, "spki_sha256") >= 0) {
 		dhex(r, "spki_sha256", u->fpr);
 		u->has_fpr = 1;
@@ -468,7 +475,7 @@ static enum transcript_err read_spki(struct rec *r, struct key_update *u)
 
 #define KM_ADD 1u  /* the record may introduce the key */
 #define KM_NEW 2u  /* the record must introduce the key */
-#define KM_FPR 4u  /* the key's public key must be known */
+#define KM_FPR 4u  /* the key's public key (or a symmetric key's check value) must be known */
 #define KM_SPKI 8u /* the record's spki and spki_sha256 fields describe this key */
 
 /* The record names a key: it must agree with what the transcript already says about it. */
@@ -495,7 +502,11 @@ static enum transcript_err key_mention(struct rec *r, const char *field, unsigne
 	if (k != NULL && k->has_fpr && u->has_fpr && sodium_memcmp(k->fpr, u->fpr, 32) != 0)
 		return FAIL(r, TRANSCRIPT_ECONFLICT, "key '%s' has a different public key than before",
 			    name);
-	if ((how & KM_FPR) && !(k != NULL && k->has_fpr) && !u->has_fpr)
+	if (k != NULL && k->has_cv && u->has_cv && sodium_memcmp(k->cv, u->cv, 32) != 0)
+		return FAIL(r, TRANSCRIPT_ECONFLICT, "key '%s' has a different check value than before",
+			    name);
+	if ((how & KM_FPR) && !(k != NULL && (k->has_fpr || k->has_cv)) && !u->has_fpr &&
+	    !u->has_cv)
 		return FAIL(r, TRANSCRIPT_ECONFLICT, "key '%s' has no recorded public key", name);
 	if (k == NULL && r->c->nkeys >= TRANSCRIPT_KEYS_MAX)
 		return FAIL(r, TRANSCRIPT_ELIMIT, "too many keys");
@@ -519,6 +530,10 @@ static void key_apply(struct transcript_checker *c, struct key_update *u)
 	if (u->has_fpr && !k->has_fpr) {
 		memcpy(k->fpr, u->fpr, 32);
 		k->has_fpr = 1;
+	}
+	if (u->has_cv && !k->has_cv) {
+		memcpy(k->cv, u->cv, 32);
+		k->has_cv = 1;
 	}
 	if (u->spki != NULL && k->spki == NULL) {
 		k->spki = u->spki;
@@ -607,6 +622,8 @@ static enum transcript_err artifact_add(struct rec *r, struct tartifact *a)
 	dstr(r, "issuer", a->issuer, sizeof(a->issuer));
 	if (r->ev->id == TEV_CERTIFICATE_ISSUED)
 		dhex(r, "cert_sha256", a->cert_sha256);
+	if (r->ev->id == TEV_KEY_REVEALED)
+		dhex(r, "check_value", a->check_value);
 	for (size_t i = 0; i < c->narts; i++)
 		if (strcmp(c->arts[i].file, a->file) == 0 &&
 		    memcmp(c->arts[i].sha256, a->sha256, 32) != 0)
@@ -616,6 +633,25 @@ static enum transcript_err artifact_add(struct rec *r, struct tartifact *a)
 	if (c->narts >= TRANSCRIPT_ARTIFACTS_MAX)
 		return FAIL(r, TRANSCRIPT_ELIMIT, "too many artifacts");
 	return TRANSCRIPT_OK;
+}
+
+/* key-revealed: a symmetric key published as a file (file, sha256, check_value), or a public
+ * key that was kept unpublished until now (spki, spki_sha256); never both. */
+static enum transcript_err check_revealed(struct rec *r, struct key_update *u)
+{
+	int file = dtok(r, "file") >= 0, sha = dtok(r, "sha256") >= 0;
+	int cv = dtok(r, "check_value") >= 0, spki = dtok(r, "spki") >= 0;
+
+	if (file ? !(sha && cv) || spki : !spki || sha || cv)
+		return FAIL(r, TRANSCRIPT_ESCHEMA,
+			    "key-revealed has either file, sha256 and check_value, or spki");
+	return key_mention(r, "key", KM_FPR | KM_SPKI, u);
+}
+
+/* Whether the record names a file on the public medium. */
+static int is_artifact(const struct rec *r)
+{
+	return (r->ev->flags & TEV_ARTIFACT) && dtok(r, "file") >= 0;
 }
 
 /* What this event means for the key table. */
@@ -646,6 +682,18 @@ static enum transcript_err check_event(struct rec *r, struct key_update *u)
 		return key_mention(r, "key", KM_FPR, u);
 	case TEV_CRL_ISSUED:
 		return key_mention(r, "issuer", KM_FPR, u);
+	case TEV_SHARE_COLLECTED:
+		/* Shares come in before the key they rebuild is in the table. */
+		return key_mention(r, "key", KM_ADD, u);
+	case TEV_SHARES_SUPERSEDED:
+		return key_mention(r, "key", KM_FPR, u);
+	case TEV_KEY_REVEALED:
+		return check_revealed(r, u);
+	case TEV_CONTINGENCY_TESTED: {
+		enum transcript_err e = key_mention(r, "wrapped_by", KM_FPR, u);
+
+		return e != TRANSCRIPT_OK ? e : key_mention(r, "key", KM_FPR, u);
+	}
 	case TEV_POSSESSION: {
 		enum transcript_err e = key_mention(r, "key", KM_FPR | KM_SPKI, u);
 
@@ -722,7 +770,7 @@ enum transcript_err transcript_checker_feed(struct transcript_checker *c, const 
 	if (r.seq == 0)
 		dhex(&r, "transcript_key", c->sum.transcript_key);
 	e = check_event(&r, &u);
-	if (e == TRANSCRIPT_OK && (r.ev->flags & TEV_ARTIFACT))
+	if (e == TRANSCRIPT_OK && is_artifact(&r))
 		e = artifact_add(&r, &art);
 	if (e == TRANSCRIPT_OK && (r.ev->flags & TEV_TERMINAL)) {
 		dhex(&r, "final", digest);
@@ -738,7 +786,7 @@ enum transcript_err transcript_checker_feed(struct transcript_checker *c, const 
 		if (rec == NULL)
 			e = FAIL(&r, TRANSCRIPT_ENOMEM, "out of memory");
 	}
-	if (e == TRANSCRIPT_OK && (r.ev->flags & TEV_ARTIFACT)) {
+	if (e == TRANSCRIPT_OK && is_artifact(&r)) {
 		struct tartifact *n = realloc(c->arts, (c->narts + 1) * sizeof(*n));
 
 		if (n == NULL)
@@ -750,7 +798,7 @@ enum transcript_err transcript_checker_feed(struct transcript_checker *c, const 
 		goto out;
 
 	/* Accepted: nothing below can fail. */
-	if (r.ev->flags & TEV_ARTIFACT)
+	if (is_artifact(&r))
 		c->arts[c->narts++] = art;
 	if (r.seq == 0)
 		c->sum.start = json_incref(json_object_get(rec, "data"));

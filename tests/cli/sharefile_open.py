@@ -71,10 +71,17 @@ def main():
     print("identifier: %d" % ident)
     print("group: %d of %d (threshold %d), member %d (threshold %d)" % (gi, gc, gt, mi, mt))
     print("key fingerprint: %s" % fpr.hex())
-    key = subprocess.run(["argon2", salt, "-id", "-t", str(ops), "-k", str(kib), "-p", "1",
-                          "-l", "32", "-r"], input=passphrase, capture_output=True,
-                         check=True).stdout.strip()
-    subkey = hchacha20(bytes.fromhex(key.decode()), nonce[:16])
+    if b"\0" not in salt:
+        key = bytes.fromhex(subprocess.run(
+            ["argon2", salt, "-id", "-t", str(ops), "-k", str(kib), "-p", "1", "-l", "32", "-r"],
+            input=passphrase, capture_output=True, check=True).stdout.strip().decode())
+    else:
+        # A salt with a NUL byte cannot be an argument of the reference tool: use OpenSSL's
+        # Argon2id, through the same 'cryptography' package.
+        from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+        key = Argon2id(salt=salt, length=32, iterations=ops, lanes=1,
+                       memory_cost=kib).derive(passphrase)
+    subkey = hchacha20(key, nonce[:16])
     try:
         padded = ChaCha20Poly1305(subkey).decrypt(b"\0" * 4 + nonce[16:], ct, header)
     except Exception:

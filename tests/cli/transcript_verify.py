@@ -7,6 +7,7 @@ prints "valid RECORDS FINAL_DIGEST" and exits 0, or "invalid: ..." and exits 1.
 Needs Python 3 and the 'cryptography' package (Ed25519, ECDSA, RSA, X.509).
 """
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -23,7 +24,8 @@ HEX64 = re.compile(r"^[0-9a-f]{64}$")
 DOMAIN = b"ceremony-transcript/1"
 SIGNED = {"checkpoint", "abort", "close"}
 TERMINAL = {"abort", "close"}
-ARTIFACTS = {"certificate-issued", "csr-exported", "crl-issued", "media-written"}
+ARTIFACTS = {"certificate-issued", "csr-exported", "crl-issued", "media-written", "key-revealed"}
+CHECK_VALUE_LABEL = b"ceremony-key-check-value-v1"
 
 
 class Invalid(Exception):
@@ -135,7 +137,14 @@ def check(path, artifacts):
             if ev == "key-generated" and d["key"] in keys:
                 raise Invalid(where + "key generated twice")
             keys.setdefault(d["key"], (d.get("spki_sha256"), spki))
-        if ev in ARTIFACTS:
+        if ev == "key-revealed" and "spki" in d:
+            # A public key kept unpublished until now (section 6, key-revealed).
+            spki = bytes.fromhex(d["spki"])
+            if hashlib.sha256(spki).hexdigest() != d["spki_sha256"] or \
+                    keys.get(d["key"], (None,))[0] != d["spki_sha256"]:
+                raise Invalid(where + "revealed key")
+            keys[d["key"]] = (d["spki_sha256"], spki)
+        if ev in ARTIFACTS and "file" in d:
             files.append((seq, ev, d))
         if ev in TERMINAL:
             if bytes.fromhex(d["final"]) != prev:
@@ -180,6 +189,12 @@ def check(path, artifacts):
                 if not csr.is_signature_valid or \
                         hashlib.sha256(spki).hexdigest() != keys[d["key"]][0]:
                     raise Invalid("record %d: CSR" % seq)
+            elif ev == "key-revealed":
+                text = blob.decode("ascii")
+                if not re.fullmatch(r"([0-9a-f]{32}|[0-9a-f]{64})\n", text) or hmac.new(
+                        bytes.fromhex(text[:-1]), CHECK_VALUE_LABEL,
+                        hashlib.sha256).hexdigest() != d["check_value"]:
+                    raise Invalid("record %d: revealed key" % seq)
             elif ev == "crl-issued":
                 crl = load_pem_or_der(blob, x509.load_pem_x509_crl, x509.load_der_x509_crl)
                 issuer = serialization.load_der_public_key(keys[d["issuer"]][1])
