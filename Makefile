@@ -61,6 +61,9 @@ BIN          := $(BUILD)/ceremony
 UNIT_BIN     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 CT_BIN       := $(patsubst tests/ct/%.c,$(BUILD)/tests/%,$(CT_SRC))
 BENCH_BIN    := $(patsubst tests/bench/%.c,$(BUILD)/tests/%,$(BENCH_SRC))
+# LD_PRELOAD libraries that make the real binary meet a broken primitive or a failing medium.
+PRELOAD_SRC  := $(sort $(wildcard tests/fault/*.c))
+PRELOAD_LIB  := $(patsubst tests/fault/%.c,$(BUILD)/tests/%.so,$(PRELOAD_SRC))
 
 .PHONY: all deps check test unit ct cli asan valgrind fuzz fuzz-build bench install uninstall \
         clean format
@@ -102,6 +105,13 @@ $(BUILD)/tests/bench_%: $(BUILD)/obj/tests/bench/bench_%.o $(ALL_LIBS)
 	@$(if $(V),,echo '  LD      $@')
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
+# Built without sanitizers: they are loaded ahead of whatever runtime the binary has.
+$(BUILD)/tests/%.so: tests/fault/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo '  CC      $@')
+	$(Q)$(CC) $(ALL_CPPFLAGS) -std=c11 $(WARN) $(CFLAGS) -fPIC -shared \
+	  $(shell $(PKG_CONFIG) --cflags openssl 2>/dev/null) -o $@ $< -ldl
+
 # --- tests -------------------------------------------------------------------------------------
 check: deps
 	@$(MAKE) --no-print-directory test
@@ -117,7 +127,7 @@ ct: $(CT_BIN)
 	@if [ -n "$(SAN)" ]; then echo "ct: skipped under sanitizers"; else \
 	  tests/run-ct $(CT_BIN); fi
 
-cli: $(BIN)
+cli: $(BIN) $(PRELOAD_LIB)
 	@tests/run-cli $(BIN) "$(RUNNER)" $(CLI_TESTS)
 
 asan: deps

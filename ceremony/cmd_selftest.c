@@ -12,9 +12,11 @@ int cmd_selftest(int argc, char **argv)
 	int rc;
 
 	if (argc == 2 && cli_is_help(argv[1])) {
-		puts("usage: ceremony selftest\n\nRuns the known-answer self-tests (SHA-256, "
-		     "SLIP-39, RFC 5649, Ed25519,\nECDSA P-256, the random generator). Exit 0 when "
-		     "all pass, 1 otherwise.");
+		puts("usage: ceremony selftest\n\nRuns the known-answer self-tests: SHA-256, "
+		     "SLIP-39 (published vectors,\nrefusals, a split and combine), RFC 5649 key "
+		     "wrap, Ed25519 (RFC 8032 and the\ntranscript signature), ECDSA (NIST P-256 "
+		     "example, P-256 and P-384 pairs), the\nrandom generator. Exit 0 when all "
+		     "pass, 1 otherwise.");
 		return CLI_OK;
 	}
 	if (argc != 1) {

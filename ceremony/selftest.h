@@ -1,8 +1,18 @@
 /*
- * Known-answer self-tests, run by `ceremony selftest` and at every go/no-go (a failure is
- * NO-GO): SHA-256, SLIP-39 (a published vector), RFC 5649 key wrap (the RFC's vectors), Ed25519
- * (RFC 8032 test 1), and an ECDSA P-256 sign/verify pair. No secret is involved: the inputs are
- * public test data and a throw-away key.
+ * Known-answer self-tests, run by `ceremony selftest` (the image runs it at boot, before any
+ * ceremony) and again at every go/no-go, where a failure is NO-GO that not even a rehearsal
+ * may override:
+ *   sha256   FIPS 180-2 "abc";
+ *   slip39   published vectors 1, 4, 18 and 20 combine to their secrets, 2 (checksum) and 13
+ *            (digest) are refused, and every pair of a 2-of-3 split combines back;
+ *   rfc5649  the RFC's two wrap examples both ways, and a damaged wrap refused;
+ *   ed25519  RFC 8032 test 1, a transcript signature message (docs/transcript.md) signed with
+ *            that key against an independently computed signature, a throw-away key through
+ *            PKCS #8 and back;
+ *   ecdsa    NIST's P-256/SHA-256 example signature verifies and a changed message fails;
+ *            throw-away P-256 and P-384 keys through PKCS #8 sign, and verify;
+ *   random   two draws from the generator differ.
+ * No secret is involved: the inputs are public test data and throw-away keys.
  */
 #ifndef CEREMONY_SELFTEST_H
 #define CEREMONY_SELFTEST_H

@@ -158,6 +158,8 @@ vm_report() {
 	_fact "image verified at boot: its kernel and the running initramfs match the medium" \
 		"init: image: verified"
 	_fact "kernel RNG seeded" "init: entropy: ready"
+	_fact "known-answer self-tests passed at boot" \
+		"init: self-tests: [0-9]+ of [0-9]+ known-answer tests passed"
 	_fact "the ceremony program runs in the image (ceremony $version)" \
 		"init: program: ceremony $version"
 	_fact "ceremony run started" "init: starting at [0-9.]+ s: ceremony run "
