@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ceremony/copyback.h"
 #include "ceremony/engine_impl.h"
 #include "ceremony/pki/rawkey.h"
 #include "media/error.h"
@@ -58,38 +59,6 @@ static enum step_rc field_id(struct engine *e, char *id, size_t len, const char 
 	if (prompt_id(id, len, PROMPT_ID_SHARE, key, n, field) != 0)
 		return engine_fail(e, STEP_ERROR, "prompt id too long for key %s", key);
 	return STEP_OK;
-}
-
-/* Compares typed words with the mnemonic, word by word; a typed word may be the 4-letter prefix
- * of its word. Returns 0 when they agree, else the 1-based position of the first difference
- * (count+1 when the number of words differs). Constant time per word value, not in the number
- * of words, which is public. */
-static size_t compare_words(const char *typed, size_t tlen, const char *mnemonic)
-{
-	size_t ti = 0, mi = 0, pos = 0, mlen = strlen(mnemonic);
-
-	for (;;) {
-		size_t ts, te, ms, me;
-		int tv, mv;
-
-		while (ti < tlen && isspace((unsigned char)typed[ti]))
-			ti++;
-		while (mi < mlen && mnemonic[mi] == ' ')
-			mi++;
-		if (ti == tlen || mi == mlen)
-			return (ti == tlen && mi == mlen) ? 0 : pos + 1;
-		pos++;
-		for (ts = ti; ti < tlen && !isspace((unsigned char)typed[ti]); ti++)
-			;
-		te = ti;
-		for (ms = mi; mi < mlen && mnemonic[mi] != ' '; mi++)
-			;
-		me = mi;
-		tv = te - ts <= 16 ? slip39_word_lookup(typed + ts, te - ts, 1) : -1;
-		mv = slip39_word_lookup(mnemonic + ms, me - ms, 0);
-		if (tv < 0 || tv != mv)
-			return pos;
-	}
 }
 
 /* The card shown to the custodian: numbered words in four columns, then the words' QR code
@@ -189,7 +158,7 @@ static enum step_rc ask_passphrase(struct engine *e, const char *key, unsigned n
 			*pass = NULL;
 			return engine_prompt_rc(e, prc, id2);
 		}
-		same = alen == *plen && sodium_memcmp(again, *pass, alen) == 0;
+		same = copyback_equal(again, alen, *pass, *plen);
 		prompt_secret_free(again, alen);
 		if (same)
 			return STEP_OK;
@@ -220,7 +189,7 @@ static enum step_rc copy_back(struct engine *e, const char *key, unsigned n, con
 
 		if (prc != PROMPT_OK)
 			return engine_prompt_rc(e, prc, id);
-		bad = compare_words((const char *)typed, len, mnemonic);
+		bad = copyback_compare((const char *)typed, len, mnemonic, strlen(mnemonic));
 		prompt_secret_free(typed, len);
 		if (bad == 0)
 			return STEP_OK;
@@ -257,7 +226,7 @@ static enum step_rc verify_written(struct engine *e, const struct script_medium 
 	if (serr != SHAREFILE_OK)
 		return engine_fail(e, STEP_FAILED, "share file %s/%s does not open: %s", m->id,
 				   file, sharefile_strerror(serr));
-	if (tlen != strlen(mnemonic) || sodium_memcmp(text, mnemonic, tlen) != 0)
+	if (!copyback_equal(text, tlen, mnemonic, strlen(mnemonic)))
 		ret = engine_fail(e, STEP_FAILED, "share file %s/%s holds another share", m->id,
 				  file);
 	text_free(text, tlen);

@@ -13,7 +13,8 @@
  * smallest version that holds it.
  *
  * The payload may be secret: copies and renderings made here are sodium_malloc'ed and wiped;
- * libqrencode's and libzbar's internal buffers are outside our reach (see docs/qr.md).
+ * libqrencode's and libzbar's internal buffers are ordinary heap, which the ceremony program
+ * wipes whenever a block is freed (ceremony/wipe_alloc.h, docs/qr.md).
  */
 #ifndef MEDIA_QR_OUT_H
 #define MEDIA_QR_OUT_H

@@ -1,5 +1,6 @@
-/* Splitting (random shares, digest share, interpolation) and interpolating at the secret and
- * digest points touch the secret and the shares only in constant time. Indices are public. */
+/* Splitting (random shares, digest share, interpolation), interpolating at the secret and
+ * digest points, and recovering with the digest check touch the secret and the shares only in
+ * constant time. Indices are public; so is the digest check's verdict (ct.h). */
 #include <sodium.h>
 #include <stdint.h>
 #include <string.h>
@@ -34,9 +35,13 @@ int main(void)
 	CHECK(shamir_interpolate(255, xs, ys, 3, 32, out) == SHAMIR_OK);
 	CHECK(shamir_interpolate(254, xs, ys, 3, 32, out) == SHAMIR_OK);
 	CHECK(shamir_interpolate(255, xs, ys, 3, 32, out) == SHAMIR_OK);
+	CHECK(shamir_recover(xs, ys, 3, 32, out) == SHAMIR_OK);
 	public(out, 32);
 	public(s, 32);
 	CHECK(memcmp(out, s, 32) == 0);
+	/* An altered share fails the digest check. */
+	shares[2 * 32 + 5] ^= 1;
+	CHECK(shamir_recover(xs, ys, 3, 32, out) == SHAMIR_E_DIGEST);
 	sodium_free(s);
 	sodium_free(shares);
 	sodium_free(out);
