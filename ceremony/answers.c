@@ -158,7 +158,10 @@ static int parse_line(struct answers *a, char *line, unsigned no, struct answers
 	e->line = no;
 	if (value[0] == '@' && value[1] == '@') {
 		value++; /* "@@x" is the literal "@x" */
-	} else if (strcmp(value, ANSWERS_SHOWN) == 0) {
+	} else if (strlen(value) == sizeof(ANSWERS_SHOWN) - 1 &&
+		   sodium_memcmp(value, ANSWERS_SHOWN, sizeof(ANSWERS_SHOWN) - 1) == 0) {
+		/* The value may be a secret (a passphrase): compared in constant time, its length
+		 * being public here as everywhere in this file. */
 		e->shown = true;
 		value += strlen(value);
 	} else if (value[0] == '@') {

@@ -4,12 +4,12 @@
  * set, not superseded by a reshare, rehearsal or production as this run, theirs, not given
  * twice. The program then says how many more are needed, and from which group. The rebuilt key
  * is proven against the public key (or check value) on record before anything uses it. */
-#include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ceremony/copyback.h"
 #include "ceremony/engine_impl.h"
 #include "ceremony/keyfile.h"
 #include "media/error.h"
@@ -148,48 +148,20 @@ static enum step_rc load_keyfile(struct engine *e, struct engine_key *k)
 /* --- one share in ----------------------------------------------------------------------- */
 
 /* Typed or scanned words as a mnemonic: lower case, single spaces, a word's first four letters
- * standing for it. *bad is the 1-based position of a word not in the list. */
+ * standing for it, read in constant time (copyback_mnemonic). *bad is the 1-based position of a
+ * word not in the list. */
 static char *normalise(const char *in, size_t len, size_t *outlen, size_t *bad)
 {
-	/* Words are at least one letter and a space apart, and at most 8 letters once expanded. */
-	size_t cap = (len / 2 + 1) * (SLIP39_WORD_MAX + 1) + 1;
-	char *out = sodium_malloc(cap), word[SLIP39_WORD_MAX + 1];
-	size_t i = 0, o = 0, pos = 0;
+	char *out = sodium_malloc(COPYBACK_MNEMONIC_MAX);
+	size_t n;
 
 	*bad = 0;
 	if (out == NULL)
 		return NULL;
-	while (i < len) {
-		size_t s, n;
-		int v;
-
-		while (i < len && isspace((unsigned char)in[i]))
-			i++;
-		if (i == len)
-			break;
-		for (s = i; i < len && !isspace((unsigned char)in[i]); i++)
-			;
-		pos++;
-		n = i - s;
-		for (size_t j = 0; j < n && j < SLIP39_WORD_MAX; j++)
-			word[j] = (char)tolower((unsigned char)in[s + j]);
-		v = n <= SLIP39_WORD_MAX ? slip39_word_lookup(word, n, 1) : -1;
-		if (v < 0) {
-			*bad = pos;
-			break;
-		}
-		if (o > 0)
-			out[o++] = ' ';
-		n = slip39_word_copy((unsigned)v, word);
-		memcpy(out + o, word, n);
-		o += n;
-	}
-	sodium_memzero(word, sizeof(word));
-	out[o] = '\0';
-	*outlen = o;
-	if (*bad == 0 && o > 0)
+	n = copyback_mnemonic(in, len, out, outlen, bad);
+	if (*bad == 0 && n > 0)
 		return out;
-	sodium_memzero(out, cap);
+	sodium_memzero(out, COPYBACK_MNEMONIC_MAX);
 	sodium_free(out);
 	return NULL;
 }
@@ -369,10 +341,13 @@ static enum step_rc from_qr(struct engine *e, const struct engine_key *k, struct
 	if (rc != STEP_OK)
 		return rc;
 	media_rx_payload(rx, &payload, &len);
-	if (media_payload_detect(payload, len, &info) != MEDIA_OK ||
-	    info.type != MEDIA_PAYLOAD_SHARE)
+	/* The words are read first, in constant time; media_payload_detect branches on every letter
+	 * and word length, so it only looks at what is no share, to say so. */
+	en->words = normalise((const char *)payload, len, &en->words_len, &bad);
+	if (en->words == NULL && (media_payload_detect(payload, len, &info) != MEDIA_OK ||
+				  info.type != MEDIA_PAYLOAD_SHARE))
 		rc = engine_fail(e, STEP_FAILED, "the QR code is not a share's words");
-	else if ((en->words = normalise((const char *)payload, len, &en->words_len, &bad)) == NULL)
+	else if (en->words == NULL)
 		rc = engine_fail(e, STEP_FAILED, "word %zu of the QR code is not a SLIP-39 word",
 				 bad);
 	media_rx_free(rx);

@@ -21,11 +21,15 @@ static uint32_t step(uint32_t chk, uint32_t v)
 
 static uint32_t polymod(int extendable, const uint16_t *words, size_t n, size_t zeros)
 {
-	const char *cs = extendable ? "shamir_extendable" : "shamir";
-	uint32_t chk = 1;
+	/* Both customization strings, then a mask: the extendable flag is in the words. */
+	uint32_t chk = 1, ext, m = ct_mask32((uint32_t)extendable & 1u);
 
-	for (size_t i = 0; cs[i] != '\0'; i++)
-		chk = step(chk, (uint8_t)cs[i]);
+	for (const char *s = "shamir"; *s != '\0'; s++)
+		chk = step(chk, (uint8_t)*s);
+	ext = chk;
+	for (const char *s = "_extendable"; *s != '\0'; s++)
+		ext = step(ext, (uint8_t)*s);
+	chk = (ext & m) | (chk & ~m);
 	for (size_t i = 0; i < n; i++)
 		chk = step(chk, words[i] & 0x3FFu);
 	for (size_t i = 0; i < zeros; i++)

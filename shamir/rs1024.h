@@ -3,8 +3,8 @@
  * detect any error in up to three words. The customization string is "shamir", or
  * "shamir_extendable" for shares with the extendable flag set.
  *
- * Words are 10-bit values (0..1023) and may encode a secret share: both functions run in time
- * that depends only on n.
+ * Words are 10-bit values (0..1023) and may encode a secret share, the extendable flag included
+ * (it is read from the words being checked): both functions run in time that depends only on n.
  */
 #ifndef SHAMIR_RS1024_H
 #define SHAMIR_RS1024_H

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "shamir/ct.h"
 #include "shamir/slip39_cipher.h"
 #include "shamir/slip39_share.h"
 
@@ -25,7 +26,8 @@ struct slip39_collector {
 	uint8_t *values;
 };
 
-/* Printable ASCII only, checked without branching on the passphrase's bytes. */
+/* Printable ASCII only, checked without branching on the passphrase's bytes. The verdict is
+ * told (the passphrase is refused), so the callers may branch on it. */
 static int passphrase_ok(const uint8_t *pass, size_t passlen)
 {
 	uint32_t bad = 0;
@@ -34,6 +36,7 @@ static int passphrase_ok(const uint8_t *pass, size_t passlen)
 		return 0;
 	for (size_t i = 0; i < passlen; i++)
 		bad |= ((uint32_t)pass[i] - 32u) > 94u;
+	ct_declassify(&bad, sizeof(bad));
 	return bad == 0;
 }
 

@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "shamir/ct.h"
 #include "shamir/rs1024.h"
 #include "shamir/slip39_share.h"
 
@@ -36,7 +37,7 @@ static int from_words(const uint16_t *w, size_t n, struct slip39_share *s)
 {
 	size_t pad = (size_t)padding_bits(n), o = 0;
 	size_t end = n - RS1024_CHECKSUM_WORDS;
-	uint32_t acc, bits;
+	uint32_t acc, bits, padded;
 
 	s->id = (uint16_t)((w[0] << 5) | (w[1] >> 5));
 	s->extendable = (uint8_t)((w[1] >> 4) & 1u);
@@ -48,8 +49,10 @@ static int from_words(const uint16_t *w, size_t n, struct slip39_share *s)
 	s->member_threshold = (uint8_t)((w[3] & 15u) + 1);
 	s->len = ((end - META_WORDS) * RADIX - pad) / 8;
 
-	/* All padding sits in the first value word (pad <= 8 < 10). */
-	if ((w[META_WORDS] >> (RADIX - pad)) != 0)
+	/* All padding sits in the first value word (pad <= 8 < 10). Whether it is zero is told. */
+	padded = (uint32_t)ct_is_zero64(w[META_WORDS] >> (RADIX - pad));
+	ct_declassify(&padded, sizeof(padded));
+	if (!padded)
 		return SLIP39_E_PADDING;
 	if (s->group_threshold > s->group_count || s->group_index >= s->group_count)
 		return SLIP39_E_GROUP_PARAMS;
@@ -109,44 +112,39 @@ int slip39_share_parse(const char *mnemonic, size_t len, struct slip39_share *ou
 		       size_t *word)
 {
 	uint16_t w[SLIP39_MNEMONIC_WORDS_MAX];
-	size_t n = 0, i = 0;
-	int ret;
+	size_t n, bad = 0;
+	int ret, ok;
 
 	sodium_memzero(out, sizeof(*out));
 	if (word != NULL)
 		*word = 0;
-	while (i < len) {
-		size_t start;
-		int v;
-
-		if (mnemonic[i] == ' ') {
-			i++;
-			continue;
-		}
-		start = i;
-		while (i < len && mnemonic[i] != ' ')
-			i++;
-		if (n == SLIP39_MNEMONIC_WORDS_MAX) {
-			ret = SLIP39_E_LENGTH;
-			goto out;
-		}
-		v = slip39_word_lookup(mnemonic + start, i - start, 0);
-		if (v < 0) {
-			if (word != NULL)
-				*word = n + 1;
-			ret = SLIP39_E_WORD;
-			goto out;
-		}
-		w[n++] = (uint16_t)v;
+	/* The text is secret down to its words' lengths; how many words there are, and which is the
+	 * first that is in no list, are told to whoever typed it (and the count is the secret's
+	 * length, public metadata). */
+	n = slip39_words_parse(mnemonic, len, SLIP39_TEXT_MNEMONIC, w, SLIP39_MNEMONIC_WORDS_MAX);
+	for (size_t s = SLIP39_MNEMONIC_WORDS_MAX; s-- > 0;)
+		bad ^= (bad ^ (s + 1)) & ct_mask64(ct_eq64(w[s], SLIP39_WORD_BAD));
+	ct_declassify(&n, sizeof(n));
+	ct_declassify(&bad, sizeof(bad));
+	if (bad != 0) {
+		if (word != NULL)
+			*word = bad;
+		ret = SLIP39_E_WORD;
+		goto out;
 	}
 	if (padding_bits(n) < 0) {
 		ret = SLIP39_E_LENGTH;
 		goto out;
 	}
-	if (!rs1024_verify((w[1] >> 4) & 1, w, n)) {
+	/* The checksum's verdict is told; once it holds, the first four words are the share's
+	 * public metadata (identifier, flags, group and member numbers), not its value. */
+	ok = rs1024_verify((w[1] >> 4) & 1, w, n);
+	ct_declassify(&ok, sizeof(ok));
+	if (!ok) {
 		ret = SLIP39_E_CHECKSUM;
 		goto out;
 	}
+	ct_declassify(w, META_WORDS * sizeof(w[0]));
 	out->value = value;
 	ret = from_words(w, n, out);
 out:
@@ -178,7 +176,7 @@ int slip39_share_decode(const char *mnemonic, size_t len, struct slip39_share *o
 int slip39_share_encode(const struct slip39_share *s, char *out, size_t outlen)
 {
 	uint16_t w[SLIP39_MNEMONIC_WORDS_MAX];
-	size_t n, o = 0;
+	size_t n;
 
 	if (outlen < SLIP39_MNEMONIC_MAX) {
 		sodium_memzero(out, outlen);
@@ -194,17 +192,7 @@ int slip39_share_encode(const struct slip39_share *s, char *out, size_t outlen)
 		return SLIP39_E_PARAM;
 	n = words_for(s->len);
 	to_words(s, w, n);
-	for (size_t i = 0; i < n; i++) {
-		char text[SLIP39_WORD_MAX];
-		size_t l = slip39_word_copy(w[i], text);
-
-		if (i > 0)
-			out[o++] = ' ';
-		memcpy(out + o, text, l);
-		o += l;
-		sodium_memzero(text, sizeof(text));
-	}
-	out[o] = '\0';
+	slip39_words_text(w, n, out);
 	sodium_memzero(w, sizeof(w));
 	return SLIP39_OK;
 }

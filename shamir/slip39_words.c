@@ -131,12 +131,13 @@ static const char words[SLIP39_WORDS][SLIP39_WORD_MAX + 1] = {
 	"wrist", "writing", "wrote", "year", "yelp", "yield", "yoga", "zero",
 };
 
-/* Word i as 8 bytes, NUL-padded, in one integer so that a comparison is one XOR. */
+/* Word i as 8 bytes in one integer, first letter lowest, NUL-padded: a comparison is one XOR. */
 static uint64_t packed(uint32_t i)
 {
-	uint64_t v;
+	uint64_t v = 0;
 
-	memcpy(&v, words[i], sizeof(v));
+	for (unsigned int q = 0; q < SLIP39_WORD_MAX; q++)
+		v |= (uint64_t)(uint8_t)words[i][q] << (8 * q);
 	return v;
 }
 
@@ -145,31 +146,114 @@ const char *slip39_word(unsigned int index)
 	return index < SLIP39_WORDS ? words[index] : NULL;
 }
 
-int slip39_word_lookup(const char *word, size_t len, int allow_prefix)
+/* The value of the word whose p letters are packed in w (zero above them), or SLIP39_WORD_BAD
+ * (junk set: a letter outside a..z, or a ninth). Every word of the list is compared, in full or,
+ * for a prefix, in its first p letters; at most one can match, as the list is unique in four. */
+static uint64_t lookup(uint64_t w, uint64_t p, uint64_t junk, int prefix)
 {
-	uint64_t c = 0, mask = ~(uint64_t)0, bad = 0, found = 0, value = 0, ok;
+	uint64_t letters = ~(uint64_t)0, value = 0, found = 0, ok;
 
-	if (len < SLIP39_WORD_MIN || len > SLIP39_WORD_MAX)
-		return -1;
-	memcpy(&c, word, len);
-	/* Only a..z: a NUL inside the word must not match the padding. */
-	for (size_t k = 0; k < len; k++)
-		bad |= ((uint64_t)(uint8_t)word[k] - 'a') > 25u;
-	/* A prefix compares the typed letters only; a whole word compares the padding too. */
-	if (allow_prefix && len < SLIP39_WORD_MAX) {
-		mask = 0;
-		memset(&mask, 0xFF, len);
+	if (prefix) {
+		letters = 0;
+		for (unsigned int q = 0; q < SLIP39_WORD_MAX; q++)
+			letters |= ((uint64_t)0xFF << (8 * q)) & ct_mask64(ct_lt64(q, p));
 	}
 	for (uint32_t i = 0; i < SLIP39_WORDS; i++) {
-		uint64_t eq = ct_is_zero64((c ^ packed(i)) & mask);
+		uint64_t hit = ct_is_zero64(w ^ (packed(i) & letters));
 
-		value |= i & ct_mask64(eq);
-		found |= eq;
+		value |= i & ct_mask64(hit);
+		found |= hit;
 	}
-	sodium_memzero(&c, sizeof(c));
-	/* value, or -1 when not found, still without a branch. */
-	ok = found & (bad ^ 1u);
-	return (int)(value & ct_mask64(ok)) - (int)(ok ^ 1u);
+	ok = found & (1u ^ junk) & (1u ^ ct_lt64(p, SLIP39_WORD_PREFIX));
+	return (value & ct_mask64(ok)) | (SLIP39_WORD_BAD & ~ct_mask64(ok));
+}
+
+int slip39_word_lookup(const char *word, size_t len, int allow_prefix)
+{
+	uint64_t w = 0, junk = 0, v, ok;
+
+	/* The length is public here (see the header). */
+	if (len > SLIP39_WORD_MAX)
+		return -1;
+	for (size_t q = 0; q < len; q++) {
+		uint64_t c = (uint8_t)word[q];
+
+		/* Only a..z: a NUL inside the word must not match the padding. */
+		junk |= 1u ^ ct_lt64(c - 'a', 26);
+		w |= c << (8 * q);
+	}
+	v = lookup(w, len, junk, allow_prefix && len < SLIP39_WORD_MAX);
+	sodium_memzero(&w, sizeof(w));
+	ok = 1u ^ ct_eq64(v, SLIP39_WORD_BAD);
+	/* v, or -1 for SLIP39_WORD_BAD, still without a branch. */
+	return (int)(v & ct_mask64(ok)) - (int)(ok ^ 1u);
+}
+
+size_t slip39_words_parse(const char *text, size_t len, int how, uint16_t *values, size_t max)
+{
+	uint64_t in_word = 0, k = 0, p = 0, w = 0, junk = 0;
+
+	for (size_t s = 0; s < max; s++)
+		values[s] = SLIP39_WORD_NONE;
+	/* A space after the last byte ends the last word. */
+	for (size_t j = 0; j <= len; j++) {
+		uint64_t c = j < len ? (uint8_t)text[j] : ' ';
+		uint64_t space = ct_eq64(c, ' '), ends, starts, v, letter;
+
+		if (how == SLIP39_TEXT_TYPED)
+			space |= ct_lt64(c - '\t', 5); /* isspace in the C locale */
+		ends = space & in_word;
+		starts = (1u ^ space) & (1u ^ in_word);
+		v = lookup(w, p, junk, how == SLIP39_TEXT_TYPED);
+		for (size_t s = 0; s < max; s++)
+			values[s] = (uint16_t)(values[s] ^ ((values[s] ^ v) &
+							    ct_mask64(ends & ct_eq64(s + 1, k))));
+		k += starts;
+		w &= ~ct_mask64(starts);
+		p &= ~ct_mask64(starts);
+		junk &= ~ct_mask64(starts);
+		if (how == SLIP39_TEXT_TYPED)
+			c |= 0x20u & ct_mask64(ct_lt64(c - 'A', 26));
+		letter = ct_lt64(c - 'a', 26);
+		in_word = 1u ^ space;
+		junk |= in_word & ((1u ^ letter) | (1u ^ ct_lt64(p, SLIP39_WORD_MAX)));
+		for (unsigned int q = 0; q < SLIP39_WORD_MAX; q++)
+			w |= (c << (8 * q)) & ct_mask64(in_word & ct_eq64(q, p));
+		p += in_word;
+	}
+	sodium_memzero(&w, sizeof(w));
+	return (size_t)k;
+}
+
+size_t slip39_words_text(const uint16_t *values, size_t max, char *out)
+{
+	size_t cap = max * (SLIP39_WORD_MAX + 1) + (max == 0);
+	uint64_t o = 0;
+
+	memset(out, 0, cap);
+	for (size_t s = 0; s < max; s++) {
+		char word[SLIP39_WORD_MAX];
+		uint64_t l = slip39_word_copy(values[s], word);
+		uint64_t here = 1u ^ ct_eq64(values[s], SLIP39_WORD_NONE);
+		/* A space in front of every word but the first. */
+		uint64_t lead = here & (s > 0);
+
+		l &= ct_mask64(here);
+		for (size_t j = 0; j < cap; j++) {
+			uint64_t d = j - o, b;
+
+			/* Opaque, or the optimiser counts d instead of j and indexes out by o. */
+			__asm__("" : "+r"(d));
+			b = ' ' & ct_mask64(lead & ct_eq64(d, 0));
+			d -= lead;
+			for (unsigned int q = 0; q < SLIP39_WORD_MAX; q++)
+				b |= (uint8_t)word[q] & ct_mask64(ct_eq64(d, q) & ct_lt64(d, l));
+			out[j] = (char)(out[j] | (char)b);
+		}
+		o += (lead + l) & ct_mask64(here);
+		sodium_memzero(word, sizeof(word));
+	}
+	return (size_t)o;
 }
 
 size_t slip39_word_copy(unsigned int index, char out[SLIP39_WORD_MAX])
@@ -180,9 +264,12 @@ size_t slip39_word_copy(unsigned int index, char out[SLIP39_WORD_MAX])
 
 	for (uint32_t i = 0; i < SLIP39_WORDS; i++)
 		w |= packed(i) & ct_mask64(ct_is_zero64(i ^ want));
-	memcpy(out, &w, SLIP39_WORD_MAX);
-	for (size_t k = 0; k < SLIP39_WORD_MAX; k++)
-		len += (size_t)(1u ^ ct_is_zero64((w >> (8 * k)) & 0xFF));
+	for (size_t k = 0; k < SLIP39_WORD_MAX; k++) {
+		uint64_t c = (w >> (8 * k)) & 0xFF;
+
+		out[k] = (char)c;
+		len += (size_t)(1u ^ ct_is_zero64(c));
+	}
 	sodium_memzero(&w, sizeof(w));
 	return len;
 }

@@ -1,7 +1,16 @@
 /*
  * SLIP-39 pieces that see share data or the master secret: the RS1024 checksum over share
- * words, word <-> value conversion, and the Feistel encryption (its XOR and OpenSSL's
- * PBKDF2-HMAC-SHA256 with the passphrase and the secret halves marked undefined).
+ * words, word <-> value conversion, the Feistel encryption (its XOR and OpenSSL's
+ * PBKDF2-HMAC-SHA256 with the passphrase and the secret halves marked undefined), and a whole
+ * mnemonic's text decoded, encoded again and collected into the master secret, as a key-use
+ * ceremony does with the words a custodian brings (ceremony/engine_collect.c).
+ *
+ * A mnemonic's text is secret down to each word's length. What the decoder declassifies itself
+ * (ct_declassify, shamir/ct.h, let through by tests/ct/ct.h) is what it tells or branches on:
+ * the number of words (the secret's length), the position of the first word that is in no list,
+ * the checksum's and the padding's verdicts, and once the checksum holds the first four words,
+ * the share's public metadata (identifier, flags, group and member numbers). Here only the
+ * text's length is public, as on the card, and the results are declassified to be checked.
  */
 #include <sodium.h>
 #include <stdint.h>
@@ -10,6 +19,7 @@
 #include "shamir/rs1024.h"
 #include "shamir/slip39.h"
 #include "shamir/slip39_cipher.h"
+#include "shamir/slip39_share.h"
 #include "tests/ct/ct.h"
 
 static void check_rs1024(void)
@@ -68,11 +78,108 @@ static void check_feistel(void)
 	sodium_free(pass);
 }
 
+/* Test vectors 1, 2, 3 and 23 of the SLIP-39 specification. */
+#define V1                                                                                         \
+	"duckling enlarge academic academic agency result length solution fridge kidney coal "     \
+	"piece deal husband erode duke ajar critical decision keyboard"
+#define V1_CHECKSUM                                                                                \
+	"duckling enlarge academic academic agency result length solution fridge kidney coal "     \
+	"piece deal husband erode duke ajar critical decision kidney"
+#define V1_PADDING                                                                                 \
+	"duckling enlarge academic academic email result length solution fridge kidney coal "      \
+	"piece deal husband erode duke ajar music cargo fitness"
+#define V23_A                                                                                      \
+	"humidity disease academic always aluminum jewelry energy woman receiver strategy amuse "  \
+	"duckling lying evidence network walnut tactics forget hairy rebound impulse brother "     \
+	"survive clothes stadium mailman rival ocean reward venture always armed unwrap"
+#define V23_B                                                                                      \
+	"humidity disease academic agency actress jacket gross physics cylinder solution fake "    \
+	"mortgage benefit public busy prepare sharp friar change work slow purchase ruler again "  \
+	"tricycle involve viral wireless mixture anatomy desert cargo upgrade"
+#define V23_SECRET "c938b319067687e990e05e0da0ecce1278f75ff58d9853f19dcaeed5de104aae"
+
+/* Decodes text; when it decodes, encodes the share again (its value secret) and compares. */
+static void decode(const char *text, int want, size_t want_word, const char *again)
+{
+	struct slip39_share share;
+	char out[SLIP39_MNEMONIC_MAX];
+	size_t len, word = 0;
+	char *t = secret_string(text, &len);
+	int ret = slip39_share_decode(t, len, &share, &word);
+
+	public(&ret, sizeof(ret));
+	public(&word, sizeof(word));
+	if (ret != want || word != want_word) {
+		fprintf(stderr, "decode \"%s\": %d, word %zu; want %d, word %zu\n", text, ret, word,
+			want, want_word);
+		exit(1);
+	}
+	if (ret == SLIP39_OK) {
+		/* Public metadata (declassified by the decoder); the value is secret. */
+		CHECK(share.len == 16 || share.len == 32);
+		CHECK(slip39_share_encode(&share, out, sizeof(out)) == SLIP39_OK);
+		public(out, sizeof(out));
+		CHECK(strcmp(out, again) == 0);
+		slip39_share_clear(&share);
+	}
+	sodium_free(t);
+}
+
+/* Both shares of vector 23 through a collector, and the master secret out of them with the
+ * passphrase secret too. */
+static void collect(void)
+{
+	struct slip39_collector *c = NULL;
+	uint8_t *ms = NULL, want[32];
+	size_t len, mslen = 0;
+	char *a = secret_string(V23_A, &len), *pass;
+	int ret;
+
+	CHECK(slip39_collector_new(&c) == SLIP39_OK);
+	ret = slip39_collector_add(c, a, len, NULL);
+	public(&ret, sizeof(ret));
+	CHECK(ret == SLIP39_OK);
+	sodium_free(a);
+	a = secret_string(V23_B, &len);
+	ret = slip39_collector_add(c, a, len, NULL);
+	public(&ret, sizeof(ret));
+	CHECK(ret == SLIP39_OK);
+	sodium_free(a);
+	pass = secret_string("TREZOR", &len);
+	ret = slip39_collector_combine(c, (const uint8_t *)pass, len, &ms, &mslen, NULL);
+	public(&ret, sizeof(ret));
+	CHECK(ret == SLIP39_OK && mslen == 32);
+	public(ms, mslen);
+	CHECK(sodium_hex2bin(want, sizeof(want), V23_SECRET, 64, NULL, NULL, NULL) == 0);
+	CHECK(memcmp(ms, want, 32) == 0);
+	sodium_free(ms);
+	sodium_free(pass);
+	slip39_collector_free(c);
+}
+
 int main(void)
 {
 	CHECK(sodium_init() >= 0);
 	check_rs1024();
 	check_words();
 	check_feistel();
+	decode(V1, SLIP39_OK, 0, V1);
+	decode("  duckling enlarge  academic academic agency result length solution fridge kidney "
+	       "coal piece deal husband erode duke ajar critical decision keyboard ",
+	       SLIP39_OK, 0, V1);
+	decode(V23_A, SLIP39_OK, 0, V23_A);
+	decode(V1_CHECKSUM, SLIP39_E_CHECKSUM, 0, NULL);
+	decode(V1_PADDING, SLIP39_E_PADDING, 0, NULL);
+	decode("Duckling enlarge", SLIP39_E_WORD, 1, NULL);
+	decode("duckling enlarge academic academic agen result", SLIP39_E_WORD, 5, NULL);
+	decode("duckling enlarge academic academic agency\tresult", SLIP39_E_WORD, 5, NULL);
+	decode(
+	    "duckling enlarge academic academic agency result length solution fridge kidney coal "
+	    "piece deal husband erode duke ajar critical decision",
+	    SLIP39_E_LENGTH, 0, NULL);
+	decode(V23_A " always", SLIP39_E_LENGTH, 0, NULL);
+	decode("", SLIP39_E_LENGTH, 0, NULL);
+	collect();
+	printf("ct_slip39: ok\n");
 	return 0;
 }
