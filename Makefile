@@ -61,6 +61,7 @@ BIN          := $(BUILD)/ceremony
 UNIT_BIN     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 CT_BIN       := $(patsubst tests/ct/%.c,$(BUILD)/tests/%,$(CT_SRC))
 BENCH_BIN    := $(patsubst tests/bench/%.c,$(BUILD)/tests/%,$(BENCH_SRC))
+SHIM         := $(BUILD)/tests/faultshim.so
 
 .PHONY: all deps check test unit ct cli asan valgrind fuzz fuzz-build bench install uninstall \
         clean format
@@ -117,8 +118,16 @@ ct: $(CT_BIN)
 	@if [ -n "$(SAN)" ]; then echo "ct: skipped under sanitizers"; else \
 	  tests/run-ct $(CT_BIN); fi
 
-cli: $(BIN)
+cli: $(BIN) $(SHIM)
 	@tests/run-cli $(BIN) "$(RUNNER)" $(CLI_TESTS)
+
+# The fault-injection shim the CLI tests preload (tests/fault/faultshim.c): a test tool, never
+# linked into the program, and built without sanitizers (one in the program is enough).
+$(SHIM): tests/fault/faultshim.c
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo '  CC      $@')
+	$(Q)$(CC) -std=c11 $(WARN) -D_GNU_SOURCE -fstack-protector-strong -D_FORTIFY_SOURCE=2 \
+	  $(CFLAGS) -fPIC -shared -Wl,-z,relro,-z,now -o $@ $< -ldl
 
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
