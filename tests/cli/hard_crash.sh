@@ -112,3 +112,31 @@ grep -q "\"event\":\"note\",\"data\":{\"count\":1,\"files\":\\[\"$tmp\"\\],\"med
 expect 1 ceremony media verify "$R/again/carol"
 grep -q "^INCOMPLETE *$tmp\$" "$T/out" || fail "media verify does not report $tmp"
 $CHECK --reference "$R/ref" --expect-closed "$R/again" >"$T/check" || { cat "$T/check"; fail "again"; }
+
+# A key-use ceremony (the Issuing CA's) collecting the Root's shares from the media of the
+# reference run: beside carol's share, a complete copy of it under a temporary name is ignored
+# (not a second share of the key); with only the temporary name, carol has no share.
+. "$SRCDIR/tests/cli/keyuse.bash"
+KEYGEN=$R/ref
+KEYGEN_DIGEST=$(tail -n 1 "$KEYGEN/public/transcript.jsonl" | sed 's/.*"final":"\([0-9a-f]*\)".*/\1/')
+share=$(cd "$KEYGEN/carol" && ls root-*-1.share)
+csr() {
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1/issuing.key" \
+		2>/dev/null
+	openssl req -new -key "$1/issuing.key" -subj "/OU=07/CN=Z1" \
+		-addext "basicConstraints=critical,CA:TRUE,pathlen:0" \
+		-addext "keyUsage=critical,keyCertSign,cRLSign" -out "$1/inbox/issuing-csr.pem"
+}
+media "$T/beside"
+csr "$T/beside"
+cp "$T/beside/carol/$share" "$T/beside/carol/.$share.0123456789abcdef.tmp"
+run_example smki-issuing-ca "$T/beside"
+grep -q "medium carol holds 1 unfinished write left by an interrupted run: .$share.0123456789abcdef.tmp" \
+	"$T/run.out" || fail "the unfinished write beside the share is not said"
+media "$T/only"
+csr "$T/only"
+mv "$T/only/carol/$share" "$T/only/carol/.$share.0123456789abcdef.tmp"
+approve "$SRCDIR/scripts/smki-issuing-ca.yaml" "$T/issuing.yaml"
+expect 1 ceremony run "$T/issuing.yaml" --media "$T/only" \
+	--answers "$SRCDIR/scripts/smki-issuing-ca.answers" --rehearsal
+grep -q "ABORT: no share of 'root' on medium carol" "$T/out" || { tail -n 5 "$T/out"; fail "a temporary file taken for a share"; }

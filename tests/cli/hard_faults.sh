@@ -193,6 +193,19 @@ more && transcript_fault t-gone 'public*' 'writing the transcript failed \(No su
 	FAULT_OP=all FAULT_AFTER=150 FAULT_ERRNO=ENODEV
 more && transcript_fault t-copy 'backup/transcript.jsonl' "writing the transcript's copy failed \\(Input/output error\\)" \
 	FAULT_OP=write FAULT_AFTER=40 FAULT_ERRNO=EIO
+# ... and cannot even cut the torn line off (ftruncate fails as well): the line stays, and the
+# verifier calls it what it is.
+if more; then
+	fresh_media "$R/t-torn"
+	fault_run "$ANSWERS" "$R/t-torn" FAULT_PATH="$R/t-torn/public/transcript.jsonl" \
+		FAULT_OP=write,truncate FAULT_BYTES=$size FAULT_ERRNO=ENOSPC
+	[ "$rc" = 2 ] || fail "t-torn: exit $rc"
+	said '^ABORT: transcript: .*\(No space left on device\)'
+	not_said 'closed\.|FINAL DIGEST'
+	expect 1 ceremony transcript verify "$R/t-torn/public/transcript.jsonl"
+	grep -q 'truncated after record [0-9]* (truncated)' "$T/err" || { cat "$T/err"; fail "t-torn"; }
+	trees="$trees $R/t-torn"
+fi
 $CHECK --reference "$R/ref" $trees >"$T/check" || { cat "$T/check"; fail "transcript faults"; }
 
 # SHA256SUMS of the public medium cannot take the transcript at the close: the transcript is

@@ -16,9 +16,9 @@ SCRIPT=$SRCDIR/scripts/smki-keygen.yaml
 ANSWERS=$SRCDIR/scripts/smki-keygen.answers
 CHECK="python3 $SRCDIR/tests/fault/check_media.py --answers $ANSWERS"
 
-# The media trees live on a tmpfs of their own when this test may mount one (nothing to do with
-# the faults: a kill keeps the page cache, so fsync buys nothing here, and tmpfs makes the many
-# runs fast); else in $T.
+# The media trees live on a tmpfs of their own when this test may mount one, else under
+# /dev/shm, else in $T. Nothing to do with the faults: a kill keeps the page cache, so fsync buys
+# nothing here, and a tmpfs makes the many runs fast. FAULT_TMPFS=1: this test may mount one.
 R=$T/media
 mkdir -p "$R"
 if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=512m,mode=0700 tmpfs "$R" 2>/dev/null; then
@@ -26,6 +26,10 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=512m,mode=0700 tmpfs "$R" 2>/dev
 	trap 'umount -l "$R" 2>/dev/null || true' EXIT
 else
 	FAULT_TMPFS=0
+	if [ -d /dev/shm ] && [ -w /dev/shm ] && shm=$(mktemp -d /dev/shm/ceremony-faults.XXXXXX); then
+		R=$shm
+		trap 'rm -rf "$R"' EXIT
+	fi
 fi
 
 # fresh_media DIR: an empty medium for each medium of the SMKI key-generation script.
