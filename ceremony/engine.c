@@ -796,7 +796,7 @@ static enum engine_result abort_ceremony(struct engine *e, enum step_rc rc)
 				final);
 	if (terr != TRANSCRIPT_OK)
 		prompt_say(e->p, PROMPT_BAD,
-			   "the abort record could not be written (%s): the transcript ends at its "
+			   "the abort record could not be written: %s; the transcript ends at its "
 			   "last whole record and verifies as incomplete",
 			   transcript_detail(e->t));
 	else

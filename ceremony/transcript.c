@@ -200,6 +200,9 @@ static enum transcript_err usable(struct transcript *t)
 {
 	if (t == NULL)
 		return TRANSCRIPT_EINVAL;
+	/* A failed transcript keeps saying why it failed. */
+	if (t->state == T_FAILED)
+		return TRANSCRIPT_ESTATE;
 	if (t->state != T_OPEN)
 		return says(t, TRANSCRIPT_ESTATE, "the transcript is closed, aborted or failed");
 	return TRANSCRIPT_OK;
