@@ -105,12 +105,15 @@ $(BUILD)/tests/bench_%: $(BUILD)/obj/tests/bench/bench_%.o $(ALL_LIBS)
 	@$(if $(V),,echo '  LD      $@')
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-# Built without sanitizers: they are loaded ahead of whatever runtime the binary has.
+# Test tools, never linked into the program (tests/fault/: faultshim.c makes media fail,
+# katbreak.c breaks a primitive). Built without sanitizers: one in the program is enough, and
+# they are loaded ahead of whatever runtime it has.
 $(BUILD)/tests/%.so: tests/fault/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo '  CC      $@')
-	$(Q)$(CC) $(ALL_CPPFLAGS) -std=c11 $(WARN) $(CFLAGS) -fPIC -shared \
-	  $(shell $(PKG_CONFIG) --cflags openssl 2>/dev/null) -o $@ $< -ldl
+	$(Q)$(CC) $(ALL_CPPFLAGS) -std=c11 $(WARN) -fstack-protector-strong -D_FORTIFY_SOURCE=2 \
+	  $(CFLAGS) $(shell $(PKG_CONFIG) --cflags openssl 2>/dev/null) -fPIC -shared \
+	  -Wl,-z,relro,-z,now -o $@ $< -ldl
 
 # --- tests -------------------------------------------------------------------------------------
 check: deps
@@ -129,6 +132,7 @@ ct: $(CT_BIN)
 
 cli: $(BIN) $(PRELOAD_LIB)
 	@tests/run-cli $(BIN) "$(RUNNER)" $(CLI_TESTS)
+
 
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \

@@ -194,22 +194,115 @@ int engine_file_path(const struct engine *e, const struct script_medium *m, cons
 	return (n < 0 || (size_t)n >= outlen) ? -1 : 0;
 }
 
-enum step_rc engine_write(struct engine *e, const struct script_medium *m, const char *file,
-			  const uint8_t *data, size_t len, uint8_t sha256[32])
+/* Names from a medium are untrusted: shown and recorded as printable ASCII only. */
+static void printable_name(const char *in, char *out, size_t outlen)
+{
+	size_t i = 0;
+
+	for (; in[i] != '\0' && i + 1 < outlen; i++)
+		out[i] = (in[i] >= 0x20 && in[i] < 0x7f) ? in[i] : '?';
+	out[i] = '\0';
+}
+
+#define LEFTOVERS_SHOWN 8
+
+struct leftovers {
+	char names[LEFTOVERS_SHOWN][64];
+	size_t n;
+};
+
+static void add_leftover(void *ctx, const char *name)
+{
+	struct leftovers *l = ctx;
+
+	if (l->n < LEFTOVERS_SHOWN)
+		printable_name(name, l->names[l->n], sizeof(l->names[0]));
+	l->n++;
+}
+
+enum step_rc engine_say_leftovers(struct engine *e, const struct script_medium *m)
+{
+	size_t index = (size_t)(m - e->plan->media);
+	struct media_medium *mm = NULL;
+	struct leftovers l;
+	char path[4096], list[LEFTOVERS_SHOWN * 66] = "";
+	json_t *files;
+
+	if (index >= SCRIPT_MAX_MEDIA || e->leftovers_seen[index])
+		return STEP_OK;
+	if (engine_medium_path(e, m, path, sizeof(path)) != 0 ||
+	    media_open_dir(path, 0, &mm) != MEDIA_OK)
+		return STEP_OK; /* not here yet: looked at when it is used */
+	e->leftovers_seen[index] = true;
+	memset(&l, 0, sizeof(l));
+	media_leftovers(mm, add_leftover, &l);
+	media_close(mm);
+	if (l.n == 0)
+		return STEP_OK;
+	files = json_array();
+	for (size_t i = 0; i < l.n && i < LEFTOVERS_SHOWN; i++) {
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "",
+			 l.names[i]);
+		json_array_append_new(files, json_string(l.names[i]));
+	}
+	/* Never a file of this ceremony: a reader refuses the name (docs/media.md, section 3). */
+	prompt_say(e->p, PROMPT_WARN,
+		   "  medium %s holds %zu unfinished write%s left by an interrupted run: %s%s",
+		   m->id, l.n, l.n == 1 ? "" : "s", list, l.n > LEFTOVERS_SHOWN ? ", ..." : "");
+	prompt_say(e->p, PROMPT_WARN,
+		   "  they are not files and are ignored; destroy them when the medium is cleared");
+	return engine_record(e, &engine_system, "note",
+			     json_pack("{s:s,s:s,s:I,s:o}", "text",
+				       "unfinished writes of an interrupted run are on a medium; "
+				       "they are ignored",
+				       "medium", m->id, "count", (json_int_t)l.n, "files", files));
+}
+
+void engine_medium_replaced(struct engine *e, const struct script_medium *m)
+{
+	size_t index = (size_t)(m - e->plan->media);
+
+	if (index < SCRIPT_MAX_MEDIA)
+		e->leftovers_seen[index] = false;
+}
+
+/* An identical file already there (a write that failed after its rename, the medium put back)
+ * is taken as written, and listed if it is not. MEDIA_E_EXISTS for any other file. */
+static int same_file(struct media_medium *mm, const char *file, const uint8_t *data, size_t len)
+{
+	unsigned char *old = NULL;
+	size_t olen = 0;
+	int listed = 0, rc = media_read(mm, file, len, 0, &old, &olen, &listed);
+
+	if (rc == MEDIA_E_TOOBIG || (rc == MEDIA_OK && (olen != len || memcmp(old, data, len))))
+		rc = MEDIA_E_EXISTS;
+	free(old);
+	if (rc == MEDIA_OK && !listed)
+		rc = media_adopt(mm, file);
+	return rc;
+}
+
+static enum step_rc write_file(struct engine *e, const struct script_medium *m, const char *file,
+			       const uint8_t *data, size_t len, uint8_t sha256[32], bool again)
 {
 	char path[4096];
 	struct media_medium *mm = NULL;
 	struct engine_artifact *a;
+	enum step_rc said;
 	int rc;
 
 	if (e->nartifacts == ENGINE_MAX_ARTIFACTS)
 		return engine_fail(e, STEP_ERROR, "too many artifacts");
 	if (engine_medium_path(e, m, path, sizeof(path)) != 0)
 		return engine_fail(e, STEP_ERROR, "medium path too long");
+	if ((said = engine_say_leftovers(e, m)) != STEP_OK)
+		return said;
 	rc = media_open_dir(path, 1, &mm);
 	if (rc != MEDIA_OK)
 		return engine_fail(e, STEP_ERROR, "medium %s: %s", m->id, media_strerror(rc));
 	rc = media_write(mm, file, data, len);
+	if (rc == MEDIA_E_EXISTS && again)
+		rc = same_file(mm, file, data, len);
 	if (rc != MEDIA_OK) {
 		media_close(mm);
 		return engine_fail(e, STEP_ERROR, "writing %s to medium %s: %s", file, m->id,
@@ -226,6 +319,18 @@ enum step_rc engine_write(struct engine *e, const struct script_medium *m, const
 	if (sha256)
 		memcpy(sha256, a->sha256, 32);
 	return STEP_OK;
+}
+
+enum step_rc engine_write(struct engine *e, const struct script_medium *m, const char *file,
+			  const uint8_t *data, size_t len, uint8_t sha256[32])
+{
+	return write_file(e, m, file, data, len, sha256, false);
+}
+
+enum step_rc engine_write_again(struct engine *e, const struct script_medium *m, const char *file,
+				const uint8_t *data, size_t len, uint8_t sha256[32])
+{
+	return write_file(e, m, file, data, len, sha256, true);
 }
 
 void engine_show_fpr(struct engine *e, const char *label, const uint8_t fpr[32])
@@ -690,8 +795,10 @@ static enum engine_result abort_ceremony(struct engine *e, enum step_rc rc)
 	terr = transcript_abort(e->t, e->step ? e->step->id : "start", &engine_system, e->reason,
 				final);
 	if (terr != TRANSCRIPT_OK)
-		prompt_say(e->p, PROMPT_BAD, "the abort record could not be written: %s",
-			   transcript_strerror(terr));
+		prompt_say(e->p, PROMPT_BAD,
+			   "the abort record could not be written: %s; the transcript ends at its "
+			   "last whole record and verifies as incomplete",
+			   transcript_detail(e->t));
 	else
 		engine_show_fpr(e, "Final digest of the aborted ceremony's transcript:", final);
 	closing_statement(e);
@@ -704,6 +811,13 @@ static enum engine_result run_steps(struct engine *e)
 	enum phase phase = PHASE_NONE;
 	const struct script_plan *plan = e->plan;
 
+	/* Said before anything else happens, for every medium already here. */
+	for (unsigned i = 0; i < plan->medium_count; i++) {
+		enum step_rc rc = engine_say_leftovers(e, &plan->media[i]);
+
+		if (rc != STEP_OK)
+			return abort_ceremony(e, rc);
+	}
 	for (unsigned i = 0; i < plan->step_count; i++) {
 		const struct script_step *s = &plan->steps[i];
 		enum phase next = phase_of(s->action, phase);
@@ -742,6 +856,15 @@ static enum engine_result run_steps(struct engine *e)
 			rc = handlers[s->action](e, s);
 		if (rc == STEP_OK && s->action == SCRIPT_ACT_CLOSE)
 			return ENGINE_DONE;
+		if (e->closed) {
+			/* The transcript says closed: what failed after it is said, not aborted. */
+			prompt_say(e->p, PROMPT_BAD, "ERROR after the close: %s", e->reason);
+			prompt_say(e->p, PROMPT_BAD,
+				   "The transcript is closed and complete (final "
+				   "digest above); check the medium and copy it "
+				   "to a sound one.");
+			return ENGINE_ERROR;
+		}
 		if (rc == STEP_OK)
 			rc = engine_release_unused(e, i);
 		if (rc != STEP_OK)

@@ -92,9 +92,8 @@ enum step_rc engine_step_close(struct engine *e, const struct script_step *s)
 	if (terr != TRANSCRIPT_OK)
 		return engine_fail(e, STEP_ERROR, "closing the transcript: %s %s",
 				   transcript_strerror(terr), transcript_detail(e->t));
-	rc = list_transcripts(e);
-	if (rc != STEP_OK)
-		return rc;
+	/* Closed: whatever fails from here on, the final digest is shown for the paper. */
+	e->closed = true;
 
 	prompt_say(e->p, PROMPT_PLAIN, "%s", "");
 	engine_show_fpr(e, "FINAL DIGEST: copy it onto the paper script, every witness:", final);
@@ -115,6 +114,9 @@ enum step_rc engine_step_close(struct engine *e, const struct script_step *s)
 		if (prc != PROMPT_OK || !yes)
 			prompt_say(e->p, PROMPT_WARN, "  %s did not confirm the copy", p->name);
 	}
+	rc = list_transcripts(e);
+	if (rc != STEP_OK)
+		return rc;
 	prompt_say(e->p, PROMPT_GOOD, "Ceremony %s closed.", e->plan->id);
 	return STEP_OK;
 }

@@ -102,6 +102,8 @@ struct engine {
 	struct engine_input inputs[SCRIPT_MAX_INPUTS];
 	struct engine_artifact artifacts[ENGINE_MAX_ARTIFACTS];
 	size_t nartifacts;
+	bool leftovers_seen[SCRIPT_MAX_MEDIA]; /* looked for unfinished writes on it */
+	bool closed; /* the transcript's close record is written: nothing can be aborted */
 	char reason[256];
 };
 
@@ -155,6 +157,18 @@ int64_t engine_now(const struct engine *e);
  * remembers it as an artifact. The hash goes to sha256 when not NULL. */
 enum step_rc engine_write(struct engine *e, const struct script_medium *m, const char *file,
 			  const uint8_t *data, size_t len, uint8_t sha256[32]);
+
+/* The same, for a write tried again on a medium that replaces a failed one: a file of that name
+ * with exactly these bytes (the failed write had got that far) counts as written. */
+enum step_rc engine_write_again(struct engine *e, const struct script_medium *m, const char *file,
+				const uint8_t *data, size_t len, uint8_t sha256[32]);
+
+/* Says, and records as a note, the unfinished writes (temporary files an interrupted run left)
+ * on medium m, once per medium: at the start for every medium present, else at its first
+ * write. A medium not present yet is looked at later. */
+enum step_rc engine_say_leftovers(struct engine *e, const struct script_medium *m);
+/* Medium m was replaced by another: look at the new one again. */
+void engine_medium_replaced(struct engine *e, const struct script_medium *m);
 
 /* "medium_dir/<id>" into out. */
 int engine_medium_path(const struct engine *e, const struct script_medium *m, char *out,

@@ -233,6 +233,19 @@ static enum step_rc verify_written(struct engine *e, const struct script_medium 
 	return ret;
 }
 
+/* A share file that could not be written (e->reason says why), before the medium is replaced. */
+static enum step_rc record_failed_write(struct engine *e, const struct transcript_actor *a,
+					const struct engine_key *k, unsigned n,
+					const struct script_medium *medium, const char *file,
+					unsigned attempt)
+{
+	return engine_record(e, a, "note",
+			     json_pack("{s:s,s:s,s:I,s:s,s:s,s:I,s:s}", "text",
+				       "the share file could not be written", "key", k->sk->id,
+				       "number", (json_int_t)n, "medium", medium->id, "file", file,
+				       "attempt", (json_int_t)attempt, "error", e->reason));
+}
+
 static enum step_rc give_share(struct engine *e, const struct script_step *s,
 			       struct engine_key *k, const struct script_custodian_set *set,
 			       unsigned n)
@@ -306,12 +319,23 @@ static enum step_rc give_share(struct engine *e, const struct script_step *s,
 	snprintf(file, sizeof(file), "%s-%04x-%u.share", key, k->set_id, n);
 	/* A medium that fails (full, removed, an I/O error) is replaced by another one at the same
 	 * place, and the write tried again: nothing already written is lost, and the media layer
-	 * never leaves a file that looks complete. */
+	 * never leaves a file that looks complete. Each failure is recorded. */
 	for (unsigned attempt = 1;; attempt++) {
-		rc = engine_write(e, medium, file, blob, blen, sha);
+		rc = attempt == 1 ? engine_write(e, medium, file, blob, blen, sha)
+				  : engine_write_again(e, medium, file, blob, blen, sha);
 		if (rc == STEP_OK)
 			rc = verify_written(e, medium, file, pass, plen, mnemonic);
-		if (rc == STEP_OK || attempt == WRITE_TRIES)
+		if (rc == STEP_OK)
+			break;
+		{
+			enum step_rc failed = rc;
+
+			rc = record_failed_write(e, &a, k, n, medium, file, attempt);
+			if (rc != STEP_OK)
+				break;
+			rc = failed;
+		}
+		if (attempt == WRITE_TRIES)
 			break;
 		prompt_say(e->p, PROMPT_BAD, "  %s", e->reason);
 		if ((rc = field_id(e, id, sizeof(id), key, n, SHARE_FIELD_RETRY)) != STEP_OK)
@@ -326,6 +350,7 @@ static enum step_rc give_share(struct engine *e, const struct script_step *s,
 							    key);
 			break;
 		}
+		engine_medium_replaced(e, medium);
 	}
 	free(blob);
 	prompt_secret_free(pass, plen);

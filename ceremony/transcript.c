@@ -82,14 +82,16 @@ static int sync_parent(const char *path)
 	return ret;
 }
 
-static void fail_io(struct transcript *t, const char *what)
+static void fail_io(struct transcript *t, const char *what, int err)
 {
 	/* Cut off a torn line so that the copies end at the last whole record. */
 	for (size_t i = 0; i < t->nfd; i++)
 		if (ftruncate(t->fd[i], t->size) == 0)
 			fdatasync(t->fd[i]);
 	t->state = T_FAILED;
-	says(t, TRANSCRIPT_EIO, what);
+	/* Which failure (a full medium, one that went away) tells people what to do next. */
+	snprintf(t->detail, sizeof(t->detail), "%s (%s)", what,
+		 err == 0 ? "nothing written" : strerror(err));
 }
 
 /* Checks the record with the verifier's checker, then appends its line to every copy. */
@@ -116,10 +118,15 @@ static enum transcript_err emit(struct transcript *t, json_t *rec)
 	}
 	buf[len] = '\n';
 	for (size_t i = 0; i < t->nfd; i++) {
+		errno = 0;
 		if (write_all(t->fd[i], buf, len + 1) != 0 || fdatasync(t->fd[i]) != 0) {
+			int err = errno;
+
 			free(buf);
-			fail_io(t, i == 0 ? "writing the transcript failed"
-					  : "writing the transcript's copy failed");
+			fail_io(t,
+				i == 0 ? "writing the transcript failed"
+				       : "writing the transcript's copy failed",
+				err);
 			return TRANSCRIPT_EIO;
 		}
 	}
@@ -193,6 +200,9 @@ static enum transcript_err usable(struct transcript *t)
 {
 	if (t == NULL)
 		return TRANSCRIPT_EINVAL;
+	/* A failed transcript keeps saying why it failed. */
+	if (t->state == T_FAILED)
+		return TRANSCRIPT_ESTATE;
 	if (t->state != T_OPEN)
 		return says(t, TRANSCRIPT_ESTATE, "the transcript is closed, aborted or failed");
 	return TRANSCRIPT_OK;

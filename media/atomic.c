@@ -65,6 +65,14 @@ int media_name_ok(const char *name)
 	return 1;
 }
 
+int media_temp_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	/* Wider than the names step 2 makes: anything hidden ending in ".tmp" is treated alike. */
+	return name[0] == '.' && n > 5 && strcmp(name + n - 4, ".tmp") == 0;
+}
+
 static int write_all(int fd, const unsigned char *data, size_t len)
 {
 	while (len > 0) {

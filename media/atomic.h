@@ -24,6 +24,12 @@
 #define MEDIA_NAME_MAX 128
 int media_name_ok(const char *name);
 
+/* Whether name is that of an unfinished write: "." ... ".tmp", as step 2 makes them. Such a
+ * file is never a finished file, whatever its content: the rename of step 4 is what finishes a
+ * write, and a crash or a medium pulled out before it leaves the temporary name behind. Readers
+ * refuse it (MEDIA_E_INCOMPLETE), listings skip it, and verification reports it. */
+int media_temp_name(const char *name);
+
 /* May replace an existing file of that name: for SHA256SUMS only. */
 #define MEDIA_ATOMIC_REPLACE 1u
 

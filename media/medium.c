@@ -222,6 +222,9 @@ int media_read(struct media_medium *m, const char *name, size_t max, unsigned fl
 	*len = 0;
 	if (listed)
 		*listed = 0;
+	/* An unfinished write is no file, however complete its content may look. */
+	if (media_temp_name(name))
+		return MEDIA_E_INCOMPLETE;
 	if (!media_name_ok(name))
 		return MEDIA_E_NAME;
 	ret = load_manifest(m, &man, &old, &old_len, &existed);
@@ -255,11 +258,73 @@ out:
 	return ret;
 }
 
-static int is_temp(const char *name)
+/* Calls fn for every regular file or symbolic link at the top of the medium (directories and
+ * SHA256SUMS left out), in directory order. MEDIA_E_IO if the directory cannot be read. */
+static int each_file(struct media_medium *m, void (*fn)(void *ctx, const char *name), void *ctx)
 {
-	size_t n = strlen(name);
+	int fd = openat(m->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
 
-	return name[0] == '.' && n > 5 && strcmp(name + n - 4, ".tmp") == 0;
+	if (dir == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return MEDIA_E_IO;
+	}
+	while ((de = readdir(dir)) != NULL) {
+		struct stat st;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+		    strcmp(de->d_name, MEDIA_MANIFEST_NAME) == 0)
+			continue;
+		if (fstatat(m->dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    S_ISDIR(st.st_mode))
+			continue;
+		fn(ctx, de->d_name);
+	}
+	closedir(dir);
+	return MEDIA_OK;
+}
+
+struct unlisted {
+	const struct media_manifest *man;
+	void (*report)(void *ctx, const char *name, int status);
+	void *ctx;
+	int first;
+};
+
+static void report_unlisted(void *ctx, const char *name)
+{
+	struct unlisted *u = ctx;
+	int status;
+
+	if (media_manifest_find(u->man, name) != NULL)
+		return;
+	status = media_temp_name(name) ? MEDIA_E_INCOMPLETE : MEDIA_E_UNLISTED;
+	if (u->report)
+		u->report(u->ctx, name, status);
+	if (u->first == MEDIA_OK)
+		u->first = status;
+}
+
+struct leftovers {
+	void (*fn)(void *ctx, const char *name);
+	void *ctx;
+};
+
+static void report_leftover(void *ctx, const char *name)
+{
+	struct leftovers *l = ctx;
+
+	if (media_temp_name(name))
+		l->fn(l->ctx, name);
+}
+
+int media_leftovers(struct media_medium *m, void (*fn)(void *ctx, const char *name), void *ctx)
+{
+	struct leftovers l = {fn, ctx};
+
+	return each_file(m, report_leftover, &l);
 }
 
 int media_verify(struct media_medium *m, void (*report)(void *ctx, const char *name, int status),
@@ -268,9 +333,8 @@ int media_verify(struct media_medium *m, void (*report)(void *ctx, const char *n
 	struct media_manifest man;
 	unsigned char *old = NULL, sha[32];
 	size_t old_len;
-	int ret, existed, first = MEDIA_OK, fd;
-	DIR *dir;
-	struct dirent *de;
+	int ret, existed, first = MEDIA_OK;
+	struct unlisted u;
 
 	ret = load_manifest(m, &man, &old, &old_len, &existed);
 	free(old);
@@ -288,33 +352,11 @@ int media_verify(struct media_medium *m, void (*report)(void *ctx, const char *n
 		if (first == MEDIA_OK)
 			first = st;
 	}
-	fd = openat(m->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	dir = fd >= 0 ? fdopendir(fd) : NULL;
-	if (dir == NULL) {
-		if (fd >= 0)
-			close(fd);
-		media_manifest_free(&man);
-		return MEDIA_E_IO;
-	}
-	while ((de = readdir(dir)) != NULL) {
-		struct stat st;
-		int status;
-
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
-		    strcmp(de->d_name, MEDIA_MANIFEST_NAME) == 0)
-			continue;
-		if (fstatat(m->dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-		    S_ISDIR(st.st_mode))
-			continue;
-		if (media_manifest_find(&man, de->d_name) != NULL)
-			continue;
-		status = is_temp(de->d_name) ? MEDIA_E_INCOMPLETE : MEDIA_E_UNLISTED;
-		if (report)
-			report(ctx, de->d_name, status);
-		if (first == MEDIA_OK)
-			first = status;
-	}
-	closedir(dir);
+	u.man = &man;
+	u.report = report;
+	u.ctx = ctx;
+	u.first = first;
+	ret = each_file(m, report_unlisted, &u);
 	media_manifest_free(&man);
-	return first;
+	return ret != MEDIA_OK ? ret : u.first;
 }

@@ -51,7 +51,8 @@ int media_adopt(struct media_medium *m, const char *name);
 /*
  * Reads a file of at most max bytes. *listed (may be NULL) is 1 if SHA256SUMS lists it and its
  * SHA-256 matches; a listed file that does not match is MEDIA_E_MISMATCH, and nothing is
- * returned. Also MEDIA_E_NAME, MEDIA_E_NOENT, MEDIA_E_TOOBIG, MEDIA_E_MANIFEST, MEDIA_E_IO.
+ * returned. The name of an unfinished write (media_temp_name) is MEDIA_E_INCOMPLETE. Also
+ * MEDIA_E_NAME, MEDIA_E_NOENT, MEDIA_E_TOOBIG, MEDIA_E_MANIFEST, MEDIA_E_IO.
  */
 int media_read(struct media_medium *m, const char *name, size_t max, unsigned flags,
 	       unsigned char **out, size_t *len, int *listed);
@@ -66,5 +67,12 @@ int media_read(struct media_medium *m, const char *name, size_t max, unsigned fl
  */
 int media_verify(struct media_medium *m, void (*report)(void *ctx, const char *name, int status),
 		 void *ctx);
+
+/*
+ * Calls fn(ctx, name) for every unfinished write left on the medium (media_temp_name: a write
+ * that a crash or a removed medium interrupted before its rename). MEDIA_OK, or MEDIA_E_IO if
+ * the medium cannot be listed.
+ */
+int media_leftovers(struct media_medium *m, void (*fn)(void *ctx, const char *name), void *ctx);
 
 #endif

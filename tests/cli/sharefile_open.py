@@ -5,7 +5,10 @@ package does ChaCha20-Poly1305, and HChaCha20 (for the X in XChaCha20) is writte
 
 usage: sharefile_open.py FILE   (passphrase on stdin)
 prints the header fields, one per line, then "mnemonic: ..."; exits 1 if it does not open.
+A file named as an unfinished write (".<name>.<hex>.tmp", docs/media.md section 3) is refused
+whatever it holds: only the rename that ends a write makes a share file.
 """
+import os
 import struct
 import subprocess
 import sys
@@ -46,6 +49,10 @@ def hchacha20(key, nonce16):
 
 
 def main():
+    name = os.path.basename(sys.argv[1])
+    if len(name) > 5 and name.startswith(".") and name.endswith(".tmp"):
+        print("%s: an unfinished write (a temporary file), not a share file" % name)
+        return 1
     data = open(sys.argv[1], "rb").read()
     passphrase = sys.stdin.buffer.read()
     assert data[:8] == MAGIC and data[8] == 1 and data[10] == 1 and data[11] == 1

@@ -338,6 +338,44 @@ static void test_verify_each(void **state)
 	media_close(m);
 }
 
+static void record_name(void *ctx, const char *name)
+{
+	record(ctx, name, MEDIA_E_INCOMPLETE);
+}
+
+/* A complete file left under a temporary name (a crash between fsync and rename) is no file. */
+static void test_unfinished(void **state)
+{
+	const char *dir = *state;
+	struct media_medium *m = open_rw(dir);
+	struct seen s = {.n = 0};
+	unsigned char *out = NULL;
+	size_t len = 0;
+	int listed = 0;
+
+	assert_true(media_temp_name(".a.share.0123456789abcdef.tmp"));
+	assert_true(media_temp_name(".x.tmp"));
+	assert_false(media_temp_name(".tmp"));
+	assert_false(media_temp_name("a.tmp"));
+	assert_false(media_temp_name(".profile"));
+	assert_int_equal(media_write(m, "kept", (const unsigned char *)"k", 1), MEDIA_OK);
+	put_file(dir, ".a.share.0123456789abcdef.tmp", "complete content");
+	put_file(dir, ".b.tmp", "x");
+	assert_int_equal(
+	    media_read(m, ".a.share.0123456789abcdef.tmp", 1024, 0, &out, &len, &listed),
+	    MEDIA_E_INCOMPLETE);
+	assert_null(out);
+	assert_int_equal(media_leftovers(m, record_name, &s), MEDIA_OK);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(status_of(&s, ".a.share.0123456789abcdef.tmp"), MEDIA_E_INCOMPLETE);
+	assert_int_equal(status_of(&s, ".b.tmp"), MEDIA_E_INCOMPLETE);
+	s.n = 0;
+	assert_int_equal(media_verify(m, record, &s), MEDIA_E_INCOMPLETE);
+	assert_int_equal(status_of(&s, "kept"), MEDIA_OK);
+	assert_int_equal(status_of(&s, ".b.tmp"), MEDIA_E_INCOMPLETE);
+	media_close(m);
+}
+
 /* --- faults --------------------------------------------------------------------------------- */
 
 /* After a failed write: no such file, no temporary file, the manifest as before; and the same
@@ -615,6 +653,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_manifest_format, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_verify_reports, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_verify_each, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_unfinished, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fault_full, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fault_eio_write, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fault_fsync, setup, teardown),

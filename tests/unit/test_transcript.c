@@ -536,8 +536,11 @@ static void test_write_failure(void **state)
 	json_decref(big);
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
 	signal(SIGXFSZ, was);
-	assert_non_null(strstr(transcript_detail(s.t), "writing the transcript failed"));
+	assert_non_null(
+	    strstr(transcript_detail(s.t), "writing the transcript failed (File too large)"));
 	assert_int_equal(transcript_close(s.t, "3", &ADMIN, final), TRANSCRIPT_ESTATE);
+	/* Still saying why, for the abort message. */
+	assert_non_null(strstr(transcript_detail(s.t), "(File too large)"));
 	assert_int_equal(verify_path(s.path, NULL, &sum, &f), TRANSCRIPT_EINCOMPLETE);
 	assert_int_equal(sum.records, 2);
 	transcript_summary_free(&sum);
