@@ -1,4 +1,5 @@
 #include "ceremony/cli.h"
+#include "ceremony/utf8.h"
 #include "ceremony/wipe_alloc.h"
 
 #include <errno.h>
@@ -37,14 +38,31 @@ int cli_harden(void)
 	return 0;
 }
 
+/* Error messages quote what people typed and what files hold (a path, a command word, a field):
+ * any of it may be bytes that are not printable UTF-8, which a terminal would act on (escape
+ * sequences, a line break forging a second message, bidi overrides) or show as garbage. */
+#define CLI_ERROR_MAX 1024
+
 void cli_error(const char *fmt, ...)
 {
+	char msg[CLI_ERROR_MAX];
+	size_t len, at = 0, bad;
 	va_list ap;
+	int n;
 
-	fputs("ceremony: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	len = n < 0 ? 0 : (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1;
+	fputs("ceremony: ", stderr);
+	/* Every byte that does not begin a printable character becomes '?'. */
+	while (at < len &&
+	       utf8_printable((const unsigned char *)msg + at, len - at, 0, &bad) != 0) {
+		fwrite(msg + at, 1, bad, stderr);
+		fputc('?', stderr);
+		at += bad + 1;
+	}
+	fwrite(msg + at, 1, len - at, stderr);
 	fputc('\n', stderr);
 }
 

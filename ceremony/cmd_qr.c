@@ -349,12 +349,14 @@ static int expect_type(const char *s, int *type)
 	return -1;
 }
 
+/* ctx: an int set once a progress line is on stderr (it has no newline yet). */
 static int camera_progress(void *ctx, const struct media_rx_progress *p)
 {
-	(void)ctx;
-	if (p->needed > 1)
+	if (p->needed > 1) {
 		fprintf(stderr, "\rcodes read: %zu, fragments: %zu of %zu", p->codes, p->solved,
 			p->needed);
+		*(int *)ctx = 1;
+	}
 	return 0;
 }
 
@@ -435,8 +437,12 @@ static int cmd_decode(int argc, char **argv)
 		return CLI_USAGE;
 	}
 	if (camera != NULL) {
-		ret = media_rx_camera(rx, camera, (unsigned)timeout * 1000u, camera_progress, NULL);
-		fputc('\n', stderr);
+		int shown = 0;
+
+		ret =
+		    media_rx_camera(rx, camera, (unsigned)timeout * 1000u, camera_progress, &shown);
+		if (shown)
+			fputc('\n', stderr);
 		if (ret != MEDIA_OK) {
 			cli_error("%.200s: %s", camera,
 				  ret == MEDIA_E_TIMEOUT ? "no complete payload before the timeout"

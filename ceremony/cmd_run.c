@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ceremony/cli.h"
 #include "ceremony/cmd.h"
@@ -38,11 +39,14 @@ int cmd_run(int argc, char **argv)
 	};
 	struct engine_options o;
 	const char *fixed;
+	struct stat st;
 	int c;
 
 	memset(&o, 0, sizeof(o));
 	o.sysfs = "/sys";
 	optind = 1;
+	/* A wrong option gets the usage text alone, as every other command does. */
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
@@ -74,6 +78,10 @@ int cmd_run(int argc, char **argv)
 		return CLI_USAGE;
 	}
 	o.script = argv[optind];
+	if (stat(o.media_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		cli_error("--media %.200s: not a directory", o.media_dir);
+		return CLI_USAGE;
+	}
 	/* A fixed clock makes rehearsal transcripts comparable; production always reads the
 	 * clock, which a witness confirms. */
 	fixed = getenv("CEREMONY_FIXED_TIME");

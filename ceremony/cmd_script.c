@@ -99,7 +99,10 @@ static int check_answers(const struct script_plan *plan, const char *path)
 			cli_error("%s: %s", path, err.message);
 			return CLI_USAGE;
 		}
-		cli_error("%s:%u: %s", path, err.line, err.message);
+		if (err.line)
+			cli_error("%s:%u: %s", path, err.line, err.message);
+		else
+			cli_error("%s: %s", path, err.message);
 		return CLI_FAIL;
 	}
 	if (answers_ceremony(c.answers) != NULL &&

@@ -1,6 +1,8 @@
 /* The run loop: load, start the transcript, run each step, close or abort. */
 #include "ceremony/engine.h"
 
+#include "ceremony/cli.h"
+
 #include <errno.h>
 #include <openssl/x509.h>
 #include <sodium.h>
@@ -756,8 +758,8 @@ static enum engine_result start(struct engine *e)
 				 e->o->fixed_time ? &env : NULL);
 	json_decref(extra);
 	if (terr != TRANSCRIPT_OK) {
-		prompt_say(e->p, PROMPT_BAD, "cannot start the transcript %s: %s", path,
-			   transcript_strerror(terr));
+		/* Nothing is recorded yet: an operational error of the command, not a step. */
+		cli_error("cannot start the transcript %s: %s", path, transcript_strerror(terr));
 		return ENGINE_ERROR;
 	}
 	transcript_public_key(e->t, pk);
@@ -889,10 +891,9 @@ enum engine_result engine_run(const struct engine_options *o)
 	rc = script_load(o->script, &e->plan, &serr);
 	if (rc != SCRIPT_OK) {
 		if (serr.line)
-			fprintf(stderr, "ceremony: %s:%u: %s\n", o->script, serr.line,
-				serr.message);
+			cli_error("%s:%u: %s", o->script, serr.line, serr.message);
 		else
-			fprintf(stderr, "ceremony: %s: %s\n", o->script, serr.message);
+			cli_error("%s: %s", o->script, serr.message);
 		goto out;
 	}
 	for (unsigned i = 0; i < e->plan->key_count; i++)
@@ -900,14 +901,16 @@ enum engine_result engine_run(const struct engine_options *o)
 	if (o->answers) {
 		rc = answers_load(o->answers, &e->answers, &aerr);
 		if (rc != ANSWERS_OK) {
-			fprintf(stderr, "ceremony: %s:%u: %s\n", o->answers, aerr.line,
-				aerr.message);
+			if (aerr.line)
+				cli_error("%s:%u: %s", o->answers, aerr.line, aerr.message);
+			else
+				cli_error("%s: %s", o->answers, aerr.message);
 			goto out;
 		}
 		if (answers_ceremony(e->answers) &&
 		    strcmp(answers_ceremony(e->answers), e->plan->id) != 0) {
-			fprintf(stderr, "ceremony: %s: answers for ceremony '%s', not '%s'\n",
-				o->answers, answers_ceremony(e->answers), e->plan->id);
+			cli_error("%s: answers for ceremony '%s', not '%s'", o->answers,
+				  answers_ceremony(e->answers), e->plan->id);
 			goto out;
 		}
 		rc = prompt_open_answers(&e->p, e->answers, STDOUT_FILENO,
@@ -917,7 +920,7 @@ enum engine_result engine_run(const struct engine_options *o)
 				     o->rehearsal ? PROMPT_REHEARSAL : 0);
 	}
 	if (rc != PROMPT_OK) {
-		fprintf(stderr, "ceremony: cannot talk to people: %s\n", prompt_strerror(rc));
+		cli_error("cannot talk to people: %s", prompt_strerror(rc));
 		goto out;
 	}
 	e->rng = entropy_new(NULL, NULL);

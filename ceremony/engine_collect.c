@@ -192,6 +192,9 @@ static enum step_rc find_share_file(struct engine *e, const struct script_medium
 	const char *ceremony = sk->input->ceremony;
 	int best = -1, same = 0, mrc;
 	enum step_rc rc = STEP_OK;
+	/* Why the first share file that could not be read was passed over: when no share is
+	 * found, a damaged file is the likely reason, and the custodian is told which. */
+	char why[SCRIPT_FILE_MAX + 80] = "";
 
 	if (sf == NULL)
 		return engine_fail(e, STEP_ERROR, "out of memory");
@@ -200,11 +203,19 @@ static enum step_rc find_share_file(struct engine *e, const struct script_medium
 		struct sharefile_meta meta;
 		unsigned char *b = NULL;
 		size_t bl = 0;
+		int r = engine_read_file(e, m, sf->name[i], SHAREFILE_MAX, 0, &b, &bl);
 
-		if (engine_read_file(e, m, sf->name[i], SHAREFILE_MAX, 0, &b, &bl) != MEDIA_OK)
+		if (r != MEDIA_OK) {
+			if (why[0] == '\0')
+				snprintf(why, sizeof(why), ": %s: %s", sf->name[i],
+					 media_strerror(r));
 			continue;
-		if (sharefile_peek(b, bl, &meta) == SHAREFILE_OK &&
-		    strcmp(meta.key_name, sk->id) == 0) {
+		}
+		r = (int)sharefile_peek(b, bl, &meta);
+		if (r != SHAREFILE_OK && why[0] == '\0')
+			snprintf(why, sizeof(why), ": %s: %s", sf->name[i],
+				 sharefile_strerror((enum sharefile_err)r));
+		if (r == SHAREFILE_OK && strcmp(meta.key_name, sk->id) == 0) {
 			bool ours = strcmp(meta.ceremony_id, ceremony) == 0;
 
 			if (best < 0 || (ours && !same)) {
@@ -218,7 +229,8 @@ static enum step_rc find_share_file(struct engine *e, const struct script_medium
 	if (mrc != MEDIA_OK)
 		rc = engine_fail(e, STEP_FAILED, "medium %s: %s", m->id, media_strerror(mrc));
 	else if (best < 0)
-		rc = engine_fail(e, STEP_FAILED, "no share of '%s' on medium %s", sk->id, m->id);
+		rc = engine_fail(e, STEP_FAILED, "no share of '%s' on medium %s%s", sk->id, m->id,
+				 why);
 	else if (same > 1)
 		rc = engine_fail(e, STEP_FAILED,
 				 "medium %s holds %d shares of '%s' from ceremony %s: keep one",

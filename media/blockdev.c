@@ -401,6 +401,8 @@ int media_unmount(const char *mountpoint)
 	if (umount2(mountpoint, UMOUNT_NOFOLLOW) != 0) {
 		if (errno == EBUSY)
 			return MEDIA_E_BUSY;
+		if (errno == ENOENT || errno == ENOTDIR)
+			return MEDIA_E_NOENT;
 		return errno == EPERM ? MEDIA_E_PERM : MEDIA_E_IO;
 	}
 	/* Unmounted, but a failed sync means the data may not all be on the medium. */

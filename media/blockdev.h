@@ -51,7 +51,7 @@ int media_probe_fs(int fd, char fstype[16], char label[64]);
 int media_mount(const char *node, const char *mountpoint, int writable);
 
 /* Syncs and unmounts. MEDIA_OK means the medium is safe to remove; MEDIA_E_BUSY, MEDIA_E_PERM,
- * MEDIA_E_IO otherwise. */
+ * MEDIA_E_NOENT (no such mount point), MEDIA_E_IO otherwise. */
 int media_unmount(const char *mountpoint);
 
 #endif

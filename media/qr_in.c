@@ -1,12 +1,17 @@
 #include "media/qr_in.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/videodev2.h>
 #include <poll.h>
 #include <sodium.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include <zbar.h>
 
 #include "media/error.h"
@@ -281,6 +286,29 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+/* 1 when device is a V4L2 video capture device. Asked before libzbar opens it: on anything
+ * else (a file, /dev/null, a disk) libzbar and libv4l2 print their complaints on stderr, several
+ * lines the caller cannot control, where one clear error is due. */
+static int is_camera(const char *device)
+{
+	struct v4l2_capability cap;
+	struct stat st;
+	int fd, ok = 0;
+
+	fd = open(device, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return 0;
+	memset(&cap, 0, sizeof(cap));
+	if (fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && ioctl(fd, VIDIOC_QUERYCAP, &cap) == 0) {
+		uint32_t caps =
+		    (cap.capabilities & V4L2_CAP_DEVICE_CAPS) ? cap.device_caps : cap.capabilities;
+
+		ok = (caps & V4L2_CAP_VIDEO_CAPTURE) != 0;
+	}
+	close(fd);
+	return ok;
+}
+
 /*
  * Opens the device and fixes its output format before capture: libzbar 0.23 can crash when it
  * is left to probe on its own. Memory-mapped I/O first (the read() fallback it picks on probe
@@ -296,6 +324,8 @@ static zbar_video_t *camera_open(const char *device)
 	};
 	static const int iomodes[] = {2, 0};
 
+	if (!is_camera(device))
+		return NULL;
 	for (size_t m = 0; m < sizeof(iomodes) / sizeof(iomodes[0]); m++) {
 		zbar_video_t *v = zbar_video_create();
 

@@ -75,6 +75,49 @@ out:
 	return err;
 }
 
+/* DER nesting deeper than any certificate, CSR or CRL has (about 10). */
+#define DER_DEPTH_MAX 32
+
+/* 1 when der[len] is a sequence of TLVs in DER's length rules, recursively inside constructed
+ * ones: definite lengths in their shortest form. OpenSSL's decoder also takes BER (indefinite
+ * and padded lengths), under which one certificate has many encodings and so many fingerprints;
+ * people compare fingerprints, so only DER is taken. */
+static int der_lengths(const uint8_t *der, size_t len, unsigned depth)
+{
+	size_t at = 0;
+
+	if (depth > DER_DEPTH_MAX)
+		return 0;
+	while (at < len) {
+		uint8_t tag = der[at++];
+		size_t n = 0;
+
+		if ((tag & 0x1f) == 0x1f) /* high tag numbers: not in these structures */
+			return 0;
+		if (at == len)
+			return 0;
+		if (der[at] < 0x80) {
+			n = der[at++];
+		} else {
+			size_t k = der[at++] & 0x7fu;
+
+			/* k 0 is the indefinite form; 4 bytes are far above PKI_INPUT_MAX */
+			if (k == 0 || k > 4 || k > len - at || der[at] == 0)
+				return 0;
+			while (k--)
+				n = n << 8 | der[at++];
+			if (n < 0x80)
+				return 0;
+		}
+		if (n > len - at)
+			return 0;
+		if ((tag & 0x20) && !der_lengths(der + at, n, depth + 1))
+			return 0;
+		at += n;
+	}
+	return 1;
+}
+
 /* DER of one object of type want (PKI_OBJ_NONE: any) covering exactly der[len]. */
 static enum pki_err der_object(const uint8_t *der, size_t len, enum pki_obj_type want,
 			       struct pki_obj *out)
@@ -155,6 +198,8 @@ enum pki_err pki_parse(const uint8_t *in, size_t len, struct pki_obj *out)
 		derlen = len;
 	}
 	err = der_object(der, derlen, type, out);
+	if (err == PKI_OK && !der_lengths(der, derlen, 0))
+		err = PKI_ERR_PARSE;
 	out->der = der;
 	out->der_len = derlen;
 	if (err != PKI_OK)

@@ -5,7 +5,8 @@
  * PEM: the input starts with "-----BEGIN <label>-----", carries no headers, and only
  * whitespace follows the END line. Labels: CERTIFICATE; CERTIFICATE REQUEST or NEW CERTIFICATE
  * REQUEST; X509 CRL; PUBLIC KEY (pki_parse_pubkey only). DER: exactly one object of the kind
- * found, detected by trying certificate, CRL, then request.
+ * found, detected by trying certificate, CRL, then request. DER it must be: definite lengths in
+ * their shortest form throughout (BER's other encodings of the same object are malformed here).
  */
 #ifndef CEREMONY_PKI_PARSE_H
 #define CEREMONY_PKI_PARSE_H

@@ -1,0 +1,168 @@
+# Hostile input at every entry point: each case of the corpus tests/vectors/hostile/ (its
+# README.md says how one is written) must fail cleanly:
+#   - the exit status the case names, exactly (1 refused input, 2 usage or operational), and no
+#     death by a signal;
+#   - on stderr exactly one line, "ceremony: ..." holding the case's text, in printable UTF-8;
+#     the documented exceptions: a malformed command line prints the usage text ("2usage"), and
+#     a ceremony that stops says "ABORT: ..." once on stdout, its conversation's channel, with
+#     nothing on stderr, and its transcript verifies as aborted with nothing signed ("1abort",
+#     "2abort");
+#   - no secret of the case on stdout or stderr: no word of an input marked secret ("<!F",
+#     "@!F"), no phrase of the entry's "secrets" file nor three words of one in a row.
+# Every case is run and every failure listed before the test fails.
+. "$SRCDIR/tests/cli/lib.sh"
+. "$SRCDIR/tests/cli/keyuse.bash"
+need perl cmp
+H=$SRCDIR/tests/vectors/hostile
+
+# Words of the program's own messages that are also SLIP-39 words (a secret file's word may be
+# one of them by chance).
+ours=" group index member memory secret standard together twice unknown words share "
+
+failed=0 cases=0
+
+# bad WHAT: records a failure of the current case, with what it printed.
+bad() {
+	failed=$((failed + 1))
+	echo "FAIL $where: $*"
+	echo "  stdout: $(head -c 600 "$T/out" | cat -v)"
+	echo "  stderr: $(head -c 600 "$T/err" | cat -v)"
+}
+
+# filler N BASE OUT: OUT is BASE (or nothing for "-") followed by comment lines up to N bytes.
+filler() {
+	if [ "$2" = - ]; then : >"$3"; else cat "$T/c/$2" >"$3"; fi
+	have=$(wc -c <"$3")
+	[ "$have" -lt "$1" ] || return 0
+	perl -e 'my ($n) = @ARGV; my $l = "#" . ("x" x 78) . "\n";
+		print $l x int($n / 80), "#" x ($n % 80)' $(($1 - have)) >>"$3"
+}
+
+# printable FILE: FILE is UTF-8 with no control character but LF, no C1 control, no bidi
+# override (what an error message may show a person).
+printable() {
+	perl -MEncode -e 'local $/; my $s = <STDIN>;
+		my $u = eval { Encode::decode("UTF-8", $s, Encode::FB_CROAK) };
+		exit 1 unless defined $u;
+		exit($u =~ /[\x00-\x09\x0b-\x1f\x7f-\x9f\x{200e}\x{200f}\x{202a}-\x{202e}\x{2066}-\x{2069}]/
+			? 1 : 0)' <"$1"
+}
+
+# echoed FILE: FILE's words (3 characters or more, outside our own vocabulary) are not on
+# stdout or stderr.
+echoed() {
+	for w in $(tr -d '\0' <"$1" | tr -s ' \t\r\n' '\n\n\n\n' | sort -u); do
+		[ ${#w} -ge 3 ] || continue
+		case "$ours" in *" $w "*) continue ;; esac
+		if grep -qiwF -- "$w" "$T/out" "$T/err"; then
+			bad "a word of secret input ${1##*/} is echoed"
+			return
+		fi
+	done
+}
+
+# phrases FILE: no line of FILE, nor three of its words in a row, is on stdout or stderr.
+phrases() {
+	while IFS= read -r s; do
+		case $s in '' | '#'*) continue ;; esac
+		set -- $s
+		while :; do
+			p="$*"
+			[ $# -gt 3 ] && p="$1 $2 $3"
+			if grep -qiF -- "$p" "$T/out" "$T/err"; then
+				bad "a secret of the entry is echoed ('${p%% *} ...')"
+				return
+			fi
+			[ $# -gt 3 ] || break
+			shift
+		done
+	done <"$1"
+}
+
+# one_case ENTRY LINE: runs one line of ENTRY's cases file.
+one_case() {
+	entry=$1 line=$2 text=
+	case $line in *" :: "*) text=${line#* :: } line=${line%% :: *} ;; esac
+	read -r -a tok <<<"$line"
+	want=${tok[0]}
+	rm -rf "$T/c" && cp -a "$H/$entry" "$T/c"
+	args=() stdin=/dev/null secret=()
+	for t in "${tok[@]:1}"; do
+		case $t in
+		'<~'*) # <~N:BASE: BASE then filler, N bytes, as stdin
+			spec=${t#<~} stdin=$T/c/.stdin
+			filler "${spec%%:*}" "${spec#*:}" "$stdin" ;;
+		'@~'*) # @~N:BASE: the same as a file argument
+			spec=${t#@~} f=$T/c/.big-${spec%%:*}
+			filler "${spec%%:*}" "${spec#*:}" "$f"
+			args+=("$f") ;;
+		'<%'*) # <%N: N bytes of zeros (a sparse file) as stdin
+			stdin=$T/c/.sparse && truncate -s "${t#<%}" "$stdin" ;;
+		'@%'*) # @%N: the same as a file argument
+			f=$T/c/.sparse-${t#@%} && truncate -s "${t#@%}" "$f" && args+=("$f") ;;
+		'<!'*) stdin=$T/c/${t#<!} secret+=("$stdin") ;;
+		'<'*) stdin=$T/c/${t#<} ;;
+		'@!'*) args+=("$T/c/${t#@!}") secret+=("$T/c/${t#@!}") ;;
+		'@'*+*) # @DIR+CASE: a copy of DIR with each entry of CASE in place of DIR's
+			t=${t#@} d=$T/c/$t
+			cp -a "$T/c/${t%%+*}" "$d"
+			for x in "$T/c/${t#*+}"/*; do
+				rm -rf "${d:?}/${x##*/}" && cp -a "$x" "$d/"
+			done
+			args+=("$d") ;;
+		'@'*) args+=("$T/c/${t#@}") ;;
+		*'\'*) # printf escapes (\xff, \n): bytes a shell word cannot show
+			a=$(printf '%b.' "$t") && args+=("${a%.}") ;;
+		*) args+=("$t") ;;
+		esac
+	done
+	where="$entry: $line"
+	cases=$((cases + 1))
+	touch "$T/start"
+	set +e
+	(cd "$T/c" && ceremony "${args[@]}" <"$stdin" >"$T/out" 2>"$T/err")
+	rc=$?
+	set -e
+	if [ "$rc" -ge 128 ]; then
+		bad "killed by signal $((rc - 128))"
+		return
+	fi
+	case $want in
+	1 | 2)
+		[ "$rc" = "$want" ] || { bad "exit $rc, not $want"; return; }
+		[ "$(wc -l <"$T/err")" = 1 ] && [ "$(tail -c 1 "$T/err" | od -An -c | tr -d ' ')" = '\n' ] ||
+			{ bad "stderr is not one line"; return; }
+		grep -q '^ceremony: .' "$T/err" || { bad "stderr is not 'ceremony: ...'"; return; }
+		[ -z "$text" ] || grep -qF -- "$text" "$T/err" || { bad "stderr lacks '$text'"; return; } ;;
+	2usage)
+		[ "$rc" = 2 ] || { bad "exit $rc, not 2"; return; }
+		head -n 1 "$T/err" | grep -q '^usage: ceremony' || { bad "no usage text"; return; }
+		[ ! -s "$T/out" ] || { bad "usage on stdout"; return; } ;;
+	1abort | 2abort)
+		[ "$rc" = "${want%abort}" ] || { bad "exit $rc, not ${want%abort}"; return; }
+		[ ! -s "$T/err" ] || { bad "stderr in a ceremony that stops"; return; }
+		[ "$(grep -c '^ABORT: ' "$T/out")" = 1 ] || { bad "not one ABORT line"; return; }
+		grep '^ABORT: ' "$T/out" | grep -qF -- "$text" || { bad "ABORT lacks '$text'"; return; }
+		cp "$T/out" "$T/case.out" && cp "$T/err" "$T/case.err"
+		for tr in $(find "$T/c" -name transcript.jsonl -newer "$T/start"); do
+			(aborted "${tr%/*}" "ABORT: ") >"$T/aborted" 2>&1 ||
+				{ cp "$T/case.out" "$T/out"; bad "$(tail -n 1 "$T/aborted")"; return; }
+		done
+		cp "$T/case.out" "$T/out" && cp "$T/case.err" "$T/err" ;;
+	*) bad "unknown expectation '$want' in the cases file"; return ;;
+	esac
+	printable "$T/err" || { bad "stderr is not printable UTF-8"; return; }
+	for s in ${secret[@]+"${secret[@]}"}; do echoed "$s"; done
+	[ ! -f "$T/c/secrets" ] || phrases "$T/c/secrets"
+}
+
+for cf in "$H"/*/cases; do
+	entry=${cf%/cases} entry=${entry##*/}
+	while IFS= read -r -u 3 l; do
+		case $l in '' | '#'*) continue ;; esac
+		one_case "$entry" "$l"
+	done 3<"$cf"
+done
+echo "hostile: $cases cases, $failed failed"
+[ "$cases" -ge 150 ] || fail "only $cases cases"
+[ "$failed" = 0 ] || fail "$failed hostile case(s) not refused cleanly"
