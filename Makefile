@@ -125,8 +125,8 @@ asan: deps
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
 
 # Unit and CLI tests (ct already runs under valgrind) behind tests/valgrind-run: memcheck with its
-# own log per process, any error fails the test. The CLI tests it cannot run are listed (skipped
-# with their reason) in tests/cli/lib.sh's valgrind_unfit.
+# log per process off the program's stderr; any error fails the test. A CLI test that cannot run
+# behind a runner skips itself, saying why (run_tty.sh: it drives the binary in tmux).
 valgrind: deps
 	@$(MAKE) --no-print-directory BUILD=build/valgrind CFLAGS="-O1 -g" \
 	  RUNNER="$(CURDIR)/tests/valgrind-run" unit cli
