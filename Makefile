@@ -126,10 +126,13 @@ asan: deps
 
 # Unit and CLI tests (ct already runs under valgrind) behind tests/valgrind-run: memcheck with its
 # log per process off the program's stderr; any error fails the test. A CLI test that cannot run
-# behind a runner skips itself, saying why (run_tty.sh: it drives the binary in tmux).
+# behind a runner skips itself, saying why (run_tty.sh: it drives the binary in tmux). Two CLI
+# tests at a time: each is one valgrind process at a time, and the machine has two cores.
 valgrind: deps
 	@$(MAKE) --no-print-directory BUILD=build/valgrind CFLAGS="-O1 -g" \
-	  RUNNER="$(CURDIR)/tests/valgrind-run" unit cli
+	  RUNNER="$(CURDIR)/tests/valgrind-run" unit
+	@CLI_JOBS=2 $(MAKE) --no-print-directory BUILD=build/valgrind CFLAGS="-O1 -g" \
+	  RUNNER="$(CURDIR)/tests/valgrind-run" cli
 
 # --- fuzzing: libFuzzer needs clang; the libraries are rebuilt with its instrumentation ---------
 FUZZ_BUILD := $(BUILD)/fuzz
