@@ -139,11 +139,14 @@ asan: deps
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
 
 # Unit and CLI tests (ct already runs under valgrind) behind tests/valgrind-run: memcheck with its
-# own log per process, any error fails the test. The CLI tests it cannot run are listed (skipped
-# with their reason) in tests/cli/lib.sh's valgrind_unfit.
+# log per process off the program's stderr; any error fails the test. A CLI test that cannot run
+# behind a runner skips itself, saying why (run_tty.sh: it drives the binary in tmux). Two CLI
+# tests at a time: each is one valgrind process at a time, and the machine has two cores.
 valgrind: deps
 	@$(MAKE) --no-print-directory BUILD=build/valgrind CFLAGS="-O1 -g" \
-	  RUNNER="$(CURDIR)/tests/valgrind-run" unit cli
+	  RUNNER="$(CURDIR)/tests/valgrind-run" unit
+	@CLI_JOBS=2 $(MAKE) --no-print-directory BUILD=build/valgrind CFLAGS="-O1 -g" \
+	  RUNNER="$(CURDIR)/tests/valgrind-run" cli
 
 # --- fuzzing: libFuzzer needs clang; the libraries are rebuilt with its instrumentation ---------
 FUZZ_BUILD := $(BUILD)/fuzz
