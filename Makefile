@@ -135,7 +135,8 @@ FUZZ_BIN   := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(FUZZ_SRC))
 fuzz-build: deps
 	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) FUZZ_BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) \
 	  CFLAGS="-O1 -g" \
-	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
+	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+	  -fsanitize-coverage-ignorelist=tests/fuzz/ignorelist.txt" \
 	  $(FUZZ_BIN)
 fuzz: fuzz-build
 	@tests/run-fuzz $(FUZZ_SECONDS) $(FUZZ_BIN)
