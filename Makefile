@@ -62,8 +62,8 @@ UNIT_BIN     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 CT_BIN       := $(patsubst tests/ct/%.c,$(BUILD)/tests/%,$(CT_SRC))
 BENCH_BIN    := $(patsubst tests/bench/%.c,$(BUILD)/tests/%,$(BENCH_SRC))
 
-.PHONY: all deps check test unit ct cli asan valgrind fuzz fuzz-build bench install uninstall \
-        clean format
+.PHONY: all deps check test unit ct cli replay asan valgrind fuzz fuzz-build bench install \
+        uninstall clean format
 all: $(BIN)
 
 # Objects are intermediates of pattern rules; keep them so a second make does nothing.
@@ -106,7 +106,7 @@ $(BUILD)/tests/bench_%: $(BUILD)/obj/tests/bench/bench_%.o $(ALL_LIBS)
 check: deps
 	@$(MAKE) --no-print-directory test
 
-test: unit ct cli
+test: unit ct cli replay
 
 unit: $(UNIT_BIN)
 	@tests/run-unit $(BUILD) "$(RUNNER)" $(UNIT_BIN)
@@ -119,6 +119,16 @@ ct: $(CT_BIN)
 
 cli: $(BIN)
 	@tests/run-cli $(BIN) "$(RUNNER)" $(CLI_TESTS)
+
+# Every committed fuzz corpus file and crash input, through its target built by $(CC) with a plain
+# main() (tests/fuzz/replay.c): no clang, no libFuzzer.
+REPLAY_BIN := $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/tests/replay_%,$(FUZZ_SRC))
+replay: $(REPLAY_BIN)
+	@tests/fuzz/run-replay "$(RUNNER)" $(REPLAY_BIN)
+$(BUILD)/tests/replay_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay.o $(ALL_LIBS)
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo '  LD      $@')
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
@@ -161,7 +171,8 @@ uninstall:
 
 format:
 	clang-format -i $(SHAMIR_SRC) $(MEDIA_SRC) $(CEREMONY_SRC) ceremony/main.c \
-	  $(wildcard */*.h ceremony/*/*.h) $(UNIT_SRC) $(CT_SRC) $(BENCH_SRC) $(FUZZ_SRC)
+	  $(wildcard */*.h ceremony/*/*.h) $(UNIT_SRC) $(CT_SRC) $(BENCH_SRC) $(FUZZ_SRC) \
+	  tests/fuzz/replay.c
 
 clean:
 	rm -rf build
