@@ -11,21 +11,12 @@
 #include "media/error.h"
 #include "media/image.h"
 #include "media/qr_in.h"
+#include "tests/fuzz/fuzz_sodium.h"
 
 /* zbar's scan costs about a microsecond a pixel: larger bitmaps are decoded, not scanned. */
 #define SCAN_MAX_PIXELS (256u * 256u)
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	if (sodium_init() < 0)
-		abort();
-	return 0;
-}
 
 static int symbol(void *ctx, const unsigned char *data, size_t len)
 {

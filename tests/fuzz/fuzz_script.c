@@ -12,19 +12,9 @@
 #include "ceremony/prompt.h"
 #include "ceremony/script.h"
 #include "ceremony/utf8.h"
+#include "tests/fuzz/fuzz_sodium.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* sodium_malloc (answers, secrets) needs the library initialised, as main() does. */
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	if (sodium_init() < 0)
-		abort();
-	return 0;
-}
 
 static int walk(void *ctx, const char *id, enum prompt_kind kind, const struct script_step *step)
 {

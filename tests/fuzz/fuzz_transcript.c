@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	size_t seen = 0;
-	struct transcript_verify_opts opts = { NULL, count, &seen };
+	struct transcript_verify_opts opts = {NULL, count, &seen};
 	struct transcript_summary sum;
 	struct transcript_failure fail;
 	enum transcript_err e = transcript_verify(data, size, &opts, &sum, &fail);
