@@ -1,18 +1,21 @@
 /* libFuzzer: an earlier ceremony's transcript read for its keys' lineage (ceremony/lineage.h),
  * as a key-use ceremony reads the transcript a medium brings. Whatever lineage_read returns, the
- * structure it fills stays within its limits, and the lookups the engine makes over it hold. */
+ * structure it fills stays within its limits, and the lookups the engine makes over it hold.
+ * The input is read as it is and with its hash chain repaired (tests/fuzz/fuzz_chain.h). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ceremony/lineage.h"
+#include "tests/fuzz/fuzz_chain.h"
+#include "tests/fuzz/fuzz_sodium.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct lineage l; /* several kilobytes: not on libFuzzer's stack */
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void check(const uint8_t *data, size_t size)
 {
 	enum lineage_err e = lineage_read(data, size, &l);
 
@@ -34,5 +37,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (lineage_current_set(k, &id) && lineage_set_state(k, id) != LINEAGE_SET_CURRENT)
 			abort();
 	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fuzz_chain_both(data, size, check);
 	return 0;
 }
