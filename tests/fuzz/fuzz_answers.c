@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ceremony/answers.h"
+#include "ceremony/utf8.h"
 #include "tests/fuzz/fuzz_sodium.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -19,7 +20,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool shown;
 
 	if (answers_parse(data, size, &a, &err) != ANSWERS_OK) {
-		if (a != NULL || strlen(err.message) >= sizeof(err.message))
+		if (a != NULL || strlen(err.message) >= sizeof(err.message) ||
+		    utf8_printable((const unsigned char *)err.message, strlen(err.message), 0,
+				   NULL) != 0)
 			abort();
 		return 0;
 	}

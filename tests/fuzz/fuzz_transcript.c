@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "ceremony/transcript_verify.h"
+#include "ceremony/utf8.h"
 #include "tests/fuzz/fuzz_chain.h"
 #include "tests/fuzz/fuzz_sodium.h"
 
@@ -27,8 +28,12 @@ static void check(const uint8_t *data, size_t size)
 	struct transcript_failure fail;
 	enum transcript_err e = transcript_verify(data, size, &opts, &sum, &fail);
 
-	/* Every record the callback saw was accepted, and the summary agrees. */
-	if (seen != sum.records || (e == TRANSCRIPT_OK && sum.outcome == TRANSCRIPT_OPEN))
+	/* Every record the callback saw was accepted, and the summary agrees; a failure's detail
+	 * is one printable line. */
+	if (seen != sum.records || (e == TRANSCRIPT_OK && sum.outcome == TRANSCRIPT_OPEN) ||
+	    (e != TRANSCRIPT_OK &&
+	     utf8_printable((const unsigned char *)fail.detail,
+			    strnlen(fail.detail, sizeof(fail.detail) - 1), 0, NULL) != 0))
 		abort();
 	transcript_summary_free(&sum);
 }
