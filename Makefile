@@ -65,8 +65,8 @@ BENCH_BIN    := $(patsubst tests/bench/%.c,$(BUILD)/tests/%,$(BENCH_SRC))
 PRELOAD_SRC  := $(sort $(wildcard tests/fault/*.c))
 PRELOAD_LIB  := $(patsubst tests/fault/%.c,$(BUILD)/tests/%.so,$(PRELOAD_SRC))
 
-.PHONY: all deps check test unit ct cli asan valgrind fuzz fuzz-build bench install uninstall \
-        clean format
+.PHONY: all deps check test unit ct cli replay asan valgrind fuzz fuzz-build bench install \
+        uninstall clean format
 all: $(BIN)
 
 # Objects are intermediates of pattern rules; keep them so a second make does nothing.
@@ -119,7 +119,7 @@ $(BUILD)/tests/%.so: tests/fault/%.c
 check: deps
 	@$(MAKE) --no-print-directory test
 
-test: unit ct cli
+test: unit ct cli replay
 
 unit: $(UNIT_BIN)
 	@tests/run-unit $(BUILD) "$(RUNNER)" $(UNIT_BIN)
@@ -133,6 +133,15 @@ ct: $(CT_BIN)
 cli: $(BIN) $(PRELOAD_LIB)
 	@tests/run-cli $(BIN) "$(RUNNER)" $(CLI_TESTS)
 
+# Every committed fuzz corpus file and crash input, through its target built by $(CC) with a plain
+# main() (tests/fuzz/replay.c): no clang, no libFuzzer.
+REPLAY_BIN := $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/tests/replay_%,$(FUZZ_SRC))
+replay: $(REPLAY_BIN)
+	@tests/fuzz/run-replay "$(RUNNER)" $(REPLAY_BIN)
+$(BUILD)/tests/replay_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay.o $(ALL_LIBS)
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo '  LD      $@')
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
@@ -154,7 +163,8 @@ FUZZ_BIN   := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(FUZZ_SRC))
 fuzz-build: deps
 	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) FUZZ_BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) \
 	  CFLAGS="-O1 -g" \
-	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
+	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+	  -fsanitize-coverage-ignorelist=tests/fuzz/ignorelist.txt" \
 	  $(FUZZ_BIN)
 fuzz: fuzz-build
 	@tests/run-fuzz $(FUZZ_SECONDS) $(FUZZ_BIN)
@@ -179,7 +189,8 @@ uninstall:
 
 format:
 	clang-format -i $(SHAMIR_SRC) $(MEDIA_SRC) $(CEREMONY_SRC) ceremony/main.c \
-	  $(wildcard */*.h ceremony/*/*.h) $(UNIT_SRC) $(CT_SRC) $(BENCH_SRC) $(FUZZ_SRC)
+	  $(wildcard */*.h ceremony/*/*.h) $(UNIT_SRC) $(CT_SRC) $(BENCH_SRC) $(FUZZ_SRC) \
+	  tests/fuzz/replay.c
 
 clean:
 	rm -rf build

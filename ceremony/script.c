@@ -25,6 +25,7 @@
 int script_fail(struct script_ctx *c, unsigned line, enum script_err code, const char *fmt, ...)
 {
 	va_list ap;
+	size_t bad;
 
 	if (c->failed)
 		return -1;
@@ -34,6 +35,11 @@ int script_fail(struct script_ctx *c, unsigned line, enum script_err code, const
 	va_start(ap, fmt);
 	vsnprintf(c->err->message, sizeof(c->err->message), fmt, ap);
 	va_end(ap);
+	/* A message cut at the buffer's end may end inside a UTF-8 character; the message must
+	 * stay printable UTF-8 (script.h), so the partial character goes. */
+	if (utf8_printable((const unsigned char *)c->err->message, strlen(c->err->message), 0,
+			   &bad) != 0)
+		c->err->message[bad] = '\0';
 	return -1;
 }
 
@@ -1098,8 +1104,8 @@ static int key_fields(struct parse *p, const struct ynode *n, struct script_key 
 			   k->origin == SCRIPT_ORIGIN_GENERATE,
 		       "the Recovery CSR carries the entity identifier") != 0 ||
 	    only_if(c, n, "entity-id",
-		    k->kind == SCRIPT_KEY_RECOVERY && (k->origin == SCRIPT_ORIGIN_GENERATE ||
-						       k->origin == SCRIPT_ORIGIN_SHARES),
+		    k->kind == SCRIPT_KEY_RECOVERY &&
+			(k->origin == SCRIPT_ORIGIN_GENERATE || k->origin == SCRIPT_ORIGIN_SHARES),
 		    "is only for recovery keys generated or rebuilt from shares") != 0 ||
 	    require_if(c, n, "wrapped-by", smki && k->kind == SCRIPT_KEY_CONTINGENCY,
 		       "the contingency public key is only ever published wrapped") != 0 ||

@@ -6,19 +6,10 @@
 #include <string.h>
 
 #include "ceremony/answers.h"
+#include "ceremony/utf8.h"
+#include "tests/fuzz/fuzz_sodium.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* sodium_malloc (answers, secrets) needs the library initialised, as main() does. */
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	if (sodium_init() < 0)
-		abort();
-	return 0;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -29,7 +20,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool shown;
 
 	if (answers_parse(data, size, &a, &err) != ANSWERS_OK) {
-		if (a != NULL || strlen(err.message) >= sizeof(err.message))
+		if (a != NULL || strlen(err.message) >= sizeof(err.message) ||
+		    utf8_printable((const unsigned char *)err.message, strlen(err.message), 0,
+				   NULL) != 0)
 			abort();
 		return 0;
 	}

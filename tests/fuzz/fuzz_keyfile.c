@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ceremony/keyfile.h"
+#include "tests/fuzz/fuzz_sodium.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -15,8 +16,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = 0;
 	enum keyfile_err e;
 
-	if (sodium_init() < 0)
-		return 0;
 	e = keyfile_peek(data, size, &m);
 	if (e != KEYFILE_OK)
 		return 0;

@@ -1,27 +1,20 @@
 /* libFuzzer: ceremony scripts. Whatever the bytes, script_parse returns a plan or an error with
- * a printable message; an accepted plan survives every walk the engine makes over it. */
+ * a printable message; an accepted plan survives every walk the engine makes over it, and every
+ * subject it accepts is one the certificate code (pki_name_parse, given the text as written)
+ * accepts too, with the same attributes: otherwise a ceremony would stop at the key step. */
 #include <sodium.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ceremony/pki/name.h"
 #include "ceremony/prompt.h"
 #include "ceremony/script.h"
 #include "ceremony/utf8.h"
+#include "tests/fuzz/fuzz_sodium.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* sodium_malloc (answers, secrets) needs the library initialised, as main() does. */
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	if (sodium_init() < 0)
-		abort();
-	return 0;
-}
 
 static int walk(void *ctx, const char *id, enum prompt_kind kind, const struct script_step *step)
 {
@@ -62,8 +55,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (script_set_share(set, n, NULL, NULL) == NULL)
 				abort();
 	}
-	for (unsigned i = 0; i < plan->key_count; i++)
+	for (unsigned i = 0; i < plan->key_count; i++) {
+		const struct script_name *sub = &plan->keys[i].subject;
+
 		script_share_words(script_key_secret_bits(&plan->keys[i]));
+		if (sub->count > 0) {
+			X509_NAME *name;
+
+			if (pki_name_parse(sub->text, &name) != PKI_OK)
+				abort();
+			if (X509_NAME_entry_count(name) != (int)sub->count)
+				abort();
+			X509_NAME_free(name);
+		}
+	}
 	prompt_plan_ids(plan, walk, NULL);
 	script_free(plan);
 	return 0;

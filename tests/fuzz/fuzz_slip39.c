@@ -9,16 +9,9 @@
 #include <string.h>
 
 #include "shamir/slip39.h"
+#include "tests/fuzz/fuzz_sodium.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return sodium_init() < 0 ? -1 : 0;
-}
 
 /* The words of line, single-spaced, as the encoder writes them. */
 static size_t canonical(const char *line, size_t n, char *out, size_t outlen)

@@ -48,8 +48,8 @@ static size_t same(const char *s, size_t i, const json_t *v)
 
 		if (!json_is_object(v) || json_object_size(v) != t->count)
 			__builtin_trap();
-		for (size_t k = 0; k < t->count; k++, it = json_object_iter_next(
-							       (json_t *)(uintptr_t)v, it)) {
+		for (size_t k = 0; k < t->count;
+		     k++, it = json_object_iter_next((json_t *)(uintptr_t)v, it)) {
 			if (tjson_copy(s, &tok[j], buf, sizeof(buf)) != 0 ||
 			    strcmp(buf, json_object_iter_key(it)) != 0 ||
 			    /* Lookups match plain keys only (field names have no escapes). */
@@ -85,8 +85,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t need = json_dumpb(j, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY);
 		char *out = malloc(need + 1);
 
-		canonical = out != NULL && json_dumpb(j, out, need, JSON_COMPACT | JSON_ENCODE_ANY) ==
-							   need &&
+		canonical = out != NULL &&
+			    json_dumpb(j, out, need, JSON_COMPACT | JSON_ENCODE_ANY) == need &&
 			    need == size && memcmp(out, s, size) == 0;
 		free(out);
 	}

@@ -1,6 +1,7 @@
-/* Fuzzes the UR decoder with what a camera could bring: the input is split at newlines into UR
- * texts fed in order to one decoder (and one receiver); the whole input is also tried as a
- * fountain part's CBOR and as bytewords. A completed message must be internally consistent. */
+/* Fuzzes the UR decoder with what a camera could bring: the input is split at newlines into QR
+ * code contents fed in order to one receiver (media/qr_in.h), which hands UR texts to its UR
+ * decoder and keeps a plain code as the payload; the whole input is also tried as a fountain
+ * part's CBOR and as bytewords. A completed message must be internally consistent. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,30 +17,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct media_ur_dec *d;
 	struct media_rx *rx;
+	struct media_rx_progress pr;
 	struct media_fountain_part p;
 	unsigned char out[4096];
 	size_t pos = 0, used;
 
-	if (media_ur_dec_new(64 * 1024, &d) != MEDIA_OK || media_rx_new(64 * 1024, &rx) != MEDIA_OK)
+	if (media_rx_new(64 * 1024, &rx) != MEDIA_OK)
 		abort();
 	while (pos < size) {
 		const uint8_t *nl = memchr(data + pos, '\n', size - pos);
 		size_t len = nl ? (size_t)(nl - (data + pos)) : size - pos;
 
-		media_ur_dec_add(d, (const char *)data + pos, len, NULL);
 		media_rx_add(rx, data + pos, len, NULL);
 		pos += len + 1;
 	}
-	if (media_ur_dec_complete(d)) {
+	media_rx_progress(rx, &pr);
+	if (pr.complete) {
 		const unsigned char *payload;
 		size_t plen;
 
-		if (media_ur_dec_payload(d, &payload, &plen) != MEDIA_OK || plen == 0)
+		if (media_rx_payload(rx, &payload, &plen) != MEDIA_OK || plen == 0 ||
+		    plen > 64 * 1024 || (pr.needed != 0 && pr.solved != pr.needed))
 			abort();
 	}
-	media_ur_dec_free(d);
 	media_rx_free(rx);
 	if (media_fountain_part_from_cbor(data, size, &p) == MEDIA_OK) {
 		unsigned char again[4096];
