@@ -133,10 +133,12 @@ static void replay_dir(const char *dir)
 		if (more == NULL)
 			abort();
 		names = more;
-		names[n] = malloc(strlen(dir) + strlen(e->d_name) + 2);
+		size_t len = strlen(dir) + strlen(e->d_name) + 2;
+
+		names[n] = malloc(len);
 		if (names[n] == NULL)
 			abort();
-		sprintf(names[n++], "%s/%s", dir, e->d_name);
+		snprintf(names[n++], len, "%s/%s", dir, e->d_name);
 	}
 	closedir(d);
 	if (n > 0)
