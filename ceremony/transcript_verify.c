@@ -19,7 +19,8 @@ struct transcript_checker {
 	size_t nkeys;
 	struct tartifact *arts;
 	size_t narts;
-	struct tjson_tok tok[TJSON_TOKENS_MAX]; /* the record being checked */
+	struct tjson_tok *tok; /* the record being checked: tokcap tokens, grown by feed */
+	size_t tokcap;
 	char scratch[TRANSCRIPT_STRING_MAX + 1];
 };
 
@@ -107,6 +108,7 @@ void transcript_checker_free(struct transcript_checker *c)
 	for (size_t i = 0; i < c->nkeys; i++)
 		free(c->keys[i].spki);
 	free(c->arts);
+	free(c->tok);
 	transcript_summary_free(&c->sum);
 	free(c);
 }
@@ -720,14 +722,14 @@ static enum transcript_err classify(struct rec *r)
 enum transcript_err transcript_checker_feed(struct transcript_checker *c, const char *line,
 					    size_t len, json_t **record)
 {
-	struct rec r = { c, line, len, c->tok, (long)c->sum.records, 0, NULL, 0, { 0 }, "" };
+	struct rec r = { c, line, len, NULL, (long)c->sum.records, 0, NULL, 0, { 0 }, "" };
 	struct key_update u = { 0 };
 	struct tartifact art;
 	unsigned char digest[32];
 	json_t *rec = NULL;
 	enum tjson_result scan;
 	enum transcript_err e;
-	size_t ntok = 0;
+	size_t ntok = 0, need;
 
 	if (record != NULL)
 		*record = NULL;
@@ -738,7 +740,20 @@ enum transcript_err transcript_checker_feed(struct transcript_checker *c, const 
 		return FAIL(&r, TRANSCRIPT_ELIMIT, "more than %d records", TRANSCRIPT_RECORDS_MAX);
 	if (len > TRANSCRIPT_LINE_MAX)
 		return FAIL(&r, TRANSCRIPT_ELIMIT, "line longer than %d bytes", TRANSCRIPT_LINE_MAX);
-	scan = tjson_scan(line, len, c->tok, TJSON_TOKENS_MAX, &ntok);
+	/* Every token starts at a byte of its own, so len + 1 tokens always suffice: the array
+	 * grows to the longest line seen, not to the 128 KiB of TJSON_TOKENS_MAX, which a
+	 * verification (and each fuzzing run) would otherwise allocate and fault in. */
+	need = len < TJSON_TOKENS_MAX ? len + 1 : TJSON_TOKENS_MAX;
+	if (need > c->tokcap) {
+		struct tjson_tok *t = realloc(c->tok, need * sizeof(*t));
+
+		if (t == NULL)
+			return FAIL(&r, TRANSCRIPT_ENOMEM, "out of memory");
+		c->tok = t;
+		c->tokcap = need;
+	}
+	r.t = c->tok;
+	scan = tjson_scan(line, len, c->tok, c->tokcap, &ntok);
 	if (scan == TJSON_LIMIT)
 		return FAIL(&r, TRANSCRIPT_ELIMIT, "nested deeper than %d or more than %d values",
 			    TJSON_DEPTH_MAX, TJSON_TOKENS_MAX);

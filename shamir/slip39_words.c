@@ -1,5 +1,6 @@
 #include "shamir/slip39_words.h"
 
+#include <endian.h>
 #include <sodium.h>
 #include <stdint.h>
 #include <string.h>
@@ -131,14 +132,14 @@ static const char words[SLIP39_WORDS][SLIP39_WORD_MAX + 1] = {
 	"wrist", "writing", "wrote", "year", "yelp", "yield", "yoga", "zero",
 };
 
-/* Word i as 8 bytes in one integer, first letter lowest, NUL-padded: a comparison is one XOR. */
-static uint64_t packed(uint32_t i)
+/* Word i as 8 bytes in one integer, first letter lowest, NUL-padded: a comparison is one XOR,
+ * and one 8-byte load per word keeps a scan of the list cheap (also under ASan). */
+static uint64_t list_word(uint32_t i)
 {
-	uint64_t v = 0;
+	uint64_t v;
 
-	for (unsigned int q = 0; q < SLIP39_WORD_MAX; q++)
-		v |= (uint64_t)(uint8_t)words[i][q] << (8 * q);
-	return v;
+	memcpy(&v, words[i], sizeof(v));
+	return le64toh(v);
 }
 
 const char *slip39_word(unsigned int index)
@@ -149,7 +150,7 @@ const char *slip39_word(unsigned int index)
 /* The value of the word whose p letters are packed in w (zero above them), or SLIP39_WORD_BAD
  * (junk set: a letter outside a..z, or a ninth). Every word of the list is compared, in full or,
  * for a prefix, in its first p letters; at most one can match, as the list is unique in four. */
-static uint64_t lookup(uint64_t w, uint64_t p, uint64_t junk, int prefix)
+static uint64_t list_find(uint64_t w, uint64_t p, uint64_t junk, int prefix)
 {
 	uint64_t letters = ~(uint64_t)0, value = 0, found = 0, ok;
 
@@ -158,14 +159,33 @@ static uint64_t lookup(uint64_t w, uint64_t p, uint64_t junk, int prefix)
 		for (unsigned int q = 0; q < SLIP39_WORD_MAX; q++)
 			letters |= ((uint64_t)0xFF << (8 * q)) & ct_mask64(ct_lt64(q, p));
 	}
+	/* ct_is_zero64 and ct_mask64 written out: this loop is most of a mnemonic's parse, and
+	 * the fuzz build, which leaves ASan out of this function only, would not inline them. */
 	for (uint32_t i = 0; i < SLIP39_WORDS; i++) {
-		uint64_t hit = ct_is_zero64(w ^ (packed(i) & letters));
+		uint64_t d = w ^ (list_word(i) & letters);
+		uint64_t hit = 1u ^ ((d | (0u - d)) >> 63), m = 0u - hit;
 
-		value |= i & ct_mask64(hit);
+		__asm__("" : "+r"(m));
+		value |= i & m;
 		found |= hit;
 	}
 	ok = found & (1u ^ junk) & (1u ^ ct_lt64(p, SLIP39_WORD_PREFIX));
 	return (value & ct_mask64(ok)) | (SLIP39_WORD_BAD & ~ct_mask64(ok));
+}
+
+/* Word want (0..1023), packed, read by scanning the whole list; written out as list_find. */
+static uint64_t list_pick(uint32_t want)
+{
+	uint64_t w = 0;
+
+	for (uint32_t i = 0; i < SLIP39_WORDS; i++) {
+		uint64_t d = i ^ want;
+		uint64_t m = 0u - (1u ^ ((d | (0u - d)) >> 63));
+
+		__asm__("" : "+r"(m));
+		w |= list_word(i) & m;
+	}
+	return w;
 }
 
 int slip39_word_lookup(const char *word, size_t len, int allow_prefix)
@@ -182,46 +202,80 @@ int slip39_word_lookup(const char *word, size_t len, int allow_prefix)
 		junk |= 1u ^ ct_lt64(c - 'a', 26);
 		w |= c << (8 * q);
 	}
-	v = lookup(w, len, junk, allow_prefix && len < SLIP39_WORD_MAX);
+	v = list_find(w, len, junk, allow_prefix && len < SLIP39_WORD_MAX);
 	sodium_memzero(&w, sizeof(w));
 	ok = 1u ^ ct_eq64(v, SLIP39_WORD_BAD);
 	/* v, or -1 for SLIP39_WORD_BAD, still without a branch. */
 	return (int)(v & ct_mask64(ok)) - (int)(ok ^ 1u);
 }
 
+/* Words are gathered into slots of this many, then looked up once per slot: a lookup per byte
+ * of the text, as a first version did, cost the 1024-word scan eight times over. */
+#define PARSE_SLOTS 40
+
+/* One pass over text for the words numbered first+1 .. first+n (n <= PARSE_SLOTS): each byte
+ * goes, under a mask, into the slot of the word it belongs to. Returns the number of words. */
+static uint64_t gather(const char *text, size_t len, int how, size_t first, size_t n,
+		       uint64_t w[PARSE_SLOTS], uint64_t p[PARSE_SLOTS], uint64_t junk[PARSE_SLOTS])
+{
+	uint64_t in_word = 0, k = 0, lp = 0;
+
+	for (size_t j = 0; j < len; j++) {
+		uint64_t c = (uint8_t)text[j], space = ct_eq64(c, ' '), letter, cw = 0, bad;
+
+		if (how == SLIP39_TEXT_TYPED) {
+			space |= ct_lt64(c - '\t', 5); /* isspace in the C locale */
+			c |= 0x20u & ct_mask64(ct_lt64(c - 'A', 26));
+		}
+		k += (1u ^ space) & (1u ^ in_word);
+		lp &= ct_mask64(in_word);
+		in_word = 1u ^ space;
+		letter = ct_lt64(c - 'a', 26);
+		bad = in_word & ((1u ^ letter) | (1u ^ ct_lt64(lp, SLIP39_WORD_MAX)));
+		for (unsigned int q = 0; q < SLIP39_WORD_MAX; q++)
+			cw |= (c << (8 * q)) & ct_mask64(ct_eq64(q, lp));
+		cw &= ct_mask64(in_word);
+		for (size_t s = 0; s < n; s++) {
+			uint64_t m = ct_mask64(in_word & ct_eq64(first + s + 1, k));
+
+			w[s] |= cw & m;
+			p[s] += in_word & m;
+			junk[s] |= bad & m;
+		}
+		lp += in_word;
+	}
+	return k;
+}
+
 size_t slip39_words_parse(const char *text, size_t len, int how, uint16_t *values, size_t max)
 {
-	uint64_t in_word = 0, k = 0, p = 0, w = 0, junk = 0;
+	uint64_t w[PARSE_SLOTS], p[PARSE_SLOTS], junk[PARSE_SLOTS], k = 0;
+	/* A text of len bytes holds at most (len + 1) / 2 words: slots past that need no lookup,
+	 * and skipping them depends on len alone. */
+	size_t fit = (len + 1) / 2;
 
-	for (size_t s = 0; s < max; s++)
-		values[s] = SLIP39_WORD_NONE;
-	/* A space after the last byte ends the last word. */
-	for (size_t j = 0; j <= len; j++) {
-		uint64_t c = j < len ? (uint8_t)text[j] : ' ';
-		uint64_t space = ct_eq64(c, ' '), ends, starts, v, letter;
+	for (size_t first = 0; first < max || first == 0; first += PARSE_SLOTS) {
+		size_t n = max - first < PARSE_SLOTS ? max - first : PARSE_SLOTS;
 
-		if (how == SLIP39_TEXT_TYPED)
-			space |= ct_lt64(c - '\t', 5); /* isspace in the C locale */
-		ends = space & in_word;
-		starts = (1u ^ space) & (1u ^ in_word);
-		v = lookup(w, p, junk, how == SLIP39_TEXT_TYPED);
-		for (size_t s = 0; s < max; s++)
-			values[s] = (uint16_t)(values[s] ^ ((values[s] ^ v) &
-							    ct_mask64(ends & ct_eq64(s + 1, k))));
-		k += starts;
-		w &= ~ct_mask64(starts);
-		p &= ~ct_mask64(starts);
-		junk &= ~ct_mask64(starts);
-		if (how == SLIP39_TEXT_TYPED)
-			c |= 0x20u & ct_mask64(ct_lt64(c - 'A', 26));
-		letter = ct_lt64(c - 'a', 26);
-		in_word = 1u ^ space;
-		junk |= in_word & ((1u ^ letter) | (1u ^ ct_lt64(p, SLIP39_WORD_MAX)));
-		for (unsigned int q = 0; q < SLIP39_WORD_MAX; q++)
-			w |= (c << (8 * q)) & ct_mask64(in_word & ct_eq64(q, p));
-		p += in_word;
+		memset(w, 0, sizeof(w));
+		memset(p, 0, sizeof(p));
+		memset(junk, 0, sizeof(junk));
+		k = gather(text, len, how, first, n, w, p, junk);
+		for (size_t s = 0; s < n; s++) {
+			uint64_t v = first + s < fit ? list_find(w[s], p[s], junk[s],
+								  how == SLIP39_TEXT_TYPED)
+						     : SLIP39_WORD_NONE;
+			uint64_t here = ct_lt64(first + s, k);
+
+			values[first + s] = (uint16_t)((v & ct_mask64(here)) |
+						       (SLIP39_WORD_NONE & ~ct_mask64(here)));
+		}
+		if (max == 0)
+			break;
 	}
-	sodium_memzero(&w, sizeof(w));
+	sodium_memzero(w, sizeof(w));
+	sodium_memzero(p, sizeof(p));
+	sodium_memzero(junk, sizeof(junk));
 	return (size_t)k;
 }
 
@@ -258,12 +312,9 @@ size_t slip39_words_text(const uint16_t *values, size_t max, char *out)
 
 size_t slip39_word_copy(unsigned int index, char out[SLIP39_WORD_MAX])
 {
-	uint32_t want = index & (SLIP39_WORDS - 1);
-	uint64_t w = 0;
+	uint64_t w = list_pick(index & (SLIP39_WORDS - 1));
 	size_t len = 0;
 
-	for (uint32_t i = 0; i < SLIP39_WORDS; i++)
-		w |= packed(i) & ct_mask64(ct_is_zero64(i ^ want));
 	for (size_t k = 0; k < SLIP39_WORD_MAX; k++) {
 		uint64_t c = (w >> (8 * k)) & 0xFF;
 

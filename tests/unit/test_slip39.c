@@ -312,6 +312,90 @@ static void test_wordlist(void **state)
 	assert_int_equal(slip39_word_lookup("zero", 4, 0), 1023);
 }
 
+/* slip39_words_parse as a plain reader would write it, branching on everything: split at the
+ * separators, fold case when typed, look each word up. */
+static size_t ref_parse(const char *t, size_t len, int how, uint16_t *v, size_t max)
+{
+	size_t k = 0, i = 0;
+
+	for (size_t s = 0; s < max; s++)
+		v[s] = SLIP39_WORD_NONE;
+	for (;;) {
+		size_t start;
+
+		while (i < len && (t[i] == ' ' || (how == SLIP39_TEXT_TYPED && t[i] >= '\t' &&
+							   t[i] <= '\r')))
+			i++;
+		if (i == len)
+			return k;
+		for (start = i; i < len && t[i] != ' ' &&
+				!(how == SLIP39_TEXT_TYPED && t[i] >= '\t' && t[i] <= '\r');
+		     i++)
+			;
+		if (k < max) {
+			char w[SLIP39_WORD_MAX];
+			size_t n = i - start;
+			int r = -1;
+
+			if (n <= SLIP39_WORD_MAX) {
+				for (size_t q = 0; q < n; q++)
+					w[q] = how == SLIP39_TEXT_TYPED && t[start + q] >= 'A' &&
+							       t[start + q] <= 'Z'
+						       ? (char)(t[start + q] + 32)
+						       : t[start + q];
+				r = slip39_word_lookup(w, n, how == SLIP39_TEXT_TYPED);
+			}
+			v[k] = r < 0 ? SLIP39_WORD_BAD : (uint16_t)r;
+		}
+		k++;
+	}
+}
+
+/* The masked parser against the reference on texts built from words, prefixes, case changes,
+ * over-long words, every kind of separator and stray bytes, for word limits either side of
+ * the parser's slot batch. */
+static void test_words_parse(void **state)
+{
+	static const char *const parts[] = {
+		"academic", "acid", "zero", "yoga", "ACID", "Acad", "acade", "academics", "ac",
+		"x", "wolf", "WoLf", "sympathy", "symp", "a1", "acid\x01", "\xc3\xa9", "",
+	};
+	static const size_t maxes[] = { 0, 1, 3, 33, 34, 39, 40, 41, 80, 90 };
+	struct drbg d;
+	char text[900];
+	uint16_t got[96], want[96];
+
+	(void)state;
+	drbg_init(&d, 39);
+	for (int it = 0; it < 3000; it++) {
+		uint8_t r[256];
+		size_t len = 0, nr = 0;
+
+		drbg_fill(&d, r, sizeof(r));
+		for (int w = r[nr++] % 90; w > 0 && len + 16 < sizeof(text) && nr + 4 < sizeof(r);
+		     w--) {
+			const char *p = parts[r[nr++] % (sizeof(parts) / sizeof(parts[0]))];
+			size_t pl = strlen(p);
+
+			memcpy(text + len, p, pl);
+			len += pl;
+			if (r[nr] % 3 != 0)
+				text[len++] = " \t\n\v\f\r  "[r[nr] % 8];
+			if (r[nr++] % 23 == 0)
+				text[len++] = (char)r[nr++];
+		}
+		for (int how = SLIP39_TEXT_MNEMONIC; how <= SLIP39_TEXT_TYPED; how++) {
+			size_t max = maxes[r[255] % (sizeof(maxes) / sizeof(maxes[0]))];
+
+			memset(got, 0x55, sizeof(got));
+			memset(want, 0x55, sizeof(want));
+			assert_int_equal(slip39_words_parse(text, len, how, got, max),
+					 ref_parse(text, len, how, want, max));
+			assert_memory_equal(got, want, sizeof(got));
+		}
+	}
+}
+
 /* --- round trips ------------------------------------------------------------------------- */
 
 static void combine_ok(struct slip39_mnemonics *ms, const unsigned int *sets, const uint8_t *secret,
@@ -787,6 +871,7 @@ int main(void)
 		cmocka_unit_test(test_vectors),
 		cmocka_unit_test(test_vectors_resplit),
 		cmocka_unit_test(test_wordlist),
+		cmocka_unit_test(test_words_parse),
 		cmocka_unit_test(test_roundtrip_single),
 		cmocka_unit_test(test_roundtrip_groups),
 		cmocka_unit_test(test_collector),
