@@ -164,13 +164,15 @@ fuzz-build: deps
 	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) FUZZ_BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) \
 	  CFLAGS="-O1 -g" \
 	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
-	  -fsanitize-coverage-ignorelist=tests/fuzz/ignorelist.txt" \
+	  -fsanitize-coverage-ignorelist=tests/fuzz/ignorelist.txt \
+	  -fsanitize-ignorelist=tests/fuzz/asan-ignorelist.txt" \
 	  $(FUZZ_BIN)
 fuzz: fuzz-build
 	@tests/run-fuzz $(FUZZ_SECONDS) $(FUZZ_BIN)
 
 # Made by the sub-make above, whose BUILD is already $(FUZZ_BUILD).
-$(BUILD)/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(ALL_LIBS)
+# tests/fuzz/sodium_heap.c: sodium_malloc on the ASan heap, in the fuzz binaries only.
+$(BUILD)/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/sodium_heap.o $(ALL_LIBS)
 	@$(if $(V),,echo '  LD      $@')
 	$(Q)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
@@ -190,7 +192,7 @@ uninstall:
 format:
 	clang-format -i $(SHAMIR_SRC) $(MEDIA_SRC) $(CEREMONY_SRC) ceremony/main.c \
 	  $(wildcard */*.h ceremony/*/*.h) $(UNIT_SRC) $(CT_SRC) $(BENCH_SRC) $(FUZZ_SRC) \
-	  tests/fuzz/replay.c
+	  tests/fuzz/replay.c tests/fuzz/sodium_heap.c
 
 clean:
 	rm -rf build

@@ -1,7 +1,7 @@
 /* libFuzzer: an earlier ceremony's transcript read for its keys' lineage (ceremony/lineage.h),
  * as a key-use ceremony reads the transcript a medium brings. Whatever lineage_read returns, the
  * structure it fills stays within its limits, and the lookups the engine makes over it hold.
- * The input is read as it is and with its hash chain repaired (tests/fuzz/fuzz_chain.h). */
+ * The input is read as it is or with its hash chain repaired (tests/fuzz/fuzz_chain.h). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -41,6 +41,6 @@ static void check(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	fuzz_chain_both(data, size, check);
+	fuzz_chain_one(data, size, check);
 	return 0;
 }

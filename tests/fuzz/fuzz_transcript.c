@@ -1,6 +1,6 @@
 /* libFuzzer: the transcript verifier on arbitrary bytes, whole files as an auditor would feed
  * them. It must never crash, leak or read out of bounds; with a callback so that the jansson
- * copy of every accepted record is made too. The input is verified as it is and with its hash
+ * copy of every accepted record is made too. The input is verified as it is or with its hash
  * chain repaired (tests/fuzz/fuzz_chain.h). */
 #include <stddef.h>
 #include <stdint.h>
@@ -40,6 +40,6 @@ static void check(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	fuzz_chain_both(data, size, check);
+	fuzz_chain_one(data, size, check);
 	return 0;
 }

@@ -72,11 +72,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *s = (const char *)data;
-	size_t n = 0;
+	size_t n = 0, small_n = 0;
+	/* The verifier gives the scanner size + 1 tokens, not TJSON_TOKENS_MAX (every token
+	 * starts at a byte of its own): with that capacity the answer must not change. */
+	enum tjson_result small =
+	    size + 1 < TJSON_TOKENS_MAX ? tjson_scan(s, size, tok, size + 1, &small_n) : TJSON_OK;
 	enum tjson_result r = tjson_scan(s, size, tok, TJSON_TOKENS_MAX, &n);
 	json_t *j = json_loadb(s, size, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, NULL);
 	int canonical = 0;
 
+	if (size + 1 < TJSON_TOKENS_MAX && (small != r || (r == TJSON_OK && small_n != n)))
+		__builtin_trap();
 	if (r == TJSON_LIMIT || size >= sizeof(buf)) {
 		json_decref(j);
 		return 0;
