@@ -414,7 +414,8 @@ static int cmd_lint(int argc, char **argv)
 	int rc = CLI_USAGE;
 
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc) {
+		if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc &&
+		    ctx.profile == PKI_PROFILE_COUNT) {
 			if (pki_profile_from_name(argv[++i], &ctx.profile) != PKI_OK) {
 				cli_error("unknown profile '%.40s' (see 'ceremony cert profiles')",
 					  argv[i]);

@@ -151,6 +151,7 @@ static int exit_for(int ret)
 	case MEDIA_E_UNLISTED:
 	case MEDIA_E_MISSING:
 	case MEDIA_E_INCOMPLETE:
+	case MEDIA_E_NOTREG:
 	case MEDIA_E_MANIFEST:
 	case MEDIA_E_READBACK:
 		return CLI_FAIL;
@@ -257,6 +258,7 @@ static void report(void *ctx, const char *name, int status)
 			   : status == MEDIA_E_MISSING	  ? "MISSING"
 			   : status == MEDIA_E_UNLISTED	  ? "UNLISTED"
 			   : status == MEDIA_E_INCOMPLETE ? "INCOMPLETE"
+			   : status == MEDIA_E_NOTREG	  ? "NOTFILE"
 							  : "ERROR";
 
 	(void)ctx;

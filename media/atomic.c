@@ -101,16 +101,25 @@ static ssize_t read_some(int fd, void *buf, size_t n)
 	return r;
 }
 
-/* Opens a regular file for reading, refusing symbolic links and anything else. */
+/* Opens a regular file for reading, refusing symbolic links and anything else, by name: a link
+ * planted where a file should be is not reported as a file that is missing. */
 static int open_regular(int dirfd, const char *name, struct stat *st)
 {
-	int fd = media_io_openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0);
+	/* O_NONBLOCK: a FIFO planted on the medium must not hang the open. */
+	int fd = media_io_openat(dirfd, name,
+				 O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
 
 	if (fd < 0)
-		return -media_errno(errno == ELOOP ? ENOENT : errno);
-	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+		return errno == ELOOP ? -MEDIA_E_NOTREG : -media_errno(errno);
+	if (fstat(fd, st) != 0) {
+		int err = media_errno(errno);
+
 		close(fd);
-		return -MEDIA_E_NOENT;
+		return -err;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		close(fd);
+		return -MEDIA_E_NOTREG;
 	}
 	return fd;
 }

@@ -338,6 +338,49 @@ static void test_verify_each(void **state)
 	media_close(m);
 }
 
+/* A link, a FIFO or a directory where a listed file should be is named as such, not reported
+ * missing, and the FIFO does not hang the reader. */
+static void test_not_regular(void **state)
+{
+	const char *dir = *state;
+	struct media_medium *m = open_rw(dir);
+	struct seen s = {.n = 0};
+	char p[4096];
+	unsigned char *out;
+	size_t len;
+
+	for (const char *n = "abc"; *n; n++) {
+		char name[2] = {*n, 0};
+
+		assert_int_equal(media_write(m, name, (const unsigned char *)"x", 1), MEDIA_OK);
+		snprintf(p, sizeof(p), "%s/%s", dir, name);
+		assert_int_equal(unlink(p), 0);
+	}
+	snprintf(p, sizeof(p), "%s/a", dir);
+	assert_int_equal(symlink("/etc/hostname", p), 0);
+	snprintf(p, sizeof(p), "%s/b", dir);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	snprintf(p, sizeof(p), "%s/c", dir);
+	assert_int_equal(mkdir(p, 0700), 0);
+	for (const char *n = "abc"; *n; n++) {
+		char name[2] = {*n, 0};
+
+		assert_int_equal(media_read(m, name, 100, 0, &out, &len, NULL), MEDIA_E_NOTREG);
+	}
+	assert_int_equal(media_verify(m, record, &s), MEDIA_E_NOTREG);
+	assert_int_equal(status_of(&s, "a"), MEDIA_E_NOTREG);
+	assert_int_equal(status_of(&s, "b"), MEDIA_E_NOTREG);
+	assert_int_equal(status_of(&s, "c"), MEDIA_E_NOTREG);
+	/* A manifest that is a link stops writes, rather than counting as no manifest. */
+	snprintf(p, sizeof(p), "%s/SHA256SUMS", dir);
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(symlink("/etc/hostname", p), 0);
+	assert_int_equal(media_write(m, "d", (const unsigned char *)"d", 1), MEDIA_E_NOTREG);
+	snprintf(p, sizeof(p), "%s/d", dir);
+	assert_int_equal(access(p, F_OK), -1);
+	media_close(m);
+}
+
 static void record_name(void *ctx, const char *name)
 {
 	record(ctx, name, MEDIA_E_INCOMPLETE);
@@ -653,6 +696,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_manifest_format, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_verify_reports, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_verify_each, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_not_regular, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unfinished, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fault_full, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fault_eio_write, setup, teardown),
