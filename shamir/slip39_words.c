@@ -292,8 +292,13 @@ size_t slip39_words_text(const uint16_t *values, size_t max, char *out)
 		/* A space in front of every word but the first. */
 		uint64_t lead = here & (s > 0);
 
+		/* Word s ends before (s + 1) * 9 bytes, whatever the words before it: no need to
+		 * look further, and the bound depends on s alone. */
+		size_t end = (s + 1) * (SLIP39_WORD_MAX + 1) < cap ? (s + 1) * (SLIP39_WORD_MAX + 1)
+								       : cap;
+
 		l &= ct_mask64(here);
-		for (size_t j = 0; j < cap; j++) {
+		for (size_t j = 0; j < end; j++) {
 			uint64_t d = j - o, b;
 
 			/* Opaque, or the optimiser counts d instead of j and indexes out by o. */
