@@ -252,9 +252,10 @@ size_t slip39_words_parse(const char *text, size_t len, int how, uint16_t *value
 	uint64_t w[PARSE_SLOTS], p[PARSE_SLOTS], junk[PARSE_SLOTS], k = 0;
 	/* A text of len bytes holds at most (len + 1) / 2 words: slots past that need no lookup,
 	 * and skipping them depends on len alone. */
-	size_t fit = (len + 1) / 2;
+	size_t fit = (len + 1) / 2, first = 0;
 
-	for (size_t first = 0; first < max || first == 0; first += PARSE_SLOTS) {
+	/* Once even for max 0: the count of words is still returned. */
+	do {
 		size_t n = max - first < PARSE_SLOTS ? max - first : PARSE_SLOTS;
 
 		memset(w, 0, sizeof(w));
@@ -270,9 +271,8 @@ size_t slip39_words_parse(const char *text, size_t len, int how, uint16_t *value
 			values[first + s] = (uint16_t)((v & ct_mask64(here)) |
 						       (SLIP39_WORD_NONE & ~ct_mask64(here)));
 		}
-		if (max == 0)
-			break;
-	}
+		first += PARSE_SLOTS;
+	} while (first < max);
 	sodium_memzero(w, sizeof(w));
 	sodium_memzero(p, sizeof(p));
 	sodium_memzero(junk, sizeof(junk));
