@@ -147,15 +147,19 @@ asan: deps
 	@$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
 
-# Unit and CLI tests (ct already runs under valgrind) behind tests/valgrind-run: memcheck with its
-# log per process off the program's stderr; any error fails the test. A CLI test that cannot run
-# behind a runner skips itself, saying why (run_tty.sh: it drives the binary in tmux). Two CLI
-# tests at a time: each is one valgrind process at a time, and the machine has two cores.
+# Unit and CLI tests and the fuzz corpora (ct already runs under valgrind) behind
+# tests/valgrind-run: memcheck with its log per process off the program's stderr; any error fails
+# the test. A CLI test that cannot run behind a runner skips itself, saying why (run_tty.sh: it
+# drives the binary in tmux). Two CLI tests at a time: each is one valgrind process at a time, and
+# the machine has two cores. The replay is here as well as under ASan because memcheck also sees
+# into the libraries ASan does not instrument (libzbar, libpng, OpenSSL).
 valgrind: deps
 	@$(MAKE) --no-print-directory BUILD=build/valgrind CFLAGS="-O1 -g" \
 	  RUNNER="$(CURDIR)/tests/valgrind-run" unit
 	@CLI_JOBS=2 $(MAKE) --no-print-directory BUILD=build/valgrind CFLAGS="-O1 -g" \
 	  RUNNER="$(CURDIR)/tests/valgrind-run" cli
+	@$(MAKE) --no-print-directory BUILD=build/valgrind CFLAGS="-O1 -g" \
+	  RUNNER="$(CURDIR)/tests/valgrind-run" replay
 
 # --- fuzzing: libFuzzer needs clang; the libraries are rebuilt with its instrumentation ---------
 FUZZ_BUILD := $(BUILD)/fuzz

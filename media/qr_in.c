@@ -57,10 +57,15 @@ static int scan_image(zbar_image_scanner_t *s, zbar_image_t *img, media_qr_symbo
 	return n ? MEDIA_OK : MEDIA_E_NO_QR;
 }
 
-/* libzbar 0.23 reads a few bytes past the end of the image (8-byte loads at the last pixels):
- * on a sodium_malloc'ed buffer that ends at a guard page, that is a crash. It scans a copy with
- * room to spare. */
+/* libzbar 0.23 (Debian 12) inverts an image for ZBAR_CFG_TEST_INVERTED in whole 8-byte words:
+ * it reads up to 7 bytes past the image data it was given and writes up to 7 past the end of
+ * the copy it mallocs, both when the data length is not a multiple of 8 (found by replaying the
+ * fuzz corpus under valgrind). The scan is therefore of a copy with room to spare (a read past a
+ * sodium_malloc'ed buffer would hit its guard page) whose length is given rounded up to whole
+ * words, so that zbar's copy is exactly as long as what it writes. */
 #define SCAN_SLACK 64
+#define SCAN_WORD sizeof(unsigned long)
+_Static_assert(SCAN_SLACK >= SCAN_WORD, "the rounded-up length stays inside the copy");
 
 /* dst = src smoothed by a (2r+1)-square box filter: sensor noise that defeats libzbar's
  * binariser is averaged out, at the price of some sharpness. */
@@ -118,7 +123,8 @@ int media_qr_scan(const struct media_bitmap *b, media_qr_symbol_fn fn, void *ctx
 	memset(copy + n, 255, b->width + SCAN_SLACK);
 	zbar_image_set_format(img, zbar_fourcc('Y', '8', '0', '0'));
 	zbar_image_set_size(img, b->width, b->height);
-	zbar_image_set_data(img, copy, (unsigned long)n, NULL);
+	zbar_image_set_data(img, copy, (unsigned long)((n + SCAN_WORD - 1) / SCAN_WORD * SCAN_WORD),
+			    NULL);
 	/* As it is, then smoothed more and more until something decodes. */
 	for (unsigned r = 0; r <= 3; r++) {
 		if (r == 0)

@@ -18,9 +18,9 @@
 /* Called for each QR code found; return nonzero to stop scanning. */
 typedef int (*media_qr_symbol_fn)(void *ctx, const unsigned char *data, size_t len);
 
-/* Scans a bitmap (a padded copy of it: libzbar reads past the end). Returns MEDIA_OK with
- * *found codes (at least one), MEDIA_E_NO_QR, MEDIA_E_NOMEM, or MEDIA_E_ARG for an empty bitmap.
- * found may be NULL. */
+/* Scans a bitmap (a copy of it, padded to whole 8-byte words: libzbar inverts an image a word
+ * at a time). Light-on-dark codes are found too. Returns MEDIA_OK with *found codes (at least
+ * one), MEDIA_E_NO_QR, MEDIA_E_NOMEM, or MEDIA_E_ARG for an empty bitmap. found may be NULL. */
 int media_qr_scan(const struct media_bitmap *b, media_qr_symbol_fn fn, void *ctx, size_t *found);
 
 /* The receiver. */
