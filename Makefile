@@ -36,7 +36,10 @@ CFLAGS   ?= -O2 -g
 CPPFLAGS ?=
 LDFLAGS  ?=
 ALL_CPPFLAGS = -I. -D_GNU_SOURCE -DCEREMONY_VERSION='"$(VERSION)"' $(CPPFLAGS)
-ALL_CFLAGS   = -std=c11 $(WARN) $(HARDEN) $(SAN) $(CFLAGS) -MMD -MP \
+# The checkout's path stays out of the binary (debug info, hence the build ID), so that a rebuild
+# elsewhere gives the same program and the same image (docs/image.md, Reproducibility).
+REPRO  := -ffile-prefix-map=$(CURDIR)=.
+ALL_CFLAGS   = -std=c11 $(WARN) $(HARDEN) $(REPRO) $(SAN) $(CFLAGS) -MMD -MP \
                $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 ALL_LDFLAGS  = -pie -Wl,-z,relro,-z,now,-z,noexecstack $(SAN) $(LDFLAGS)
 LIBS         = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)

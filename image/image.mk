@@ -28,7 +28,7 @@ image-debug: image-deps
 
 check-image: image-deps
 	@$(MAKE) --no-print-directory $(BIN)
-	@$(IMAGE_ENV) image/check.sh $(IMAGE_DIR)
+	@$(IMAGE_ENV) CEREMONY_CC="$(CC)" CEREMONY_CFLAGS="$(CFLAGS)" image/check.sh $(IMAGE_DIR)
 
 # The clock starts before the build: the figure is what `make rehearsal` costs.
 rehearsal: image-deps
