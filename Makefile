@@ -69,7 +69,7 @@ PRELOAD_SRC  := $(sort $(wildcard tests/fault/*.c))
 PRELOAD_LIB  := $(patsubst tests/fault/%.c,$(BUILD)/tests/%.so,$(PRELOAD_SRC))
 
 .PHONY: all deps check test unit ct cli replay asan valgrind fuzz fuzz-build bench install \
-        uninstall clean format
+        uninstall clean format FORCE
 all: $(BIN)
 
 # Objects are intermediates of pattern rules; keep them so a second make does nothing.
@@ -78,7 +78,17 @@ all: $(BIN)
 deps:
 	@$(DEPS) check
 
-$(BUILD)/obj/%.o: %.c
+# Objects depend on the compile command as well as their sources: a new compiler or new flags (a
+# changed Makefile, CFLAGS=...) rebuild them, where file times alone would keep stale objects.
+# The file is rewritten only when the command changes (make compares times after the recipe).
+COMPILE_CMD = $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS)
+$(BUILD)/compile-command: FORCE
+	@mkdir -p $(dir $@)
+	@printf '%s\n' '$(subst ','\'',$(COMPILE_CMD))' | cmp -s - $@ || \
+	  printf '%s\n' '$(subst ','\'',$(COMPILE_CMD))' >$@
+FORCE:
+
+$(BUILD)/obj/%.o: %.c $(BUILD)/compile-command
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo '  CC      $<')
 	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<

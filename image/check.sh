@@ -51,8 +51,8 @@ rm -rf "$out/repro-src"
 mkdir -p "$src"
 bin2=
 if tar -C "$top" --exclude=./build --exclude=./.git -cf - . | tar -C "$src" -xf - &&
-	make -C "$src" --no-print-directory -j2 BUILD=build CC="${CEREMONY_CC:-cc}" \
-		CFLAGS="${CEREMONY_CFLAGS:--O2 -g}" build/ceremony >"$chk/program2.log" 2>&1; then
+	make -C "$src" --no-print-directory -j2 BUILD=build CC="${CEREMONY_CC-cc}" \
+		CFLAGS="${CEREMONY_CFLAGS--O2 -g}" build/ceremony >"$chk/program2.log" 2>&1; then
 	bin2=$src/build/ceremony
 	check "reproducible: the program rebuilt in another directory is the same bytes" \
 		cmp "${CEREMONY_BIN:-build/ceremony}" "$bin2"
