@@ -47,7 +47,7 @@ LIBS         = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 # Sources are discovered, not listed: a module is a folder, a test is a file.
 SHAMIR_SRC   := $(sort $(wildcard shamir/*.c))
 MEDIA_SRC    := $(sort $(wildcard media/*.c))
-CEREMONY_SRC := $(sort $(filter-out ceremony/main.c,$(wildcard ceremony/*.c ceremony/*/*.c)))
+CEREMONY_SRC := $(sort $(filter-out ceremony/cli/main.c,$(wildcard ceremony/*/*.c)))
 UNIT_SRC     := $(sort $(wildcard tests/unit/test_*.c))
 CT_SRC       := $(sort $(wildcard tests/ct/ct_*.c))
 BENCH_SRC    := $(sort $(wildcard tests/bench/bench_*.c))
@@ -101,7 +101,7 @@ $(ALL_LIBS):
 	@rm -f $@
 	$(Q)$(AR) rcs $@ $^
 
-$(BIN): $(call obj,ceremony/main.c) $(ALL_LIBS)
+$(BIN): $(call obj,ceremony/cli/main.c) $(ALL_LIBS)
 	@$(if $(V),,echo '  LD      $@')
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -207,7 +207,7 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/ceremony $(DESTDIR)$(PREFIX)/share/man/man1/ceremony.1
 
 format:
-	clang-format -i $(SHAMIR_SRC) $(MEDIA_SRC) $(CEREMONY_SRC) ceremony/main.c \
+	clang-format -i $(SHAMIR_SRC) $(MEDIA_SRC) $(CEREMONY_SRC) ceremony/cli/main.c \
 	  $(wildcard */*.h ceremony/*/*.h) $(UNIT_SRC) $(CT_SRC) $(BENCH_SRC) $(FUZZ_SRC) \
 	  tests/fuzz/replay.c tests/fuzz/sodium_heap.c
 

@@ -14,7 +14,7 @@
  *
  * The payload may be secret: copies and renderings made here are sodium_malloc'ed and wiped;
  * libqrencode's and libzbar's internal buffers are ordinary heap, which the ceremony program
- * wipes whenever a block is freed (ceremony/wipe_alloc.h, docs/qr.md).
+ * wipes whenever a block is freed (ceremony/base/wipe_alloc.h, docs/qr.md).
  */
 #ifndef MEDIA_QR_OUT_H
 #define MEDIA_QR_OUT_H

@@ -1,5 +1,5 @@
 /*
- * Internal to shamir/ (and ceremony/copyback.c, which checks typed share words): masks for
+ * Internal to shamir/ (and ceremony/people/copyback.c, which checks typed share words): masks for
  * constant-time selection. An optimiser that can prove a mask is all ones or all zeros may turn
  * "x & mask" back into a branch (clang does so in a lookup loop); the empty asm hides the mask's
  * value from it, at no cost.

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum shamir_error {
+enum shamir_err {
 	SHAMIR_OK = 0,
 	SHAMIR_E_PARAM,	       /* threshold, count, length or index out of range */
 	SHAMIR_E_DUPLICATE_X,  /* two points with the same x */

@@ -40,18 +40,18 @@ const struct sharefile_kdf sharefile_kdf_ceiling = { 16, 1048576 };
 
 static const char *const messages[] = {
 	[SHAREFILE_OK] = "ok",
-	[SHAREFILE_EINVAL] = "invalid argument or share metadata",
-	[SHAREFILE_ENOMEM] = "out of memory",
-	[SHAREFILE_EMAGIC] = "not a share file",
-	[SHAREFILE_EVERSION] = "unsupported share file version or algorithm",
-	[SHAREFILE_EFORMAT] = "malformed share file header",
-	[SHAREFILE_ETRUNCATED] = "share file is truncated",
-	[SHAREFILE_ETRAILING] = "share file has trailing bytes",
-	[SHAREFILE_EWEAK] = "share file key derivation parameters are below the floor",
-	[SHAREFILE_ECOSTLY] = "share file key derivation parameters are above the ceiling",
-	[SHAREFILE_EPASSPHRASE] = "passphrase has the wrong length",
-	[SHAREFILE_EMNEMONIC] = "share is not a mnemonic",
-	[SHAREFILE_EDECRYPT] = "wrong passphrase, or the share file was altered",
+	[SHAREFILE_E_INVAL] = "invalid argument or share metadata",
+	[SHAREFILE_E_NOMEM] = "out of memory",
+	[SHAREFILE_E_MAGIC] = "not a share file",
+	[SHAREFILE_E_VERSION] = "unsupported share file version or algorithm",
+	[SHAREFILE_E_FORMAT] = "malformed share file header",
+	[SHAREFILE_E_TRUNCATED] = "share file is truncated",
+	[SHAREFILE_E_TRAILING] = "share file has trailing bytes",
+	[SHAREFILE_E_WEAK] = "share file key derivation parameters are below the floor",
+	[SHAREFILE_E_COSTLY] = "share file key derivation parameters are above the ceiling",
+	[SHAREFILE_E_PASSPHRASE] = "passphrase has the wrong length",
+	[SHAREFILE_E_MNEMONIC] = "share is not a mnemonic",
+	[SHAREFILE_E_DECRYPT] = "wrong passphrase, or the share file was altered",
 };
 
 const char *sharefile_strerror(enum sharefile_err err)
@@ -139,10 +139,10 @@ static enum sharefile_err kdf_ok(const struct sharefile_kdf *k, int rehearsal)
 	const struct sharefile_kdf *min = rehearsal ? &sharefile_kdf_rehearsal : &sharefile_kdf_floor;
 
 	if (k->opslimit < min->opslimit || k->memlimit_kib < min->memlimit_kib)
-		return SHAREFILE_EWEAK;
+		return SHAREFILE_E_WEAK;
 	if (k->opslimit > sharefile_kdf_ceiling.opslimit ||
 	    k->memlimit_kib > sharefile_kdf_ceiling.memlimit_kib)
-		return SHAREFILE_ECOSTLY;
+		return SHAREFILE_E_COSTLY;
 	return SHAREFILE_OK;
 }
 
@@ -160,20 +160,20 @@ enum sharefile_err sharefile_peek(const unsigned char *file, size_t len,
 	enum sharefile_err e;
 
 	if (meta == NULL)
-		return SHAREFILE_EINVAL;
+		return SHAREFILE_E_INVAL;
 	memset(meta, 0, sizeof(*meta));
 	memset(&m, 0, sizeof(m));
 	if (file == NULL)
-		return SHAREFILE_EINVAL;
+		return SHAREFILE_E_INVAL;
 	if (memcmp(file, magic, len < sizeof(magic) ? len : sizeof(magic)) != 0)
-		return SHAREFILE_EMAGIC;
+		return SHAREFILE_E_MAGIC;
 	if (len <= FIXED)
-		return SHAREFILE_ETRUNCATED;
+		return SHAREFILE_E_TRUNCATED;
 	if (file[OFF_VERSION] != SHAREFILE_VERSION || file[OFF_KDF] != KDF_ARGON2ID13 ||
 	    file[OFF_AEAD] != AEAD_XCHACHA20POLY1305)
-		return SHAREFILE_EVERSION;
+		return SHAREFILE_E_VERSION;
 	if ((file[OFF_FLAGS] & ~FLAG_REHEARSAL) != 0)
-		return SHAREFILE_EFORMAT;
+		return SHAREFILE_E_FORMAT;
 	m.kdf.opslimit = get32(file + OFF_OPS);
 	m.kdf.memlimit_kib = get32(file + OFF_MEM);
 	m.rehearsal = (file[OFF_FLAGS] & FLAG_REHEARSAL) != 0;
@@ -190,26 +190,26 @@ enum sharefile_err sharefile_peek(const unsigned char *file, size_t len,
 	memcpy(m.key_fpr, file + OFF_FPR, 32);
 	id_len = file[FIXED];
 	if (len < FIXED + 1 + id_len + 1)
-		return SHAREFILE_ETRUNCATED;
+		return SHAREFILE_E_TRUNCATED;
 	name_len = file[FIXED + 1 + id_len];
 	hlen = header_len(id_len, name_len);
 	if (len < hlen)
-		return SHAREFILE_ETRUNCATED;
+		return SHAREFILE_E_TRUNCATED;
 	if (id_len > SHAREFILE_NAME_MAX || name_len > SHAREFILE_NAME_MAX)
-		return SHAREFILE_EFORMAT;
+		return SHAREFILE_E_FORMAT;
 	memcpy(m.ceremony_id, file + FIXED + 1, id_len);
 	memcpy(m.key_name, file + FIXED + 1 + id_len + 1, name_len);
 	if (strlen(m.ceremony_id) != id_len || strlen(m.key_name) != name_len || !meta_ok(&m))
-		return SHAREFILE_EFORMAT;
+		return SHAREFILE_E_FORMAT;
 	ct_len = (size_t)file[hlen - 2] << 8 | file[hlen - 1];
 	/* The plaintext is padded to whole blocks: anything else was not written by seal. */
 	if (ct_len < TAG + SHAREFILE_PAD_BLOCK || (ct_len - TAG) % SHAREFILE_PAD_BLOCK != 0 ||
 	    hlen + ct_len > SHAREFILE_MAX)
-		return SHAREFILE_EFORMAT;
+		return SHAREFILE_E_FORMAT;
 	if (len < hlen + ct_len)
-		return SHAREFILE_ETRUNCATED;
+		return SHAREFILE_E_TRUNCATED;
 	if (len > hlen + ct_len)
-		return SHAREFILE_ETRAILING;
+		return SHAREFILE_E_TRAILING;
 	*meta = m;
 	return SHAREFILE_OK;
 }
@@ -219,7 +219,7 @@ static enum sharefile_err derive(unsigned char *key, const char *pass, size_t pa
 {
 	if (crypto_pwhash(key, KEYBYTES, pass, pass_len, salt, kdf->opslimit,
 			  (size_t)kdf->memlimit_kib * 1024, crypto_pwhash_ALG_ARGON2ID13) != 0)
-		return SHAREFILE_ENOMEM; /* libsodium fails here only when it cannot allocate */
+		return SHAREFILE_E_NOMEM; /* libsodium fails here only when it cannot allocate */
 	return SHAREFILE_OK;
 }
 
@@ -248,20 +248,20 @@ enum sharefile_err sharefile_seal(const struct sharefile_meta *meta,
 	enum sharefile_err e;
 
 	if (out == NULL || out_len == NULL)
-		return SHAREFILE_EINVAL;
+		return SHAREFILE_E_INVAL;
 	*out = NULL;
 	*out_len = 0;
 	if (kdf == NULL)
 		kdf = &sharefile_kdf_default;
 	if (meta == NULL || mnemonic == NULL || passphrase == NULL || !meta_ok(meta))
-		return SHAREFILE_EINVAL;
+		return SHAREFILE_E_INVAL;
 	e = kdf_ok(kdf, meta->rehearsal);
 	if (e != SHAREFILE_OK)
 		return e;
 	if (passphrase_len < SHAREFILE_PASSPHRASE_MIN || passphrase_len > SHAREFILE_PASSPHRASE_MAX)
-		return SHAREFILE_EPASSPHRASE;
+		return SHAREFILE_E_PASSPHRASE;
 	if (mnemonic_len > SHAREFILE_MNEMONIC_MAX || !sharefile_mnemonic_ok(mnemonic, mnemonic_len))
-		return SHAREFILE_EMNEMONIC;
+		return SHAREFILE_E_MNEMONIC;
 
 	id_len = strlen(meta->ceremony_id);
 	name_len = strlen(meta->key_name);
@@ -270,7 +270,7 @@ enum sharefile_err sharefile_seal(const struct sharefile_meta *meta,
 	file = malloc(hlen + plen + TAG);
 	key = sodium_malloc(KEYBYTES);
 	pt = sodium_malloc(plen);
-	e = SHAREFILE_ENOMEM;
+	e = SHAREFILE_E_NOMEM;
 	if (file == NULL || key == NULL || pt == NULL)
 		goto out;
 	memcpy(file, magic, sizeof(magic));
@@ -302,7 +302,7 @@ enum sharefile_err sharefile_seal(const struct sharefile_meta *meta,
 
 	memcpy(pt, mnemonic, mnemonic_len);
 	if (sodium_pad(&used, pt, mnemonic_len, SHAREFILE_PAD_BLOCK, plen) != 0 || used != plen) {
-		e = SHAREFILE_EINVAL;
+		e = SHAREFILE_E_INVAL;
 		goto out;
 	}
 	e = derive(key, passphrase, passphrase_len, file + OFF_SALT, kdf);
@@ -331,21 +331,21 @@ enum sharefile_err sharefile_open(const unsigned char *file, size_t len, const c
 	enum sharefile_err e;
 
 	if (mnemonic == NULL || mnemonic_len == NULL)
-		return SHAREFILE_EINVAL;
+		return SHAREFILE_E_INVAL;
 	*mnemonic = NULL;
 	*mnemonic_len = 0;
 	if (file == NULL || passphrase == NULL)
-		return SHAREFILE_EINVAL;
+		return SHAREFILE_E_INVAL;
 	e = sharefile_peek(file, len, &m);
 	if (e != SHAREFILE_OK)
 		return e;
 	if (passphrase_len == 0 || passphrase_len > SHAREFILE_PASSPHRASE_MAX)
-		return SHAREFILE_EPASSPHRASE;
+		return SHAREFILE_E_PASSPHRASE;
 	hlen = header_len(strlen(m.ceremony_id), strlen(m.key_name));
 	plen = len - hlen - TAG;
 	key = sodium_malloc(KEYBYTES);
 	pt = sodium_malloc(plen);
-	e = SHAREFILE_ENOMEM;
+	e = SHAREFILE_E_NOMEM;
 	if (key == NULL || pt == NULL)
 		goto out;
 	e = derive(key, passphrase, passphrase_len, file + OFF_SALT, &m.kdf);
@@ -353,18 +353,18 @@ enum sharefile_err sharefile_open(const unsigned char *file, size_t len, const c
 		goto out;
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt(pt, NULL, NULL, file + hlen, plen + TAG,
 						       file, hlen, file + OFF_NONCE, key) != 0) {
-		e = SHAREFILE_EDECRYPT;
+		e = SHAREFILE_E_DECRYPT;
 		goto out;
 	}
 	/* Authentic, so written by seal with this passphrase: still, check what it holds. */
 	if (sodium_unpad(&n, pt, plen, SHAREFILE_PAD_BLOCK) != 0 || n > SHAREFILE_MNEMONIC_MAX ||
 	    !sharefile_mnemonic_ok((const char *)pt, n)) {
-		e = SHAREFILE_EMNEMONIC;
+		e = SHAREFILE_E_MNEMONIC;
 		goto out;
 	}
 	text = sodium_malloc(n + 1);
 	if (text == NULL) {
-		e = SHAREFILE_ENOMEM;
+		e = SHAREFILE_E_NOMEM;
 		goto out;
 	}
 	memcpy(text, pt, n);

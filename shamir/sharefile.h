@@ -11,7 +11,7 @@
  * mnemonic comes back in sodium_malloc memory that the caller owns (sodium_memzero, then
  * sodium_free). Derived keys and padded plaintext are wiped before any return. Error results
  * never say more than which check failed: a wrong passphrase and a tampered file are the same
- * SHAREFILE_EDECRYPT.
+ * SHAREFILE_E_DECRYPT.
  */
 #ifndef SHAMIR_SHAREFILE_H
 #define SHAMIR_SHAREFILE_H
@@ -62,18 +62,18 @@ struct sharefile_meta {
 
 enum sharefile_err {
 	SHAREFILE_OK = 0,
-	SHAREFILE_EINVAL,      /* a bad argument or metadata field (seal) */
-	SHAREFILE_ENOMEM,      /* out of memory (Argon2id's memory included) */
-	SHAREFILE_EMAGIC,      /* not a share file */
-	SHAREFILE_EVERSION,    /* a version or algorithm this program does not know */
-	SHAREFILE_EFORMAT,     /* a header field out of range */
-	SHAREFILE_ETRUNCATED,  /* shorter than its header says */
-	SHAREFILE_ETRAILING,   /* longer than its header says */
-	SHAREFILE_EWEAK,       /* Argon2id parameters below the floor */
-	SHAREFILE_ECOSTLY,     /* Argon2id parameters above the ceiling */
-	SHAREFILE_EPASSPHRASE, /* a passphrase of the wrong length */
-	SHAREFILE_EMNEMONIC,   /* not mnemonic text: lower-case words, single spaces */
-	SHAREFILE_EDECRYPT,    /* wrong passphrase, or the file was altered */
+	SHAREFILE_E_INVAL,      /* a bad argument or metadata field (seal) */
+	SHAREFILE_E_NOMEM,      /* out of memory (Argon2id's memory included) */
+	SHAREFILE_E_MAGIC,      /* not a share file */
+	SHAREFILE_E_VERSION,    /* a version or algorithm this program does not know */
+	SHAREFILE_E_FORMAT,     /* a header field out of range */
+	SHAREFILE_E_TRUNCATED,  /* shorter than its header says */
+	SHAREFILE_E_TRAILING,   /* longer than its header says */
+	SHAREFILE_E_WEAK,       /* Argon2id parameters below the floor */
+	SHAREFILE_E_COSTLY,     /* Argon2id parameters above the ceiling */
+	SHAREFILE_E_PASSPHRASE, /* a passphrase of the wrong length */
+	SHAREFILE_E_MNEMONIC,   /* not mnemonic text: lower-case words, single spaces */
+	SHAREFILE_E_DECRYPT,    /* wrong passphrase, or the file was altered */
 };
 
 const char *sharefile_strerror(enum sharefile_err err);

@@ -24,7 +24,7 @@
 #include "shamir/shamir.h"
 #include "shamir/slip39_words.h"
 
-enum slip39_error {
+enum slip39_err {
 	SLIP39_OK = 0,
 	/* arguments (splitting, combining) */
 	SLIP39_E_PARAM,		/* a threshold, count or iteration exponent out of range */

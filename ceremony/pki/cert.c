@@ -29,7 +29,7 @@ struct issue {
 enum pki_err pki_validity_check(const struct pki_validity *v)
 {
 	if (v->not_before < TIME_MIN || v->not_after >= TIME_END || v->not_before >= v->not_after)
-		return PKI_ERR_TIME;
+		return PKI_E_TIME;
 	return PKI_OK;
 }
 
@@ -38,7 +38,7 @@ enum pki_err pki_validity_days(int64_t not_before, uint32_t days, struct pki_val
 	int64_t end = not_before + (int64_t)days * 86400;
 
 	if (not_before < TIME_MIN || end >= TIME_END || days == 0)
-		return PKI_ERR_TIME;
+		return PKI_E_TIME;
 	out->not_before = not_before;
 	out->not_after = end;
 	return PKI_OK;
@@ -48,19 +48,19 @@ static enum pki_err set_serial(X509 *x, int rehearsal)
 {
 	uint8_t s[PKI_SERIAL_LEN];
 	ASN1_INTEGER *serial;
-	enum pki_err err = PKI_ERR_NOMEM;
+	enum pki_err err = PKI_E_NOMEM;
 
 	/* Positive, exactly 16 octets, and the first octet says whether this is a rehearsal. */
 	do {
 		if (RAND_bytes(s, sizeof(s)) != 1)
-			return PKI_ERR_RANDOM;
+			return PKI_E_RANDOM;
 		s[0] &= 0x7F;
 	} while (!rehearsal && (s[0] == 0 || s[0] == PKI_REHEARSAL_SERIAL));
 	if (rehearsal)
 		s[0] = PKI_REHEARSAL_SERIAL;
 	serial = ASN1_INTEGER_new();
 	if (serial != NULL && ASN1_STRING_set(serial, s, sizeof(s)) == 1)
-		err = X509_set_serialNumber(x, serial) == 1 ? PKI_OK : PKI_ERR_CRYPTO;
+		err = X509_set_serialNumber(x, serial) == 1 ? PKI_OK : PKI_E_CRYPTO;
 	ASN1_INTEGER_free(serial);
 	return err;
 }
@@ -68,10 +68,10 @@ static enum pki_err set_serial(X509 *x, int rehearsal)
 static enum pki_err set_validity(X509 *x, const struct pki_validity *v)
 {
 	ASN1_TIME *nb, *na;
-	enum pki_err err = PKI_ERR_CRYPTO;
+	enum pki_err err = PKI_E_CRYPTO;
 
 	if (pki_validity_check(v) != PKI_OK)
-		return PKI_ERR_TIME;
+		return PKI_E_TIME;
 	nb = ASN1_TIME_set(NULL, (time_t)v->not_before);
 	na = ASN1_TIME_set(NULL, (time_t)v->not_after);
 	if (nb != NULL && na != NULL && X509_set1_notBefore(x, nb) == 1 &&
@@ -124,14 +124,14 @@ static enum pki_err issue(const struct issue *b, X509 **out, struct pki_lint *li
 
 	if (b->p->npolicies > PKI_POLICIES_MAX || b->p->npermitted > PKI_CONSTRAINTS_MAX ||
 	    b->p->nexcluded > PKI_CONSTRAINTS_MAX)
-		return PKI_ERR_ARG;
+		return PKI_E_ARG;
 	err = pki_key_digest(b->signer, &md);
 	if (err != PKI_OK)
 		return err;
 	x = X509_new();
 	if (x == NULL)
-		return PKI_ERR_NOMEM;
-	err = PKI_ERR_CRYPTO;
+		return PKI_E_NOMEM;
+	err = PKI_E_CRYPTO;
 	if (X509_set_version(x, X509_VERSION_3) != 1 || X509_set_subject_name(x, b->subject) != 1 ||
 	    X509_set_issuer_name(x, b->issuer != NULL ? X509_get_subject_name(b->issuer)
 						      : b->subject) != 1 ||
@@ -146,10 +146,10 @@ static enum pki_err issue(const struct issue *b, X509 **out, struct pki_lint *li
 		goto out;
 
 	pki_lint_cert(x, &ctx, lint);
-	err = PKI_ERR_LINT;
+	err = PKI_E_LINT;
 	if (!pki_lint_passed(lint))
 		goto out;
-	err = PKI_ERR_CRYPTO;
+	err = PKI_E_CRYPTO;
 	if (X509_sign(x, b->signer, md) <= 0)
 		goto out;
 	/* X509_dup encodes and decodes: the lint reads the DER a relying party will. */
@@ -159,7 +159,7 @@ static enum pki_err issue(const struct issue *b, X509 **out, struct pki_lint *li
 	pki_lint_init(lint);
 	ctx.flags &= ~PKI_LINT_UNSIGNED;
 	pki_lint_cert(signed_x, &ctx, lint);
-	err = PKI_ERR_LINT;
+	err = PKI_E_LINT;
 	if (!pki_lint_passed(lint))
 		goto out;
 	*out = signed_x;
@@ -178,7 +178,7 @@ enum pki_err pki_cert_spki(X509 *cert, uint8_t *out, size_t max, size_t *len)
 
 	*len = 0;
 	if (pub == NULL)
-		return PKI_ERR_PARSE;
+		return PKI_E_PARSE;
 	return pki_key_spki(pub, out, max, len);
 }
 
@@ -205,9 +205,9 @@ static enum pki_err subject_name(const struct pki_cert_params *p, X509_REQ *csr,
 	} else if (csr != NULL) {
 		*out = X509_NAME_dup(X509_REQ_get_subject_name(csr));
 		if (*out == NULL)
-			return PKI_ERR_NOMEM;
+			return PKI_E_NOMEM;
 	} else {
-		return PKI_ERR_ARG;
+		return PKI_E_ARG;
 	}
 	err = p->rehearsal ? pki_name_mark_rehearsal(*out) : PKI_OK;
 	if (err != PKI_OK) {
@@ -246,7 +246,7 @@ enum pki_err pki_cert_smki_root(EVP_PKEY *root_key, EVP_PKEY *signer,
 
 	*out = NULL;
 	if (c == NULL || p->npermitted != 0 || p->nexcluded != 0)
-		return PKI_ERR_ARG;
+		return PKI_E_ARG;
 	/* The Contingency key is P-256 like the Root, and not the Root key itself. */
 	err = pki_pubkey_from_spki(c->spki, c->spki_len, &contin);
 	if (err != PKI_OK)
@@ -254,12 +254,12 @@ enum pki_err pki_cert_smki_root(EVP_PKEY *root_key, EVP_PKEY *signer,
 	err = pki_key_alg(contin, &alg);
 	EVP_PKEY_free(contin);
 	if (err == PKI_OK && alg != PKI_ALG_EC_P256)
-		err = PKI_ERR_ALG;
+		err = PKI_E_ALG;
 	if (err == PKI_OK)
 		err = pki_key_spki(root_key, root_spki, sizeof(root_spki), &root_spki_len);
 	if (err == PKI_OK && root_spki_len == c->spki_len &&
 	    memcmp(root_spki, c->spki, c->spki_len) == 0)
-		err = PKI_ERR_ARG;
+		err = PKI_E_ARG;
 	if (err == PKI_OK)
 		err = subject_name(p, NULL, &b.subject);
 	if (err == PKI_OK)
@@ -285,11 +285,11 @@ static enum pki_err issue_for_csr(struct issue *b, enum pki_profile csr_profile,
 		return err;
 	pki_lint_csr(csr, &ctx, r);
 	if (!pki_lint_passed(r))
-		return PKI_ERR_LINT;
+		return PKI_E_LINT;
 	pki_lint_init(r);
 	b->subject_key = X509_REQ_get0_pubkey(csr);
 	if (b->subject_key == NULL)
-		return PKI_ERR_PARSE;
+		return PKI_E_PARSE;
 	err = subject_name(b->p, csr, &b->subject);
 	if (err == PKI_OK)
 		err = issue(b, out, r);
@@ -312,7 +312,7 @@ enum pki_err pki_cert_smki_issuing(EVP_PKEY *root_key, X509 *root, X509_REQ *csr
 
 	*out = NULL;
 	if (p->npermitted != 0 || p->nexcluded != 0)
-		return PKI_ERR_ARG;
+		return PKI_E_ARG;
 	return issue_for_csr(&b, PKI_PROFILE_SMKI_ISSUING_CSR, csr, out, r);
 }
 
@@ -330,7 +330,7 @@ enum pki_err pki_cert_generic_root(EVP_PKEY *key, const struct pki_cert_params *
 
 	*out = NULL;
 	if (p->subject == NULL)
-		return PKI_ERR_ARG;
+		return PKI_E_ARG;
 	err = subject_name(p, NULL, &b.subject);
 	if (err == PKI_OK)
 		err = issue(&b, out, r);
@@ -359,11 +359,11 @@ enum pki_err pki_chain_verify(X509 *leaf, X509 *intermediate, X509 *root, int64_
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
 	STACK_OF(X509) *untrusted = sk_X509_new_null();
 	X509_VERIFY_PARAM *param;
-	enum pki_err err = PKI_ERR_NOMEM;
+	enum pki_err err = PKI_E_NOMEM;
 
 	if (store == NULL || ctx == NULL || untrusted == NULL)
 		goto out;
-	err = PKI_ERR_CRYPTO;
+	err = PKI_E_CRYPTO;
 	if (X509_STORE_add_cert(store, root) != 1 ||
 	    (intermediate != NULL && sk_X509_push(untrusted, intermediate) == 0) ||
 	    X509_STORE_CTX_init(ctx, store, leaf, untrusted) != 1)
@@ -371,7 +371,7 @@ enum pki_err pki_chain_verify(X509 *leaf, X509 *intermediate, X509 *root, int64_
 	param = X509_STORE_CTX_get0_param(ctx);
 	X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_X509_STRICT);
 	X509_VERIFY_PARAM_set_time(param, (time_t)now);
-	err = X509_verify_cert(ctx) == 1 ? PKI_OK : PKI_ERR_CHAIN;
+	err = X509_verify_cert(ctx) == 1 ? PKI_OK : PKI_E_CHAIN;
 out:
 	X509_STORE_CTX_free(ctx);
 	sk_X509_free(untrusted);
@@ -395,13 +395,13 @@ enum pki_err pki_smki_recovery_import(EVP_PKEY *key, const uint8_t entity_id[PKI
 	if (err == PKI_OK)
 		err = pki_key_matches(key, spki, len);
 	if (err != PKI_OK)
-		return err == PKI_ERR_PARSE ? err : PKI_ERR_KEY_MISMATCH;
+		return err == PKI_E_PARSE ? err : PKI_E_KEY_MISMATCH;
 	if (pki_name_entity_id(X509_get_subject_name(cert), id) != PKI_OK ||
 	    memcmp(id, entity_id, sizeof(id)) != 0)
-		return PKI_ERR_ENTITY_ID;
+		return PKI_E_ENTITY_ID;
 	pki_lint_cert(cert, &leaf, r);
 	pki_lint_cert(issuing, &ca, r);
 	if (!pki_lint_passed(r))
-		return PKI_ERR_LINT;
+		return PKI_E_LINT;
 	return pki_chain_verify(cert, issuing, root, now);
 }

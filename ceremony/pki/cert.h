@@ -5,7 +5,7 @@
  * back (the Recovery certificate, chains).
  *
  * Every builder lints before signing (the CSR, then the to-be-signed certificate) and after
- * (the signed certificate, re-parsed from its DER). A violation returns PKI_ERR_LINT with the
+ * (the signed certificate, re-parsed from its DER). A violation returns PKI_E_LINT with the
  * broken rules in *lint, and nothing is signed or returned. lint may be NULL when the caller
  * does not want the findings (notices included). Times are injected: the builders never read
  * the clock. Serials are 16 octets from OpenSSL's RAND: first octet 0x01..0x7F, 0x52 ('R')
@@ -38,9 +38,9 @@ struct pki_validity {
 	int64_t not_after;
 };
 
-/* PKI_OK when v is within those bounds, PKI_ERR_TIME otherwise. */
+/* PKI_OK when v is within those bounds, PKI_E_TIME otherwise. */
 enum pki_err pki_validity_check(const struct pki_validity *v);
-/* not_before + days. PKI_ERR_TIME out of range. */
+/* not_before + days. PKI_E_TIME out of range. */
 enum pki_err pki_validity_days(int64_t not_before, uint32_t days, struct pki_validity *out);
 
 struct pki_cert_params {
@@ -91,13 +91,13 @@ enum pki_err pki_cert_generic_sub(EVP_PKEY *issuer_key, X509 *issuer, X509_REQ *
 				  struct pki_lint *lint);
 
 /* Chain verification by OpenSSL (X509_V_FLAG_X509_STRICT) at time now: leaf, through
- * intermediate (may be NULL), to root as the only trust anchor. PKI_ERR_CHAIN on failure. */
+ * intermediate (may be NULL), to root as the only trust anchor. PKI_E_CHAIN on failure. */
 enum pki_err pki_chain_verify(X509 *leaf, X509 *intermediate, X509 *root, int64_t now);
 
 /* Import of the Recovery certificate the DCC issued from the Recovery CSR: it must be for key
  * (pki_key_matches), carry entity_id, satisfy smki-recovery with issuing as issuer, and chain
- * through issuing to root at now. PKI_ERR_KEY_MISMATCH, PKI_ERR_ENTITY_ID, PKI_ERR_LINT or
- * PKI_ERR_CHAIN otherwise. */
+ * through issuing to root at now. PKI_E_KEY_MISMATCH, PKI_E_ENTITY_ID, PKI_E_LINT or
+ * PKI_E_CHAIN otherwise. */
 enum pki_err pki_smki_recovery_import(EVP_PKEY *key, const uint8_t entity_id[PKI_ENTITY_ID_LEN],
 				      X509 *cert, X509 *issuing, X509 *root, int64_t now,
 				      struct pki_lint *lint);

@@ -30,7 +30,7 @@ enum pki_err pki_crl_reason_from_name(const char *name, int *reason)
 			*reason = reasons[i].code;
 			return PKI_OK;
 		}
-	return PKI_ERR_ARG;
+	return PKI_E_ARG;
 }
 
 static int known_reason(int code)
@@ -47,19 +47,19 @@ static enum pki_err add_entry(X509_CRL *crl, const struct pki_revoked *e, int64_
 	ASN1_INTEGER *serial = ASN1_INTEGER_new();
 	ASN1_TIME *date = NULL;
 	ASN1_ENUMERATED *reason = NULL;
-	enum pki_err err = PKI_ERR_ARG;
+	enum pki_err err = PKI_E_ARG;
 
 	if (e->serial_len == 0 || e->serial_len + (e->serial[0] >> 7 != 0) > PKI_CRL_SERIAL_MAX ||
 	    (e->serial[0] == 0 && e->serial_len > 1) || !known_reason(e->reason))
 		goto out;
-	err = PKI_ERR_TIME;
+	err = PKI_E_TIME;
 	if (e->date > this_update)
 		goto out;
-	err = PKI_ERR_NOMEM;
+	err = PKI_E_NOMEM;
 	date = ASN1_TIME_set(NULL, (time_t)e->date);
 	if (rv == NULL || serial == NULL || date == NULL)
 		goto out;
-	err = PKI_ERR_CRYPTO;
+	err = PKI_E_CRYPTO;
 	if (ASN1_STRING_set(serial, e->serial, (int)e->serial_len) != 1 ||
 	    X509_REVOKED_set_serialNumber(rv, serial) != 1 ||
 	    X509_REVOKED_set_revocationDate(rv, date) != 1)
@@ -86,7 +86,7 @@ static enum pki_err set_dates(X509_CRL *crl, const struct pki_crl_params *p)
 {
 	ASN1_TIME *t = ASN1_TIME_set(NULL, (time_t)p->this_update);
 	ASN1_TIME *n = ASN1_TIME_set(NULL, (time_t)p->next_update);
-	enum pki_err err = PKI_ERR_CRYPTO;
+	enum pki_err err = PKI_E_CRYPTO;
 
 	if (t != NULL && n != NULL && X509_CRL_set1_lastUpdate(crl, t) == 1 &&
 	    X509_CRL_set1_nextUpdate(crl, n) == 1)
@@ -101,14 +101,14 @@ static enum pki_err add_crl_extensions(X509_CRL *crl, X509 *issuer, uint64_t num
 	const ASN1_OCTET_STRING *ski = X509_get0_subject_key_id(issuer);
 	AUTHORITY_KEYID *akid = AUTHORITY_KEYID_new();
 	ASN1_INTEGER *num = ASN1_INTEGER_new();
-	enum pki_err err = PKI_ERR_NOMEM;
+	enum pki_err err = PKI_E_NOMEM;
 
 	if (akid == NULL || num == NULL)
 		goto out;
-	err = PKI_ERR_ARG;
+	err = PKI_E_ARG;
 	if (ski == NULL)
 		goto out;
-	err = PKI_ERR_CRYPTO;
+	err = PKI_E_CRYPTO;
 	akid->keyid = ASN1_OCTET_STRING_dup(ski);
 	if (akid->keyid == NULL || ASN1_INTEGER_set_uint64(num, number) != 1 ||
 	    X509_CRL_add1_ext_i2d(crl, NID_authority_key_identifier, akid, 0, 0) != 1 ||
@@ -138,9 +138,9 @@ enum pki_err pki_crl_sign(EVP_PKEY *key, X509 *issuer, enum pki_profile profile,
 	*out = NULL;
 	pki_lint_init(r);
 	if (def == NULL || def->kind != PKI_KIND_CRL || p->nrevoked > PKI_CRL_ENTRIES_MAX)
-		return PKI_ERR_ARG;
+		return PKI_E_ARG;
 	if (pki_validity_check(&dates) != PKI_OK)
-		return PKI_ERR_TIME;
+		return PKI_E_TIME;
 	err = pki_key_digest(key, &md);
 	if (err == PKI_OK)
 		err = pki_cert_spki(issuer, spki, sizeof(spki), &spki_len);
@@ -150,8 +150,8 @@ enum pki_err pki_crl_sign(EVP_PKEY *key, X509 *issuer, enum pki_profile profile,
 		return err;
 	crl = X509_CRL_new();
 	if (crl == NULL)
-		return PKI_ERR_NOMEM;
-	err = PKI_ERR_CRYPTO;
+		return PKI_E_NOMEM;
+	err = PKI_E_CRYPTO;
 	if (X509_CRL_set_version(crl, X509_CRL_VERSION_2) != 1 ||
 	    X509_CRL_set_issuer_name(crl, X509_get_subject_name(issuer)) != 1)
 		goto out;
@@ -161,7 +161,7 @@ enum pki_err pki_crl_sign(EVP_PKEY *key, X509 *issuer, enum pki_profile profile,
 			if (p->revoked[i].serial_len == p->revoked[j].serial_len &&
 			    memcmp(p->revoked[i].serial, p->revoked[j].serial,
 				   p->revoked[i].serial_len) == 0)
-				err = PKI_ERR_ARG;
+				err = PKI_E_ARG;
 		if (err == PKI_OK)
 			err = add_entry(crl, &p->revoked[i], p->this_update);
 	}
@@ -169,7 +169,7 @@ enum pki_err pki_crl_sign(EVP_PKEY *key, X509 *issuer, enum pki_profile profile,
 		err = add_crl_extensions(crl, issuer, p->number);
 	if (err != PKI_OK)
 		goto out;
-	err = PKI_ERR_CRYPTO;
+	err = PKI_E_CRYPTO;
 	if (X509_CRL_sort(crl) != 1 || X509_CRL_sign(crl, key, md) <= 0)
 		goto out;
 	/* X509_CRL_dup encodes and decodes: the lint reads the DER a relying party will. */
@@ -177,7 +177,7 @@ enum pki_err pki_crl_sign(EVP_PKEY *key, X509 *issuer, enum pki_profile profile,
 	if (parsed == NULL)
 		goto out;
 	pki_lint_crl(parsed, &ctx, r);
-	err = PKI_ERR_LINT;
+	err = PKI_E_LINT;
 	if (!pki_lint_passed(r))
 		goto out;
 	*out = parsed;

@@ -2,7 +2,7 @@
  * CRLs signed by a CA the appliance holds (the SMKI Root, a generic CA): version 2, the
  * revoked serials with their reasons and dates, thisUpdate/nextUpdate, cRLNumber and
  * authorityKeyIdentifier. Linted after signing (smki-crl or generic-crl, re-parsed from DER);
- * a violation returns PKI_ERR_LINT with the findings in *lint (initialised here; may be NULL)
+ * a violation returns PKI_E_LINT with the findings in *lint (initialised here; may be NULL)
  * and no CRL. Times are injected.
  */
 #ifndef CEREMONY_PKI_CRL_H
@@ -40,7 +40,7 @@ struct pki_crl_params {
 
 /* An RFC 5280 reason name ("keyCompromise", "cACompromise", "affiliationChanged",
  * "superseded", "cessationOfOperation", "certificateHold", "privilegeWithdrawn",
- * "aACompromise") to its code; "none" to PKI_CRL_REASON_NONE. PKI_ERR_ARG otherwise. */
+ * "aACompromise") to its code; "none" to PKI_CRL_REASON_NONE. PKI_E_ARG otherwise. */
 enum pki_err pki_crl_reason_from_name(const char *name, int *reason);
 
 /* A CRL for profile (smki-crl or generic-crl) signed by key, which must match issuer. */

@@ -11,10 +11,10 @@ static enum pki_err push_ext(STACK_OF(X509_EXTENSION) * exts, int nid, void *val
 	X509_EXTENSION *e = X509V3_EXT_i2d(nid, 1, value);
 
 	if (e == NULL)
-		return PKI_ERR_CRYPTO;
+		return PKI_E_CRYPTO;
 	if (sk_X509_EXTENSION_push(exts, e) == 0) {
 		X509_EXTENSION_free(e);
-		return PKI_ERR_NOMEM;
+		return PKI_E_NOMEM;
 	}
 	return PKI_OK;
 }
@@ -25,7 +25,7 @@ static enum pki_err request_extensions(X509_REQ *req, int ca, unsigned ku_bits)
 	STACK_OF(X509_EXTENSION) *exts = sk_X509_EXTENSION_new_null();
 	BASIC_CONSTRAINTS *bc = BASIC_CONSTRAINTS_new();
 	ASN1_BIT_STRING *ku = pki_ku_new(ku_bits);
-	enum pki_err err = PKI_ERR_NOMEM;
+	enum pki_err err = PKI_E_NOMEM;
 
 	if (exts == NULL || bc == NULL || ku == NULL)
 		goto out;
@@ -34,7 +34,7 @@ static enum pki_err request_extensions(X509_REQ *req, int ca, unsigned ku_bits)
 	if (err == PKI_OK)
 		err = push_ext(exts, NID_key_usage, ku);
 	if (err == PKI_OK && X509_REQ_add_extensions(req, exts) != 1)
-		err = PKI_ERR_CRYPTO;
+		err = PKI_E_CRYPTO;
 out:
 	sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
 	BASIC_CONSTRAINTS_free(bc);
@@ -58,7 +58,7 @@ enum pki_err pki_csr_build(EVP_PKEY *key, enum pki_profile profile, const struct
 	pki_lint_init(r);
 	if (def == NULL || def->kind != PKI_KIND_CSR || p->subject == NULL ||
 	    (def->entity_id != 0) != (p->entity_id != NULL))
-		return PKI_ERR_ARG;
+		return PKI_E_ARG;
 	err = pki_key_digest(key, &md);
 	if (err == PKI_OK)
 		err = pki_name_parse(p->subject, &name);
@@ -68,11 +68,11 @@ enum pki_err pki_csr_build(EVP_PKEY *key, enum pki_profile profile, const struct
 		err = pki_name_mark_rehearsal(name);
 	if (err != PKI_OK)
 		goto out;
-	err = PKI_ERR_NOMEM;
+	err = PKI_E_NOMEM;
 	req = X509_REQ_new();
 	if (req == NULL)
 		goto out;
-	err = PKI_ERR_CRYPTO;
+	err = PKI_E_CRYPTO;
 	if (X509_REQ_set_version(req, X509_REQ_VERSION_1) != 1 ||
 	    X509_REQ_set_subject_name(req, name) != 1 || X509_REQ_set_pubkey(req, key) != 1)
 		goto out;
@@ -82,7 +82,7 @@ enum pki_err pki_csr_build(EVP_PKEY *key, enum pki_profile profile, const struct
 				     : PKI_KU_KEY_CERT_SIGN | PKI_KU_CRL_SIGN);
 	if (err != PKI_OK)
 		goto out;
-	err = PKI_ERR_CRYPTO;
+	err = PKI_E_CRYPTO;
 	if (X509_REQ_sign(req, key, md) <= 0)
 		goto out;
 	/* X509_REQ_dup encodes and decodes: the lint reads the DER the CA will. */
@@ -90,7 +90,7 @@ enum pki_err pki_csr_build(EVP_PKEY *key, enum pki_profile profile, const struct
 	if (parsed == NULL)
 		goto out;
 	pki_lint_csr(parsed, &ctx, r);
-	err = PKI_ERR_LINT;
+	err = PKI_E_LINT;
 	if (!pki_lint_passed(r))
 		goto out;
 	*out = parsed;

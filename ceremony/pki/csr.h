@@ -3,7 +3,7 @@
  * OU=01 plus the 8-octet entity identifier as x500UniqueIdentifier, keyUsage digitalSignature
  * requested) and CA requests (smki-issuing-csr, generic-csr: basicConstraints cA and keyUsage
  * keyCertSign, cRLSign requested). Each request is linted after signing, re-parsed from its
- * DER; a violation returns PKI_ERR_LINT with the findings in *lint (initialised here; may be
+ * DER; a violation returns PKI_E_LINT with the findings in *lint (initialised here; may be
  * NULL) and no request.
  */
 #ifndef CEREMONY_PKI_CSR_H
@@ -27,7 +27,7 @@ struct pki_csr_params {
 };
 
 /* A request signed by key for a CSR profile (smki-recovery-csr, smki-issuing-csr,
- * generic-csr). PKI_ERR_ARG for another profile or an entity id given where the profile has
+ * generic-csr). PKI_E_ARG for another profile or an entity id given where the profile has
  * none, or missing where it needs one. */
 enum pki_err pki_csr_build(EVP_PKEY *key, enum pki_profile profile, const struct pki_csr_params *p,
 			   X509_REQ **out, struct pki_lint *lint);

@@ -5,47 +5,47 @@ const char *pki_strerror(enum pki_err err)
 	switch (err) {
 	case PKI_OK:
 		return "success";
-	case PKI_ERR_ARG:
+	case PKI_E_ARG:
 		return "invalid argument";
-	case PKI_ERR_NOMEM:
+	case PKI_E_NOMEM:
 		return "out of memory";
-	case PKI_ERR_CRYPTO:
+	case PKI_E_CRYPTO:
 		return "cryptographic operation failed";
-	case PKI_ERR_RANDOM:
+	case PKI_E_RANDOM:
 		return "random generator failed";
-	case PKI_ERR_ALG:
+	case PKI_E_ALG:
 		return "unsupported algorithm";
-	case PKI_ERR_SUBJECT:
+	case PKI_E_SUBJECT:
 		return "invalid subject name";
-	case PKI_ERR_OID:
+	case PKI_E_OID:
 		return "invalid object identifier";
-	case PKI_ERR_CONSTRAINT:
+	case PKI_E_CONSTRAINT:
 		return "invalid name constraint";
-	case PKI_ERR_TIME:
+	case PKI_E_TIME:
 		return "invalid date or validity period";
-	case PKI_ERR_TOO_LARGE:
+	case PKI_E_TOO_LARGE:
 		return "input too large";
-	case PKI_ERR_PARSE:
+	case PKI_E_PARSE:
 		return "malformed input";
-	case PKI_ERR_TRAILING:
+	case PKI_E_TRAILING:
 		return "trailing data after the object";
-	case PKI_ERR_TYPE:
+	case PKI_E_TYPE:
 		return "wrong object type";
-	case PKI_ERR_BUFFER:
+	case PKI_E_BUFFER:
 		return "output buffer too small";
-	case PKI_ERR_KEY_MISMATCH:
+	case PKI_E_KEY_MISMATCH:
 		return "key does not match the recorded public key";
-	case PKI_ERR_SIGNATURE:
+	case PKI_E_SIGNATURE:
 		return "signature does not verify";
-	case PKI_ERR_LINT:
+	case PKI_E_LINT:
 		return "object breaks its profile";
-	case PKI_ERR_NO_CONTIN:
+	case PKI_E_NO_CONTIN:
 		return "no wrapped contingency key in the certificate";
-	case PKI_ERR_UNWRAP:
+	case PKI_E_UNWRAP:
 		return "wrapped key failed its integrity check";
-	case PKI_ERR_CHAIN:
+	case PKI_E_CHAIN:
 		return "certificate does not chain to the given CA";
-	case PKI_ERR_ENTITY_ID:
+	case PKI_E_ENTITY_ID:
 		return "entity identifier does not match";
 	}
 	return "unknown error";

@@ -16,9 +16,9 @@ enum pki_err pki_ski_compute(const X509_PUBKEY *pub, int method, uint8_t out[PKI
 	*len = 0;
 	if ((method != 1 && method != 2) ||
 	    X509_PUBKEY_get0_param(NULL, &bits, &bitslen, NULL, pub) != 1 || bitslen <= 0)
-		return PKI_ERR_ARG;
+		return PKI_E_ARG;
 	if (EVP_Digest(bits, (size_t)bitslen, sha1, NULL, EVP_sha1(), NULL) != 1)
-		return PKI_ERR_CRYPTO;
+		return PKI_E_CRYPTO;
 	if (method == 1) {
 		memcpy(out, sha1, 20);
 		*len = 20;
@@ -37,38 +37,38 @@ enum pki_err pki_policy_oid(const char *text, ASN1_OBJECT **out)
 	*out = NULL;
 	if (len == 0 || len > PKI_POLICY_OID_MAX || text[0] < '0' || text[0] > '2' ||
 	    text[1] != '.')
-		return PKI_ERR_OID;
+		return PKI_E_OID;
 	for (size_t i = 0; i < len; i++) {
 		int start = i == 0 || text[i - 1] == '.';
 
 		if (text[i] == '.') {
 			if (start || i + 1 == len)
-				return PKI_ERR_OID;
+				return PKI_E_OID;
 			arcs++;
 		} else if (text[i] < '0' || text[i] > '9' ||
 			   (start && text[i] == '0' && i + 1 < len && text[i + 1] != '.')) {
-			return PKI_ERR_OID;
+			return PKI_E_OID;
 		}
 	}
 	/* Under arcs 0 and 1 the second arc is below 40 (X.660). */
 	if (arcs < 2 ||
 	    (text[0] != '2' && (strspn(text + 2, "0123456789") > 2 ||
 				(strspn(text + 2, "0123456789") == 2 && text[2] >= '4'))))
-		return PKI_ERR_OID;
+		return PKI_E_OID;
 	*out = OBJ_txt2obj(text, 1);
-	return *out != NULL ? PKI_OK : PKI_ERR_OID;
+	return *out != NULL ? PKI_OK : PKI_E_OID;
 }
 
 static enum pki_err add_ext(X509 *x, int nid, void *value, int critical)
 {
 	return X509_add1_ext_i2d(x, nid, value, critical, X509V3_ADD_APPEND) == 1 ? PKI_OK
-										  : PKI_ERR_CRYPTO;
+										  : PKI_E_CRYPTO;
 }
 
 enum pki_err pki_ext_add_bc(X509 *x, int path_len)
 {
 	BASIC_CONSTRAINTS *bc = BASIC_CONSTRAINTS_new();
-	enum pki_err err = PKI_ERR_NOMEM;
+	enum pki_err err = PKI_E_NOMEM;
 
 	if (bc == NULL)
 		return err;
@@ -100,7 +100,7 @@ ASN1_BIT_STRING *pki_ku_new(unsigned ku_bits)
 enum pki_err pki_ext_add_ku(X509 *x, unsigned ku_bits)
 {
 	ASN1_BIT_STRING *ku = pki_ku_new(ku_bits);
-	enum pki_err err = PKI_ERR_NOMEM;
+	enum pki_err err = PKI_E_NOMEM;
 
 	if (ku != NULL)
 		err = add_ext(x, NID_key_usage, ku, 1);
@@ -124,7 +124,7 @@ unsigned pki_ku_bits(const ASN1_BIT_STRING *ku)
 enum pki_err pki_ext_add_policies(X509 *x, const char *const *oids, size_t n, int critical)
 {
 	CERTIFICATEPOLICIES *cp = sk_POLICYINFO_new_null();
-	enum pki_err err = PKI_ERR_NOMEM;
+	enum pki_err err = PKI_E_NOMEM;
 
 	if (cp == NULL)
 		return err;
@@ -144,10 +144,10 @@ enum pki_err pki_ext_add_policies(X509 *x, const char *const *oids, size_t n, in
 			goto out;
 		for (size_t j = 0; j < i; j++)
 			if (OBJ_cmp(sk_POLICYINFO_value(cp, (int)j)->policyid, pi->policyid) == 0) {
-				err = PKI_ERR_OID;
+				err = PKI_E_OID;
 				goto out;
 			}
-		err = PKI_ERR_NOMEM;
+		err = PKI_E_NOMEM;
 	}
 	err = add_ext(x, NID_certificate_policies, cp, critical);
 out:
@@ -158,7 +158,7 @@ out:
 static enum pki_err add_octets_ext(X509 *x, int nid, const uint8_t *v, size_t len)
 {
 	ASN1_OCTET_STRING *os = ASN1_OCTET_STRING_new();
-	enum pki_err err = PKI_ERR_NOMEM;
+	enum pki_err err = PKI_E_NOMEM;
 
 	if (os != NULL && ASN1_OCTET_STRING_set(os, v, (int)len) == 1)
 		err = add_ext(x, nid, os, 0);
@@ -181,10 +181,10 @@ enum pki_err pki_ext_add_aki(X509 *x, X509 *issuer)
 {
 	const ASN1_OCTET_STRING *ski = X509_get0_subject_key_id(issuer);
 	AUTHORITY_KEYID *akid;
-	enum pki_err err = PKI_ERR_NOMEM;
+	enum pki_err err = PKI_E_NOMEM;
 
 	if (ski == NULL)
-		return PKI_ERR_ARG;
+		return PKI_E_ARG;
 	akid = AUTHORITY_KEYID_new();
 	if (akid == NULL)
 		return err;
@@ -214,19 +214,19 @@ static enum pki_err subtree(const char *spec, GENERAL_SUBTREE **out)
 			break;
 		}
 	if (v == NULL || *v == '\0' || len - (size_t)(v - spec) > PKI_NC_MAX)
-		return PKI_ERR_CONSTRAINT;
+		return PKI_E_CONSTRAINT;
 	for (const char *c = v; *c != '\0'; c++)
 		if (*c <= 0x20 || *c >= 0x7F)
-			return PKI_ERR_CONSTRAINT;
+			return PKI_E_CONSTRAINT;
 	st = GENERAL_SUBTREE_new();
 	if (st == NULL)
-		return PKI_ERR_NOMEM;
+		return PKI_E_NOMEM;
 	if (forms[f].type == GEN_IPADD) {
 		ASN1_OCTET_STRING *ip = a2i_IPADDRESS_NC(v);
 
 		if (ip == NULL) {
 			GENERAL_SUBTREE_free(st);
-			return PKI_ERR_CONSTRAINT;
+			return PKI_E_CONSTRAINT;
 		}
 		GENERAL_NAME_set0_value(st->base, GEN_IPADD, ip);
 	} else {
@@ -235,7 +235,7 @@ static enum pki_err subtree(const char *spec, GENERAL_SUBTREE **out)
 		if (s == NULL || ASN1_STRING_set(s, v, (int)strlen(v)) != 1) {
 			ASN1_IA5STRING_free(s);
 			GENERAL_SUBTREE_free(st);
-			return PKI_ERR_NOMEM;
+			return PKI_E_NOMEM;
 		}
 		GENERAL_NAME_set0_value(st->base, forms[f].type, s);
 	}
@@ -250,7 +250,7 @@ static enum pki_err subtrees(const char *const *specs, size_t n, STACK_OF(GENERA
 		return PKI_OK;
 	*out = sk_GENERAL_SUBTREE_new_null();
 	if (*out == NULL)
-		return PKI_ERR_NOMEM;
+		return PKI_E_NOMEM;
 	for (size_t i = 0; i < n; i++) {
 		GENERAL_SUBTREE *st;
 		enum pki_err err = subtree(specs[i], &st);
@@ -259,7 +259,7 @@ static enum pki_err subtrees(const char *const *specs, size_t n, STACK_OF(GENERA
 			return err;
 		if (sk_GENERAL_SUBTREE_push(*out, st) == 0) {
 			GENERAL_SUBTREE_free(st);
-			return PKI_ERR_NOMEM;
+			return PKI_E_NOMEM;
 		}
 	}
 	return PKI_OK;
@@ -275,7 +275,7 @@ enum pki_err pki_ext_add_nc(X509 *x, const char *const *permitted, size_t npermi
 		return PKI_OK;
 	nc = NAME_CONSTRAINTS_new();
 	if (nc == NULL)
-		return PKI_ERR_NOMEM;
+		return PKI_E_NOMEM;
 	err = subtrees(permitted, npermitted, &nc->permittedSubtrees);
 	if (err == PKI_OK)
 		err = subtrees(excluded, nexcluded, &nc->excludedSubtrees);

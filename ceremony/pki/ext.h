@@ -23,7 +23,7 @@ enum pki_err pki_ski_compute(const X509_PUBKEY *pub, int method, uint8_t out[PKI
 			     size_t *len);
 
 /* A policy OID from strict dotted-decimal text ("1.2.826.0.1.8641679.1.2.1.4"): at least two
- * arcs, first arc 0..2, no leading zeros, no empty arcs. PKI_ERR_OID otherwise. */
+ * arcs, first arc 0..2, no leading zeros, no empty arcs. PKI_E_OID otherwise. */
 enum pki_err pki_policy_oid(const char *text, ASN1_OBJECT **out);
 
 /* The extensions a builder adds, each once, to a certificate being built. */
@@ -34,7 +34,7 @@ enum pki_err pki_ext_add_ski(X509 *x, int method); /* from the certificate's own
 /* authorityKeyIdentifier with keyIdentifier only, copied from the issuer's SKI. */
 enum pki_err pki_ext_add_aki(X509 *x, X509 *issuer);
 /* nameConstraints, critical, from "DNS:example.com", "email:example.com", "URI:.example.com"
- * or "IP:192.0.2.0/255.255.255.0" strings (PKI_ERR_CONSTRAINT for anything else). */
+ * or "IP:192.0.2.0/255.255.255.0" strings (PKI_E_CONSTRAINT for anything else). */
 enum pki_err pki_ext_add_nc(X509 *x, const char *const *permitted, size_t npermitted,
 			    const char *const *excluded, size_t nexcluded);
 

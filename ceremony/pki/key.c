@@ -25,7 +25,7 @@ enum pki_err pki_alg_from_name(const char *name, enum pki_alg *alg)
 			*alg = alg_names[i].alg;
 			return PKI_OK;
 		}
-	return PKI_ERR_ALG;
+	return PKI_E_ALG;
 }
 
 const char *pki_alg_name(enum pki_alg alg)
@@ -42,17 +42,17 @@ enum pki_err pki_key_alg(const EVP_PKEY *key, enum pki_alg *alg)
 	size_t glen = 0;
 
 	if (key == NULL)
-		return PKI_ERR_ARG;
+		return PKI_E_ARG;
 	switch (EVP_PKEY_get_base_id(key)) {
 	case EVP_PKEY_EC:
 		if (EVP_PKEY_get_group_name(key, group, sizeof(group), &glen) != 1)
-			return PKI_ERR_ALG;
+			return PKI_E_ALG;
 		if (strcmp(group, "prime256v1") == 0)
 			*alg = PKI_ALG_EC_P256;
 		else if (strcmp(group, "secp384r1") == 0)
 			*alg = PKI_ALG_EC_P384;
 		else
-			return PKI_ERR_ALG;
+			return PKI_E_ALG;
 		return PKI_OK;
 	case EVP_PKEY_RSA:
 		if (EVP_PKEY_get_bits(key) == 3072)
@@ -60,13 +60,13 @@ enum pki_err pki_key_alg(const EVP_PKEY *key, enum pki_alg *alg)
 		else if (EVP_PKEY_get_bits(key) == 4096)
 			*alg = PKI_ALG_RSA_4096;
 		else
-			return PKI_ERR_ALG;
+			return PKI_E_ALG;
 		return PKI_OK;
 	case EVP_PKEY_ED25519:
 		*alg = PKI_ALG_ED25519;
 		return PKI_OK;
 	default:
-		return PKI_ERR_ALG;
+		return PKI_E_ALG;
 	}
 }
 
@@ -115,10 +115,10 @@ enum pki_err pki_key_generate(enum pki_alg alg, EVP_PKEY **out)
 		key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
 		break;
 	default:
-		return PKI_ERR_ALG;
+		return PKI_E_ALG;
 	}
 	if (key == NULL)
-		return PKI_ERR_CRYPTO;
+		return PKI_E_CRYPTO;
 	*out = key;
 	return PKI_OK;
 }
@@ -129,7 +129,7 @@ enum pki_err pki_key_export_pkcs8(const EVP_PKEY *key, uint8_t **der, size_t *le
 	BIO *bio = NULL;
 	char *data = NULL;
 	long n;
-	enum pki_err err = PKI_ERR_CRYPTO;
+	enum pki_err err = PKI_E_CRYPTO;
 
 	*der = NULL;
 	*len = 0;
@@ -145,7 +145,7 @@ enum pki_err pki_key_export_pkcs8(const EVP_PKEY *key, uint8_t **der, size_t *le
 		goto out;
 	*der = sodium_malloc((size_t)n);
 	if (*der == NULL) {
-		err = PKI_ERR_NOMEM;
+		err = PKI_E_NOMEM;
 		goto out;
 	}
 	memcpy(*der, data, (size_t)n);
@@ -163,16 +163,16 @@ enum pki_err pki_key_import_pkcs8(const uint8_t *der, size_t len, EVP_PKEY **out
 	const unsigned char *p = der;
 	EVP_PKEY *key = NULL;
 	enum pki_alg alg;
-	enum pki_err err = PKI_ERR_PARSE;
+	enum pki_err err = PKI_E_PARSE;
 
 	*out = NULL;
 	if (len == 0 || len > PKI_PKCS8_MAX)
-		return len == 0 ? PKI_ERR_PARSE : PKI_ERR_TOO_LARGE;
+		return len == 0 ? PKI_E_PARSE : PKI_E_TOO_LARGE;
 	p8 = d2i_PKCS8_PRIV_KEY_INFO(NULL, &p, (long)len);
 	if (p8 == NULL)
 		goto out;
 	if (p != der + len) {
-		err = PKI_ERR_TRAILING;
+		err = PKI_E_TRAILING;
 		goto out;
 	}
 	key = EVP_PKCS82PKEY(p8);
@@ -185,7 +185,7 @@ enum pki_err pki_key_import_pkcs8(const uint8_t *der, size_t len, EVP_PKEY **out
 	if ((alg == PKI_ALG_EC_P256 || alg == PKI_ALG_EC_P384) &&
 	    EVP_PKEY_set_utf8_string_param(key, OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
 					   "uncompressed") != 1) {
-		err = PKI_ERR_CRYPTO;
+		err = PKI_E_CRYPTO;
 		goto out;
 	}
 	*out = key;
@@ -205,18 +205,18 @@ enum pki_err pki_key_spki(const EVP_PKEY *key, uint8_t *out, size_t max, size_t 
 	*len = 0;
 	n = i2d_PUBKEY(key, NULL);
 	if (n <= 0)
-		return PKI_ERR_CRYPTO;
+		return PKI_E_CRYPTO;
 	if ((size_t)n > max)
-		return PKI_ERR_BUFFER;
+		return PKI_E_BUFFER;
 	if (i2d_PUBKEY(key, &p) != n)
-		return PKI_ERR_CRYPTO;
+		return PKI_E_CRYPTO;
 	*len = (size_t)n;
 	return PKI_OK;
 }
 
 enum pki_err pki_sha256(const uint8_t *data, size_t len, uint8_t out[PKI_SHA256_LEN])
 {
-	return EVP_Digest(data, len, out, NULL, EVP_sha256(), NULL) == 1 ? PKI_OK : PKI_ERR_CRYPTO;
+	return EVP_Digest(data, len, out, NULL, EVP_sha256(), NULL) == 1 ? PKI_OK : PKI_E_CRYPTO;
 }
 
 enum pki_err pki_key_fingerprint(const EVP_PKEY *key, uint8_t fpr[PKI_SHA256_LEN])
@@ -241,17 +241,17 @@ enum pki_err pki_pubkey_from_spki(const uint8_t *spki, size_t len, EVP_PKEY **ou
 
 	*out = NULL;
 	if (len == 0 || len > PKI_SPKI_MAX)
-		return len == 0 ? PKI_ERR_PARSE : PKI_ERR_TOO_LARGE;
+		return len == 0 ? PKI_E_PARSE : PKI_E_TOO_LARGE;
 	key = d2i_PUBKEY(NULL, &p, (long)len);
 	if (key == NULL)
-		return PKI_ERR_PARSE;
-	err = p == spki + len ? PKI_OK : PKI_ERR_TRAILING;
+		return PKI_E_PARSE;
+	err = p == spki + len ? PKI_OK : PKI_E_TRAILING;
 	if (err == PKI_OK)
 		err = pki_key_alg(key, &alg);
 	if (err == PKI_OK)
 		err = pki_key_spki(key, again, sizeof(again), &againlen);
 	if (err == PKI_OK && (againlen != len || memcmp(again, spki, len) != 0))
-		err = PKI_ERR_PARSE;
+		err = PKI_E_PARSE;
 	if (err != PKI_OK) {
 		EVP_PKEY_free(key);
 		return err;
@@ -274,13 +274,13 @@ enum pki_err pki_sign(EVP_PKEY *key, const uint8_t *msg, size_t msglen, uint8_t 
 		return err;
 	ctx = EVP_MD_CTX_new();
 	if (ctx == NULL)
-		return PKI_ERR_NOMEM;
-	err = PKI_ERR_CRYPTO;
+		return PKI_E_NOMEM;
+	err = PKI_E_CRYPTO;
 	if (EVP_DigestSignInit(ctx, NULL, md, NULL, key) != 1 ||
 	    EVP_DigestSign(ctx, NULL, &n, msg, msglen) != 1)
 		goto out;
 	if (n > max) {
-		err = PKI_ERR_BUFFER;
+		err = PKI_E_BUFFER;
 		goto out;
 	}
 	if (EVP_DigestSign(ctx, sig, &n, msg, msglen) != 1)
@@ -304,11 +304,11 @@ enum pki_err pki_verify(EVP_PKEY *pub, const uint8_t *msg, size_t msglen, const 
 		return err;
 	ctx = EVP_MD_CTX_new();
 	if (ctx == NULL)
-		return PKI_ERR_NOMEM;
-	err = PKI_ERR_CRYPTO;
+		return PKI_E_NOMEM;
+	err = PKI_E_CRYPTO;
 	if (EVP_DigestVerifyInit(ctx, NULL, md, NULL, pub) == 1)
 		err = EVP_DigestVerify(ctx, sig, siglen, msg, msglen) == 1 ? PKI_OK
-									   : PKI_ERR_SIGNATURE;
+									   : PKI_E_SIGNATURE;
 	EVP_MD_CTX_free(ctx);
 	return err;
 }
@@ -324,16 +324,16 @@ enum pki_err pki_key_matches(EVP_PKEY *priv, const uint8_t *spki, size_t len)
 	if (err != PKI_OK)
 		return err;
 	if (minelen != len || memcmp(mine, spki, len) != 0)
-		return PKI_ERR_KEY_MISMATCH;
+		return PKI_E_KEY_MISMATCH;
 	err = pki_pubkey_from_spki(spki, len, &pub);
 	if (err != PKI_OK)
-		return PKI_ERR_KEY_MISMATCH;
+		return PKI_E_KEY_MISMATCH;
 	/* Equal public halves do not prove the private half belongs to them: sign and check. */
 	err = pki_sign(priv, match_message, sizeof(match_message), sig, sizeof(sig), &siglen);
 	if (err == PKI_OK)
 		err = pki_verify(pub, match_message, sizeof(match_message), sig, siglen);
-	if (err == PKI_ERR_SIGNATURE)
-		err = PKI_ERR_KEY_MISMATCH;
+	if (err == PKI_E_SIGNATURE)
+		err = PKI_E_KEY_MISMATCH;
 	EVP_PKEY_free(pub);
 	return err;
 }
@@ -342,10 +342,10 @@ enum pki_err pki_symkey_generate(size_t len, uint8_t **key)
 {
 	*key = NULL;
 	if (len != PKI_SYMKEY_AES128 && len != PKI_SYMKEY_AES256)
-		return PKI_ERR_ARG;
+		return PKI_E_ARG;
 	*key = sodium_malloc(len);
 	if (*key == NULL)
-		return PKI_ERR_NOMEM;
+		return PKI_E_NOMEM;
 	randombytes_buf(*key, len);
 	return PKI_OK;
 }

@@ -33,12 +33,12 @@ enum pki_alg {
 #define PKI_SYMKEY_AES128 16
 #define PKI_SYMKEY_AES256 32
 
-/* Algorithm names as scripts spell them (above). PKI_ERR_ALG for any other name. */
+/* Algorithm names as scripts spell them (above). PKI_E_ALG for any other name. */
 enum pki_err pki_alg_from_name(const char *name, enum pki_alg *alg);
 const char *pki_alg_name(enum pki_alg alg);
 
 /* Which supported algorithm a key is: P-256/P-384 with a named curve, RSA of exactly 3072 or
- * 4096 bits, or Ed25519. PKI_ERR_ALG for anything else (RSA-PSS keys, other curves, sizes). */
+ * 4096 bits, or Ed25519. PKI_E_ALG for anything else (RSA-PSS keys, other curves, sizes). */
 enum pki_err pki_key_alg(const EVP_PKEY *key, enum pki_alg *alg);
 
 /* The digest a key signs with (NULL for Ed25519, which hashes internally). */
@@ -52,14 +52,14 @@ enum pki_err pki_key_generate(enum pki_alg alg, EVP_PKEY **out);
 enum pki_err pki_key_export_pkcs8(const EVP_PKEY *key, uint8_t **der, size_t *len);
 
 /* A private key from exactly len bytes of PKCS#8 DER (secret input, not modified). The key
- * must be of a supported algorithm; trailing bytes are PKI_ERR_TRAILING. */
+ * must be of a supported algorithm; trailing bytes are PKI_E_TRAILING. */
 enum pki_err pki_key_import_pkcs8(const uint8_t *der, size_t len, EVP_PKEY **out);
 
 /* The public key as DER SubjectPublicKeyInfo (EC points uncompressed) into out[max]. */
 enum pki_err pki_key_spki(const EVP_PKEY *key, uint8_t *out, size_t max, size_t *len);
 
 /* SHA-256 of the key's SPKI DER: the key fingerprint shown to witnesses (render it with
- * ceremony/fpr.h). */
+ * ceremony/base/fpr.h). */
 enum pki_err pki_key_fingerprint(const EVP_PKEY *key, uint8_t fpr[PKI_SHA256_LEN]);
 
 /* A public key from exactly len bytes of SPKI DER, which must be canonical (re-encoding gives
@@ -68,14 +68,14 @@ enum pki_err pki_pubkey_from_spki(const uint8_t *spki, size_t len, EVP_PKEY **ou
 
 /* Proof that a private key (rebuilt from shares, say) is the recorded one: its SPKI equals
  * spki byte for byte, and a test message it signs verifies under the recorded public key.
- * PKI_OK, or PKI_ERR_KEY_MISMATCH. Use it before the key does anything else. */
+ * PKI_OK, or PKI_E_KEY_MISMATCH. Use it before the key does anything else. */
 enum pki_err pki_key_matches(EVP_PKEY *priv, const uint8_t *spki, size_t len);
 
 /* A signature over msg with the key's algorithm and digest (DER for ECDSA, PKCS#1 v1.5 for
  * RSA, 64 octets for Ed25519) into sig[max]. */
 enum pki_err pki_sign(EVP_PKEY *key, const uint8_t *msg, size_t msglen, uint8_t *sig, size_t max,
 		      size_t *siglen);
-/* PKI_OK when sig verifies over msg with pub; PKI_ERR_SIGNATURE when it does not. */
+/* PKI_OK when sig verifies over msg with pub; PKI_E_SIGNATURE when it does not. */
 enum pki_err pki_verify(EVP_PKEY *pub, const uint8_t *msg, size_t msglen, const uint8_t *sig,
 			size_t siglen);
 

@@ -640,15 +640,15 @@ static void check_contin(struct pki_lint *r, const X509 *x)
 	int critical = 0;
 	enum pki_err err = pki_contin_get(x, &c, &critical);
 
-	if (err == PKI_ERR_NO_CONTIN) {
+	if (err == PKI_E_NO_CONTIN) {
 		fail(r, R_SMKI_CONTIN, "absent");
 		return;
 	}
 	if (critical)
 		fail(r, R_SMKI_CONTIN, "critical");
-	if (err == PKI_ERR_ALG)
+	if (err == PKI_E_ALG)
 		fail(r, R_SMKI_CONTIN_ALG, "unknown wrap algorithm or parameters present");
-	else if (err == PKI_ERR_TOO_LARGE)
+	else if (err == PKI_E_TOO_LARGE)
 		fail(r, R_SMKI_CONTIN_LEN, "too long");
 	else if (err != PKI_OK)
 		fail(r, R_SMKI_CONTIN_FORM, "%s", pki_strerror(err));
@@ -942,7 +942,7 @@ enum pki_err pki_lint_obj(const struct pki_obj *obj, const struct pki_lint_ctx *
 	};
 
 	if (def == NULL || obj->type == PKI_OBJ_NONE || def->kind != kinds[obj->type])
-		return PKI_ERR_TYPE;
+		return PKI_E_TYPE;
 	if (obj->type == PKI_OBJ_CERT)
 		pki_lint_cert(obj->cert, ctx, report);
 	else if (obj->type == PKI_OBJ_CSR)

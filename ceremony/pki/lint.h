@@ -60,7 +60,7 @@ void pki_lint_init(struct pki_lint *report);
 void pki_lint_cert(X509 *cert, const struct pki_lint_ctx *ctx, struct pki_lint *report);
 void pki_lint_csr(X509_REQ *csr, const struct pki_lint_ctx *ctx, struct pki_lint *report);
 void pki_lint_crl(X509_CRL *crl, const struct pki_lint_ctx *ctx, struct pki_lint *report);
-/* Dispatches on the object's type; PKI_ERR_TYPE when the profile is for another kind. */
+/* Dispatches on the object's type; PKI_E_TYPE when the profile is for another kind. */
 enum pki_err pki_lint_obj(const struct pki_obj *obj, const struct pki_lint_ctx *ctx,
 			  struct pki_lint *report);
 

@@ -88,7 +88,7 @@ static enum pki_err add_attr(X509_NAME *name, const char *s, size_t len)
 	size_t t;
 
 	if (eq == NULL)
-		return PKI_ERR_SUBJECT;
+		return PKI_E_SUBJECT;
 	keylen = (size_t)(eq - s);
 	value = eq + 1;
 	vlen = len - keylen - 1;
@@ -97,27 +97,27 @@ static enum pki_err add_attr(X509_NAME *name, const char *s, size_t len)
 		    memcmp(attr_types[t].key, s, keylen) == 0)
 			break;
 	if (t == sizeof(attr_types) / sizeof(attr_types[0]) || vlen == 0)
-		return PKI_ERR_SUBJECT;
+		return PKI_E_SUBJECT;
 	if (value[0] == ' ' || value[vlen - 1] == ' ')
-		return PKI_ERR_SUBJECT;
+		return PKI_E_SUBJECT;
 	for (size_t i = 0; i < vlen; i++)
 		if (strchr(",+=\\\"<>;", value[i]) != NULL)
-			return PKI_ERR_SUBJECT;
+			return PKI_E_SUBJECT;
 	if (!pki_utf8_printable((const uint8_t *)value, vlen, &chars) || chars > attr_types[t].max)
-		return PKI_ERR_SUBJECT;
+		return PKI_E_SUBJECT;
 	if (attr_types[t].printable) {
 		if (!pki_printable_string((const uint8_t *)value, vlen))
-			return PKI_ERR_SUBJECT;
+			return PKI_E_SUBJECT;
 		if (attr_types[t].nid == NID_countryName &&
 		    (vlen != 2 || value[0] < 'A' || value[0] > 'Z' || value[1] < 'A' ||
 		     value[1] > 'Z'))
-			return PKI_ERR_SUBJECT;
+			return PKI_E_SUBJECT;
 	}
 	if (X509_NAME_add_entry_by_NID(name, attr_types[t].nid,
 				       attr_types[t].printable ? V_ASN1_PRINTABLESTRING
 							       : V_ASN1_UTF8STRING,
 				       (const unsigned char *)value, (int)vlen, -1, 0) != 1)
-		return PKI_ERR_CRYPTO;
+		return PKI_E_CRYPTO;
 	return PKI_OK;
 }
 
@@ -125,15 +125,15 @@ enum pki_err pki_name_parse(const char *text, X509_NAME **out)
 {
 	X509_NAME *name;
 	size_t len, pos = 0;
-	enum pki_err err = PKI_ERR_SUBJECT;
+	enum pki_err err = PKI_E_SUBJECT;
 
 	*out = NULL;
 	len = strnlen(text, PKI_SUBJECT_MAX + 1);
 	if (len == 0 || len > PKI_SUBJECT_MAX)
-		return PKI_ERR_SUBJECT;
+		return PKI_E_SUBJECT;
 	name = X509_NAME_new();
 	if (name == NULL)
-		return PKI_ERR_NOMEM;
+		return PKI_E_NOMEM;
 	for (;;) {
 		const char *comma = memchr(text + pos, ',', len - pos);
 		size_t end = comma != NULL ? (size_t)(comma - text) : len;
@@ -148,7 +148,7 @@ enum pki_err pki_name_parse(const char *text, X509_NAME **out)
 		pos = end + 1;
 		while (pos < len && text[pos] == ' ')
 			pos++;
-		err = PKI_ERR_SUBJECT;
+		err = PKI_E_SUBJECT;
 		if (pos == len)
 			goto out;
 	}
@@ -220,16 +220,16 @@ enum pki_err pki_name_mark_rehearsal(X509_NAME *name)
 						  (const unsigned char *)PKI_REHEARSAL_CN,
 						  (int)strlen(PKI_REHEARSAL_CN), -1, 0) == 1
 			   ? PKI_OK
-			   : PKI_ERR_CRYPTO;
+			   : PKI_E_CRYPTO;
 	n = entry_utf8(name, i, cn, sizeof(cn));
 	if (n < 0 || (size_t)n + sizeof(prefix) > sizeof(marked))
-		return PKI_ERR_SUBJECT;
+		return PKI_E_SUBJECT;
 	memcpy(marked, prefix, sizeof(prefix) - 1);
 	memcpy(marked + sizeof(prefix) - 1, cn, (size_t)n);
 	n += (int)sizeof(prefix) - 1;
 	if (!pki_utf8_printable((const uint8_t *)marked, (size_t)n, &chars) ||
 	    chars > pki_name_upper_bound(NID_commonName))
-		return PKI_ERR_SUBJECT;
+		return PKI_E_SUBJECT;
 	/* Replace the entry in place (delete and re-add marks the name's cached DER stale); a CN
 	 * sharing its RDN with another attribute is refused rather than split off. */
 	if ((i > 0 && X509_NAME_ENTRY_set(X509_NAME_get_entry(name, i - 1)) ==
@@ -237,11 +237,11 @@ enum pki_err pki_name_mark_rehearsal(X509_NAME *name)
 	    (i + 1 < X509_NAME_entry_count(name) &&
 	     X509_NAME_ENTRY_set(X509_NAME_get_entry(name, i + 1)) ==
 		 X509_NAME_ENTRY_set(X509_NAME_get_entry(name, i))))
-		return PKI_ERR_SUBJECT;
+		return PKI_E_SUBJECT;
 	X509_NAME_ENTRY_free(X509_NAME_delete_entry(name, i));
 	if (X509_NAME_add_entry_by_NID(name, NID_commonName, V_ASN1_UTF8STRING,
 				       (const unsigned char *)marked, n, i, 0) != 1)
-		return PKI_ERR_CRYPTO;
+		return PKI_E_CRYPTO;
 	return PKI_OK;
 }
 
@@ -249,12 +249,12 @@ enum pki_err pki_name_add_entity_id(X509_NAME *name, const uint8_t id[PKI_ENTITY
 {
 	X509_NAME_ENTRY *e;
 	ASN1_STRING *v;
-	enum pki_err err = PKI_ERR_CRYPTO;
+	enum pki_err err = PKI_E_CRYPTO;
 
 	e = X509_NAME_ENTRY_create_by_NID(NULL, NID_x500UniqueIdentifier, V_ASN1_BIT_STRING, id,
 					  PKI_ENTITY_ID_LEN);
 	if (e == NULL)
-		return PKI_ERR_NOMEM;
+		return PKI_E_NOMEM;
 	v = X509_NAME_ENTRY_get_data(e);
 	/* Without this flag the encoder drops trailing zero bits: all 64 bits are the value. */
 	v->flags = ASN1_STRING_FLAG_BITS_LEFT;
@@ -270,11 +270,11 @@ enum pki_err pki_name_entity_id(const X509_NAME *name, uint8_t id[PKI_ENTITY_ID_
 	const ASN1_STRING *v;
 
 	if (i < 0 || X509_NAME_get_index_by_NID(name, NID_x500UniqueIdentifier, i) >= 0)
-		return PKI_ERR_ENTITY_ID;
+		return PKI_E_ENTITY_ID;
 	v = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i));
 	if (v == NULL || ASN1_STRING_type(v) != V_ASN1_BIT_STRING ||
 	    ASN1_STRING_length(v) != PKI_ENTITY_ID_LEN || (v->flags & 0x07) != 0)
-		return PKI_ERR_ENTITY_ID;
+		return PKI_E_ENTITY_ID;
 	memcpy(id, ASN1_STRING_get0_data(v), PKI_ENTITY_ID_LEN);
 	return PKI_OK;
 }
@@ -340,7 +340,7 @@ enum pki_err pki_name_text(const X509_NAME *name, char *out, size_t outlen)
 	int count = X509_NAME_entry_count(name);
 
 	if (outlen < 4)
-		return PKI_ERR_BUFFER;
+		return PKI_E_BUFFER;
 	out[0] = '\0';
 	for (int i = 0; i < count; i++) {
 		const X509_NAME_ENTRY *e = X509_NAME_get_entry(name, i);
@@ -360,7 +360,7 @@ enum pki_err pki_name_text(const X509_NAME *name, char *out, size_t outlen)
 		    !put(out, outlen, &pos, key, strlen(key)) || !put(out, outlen, &pos, "=", 1) ||
 		    !put_value(out, outlen, &pos, X509_NAME_ENTRY_get_data(e))) {
 			memcpy(out + (pos < outlen - 4 ? pos : outlen - 4), "...", 4);
-			return PKI_ERR_BUFFER;
+			return PKI_E_BUFFER;
 		}
 	}
 	return PKI_OK;

@@ -26,11 +26,11 @@
 /* A rehearsal subject's CN is "REHEARSAL" or starts with "REHEARSAL ". */
 #define PKI_REHEARSAL_CN "REHEARSAL"
 
-/* A new X509_NAME from a subject string. PKI_ERR_SUBJECT for any departure from the grammar. */
+/* A new X509_NAME from a subject string. PKI_E_SUBJECT for any departure from the grammar. */
 enum pki_err pki_name_parse(const char *text, X509_NAME **out);
 
 /* Marks a name as a rehearsal's: "REHEARSAL " before its first CN, or a CN "REHEARSAL"
- * appended when it has none. No change when already marked. PKI_ERR_SUBJECT when the marked CN
+ * appended when it has none. No change when already marked. PKI_E_SUBJECT when the marked CN
  * would exceed 64 characters. */
 enum pki_err pki_name_mark_rehearsal(X509_NAME *name);
 int pki_name_is_rehearsal(const X509_NAME *name);
@@ -38,11 +38,11 @@ int pki_name_is_rehearsal(const X509_NAME *name);
 /* Appends x500UniqueIdentifier (2.5.4.45) as a BIT STRING of the 8 octets, no unused bits. */
 enum pki_err pki_name_add_entity_id(X509_NAME *name, const uint8_t id[PKI_ENTITY_ID_LEN]);
 /* The entity identifier of a name: exactly one x500UniqueIdentifier, a BIT STRING of 8 octets
- * with no unused bits. PKI_ERR_ENTITY_ID otherwise. */
+ * with no unused bits. PKI_E_ENTITY_ID otherwise. */
 enum pki_err pki_name_entity_id(const X509_NAME *name, uint8_t id[PKI_ENTITY_ID_LEN]);
 
 /* One printable ASCII line: "OU=00, CN=ZA"; multi-valued RDNs joined by '+'; bytes outside
- * printable ASCII and the backslash as \xNN; BIT STRING values as 'hex'H. PKI_ERR_BUFFER
+ * printable ASCII and the backslash as \xNN; BIT STRING values as 'hex'H. PKI_E_BUFFER
  * when it does not fit (out then ends in "..."). */
 enum pki_err pki_name_text(const X509_NAME *name, char *out, size_t outlen);
 

@@ -45,17 +45,17 @@ static enum pki_err pem_block(const uint8_t *in, size_t len, char **label, uint8
 	long n = 0;
 	char *rest;
 	long restlen;
-	enum pki_err err = PKI_ERR_PARSE;
+	enum pki_err err = PKI_E_PARSE;
 
 	*label = NULL;
 	*der = NULL;
 	*derlen = 0;
 	bio = BIO_new_mem_buf(in, (int)len);
 	if (bio == NULL)
-		return PKI_ERR_NOMEM;
+		return PKI_E_NOMEM;
 	if (PEM_read_bio(bio, label, &header, &data, &n) != 1 || n <= 0 || header[0] != '\0')
 		goto out;
-	err = PKI_ERR_TRAILING;
+	err = PKI_E_TRAILING;
 	restlen = BIO_get_mem_data(bio, &rest);
 	for (long i = 0; i < restlen; i++)
 		if (!is_space((uint8_t)rest[i]))
@@ -129,7 +129,7 @@ static enum pki_err der_object(const uint8_t *der, size_t len, enum pki_obj_type
 		out->cert = d2i_X509(NULL, &p, (long)len);
 		if (out->cert != NULL) {
 			out->type = PKI_OBJ_CERT;
-			return p == der + len ? PKI_OK : PKI_ERR_TRAILING;
+			return p == der + len ? PKI_OK : PKI_E_TRAILING;
 		}
 	}
 	if (want == PKI_OBJ_NONE || want == PKI_OBJ_CRL) {
@@ -137,7 +137,7 @@ static enum pki_err der_object(const uint8_t *der, size_t len, enum pki_obj_type
 		out->crl = d2i_X509_CRL(NULL, &p, (long)len);
 		if (out->crl != NULL) {
 			out->type = PKI_OBJ_CRL;
-			return p == der + len ? PKI_OK : PKI_ERR_TRAILING;
+			return p == der + len ? PKI_OK : PKI_E_TRAILING;
 		}
 	}
 	if (want == PKI_OBJ_NONE || want == PKI_OBJ_CSR) {
@@ -145,10 +145,10 @@ static enum pki_err der_object(const uint8_t *der, size_t len, enum pki_obj_type
 		out->csr = d2i_X509_REQ(NULL, &p, (long)len);
 		if (out->csr != NULL) {
 			out->type = PKI_OBJ_CSR;
-			return p == der + len ? PKI_OK : PKI_ERR_TRAILING;
+			return p == der + len ? PKI_OK : PKI_E_TRAILING;
 		}
 	}
-	return PKI_ERR_PARSE;
+	return PKI_E_PARSE;
 }
 
 static enum pki_obj_type label_type(const char *label)
@@ -178,9 +178,9 @@ enum pki_err pki_parse(const uint8_t *in, size_t len, struct pki_obj *out)
 
 	memset(out, 0, sizeof(*out));
 	if (len > PKI_INPUT_MAX)
-		return PKI_ERR_TOO_LARGE;
+		return PKI_E_TOO_LARGE;
 	if (len == 0)
-		return PKI_ERR_PARSE;
+		return PKI_E_PARSE;
 	if (is_pem(in, len)) {
 		err = pem_block(in, len, &label, &der, &derlen);
 		if (err != PKI_OK)
@@ -189,17 +189,17 @@ enum pki_err pki_parse(const uint8_t *in, size_t len, struct pki_obj *out)
 		OPENSSL_free(label);
 		if (type == PKI_OBJ_NONE) {
 			OPENSSL_free(der);
-			return PKI_ERR_TYPE;
+			return PKI_E_TYPE;
 		}
 	} else {
 		der = OPENSSL_memdup(in, len);
 		if (der == NULL)
-			return PKI_ERR_NOMEM;
+			return PKI_E_NOMEM;
 		derlen = len;
 	}
 	err = der_object(der, derlen, type, out);
 	if (err == PKI_OK && !der_lengths(der, derlen, 0))
-		err = PKI_ERR_PARSE;
+		err = PKI_E_PARSE;
 	out->der = der;
 	out->der_len = derlen;
 	if (err != PKI_OK)
@@ -214,7 +214,7 @@ enum pki_err pki_parse_as(const uint8_t *in, size_t len, enum pki_obj_type want,
 
 	if (err == PKI_OK && out->type != want) {
 		pki_obj_free(out);
-		err = PKI_ERR_TYPE;
+		err = PKI_E_TYPE;
 	}
 	return err;
 }
@@ -223,7 +223,7 @@ static enum pki_err obj_der(struct pki_obj *obj, int n)
 {
 	if (n <= 0) {
 		pki_obj_free(obj);
-		return PKI_ERR_CRYPTO;
+		return PKI_E_CRYPTO;
 	}
 	obj->der_len = (size_t)n;
 	return PKI_OK;
@@ -256,7 +256,7 @@ enum pki_err pki_obj_from_crl(X509_CRL *crl, struct pki_obj *obj)
 enum pki_err pki_obj_fingerprint(const struct pki_obj *obj, uint8_t fpr[PKI_SHA256_LEN])
 {
 	if (obj->der == NULL)
-		return PKI_ERR_ARG;
+		return PKI_E_ARG;
 	return pki_sha256(obj->der, obj->der_len, fpr);
 }
 
@@ -270,7 +270,7 @@ enum pki_err pki_obj_pem(const struct pki_obj *obj, char **pem, size_t *len)
 	*pem = NULL;
 	*len = 0;
 	if (bio == NULL)
-		return PKI_ERR_NOMEM;
+		return PKI_E_NOMEM;
 	switch (obj->type) {
 	case PKI_OBJ_CERT:
 		ok = PEM_write_bio_X509(bio, obj->cert);
@@ -295,7 +295,7 @@ enum pki_err pki_obj_pem(const struct pki_obj *obj, char **pem, size_t *len)
 	}
 	BIO_free(bio);
 	if (*pem == NULL)
-		return ok == 1 ? PKI_ERR_NOMEM : PKI_ERR_ARG;
+		return ok == 1 ? PKI_E_NOMEM : PKI_E_ARG;
 	return PKI_OK;
 }
 
@@ -308,14 +308,14 @@ enum pki_err pki_parse_pubkey(const uint8_t *in, size_t len, EVP_PKEY **out)
 
 	*out = NULL;
 	if (len > PKI_INPUT_MAX)
-		return PKI_ERR_TOO_LARGE;
+		return PKI_E_TOO_LARGE;
 	if (!is_pem(in, len))
 		return pki_pubkey_from_spki(in, len, out);
 	err = pem_block(in, len, &label, &der, &derlen);
 	if (err != PKI_OK)
 		return err;
 	err = strcmp(label, "PUBLIC KEY") == 0 ? pki_pubkey_from_spki(der, derlen, out)
-					       : PKI_ERR_TYPE;
+					       : PKI_E_TYPE;
 	OPENSSL_free(label);
 	OPENSSL_free(der);
 	return err;

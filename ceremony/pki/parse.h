@@ -34,10 +34,10 @@ struct pki_obj {
 	size_t der_len;
 };
 
-/* Parses in[len]. On failure *out is empty (type PKI_OBJ_NONE) and the error is PKI_ERR_PARSE,
- * PKI_ERR_TRAILING, PKI_ERR_TOO_LARGE or PKI_ERR_TYPE (an unsupported PEM label). */
+/* Parses in[len]. On failure *out is empty (type PKI_OBJ_NONE) and the error is PKI_E_PARSE,
+ * PKI_E_TRAILING, PKI_E_TOO_LARGE or PKI_E_TYPE (an unsupported PEM label). */
 enum pki_err pki_parse(const uint8_t *in, size_t len, struct pki_obj *out);
-/* As pki_parse, and PKI_ERR_TYPE unless the object is of type want. */
+/* As pki_parse, and PKI_E_TYPE unless the object is of type want. */
 enum pki_err pki_parse_as(const uint8_t *in, size_t len, enum pki_obj_type want,
 			  struct pki_obj *out);
 /* Frees what an object holds and empties it; safe on an empty object. */

@@ -155,5 +155,5 @@ enum pki_err pki_profile_from_name(const char *name, enum pki_profile *profile)
 			*profile = (enum pki_profile)i;
 			return PKI_OK;
 		}
-	return PKI_ERR_ARG;
+	return PKI_E_ARG;
 }

@@ -69,7 +69,7 @@ struct pki_profile_def {
 
 /* The definition of a profile; NULL for a value outside the enum. */
 const struct pki_profile_def *pki_profile_get(enum pki_profile profile);
-/* A profile by its name ("smki-root", ...); PKI_ERR_ARG for an unknown name. */
+/* A profile by its name ("smki-root", ...); PKI_E_ARG for an unknown name. */
 enum pki_err pki_profile_from_name(const char *name, enum pki_profile *profile);
 
 #endif

@@ -70,7 +70,7 @@ enum pki_err pki_rawkey_export(const EVP_PKEY *key, uint8_t **out)
 		prefix = ed25519_prefix;
 		prefix_len = sizeof(ed25519_prefix);
 	} else {
-		return PKI_ERR_ALG;
+		return PKI_E_ALG;
 	}
 	err = pki_key_export_pkcs8(key, &der, &len);
 	if (err != PKI_OK)
@@ -79,12 +79,12 @@ enum pki_err pki_rawkey_export(const EVP_PKEY *key, uint8_t **out)
 	 * another version) is refused rather than guessed at. */
 	if (len < prefix_len + PKI_RAWKEY_LEN || memcmp(der, prefix, prefix_len) != 0) {
 		pki_secret_free(der, len);
-		return PKI_ERR_PARSE;
+		return PKI_E_PARSE;
 	}
 	raw = sodium_malloc(PKI_RAWKEY_LEN);
 	if (raw == NULL) {
 		pki_secret_free(der, len);
-		return PKI_ERR_NOMEM;
+		return PKI_E_NOMEM;
 	}
 	memcpy(raw, der + prefix_len, PKI_RAWKEY_LEN);
 	pki_secret_free(der, len);
@@ -105,32 +105,32 @@ enum pki_err pki_rawkey_import(enum pki_alg alg, const uint8_t *secret, size_t l
 
 	*out = NULL;
 	if (len != PKI_RAWKEY_LEN)
-		return PKI_ERR_ARG;
+		return PKI_E_ARG;
 	if (alg == PKI_ALG_EC_P256) {
 		if (!p256_scalar_ok(secret))
-			return PKI_ERR_ARG;
+			return PKI_E_ARG;
 		prefix = p256_prefix;
 		prefix_len = sizeof(p256_prefix);
 	} else if (alg == PKI_ALG_ED25519) {
 		prefix = ed25519_prefix;
 		prefix_len = sizeof(ed25519_prefix);
 	} else {
-		return PKI_ERR_ALG;
+		return PKI_E_ALG;
 	}
 	der = sodium_malloc(prefix_len + PKI_RAWKEY_LEN);
 	if (der == NULL)
-		return PKI_ERR_NOMEM;
+		return PKI_E_NOMEM;
 	memcpy(der, prefix, prefix_len);
 	memcpy(der + prefix_len, secret, PKI_RAWKEY_LEN);
 	p = der;
 	p8 = d2i_PKCS8_PRIV_KEY_INFO(NULL, &p, (long)(prefix_len + PKI_RAWKEY_LEN));
 	if (p8 == NULL || p != der + prefix_len + PKI_RAWKEY_LEN) {
-		err = PKI_ERR_PARSE;
+		err = PKI_E_PARSE;
 		goto out;
 	}
 	key = EVP_PKCS82PKEY(p8);
 	if (key == NULL) {
-		err = PKI_ERR_CRYPTO;
+		err = PKI_E_CRYPTO;
 		goto out;
 	}
 	*out = key;

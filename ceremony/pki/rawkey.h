@@ -24,11 +24,11 @@
 int pki_rawkey_supported(enum pki_alg alg);
 
 /* The key's 32-octet secret into a new sodium_malloc buffer (*out, PKI_RAWKEY_LEN octets,
- * release with pki_secret_free). PKI_ERR_ALG for other key types. */
+ * release with pki_secret_free). PKI_E_ALG for other key types. */
 enum pki_err pki_rawkey_export(const EVP_PKEY *key, uint8_t **out);
 
 /* A private key from its 32-octet secret (secret input, only read). For P-256 the scalar must
- * be in [1, n-1]: PKI_ERR_ARG otherwise (a caller drawing random scalars draws again). */
+ * be in [1, n-1]: PKI_E_ARG otherwise (a caller drawing random scalars draws again). */
 enum pki_err pki_rawkey_import(enum pki_alg alg, const uint8_t *secret, size_t len,
 			       EVP_PKEY **out);
 

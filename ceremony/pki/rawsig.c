@@ -12,7 +12,7 @@ static enum pki_err need_p256(const EVP_PKEY *key)
 	enum pki_alg alg;
 
 	if (pki_key_alg(key, &alg) != PKI_OK || alg != PKI_ALG_EC_P256)
-		return PKI_ERR_ALG;
+		return PKI_E_ALG;
 	return PKI_OK;
 }
 
@@ -23,21 +23,21 @@ enum pki_err pki_rawsig_to_der(const uint8_t sig[PKI_RAWSIG_LEN], uint8_t *der, 
 	BIGNUM *r = BN_bin2bn(sig, 32, NULL), *ss = BN_bin2bn(sig + 32, 32, NULL);
 	unsigned char *p = der;
 	int n;
-	enum pki_err err = PKI_ERR_NOMEM;
+	enum pki_err err = PKI_E_NOMEM;
 
 	*len = 0;
 	if (s == NULL || r == NULL || ss == NULL)
 		goto out;
 	ECDSA_SIG_set0(s, r, ss);
 	r = ss = NULL;
-	err = PKI_ERR_CRYPTO;
+	err = PKI_E_CRYPTO;
 	n = i2d_ECDSA_SIG(s, NULL);
 	if (n <= 0)
 		goto out;
-	err = PKI_ERR_BUFFER;
+	err = PKI_E_BUFFER;
 	if ((size_t)n > max)
 		goto out;
-	err = PKI_ERR_CRYPTO;
+	err = PKI_E_CRYPTO;
 	if (i2d_ECDSA_SIG(s, &p) != n)
 		goto out;
 	*len = (size_t)n;
@@ -54,7 +54,7 @@ enum pki_err pki_rawsig_from_der(const uint8_t *der, size_t len, uint8_t sig[PKI
 	const unsigned char *p = der;
 	ECDSA_SIG *s = d2i_ECDSA_SIG(NULL, &p, (long)len);
 	const BIGNUM *r, *ss;
-	enum pki_err err = PKI_ERR_PARSE;
+	enum pki_err err = PKI_E_PARSE;
 
 	if (s == NULL)
 		return err;

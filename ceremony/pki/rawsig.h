@@ -15,10 +15,10 @@
 #define PKI_RAWSIG_LEN	   64
 #define PKI_RAWSIG_DER_MAX 72 /* SEQUENCE of two INTEGERs of up to 33 octets */
 
-/* Signs msg with a P-256 private key (PKI_ERR_ALG for any other key). */
+/* Signs msg with a P-256 private key (PKI_E_ALG for any other key). */
 enum pki_err pki_rawsig_sign(EVP_PKEY *key, const uint8_t *msg, size_t len,
 			     uint8_t sig[PKI_RAWSIG_LEN]);
-/* PKI_OK when sig is a valid signature over msg by the P-256 key pub; PKI_ERR_SIGNATURE when
+/* PKI_OK when sig is a valid signature over msg by the P-256 key pub; PKI_E_SIGNATURE when
  * it is not (including r or s zero or not below the group order). */
 enum pki_err pki_rawsig_verify(EVP_PKEY *pub, const uint8_t *msg, size_t len,
 			       const uint8_t sig[PKI_RAWSIG_LEN]);

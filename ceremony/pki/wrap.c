@@ -28,7 +28,7 @@ enum pki_err pki_wrap_alg_from_name(const char *name, enum pki_wrap_alg *alg)
 	else if (strcmp(name, "aes256") == 0)
 		*alg = PKI_WRAP_AES256_PAD;
 	else
-		return PKI_ERR_ALG;
+		return PKI_E_ALG;
 	return PKI_OK;
 }
 
@@ -54,17 +54,17 @@ static enum pki_err wrap_op(int enc, const uint8_t *kek, size_t keklen, const ui
 	const EVP_CIPHER *cipher = wrap_cipher(keklen);
 	EVP_CIPHER_CTX *ctx;
 	int n = 0, fin = 0;
-	enum pki_err err = enc ? PKI_ERR_CRYPTO : PKI_ERR_UNWRAP;
+	enum pki_err err = enc ? PKI_E_CRYPTO : PKI_E_UNWRAP;
 
 	*outlen = 0;
 	if (cipher == NULL)
-		return PKI_ERR_ARG;
+		return PKI_E_ARG;
 	ctx = EVP_CIPHER_CTX_new();
 	if (ctx == NULL)
-		return PKI_ERR_NOMEM;
+		return PKI_E_NOMEM;
 	EVP_CIPHER_CTX_set_flags(ctx, EVP_CIPHER_CTX_FLAG_WRAP_ALLOW);
 	if (EVP_CipherInit_ex(ctx, cipher, NULL, kek, NULL, enc) != 1) {
-		err = PKI_ERR_CRYPTO;
+		err = PKI_E_CRYPTO;
 		goto out;
 	}
 	if (EVP_CipherUpdate(ctx, out, &n, in, (int)inlen) != 1 || n <= 0 ||
@@ -84,13 +84,13 @@ enum pki_err pki_wrap_pad(const uint8_t *kek, size_t keklen, const uint8_t *in, 
 
 	*outlen = 0;
 	if (inlen == 0 || inlen > PKI_CONTIN_WRAPPED_MAX)
-		return PKI_ERR_ARG;
+		return PKI_E_ARG;
 	if (max < PKI_WRAP_PAD_LEN(inlen))
-		return PKI_ERR_BUFFER;
+		return PKI_E_BUFFER;
 	err = wrap_op(1, kek, keklen, in, inlen, out, outlen);
 	if (err == PKI_OK && *outlen != PKI_WRAP_PAD_LEN(inlen)) {
 		*outlen = 0;
-		err = PKI_ERR_CRYPTO;
+		err = PKI_E_CRYPTO;
 	}
 	return err;
 }
@@ -102,12 +102,12 @@ enum pki_err pki_unwrap_pad(const uint8_t *kek, size_t keklen, const uint8_t *in
 
 	*outlen = 0;
 	if (inlen < 16 || inlen % 8 != 0 || inlen > PKI_CONTIN_WRAPPED_MAX)
-		return PKI_ERR_UNWRAP;
+		return PKI_E_UNWRAP;
 	if (max < inlen)
-		return PKI_ERR_BUFFER;
+		return PKI_E_BUFFER;
 	err = wrap_op(0, kek, keklen, in, inlen, out, outlen);
 	if (err == PKI_OK && PKI_WRAP_PAD_LEN(*outlen) != inlen)
-		err = PKI_ERR_UNWRAP;
+		err = PKI_E_UNWRAP;
 	if (err != PKI_OK) {
 		OPENSSL_cleanse(out, max);
 		*outlen = 0;
@@ -123,12 +123,12 @@ static enum pki_err contin_der(enum pki_wrap_alg alg, const uint8_t *wrapped, si
 	ASN1_OCTET_STRING *os = ASN1_OCTET_STRING_new();
 	unsigned char *p = der;
 	int alen, olen, total;
-	enum pki_err err = PKI_ERR_NOMEM;
+	enum pki_err err = PKI_E_NOMEM;
 
 	*derlen = 0;
 	if (algor == NULL || os == NULL)
 		goto out;
-	err = PKI_ERR_CRYPTO;
+	err = PKI_E_CRYPTO;
 	if (X509_ALGOR_set0(algor, OBJ_nid2obj(wrap_alg_nid(alg)), V_ASN1_UNDEF, NULL) != 1 ||
 	    ASN1_OCTET_STRING_set(os, wrapped, (int)wlen) != 1)
 		goto out;
@@ -138,7 +138,7 @@ static enum pki_err contin_der(enum pki_wrap_alg alg, const uint8_t *wrapped, si
 		goto out;
 	total = ASN1_object_size(1, alen + olen, V_ASN1_SEQUENCE);
 	if (total <= 0 || (size_t)total > max) {
-		err = PKI_ERR_BUFFER;
+		err = PKI_E_BUFFER;
 		goto out;
 	}
 	ASN1_put_object(&p, 1, alen + olen, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL);
@@ -162,9 +162,9 @@ enum pki_err pki_contin_encode(enum pki_wrap_alg alg, const uint8_t *kek, size_t
 
 	*derlen = 0;
 	if (keklen != pki_wrap_alg_keylen(alg))
-		return PKI_ERR_ALG;
+		return PKI_E_ALG;
 	if (spkilen == 0 || PKI_WRAP_PAD_LEN(spkilen) > sizeof(wrapped))
-		return PKI_ERR_ARG;
+		return PKI_E_ARG;
 	err = pki_wrap_pad(kek, keklen, spki, spkilen, wrapped, sizeof(wrapped), &wlen);
 	if (err != PKI_OK)
 		return err;
@@ -182,15 +182,15 @@ enum pki_err pki_contin_decode(const uint8_t *der, size_t len, struct pki_contin
 	int ptype, nid;
 	uint8_t again[PKI_CONTIN_DER_MAX];
 	size_t againlen;
-	enum pki_err err = PKI_ERR_PARSE;
+	enum pki_err err = PKI_E_PARSE;
 
 	memset(out, 0, sizeof(*out));
 	if (len > PKI_CONTIN_DER_MAX)
-		return PKI_ERR_TOO_LARGE;
+		return PKI_E_TOO_LARGE;
 	ret = ASN1_get_object(&p, &inner, &tag, &xclass, (long)len);
 	if ((ret & 0x80) != 0 || ret != V_ASN1_CONSTRUCTED || tag != V_ASN1_SEQUENCE ||
 	    xclass != V_ASN1_UNIVERSAL || inner != (long)len - (p - der))
-		return PKI_ERR_PARSE;
+		return PKI_E_PARSE;
 	end = der + len;
 	algor = d2i_X509_ALGOR(NULL, &p, end - p);
 	if (algor == NULL)
@@ -202,12 +202,12 @@ enum pki_err pki_contin_decode(const uint8_t *der, size_t len, struct pki_contin
 	nid = OBJ_obj2nid(oid);
 	if (ptype != V_ASN1_UNDEF ||
 	    (nid != NID_id_aes128_wrap_pad && nid != NID_id_aes256_wrap_pad)) {
-		err = PKI_ERR_ALG;
+		err = PKI_E_ALG;
 		goto out;
 	}
 	out->alg = nid == NID_id_aes256_wrap_pad ? PKI_WRAP_AES256_PAD : PKI_WRAP_AES128_PAD;
 	if ((size_t)ASN1_STRING_length(os) > sizeof(out->wrapped)) {
-		err = PKI_ERR_TOO_LARGE;
+		err = PKI_E_TOO_LARGE;
 		goto out;
 	}
 	out->wrapped_len = (size_t)ASN1_STRING_length(os);
@@ -235,15 +235,15 @@ enum pki_err pki_contin_get(const X509 *cert, struct pki_contin *out, int *criti
 
 	memset(out, 0, sizeof(*out));
 	if (obj == NULL)
-		return PKI_ERR_NOMEM;
+		return PKI_E_NOMEM;
 	i = X509_get_ext_by_OBJ(cert, obj, -1);
 	if (i >= 0 && X509_get_ext_by_OBJ(cert, obj, i) >= 0) {
 		ASN1_OBJECT_free(obj);
-		return PKI_ERR_PARSE;
+		return PKI_E_PARSE;
 	}
 	ASN1_OBJECT_free(obj);
 	if (i < 0)
-		return PKI_ERR_NO_CONTIN;
+		return PKI_E_NO_CONTIN;
 	ext = X509_get_ext(cert, i);
 	if (critical != NULL)
 		*critical = X509_EXTENSION_get_critical(ext);
@@ -264,7 +264,7 @@ enum pki_err pki_contin_add(X509 *cert, enum pki_wrap_alg alg, const uint8_t *ke
 	err = pki_contin_encode(alg, kek, keklen, spki, spkilen, der, sizeof(der), &derlen);
 	if (err != PKI_OK)
 		return err;
-	err = PKI_ERR_CRYPTO;
+	err = PKI_E_CRYPTO;
 	obj = OBJ_txt2obj(PKI_OID_WRAPPED_APEX_CONTIN_KEY, 1);
 	os = ASN1_OCTET_STRING_new();
 	if (obj == NULL || os == NULL || ASN1_OCTET_STRING_set(os, der, (int)derlen) != 1)
@@ -291,7 +291,7 @@ enum pki_err pki_contin_unwrap(const X509 *root, const uint8_t *kek, size_t kekl
 	if (err != PKI_OK)
 		return err;
 	if (keklen != pki_wrap_alg_keylen(c.alg))
-		return PKI_ERR_ALG;
+		return PKI_E_ALG;
 	return pki_unwrap_pad(kek, keklen, c.wrapped, c.wrapped_len, spki, max, spkilen);
 }
 
@@ -322,7 +322,7 @@ enum pki_err pki_contin_check_replacement(const X509 *old_root, const uint8_t *k
 		err = pki_pubkey_from_spki(spki, len, &contin);
 	if (err != PKI_OK)
 		return err;
-	err = X509_verify(new_root, contin) == 1 ? PKI_OK : PKI_ERR_SIGNATURE;
+	err = X509_verify(new_root, contin) == 1 ? PKI_OK : PKI_E_SIGNATURE;
 	EVP_PKEY_free(contin);
 	if (err == PKI_OK)
 		err = pki_contin_get(new_root, &fresh, NULL);

@@ -38,7 +38,7 @@ enum pki_wrap_alg {
 	PKI_WRAP_AES256_PAD, /* "aes256": id-aes256-wrap-pad, a 32-octet key */
 };
 
-/* "aes128" or "aes256" as scripts spell them; PKI_ERR_ALG otherwise. */
+/* "aes128" or "aes256" as scripts spell them; PKI_E_ALG otherwise. */
 enum pki_err pki_wrap_alg_from_name(const char *name, enum pki_wrap_alg *alg);
 /* "id-aes128-wrap-pad" or "id-aes256-wrap-pad". */
 const char *pki_wrap_alg_name(enum pki_wrap_alg alg);
@@ -49,7 +49,7 @@ size_t pki_wrap_alg_keylen(enum pki_wrap_alg alg);
  * out[max]; *outlen = PKI_WRAP_PAD_LEN(inlen). */
 enum pki_err pki_wrap_pad(const uint8_t *kek, size_t keklen, const uint8_t *in, size_t inlen,
 			  uint8_t *out, size_t max, size_t *outlen);
-/* RFC 5649 unwrap: out[max] needs max >= inlen. PKI_ERR_UNWRAP when the integrity check or the
+/* RFC 5649 unwrap: out[max] needs max >= inlen. PKI_E_UNWRAP when the integrity check or the
  * padding check fails (a wrong key, or altered data); out then holds nothing. */
 enum pki_err pki_unwrap_pad(const uint8_t *kek, size_t keklen, const uint8_t *in, size_t inlen,
 			    uint8_t *out, size_t max, size_t *outlen);
@@ -67,12 +67,12 @@ enum pki_err pki_contin_encode(enum pki_wrap_alg alg, const uint8_t *kek, size_t
 			       const uint8_t *spki, size_t spkilen, uint8_t *der, size_t max,
 			       size_t *derlen);
 /* Strict decode of exactly len octets: DER only (re-encoding must give the same bytes).
- * PKI_ERR_PARSE for a malformed structure, PKI_ERR_ALG for another wrap algorithm or present
- * parameters, PKI_ERR_TOO_LARGE past PKI_CONTIN_WRAPPED_MAX. */
+ * PKI_E_PARSE for a malformed structure, PKI_E_ALG for another wrap algorithm or present
+ * parameters, PKI_E_TOO_LARGE past PKI_CONTIN_WRAPPED_MAX. */
 enum pki_err pki_contin_decode(const uint8_t *der, size_t len, struct pki_contin *out);
 
 /* The extension of a certificate, decoded; *critical (may be NULL) gets its critical flag.
- * PKI_ERR_NO_CONTIN when absent, PKI_ERR_PARSE when present more than once. */
+ * PKI_E_NO_CONTIN when absent, PKI_E_PARSE when present more than once. */
 enum pki_err pki_contin_get(const X509 *cert, struct pki_contin *out, int *critical);
 
 /* Adds the extension (non-critical) wrapping spki under kek to a certificate being built. */
@@ -80,14 +80,14 @@ enum pki_err pki_contin_add(X509 *cert, enum pki_wrap_alg alg, const uint8_t *ke
 			    const uint8_t *spki, size_t spkilen);
 
 /* Unwraps the Contingency public key's SPKI from a Root certificate into spki[max]. The kek
- * length must match the extension's algorithm (else PKI_ERR_ALG). */
+ * length must match the extension's algorithm (else PKI_E_ALG). */
 enum pki_err pki_contin_unwrap(const X509 *root, const uint8_t *kek, size_t keklen, uint8_t *spki,
 			       size_t max, size_t *spkilen);
 
 /* The "SMKI 53" test: unwraps the Apex Contingency Key from root with kek, checks it equals
  * contin_key's public key, and signs and verifies a test message with contin_key against the
- * unwrapped key (pki_key_matches). PKI_OK, or the first failure (PKI_ERR_NO_CONTIN,
- * PKI_ERR_UNWRAP, PKI_ERR_KEY_MISMATCH, ...). */
+ * unwrapped key (pki_key_matches). PKI_OK, or the first failure (PKI_E_NO_CONTIN,
+ * PKI_E_UNWRAP, PKI_E_KEY_MISMATCH, ...). */
 enum pki_err pki_contin_verify(const X509 *root, const uint8_t *kek, size_t keklen,
 			       EVP_PKEY *contin_key);
 

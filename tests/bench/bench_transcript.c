@@ -12,8 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ceremony/cli.h"
-#include "ceremony/transcript.h"
+#include "ceremony/cli/cli.h"
+#include "ceremony/transcript/transcript.h"
 
 #define CHECKPOINT_EVERY 1000
 

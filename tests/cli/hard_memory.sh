@@ -15,7 +15,7 @@ python3 -c 'from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly
 SCAN="python3 $SRCDIR/tests/cli/secret_scan.py"
 bin=${CEREMONY%% *}
 [ "$bin" = "$CEREMONY" ] || { echo "under a runner: the memory test takes a core of the binary alone"; exit 77; }
-# A sanitizer build has its own allocator instead of the wiping one (ceremony/wipe_alloc.h), and
+# A sanitizer build has its own allocator instead of the wiping one (ceremony/base/wipe_alloc.h), and
 # a shadow memory far too big for a core.
 nm -D "$bin" 2>/dev/null | grep -q ' T free$' ||
 	{ echo "the binary does not wipe freed memory (a sanitizer build?)"; exit 77; }

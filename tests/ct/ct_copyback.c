@@ -1,9 +1,9 @@
 /*
  * What a custodian types back, with every typed and shown byte secret: the copy-back of share
- * words (ceremony/copyback.c: white space, letters, word lengths), the words of a card typed or
+ * words (ceremony/people/copyback.c: white space, letters, word lengths), the words of a card typed or
  * scanned to rebuild a key (copyback_mnemonic, as engine_collect.c reads them), a passphrase typed
  * twice and the mnemonic read back from a share file (copyback_equal), and a symmetric key's check
- * value against its record (ceremony/checkvalue.c and the comparison engine.c makes). Only the
+ * value against its record (ceremony/base/checkvalue.c and the comparison engine.c makes). Only the
  * verdicts are declassified: the position of the first wrong word (shown to the custodian),
  * copyback_mnemonic's word count and text length (visible as the words are typed, and on the
  * card), and sodium_memcmp's one bit (ct.h). The cases double as a check of the results.
@@ -12,8 +12,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "ceremony/checkvalue.h"
-#include "ceremony/copyback.h"
+#include "ceremony/base/checkvalue.h"
+#include "ceremony/people/copyback.h"
 #include "tests/ct/ct.h"
 
 #define MNEMONIC                                                                                   \

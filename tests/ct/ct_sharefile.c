@@ -145,7 +145,7 @@ static int seal_open(void)
 	pass[0] = 'C';
 	secret(pass, plen);
 	e = sharefile_open(file, flen, pass, plen, NULL, &out, &olen);
-	bad |= e != SHAREFILE_EDECRYPT || out != NULL;
+	bad |= e != SHAREFILE_E_DECRYPT || out != NULL;
 	free(file);
 	sodium_free(m);
 	sodium_free(pass);

@@ -3,7 +3,7 @@
  * words, word <-> value conversion, the Feistel encryption (its XOR and OpenSSL's
  * PBKDF2-HMAC-SHA256 with the passphrase and the secret halves marked undefined), and a whole
  * mnemonic's text decoded, encoded again and collected into the master secret, as a key-use
- * ceremony does with the words a custodian brings (ceremony/engine_collect.c).
+ * ceremony does with the words a custodian brings (ceremony/engine/engine_collect.c).
  *
  * A mnemonic's text is secret down to each word's length. What the decoder declassifies itself
  * (ct_declassify, shamir/ct.h, let through by tests/ct/ct.h) is what it tells or branches on:

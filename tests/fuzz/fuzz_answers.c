@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ceremony/answers.h"
-#include "ceremony/utf8.h"
+#include "ceremony/people/answers.h"
+#include "ceremony/base/utf8.h"
 #include "tests/fuzz/fuzz_sodium.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -88,7 +88,7 @@ static void lint_all(const struct pki_obj *obj)
 
 		pki_lint_init(&r);
 		if (pki_profile_get(ctx.profile)->kind != kind_of(obj->type)) {
-			if (pki_lint_obj(obj, &ctx, &r) != PKI_ERR_TYPE)
+			if (pki_lint_obj(obj, &ctx, &r) != PKI_E_TYPE)
 				abort();
 			continue;
 		}

@@ -1,10 +1,10 @@
-/* libFuzzer: the key file parser (ceremony/keyfile.h). peek on anything; open with a fixed KEK,
+/* libFuzzer: the key file parser (ceremony/base/keyfile.h). peek on anything; open with a fixed KEK,
  * which must fail cleanly on anything but a file sealed under it. */
 #include <sodium.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "ceremony/keyfile.h"
+#include "ceremony/base/keyfile.h"
 #include "tests/fuzz/fuzz_sodium.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -1,4 +1,4 @@
-/* libFuzzer: an earlier ceremony's transcript read for its keys' lineage (ceremony/lineage.h),
+/* libFuzzer: an earlier ceremony's transcript read for its keys' lineage (ceremony/transcript/lineage.h),
  * as a key-use ceremony reads the transcript a medium brings. Whatever lineage_read returns, the
  * structure it fills stays within its limits, and the lookups the engine makes over it hold.
  * The input is read as it is or with its hash chain repaired (tests/fuzz/fuzz_chain.h). */
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ceremony/lineage.h"
+#include "ceremony/transcript/lineage.h"
 #include "tests/fuzz/fuzz_chain.h"
 #include "tests/fuzz/fuzz_sodium.h"
 
@@ -19,7 +19,7 @@ static void check(const uint8_t *data, size_t size)
 {
 	enum lineage_err e = lineage_read(data, size, &l);
 
-	if (e > LINEAGE_ELIMIT || lineage_strerror(e) == NULL ||
+	if (e > LINEAGE_E_LIMIT || lineage_strerror(e) == NULL ||
 	    strnlen(l.ceremony, sizeof(l.ceremony)) > LINEAGE_NAME_MAX ||
 	    l.nkeys > LINEAGE_KEYS_MAX)
 		abort();

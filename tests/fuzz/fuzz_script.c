@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "ceremony/pki/name.h"
-#include "ceremony/prompt.h"
-#include "ceremony/script.h"
-#include "ceremony/utf8.h"
+#include "ceremony/people/prompt.h"
+#include "ceremony/script/script.h"
+#include "ceremony/base/utf8.h"
 #include "tests/fuzz/fuzz_sodium.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ceremony/transcript_verify.h"
-#include "ceremony/utf8.h"
+#include "ceremony/transcript/transcript_verify.h"
+#include "ceremony/base/utf8.h"
 #include "tests/fuzz/fuzz_chain.h"
 #include "tests/fuzz/fuzz_sodium.h"
 

@@ -1,4 +1,4 @@
-/* libFuzzer, differential: the verifier's canonical JSON scanner (ceremony/transcript_json.c)
+/* libFuzzer, differential: the verifier's canonical JSON scanner (ceremony/transcript/transcript_json.c)
  * must accept exactly the texts that jansson parses and writes back byte for byte with
  * JSON_COMPACT (the writer's serialisation), integers only; and what it reads (strings after
  * unescaping, integers, structure) must be what jansson reads. */
@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ceremony/transcript_format.h"
-#include "ceremony/transcript_json.h"
+#include "ceremony/transcript/transcript_format.h"
+#include "ceremony/transcript/transcript_json.h"
 
 static struct tjson_tok tok[TJSON_TOKENS_MAX];
 static char buf[65536];

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ceremony/answers.h"
+#include "ceremony/people/answers.h"
 
 static struct answers *parse_ok(const char *text)
 {
@@ -82,40 +82,40 @@ static void test_valid(void **state)
 static void test_version(void **state)
 {
 	(void)state;
-	BAD("", ANSWERS_ERR_VERSION, 1, "version = 1");
-	BAD("# only a comment\n", ANSWERS_ERR_VERSION, 1, "version = 1");
-	BAD("go.clock = yes\nversion = 1\n", ANSWERS_ERR_VERSION, 1, "first entry");
-	BAD("version = 2\n", ANSWERS_ERR_VERSION, 1, "not supported");
-	BAD("version = 1\nversion = 1\n", ANSWERS_ERR_DUPLICATE, 2, "twice");
+	BAD("", ANSWERS_E_VERSION, 1, "version = 1");
+	BAD("# only a comment\n", ANSWERS_E_VERSION, 1, "version = 1");
+	BAD("go.clock = yes\nversion = 1\n", ANSWERS_E_VERSION, 1, "first entry");
+	BAD("version = 2\n", ANSWERS_E_VERSION, 1, "not supported");
+	BAD("version = 1\nversion = 1\n", ANSWERS_E_DUPLICATE, 2, "twice");
 }
 
 static void test_syntax(void **state)
 {
 	(void)state;
-	BAD("version = 1\ngo.clock=yes\n", ANSWERS_ERR_SYNTAX, 2, "prompt.id = value");
-	BAD("version = 1\ngo.clock =yes\n", ANSWERS_ERR_SYNTAX, 2, "prompt.id = value");
-	BAD("version = 1\n go.clock = yes\n", ANSWERS_ERR_SYNTAX, 2, "prompt.id = value");
-	BAD("version = 1\n = yes\n", ANSWERS_ERR_SYNTAX, 2, "prompt.id = value");
-	BAD("version = 1\njust words\n", ANSWERS_ERR_SYNTAX, 2, "prompt.id = value");
-	BAD("version = 1\nGo.Clock = yes\n", ANSWERS_ERR_ID, 2, "malformed prompt id");
-	BAD("version = 1\nclock = yes\n", ANSWERS_ERR_ID, 2, "malformed prompt id");
-	BAD("version = 1\ngo..clock = yes\n", ANSWERS_ERR_ID, 2, "malformed prompt id");
-	BAD("version = 1\ngo.clock. = yes\n", ANSWERS_ERR_ID, 2, "malformed prompt id");
-	BAD("version = 1\na.b.c.d.e.f.g.h.i = yes\n", ANSWERS_ERR_ID, 2, "malformed prompt id");
-	BAD("version = 1\ngo.clock = yes \n", ANSWERS_ERR_VALUE, 2, "the line ends with a space");
-	BAD("version = 1\nentropy.a.dice = \n", ANSWERS_ERR_VALUE, 2, "ends with a space");
-	BAD("version = 1\ngo.clock =  yes\n", ANSWERS_ERR_VALUE, 2, "starts or ends with a space");
-	BAD("version = 1\ngo.clock = @guess\n", ANSWERS_ERR_VALUE, 2, "unknown directive");
-	BAD("version = 1\ngo.clock = yes\ngo.clock = no\n", ANSWERS_ERR_DUPLICATE, 3,
+	BAD("version = 1\ngo.clock=yes\n", ANSWERS_E_SYNTAX, 2, "prompt.id = value");
+	BAD("version = 1\ngo.clock =yes\n", ANSWERS_E_SYNTAX, 2, "prompt.id = value");
+	BAD("version = 1\n go.clock = yes\n", ANSWERS_E_SYNTAX, 2, "prompt.id = value");
+	BAD("version = 1\n = yes\n", ANSWERS_E_SYNTAX, 2, "prompt.id = value");
+	BAD("version = 1\njust words\n", ANSWERS_E_SYNTAX, 2, "prompt.id = value");
+	BAD("version = 1\nGo.Clock = yes\n", ANSWERS_E_ID, 2, "malformed prompt id");
+	BAD("version = 1\nclock = yes\n", ANSWERS_E_ID, 2, "malformed prompt id");
+	BAD("version = 1\ngo..clock = yes\n", ANSWERS_E_ID, 2, "malformed prompt id");
+	BAD("version = 1\ngo.clock. = yes\n", ANSWERS_E_ID, 2, "malformed prompt id");
+	BAD("version = 1\na.b.c.d.e.f.g.h.i = yes\n", ANSWERS_E_ID, 2, "malformed prompt id");
+	BAD("version = 1\ngo.clock = yes \n", ANSWERS_E_VALUE, 2, "the line ends with a space");
+	BAD("version = 1\nentropy.a.dice = \n", ANSWERS_E_VALUE, 2, "ends with a space");
+	BAD("version = 1\ngo.clock =  yes\n", ANSWERS_E_VALUE, 2, "starts or ends with a space");
+	BAD("version = 1\ngo.clock = @guess\n", ANSWERS_E_VALUE, 2, "unknown directive");
+	BAD("version = 1\ngo.clock = yes\ngo.clock = no\n", ANSWERS_E_DUPLICATE, 3,
 	    "'go.clock' is answered twice (first on line 2)");
-	BAD("version = 1\nceremony = Not An Id\n", ANSWERS_ERR_VALUE, 2, "script id");
-	BAD("version = 1\ngo.clock = yes\tno\n", ANSWERS_ERR_TEXT, 2, "tab");
-	BAD("version = 1\r\ngo.clock = yes\n", ANSWERS_ERR_TEXT, 1, "carriage return");
-	BAD("version = 1\ngo.clock = \xff\n", ANSWERS_ERR_TEXT, 2, "not printable UTF-8");
+	BAD("version = 1\nceremony = Not An Id\n", ANSWERS_E_VALUE, 2, "script id");
+	BAD("version = 1\ngo.clock = yes\tno\n", ANSWERS_E_TEXT, 2, "tab");
+	BAD("version = 1\r\ngo.clock = yes\n", ANSWERS_E_TEXT, 1, "carriage return");
+	BAD("version = 1\ngo.clock = \xff\n", ANSWERS_E_TEXT, 2, "not printable UTF-8");
 	BAD("version = 1\ngo.clock = a\xe2\x80\xae"
 	    "b\n",
-	    ANSWERS_ERR_TEXT, 2, "not printable");
-	BAD("version = 1\ngo.clock = a\0b\n", ANSWERS_ERR_TEXT, 2, "not printable");
+	    ANSWERS_E_TEXT, 2, "not printable");
+	BAD("version = 1\ngo.clock = a\0b\n", ANSWERS_E_TEXT, 2, "not printable");
 }
 
 static void test_limits(void **state)
@@ -144,18 +144,18 @@ static void test_limits(void **state)
 	a = parse_ok(line);
 	answers_free(a);
 	line[n + ANSWERS_VALUE_MAX] = 'v';
-	parse_bad(line, n + ANSWERS_VALUE_MAX + 1, ANSWERS_ERR_VALUE, 2, "longer than");
+	parse_bad(line, n + ANSWERS_VALUE_MAX + 1, ANSWERS_E_VALUE, 2, "longer than");
 
 	big = malloc(ANSWERS_MAX_BYTES + 1);
 	assert_non_null(big);
 	memset(big, '#', ANSWERS_MAX_BYTES + 1);
 	assert_int_equal(answers_parse((unsigned char *)big, ANSWERS_MAX_BYTES + 1, &a, &err),
-			 ANSWERS_ERR_TOO_BIG);
+			 ANSWERS_E_TOO_BIG);
 	free(big);
-	assert_int_equal(answers_load("tests/no/such.answers", &a, &err), ANSWERS_ERR_IO);
+	assert_int_equal(answers_load("tests/no/such.answers", &a, &err), ANSWERS_E_IO);
 	assert_null(a);
-	assert_int_equal(answers_load("tests", &a, &err), ANSWERS_ERR_IO);
-	assert_string_equal(answers_strerror(ANSWERS_ERR_DUPLICATE), "prompt answered twice");
+	assert_int_equal(answers_load("tests", &a, &err), ANSWERS_E_IO);
+	assert_string_equal(answers_strerror(ANSWERS_E_DUPLICATE), "prompt answered twice");
 }
 
 /* Error messages carry ids and line numbers, never a value. */

@@ -6,7 +6,7 @@
 #include <sodium.h>
 #include <string.h>
 
-#include "ceremony/entropy.h"
+#include "ceremony/base/entropy.h"
 
 /* A "system RNG" that always gives the same bytes, so only the contribution differs. */
 static void fixed_source(void *ctx, uint8_t *buf, size_t len)

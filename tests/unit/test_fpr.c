@@ -5,7 +5,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "ceremony/fpr.h"
+#include "ceremony/base/fpr.h"
 
 /* The known table ends and the parity rule: 0x00 and 0xFF from each table. */
 static void test_words_parity(void **state)

@@ -1,5 +1,5 @@
-/* The libraries under the key-use ceremonies: check values (ceremony/checkvalue.h), key files
- * (ceremony/keyfile.h) and what an earlier transcript says about its keys (ceremony/lineage.h),
+/* The libraries under the key-use ceremonies: check values (ceremony/base/checkvalue.h), key files
+ * (ceremony/base/keyfile.h) and what an earlier transcript says about its keys (ceremony/transcript/lineage.h),
  * and the transcript rules for the key-use events. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,9 +8,9 @@
 
 #include "tests/unit/transcript_test.h"
 
-#include "ceremony/checkvalue.h"
-#include "ceremony/keyfile.h"
-#include "ceremony/lineage.h"
+#include "ceremony/base/checkvalue.h"
+#include "ceremony/base/keyfile.h"
+#include "ceremony/transcript/lineage.h"
 
 /* docs/transcript.md section 6.1; openssl mac gives the same. */
 static void test_checkvalue_vector(void **state)
@@ -72,25 +72,25 @@ static void test_keyfile(void **state)
 
 	/* A header byte, a sealed byte, a trailing byte, a short file, the wrong key. */
 	file[11] ^= 1; /* "x" of the ceremony id, now "y": still a name, but the AEAD sees it */
-	assert_int_equal(keyfile_open(file, flen, kek, &got, &out, &olen), KEYFILE_EDECRYPT);
+	assert_int_equal(keyfile_open(file, flen, kek, &got, &out, &olen), KEYFILE_E_DECRYPT);
 	assert_null(out);
 	file[11] ^= 1;
 	file[flen - 1] ^= 1;
-	assert_int_equal(keyfile_open(file, flen, kek, &got, &out, &olen), KEYFILE_EDECRYPT);
+	assert_int_equal(keyfile_open(file, flen, kek, &got, &out, &olen), KEYFILE_E_DECRYPT);
 	file[flen - 1] ^= 1;
-	assert_int_equal(keyfile_peek(file, flen - 1, &got), KEYFILE_EFORMAT);
-	assert_int_equal(keyfile_peek(file, 20, &got), KEYFILE_EFORMAT);
+	assert_int_equal(keyfile_peek(file, flen - 1, &got), KEYFILE_E_FORMAT);
+	assert_int_equal(keyfile_peek(file, 20, &got), KEYFILE_E_FORMAT);
 	file[0] = 0;
-	assert_int_equal(keyfile_peek(file, flen, &got), KEYFILE_EMAGIC);
+	assert_int_equal(keyfile_peek(file, flen, &got), KEYFILE_E_MAGIC);
 	file[0] = 0x89;
 	file[8] = 2;
-	assert_int_equal(keyfile_peek(file, flen, &got), KEYFILE_EVERSION);
+	assert_int_equal(keyfile_peek(file, flen, &got), KEYFILE_E_VERSION);
 	file[8] = 1;
 	kek[0] ^= 1;
-	assert_int_equal(keyfile_open(file, flen, kek, &got, &out, &olen), KEYFILE_EDECRYPT);
+	assert_int_equal(keyfile_open(file, flen, kek, &got, &out, &olen), KEYFILE_E_DECRYPT);
 	snprintf(meta.key_name, sizeof(meta.key_name), "../root");
 	assert_int_equal(keyfile_seal(&meta, kek, der, sizeof(der), NULL, NULL, &out, &olen),
-			 KEYFILE_EINVAL);
+			 KEYFILE_E_INVAL);
 	free(file);
 	sodium_free(kek);
 }
@@ -205,7 +205,7 @@ static void test_lineage(void **state)
 	/* A different check value for the same key is a conflict the writer refuses. */
 	assert_int_equal(
 	    add(&m, "key-reconstructed", "{s:s,s:s}", "key", "sym", "check_value", OTHER),
-	    TRANSCRIPT_ECONFLICT);
+	    TRANSCRIPT_E_CONFLICT);
 	for (int n = 0; n < 2; n++)
 		assert_int_equal(add(&m, "share-written", "{s:s,s:i,s:i,s:s,s:s,s:s,s:i}", "key",
 				     "root", "group", 0, "member", n, "medium", "c", "file",
@@ -216,14 +216,14 @@ static void test_lineage(void **state)
 			 TRANSCRIPT_OK);
 	/* key-revealed: exactly one of its two forms. */
 	assert_int_equal(add(&m, "key-revealed", "{s:s,s:s}", "key", "sym", "check_value", CV),
-			 TRANSCRIPT_ESCHEMA);
+			 TRANSCRIPT_E_SCHEMA);
 	assert_int_equal(add(&m, "key-revealed", "{s:s,s:s,s:s,s:s}", "key", "sym", "file",
 			     "sym.hex", "sha256", OTHER, "check_value", CV),
 			 TRANSCRIPT_OK);
 	assert_int_equal(add(&m, "contingency-tested", "{s:s,s:s,s:s,s:s}", "key", "root",
 			     "wrapped_by", "nobody", "cert_sha256", OTHER, "wrap_algorithm",
 			     "id-aes128-wrap-pad"),
-			 TRANSCRIPT_ECONFLICT);
+			 TRANSCRIPT_E_CONFLICT);
 	buf = finish(&m, 1, &len);
 
 	assert_int_equal(lineage_read(buf, len, l), LINEAGE_OK);
@@ -247,7 +247,7 @@ static void test_lineage(void **state)
 
 	/* One byte changed: it does not verify. */
 	buf[len / 2] ^= 1;
-	assert_int_equal(lineage_read(buf, len, l), LINEAGE_EINVALID);
+	assert_int_equal(lineage_read(buf, len, l), LINEAGE_E_INVALID);
 	assert_int_not_equal(l->failure.err, TRANSCRIPT_OK);
 	free(buf);
 
@@ -258,7 +258,7 @@ static void test_lineage(void **state)
 			     "ec-p256", "spki_sha256", SPKI_SHA),
 			 TRANSCRIPT_OK);
 	buf = finish(&m, 0, &len);
-	assert_int_equal(lineage_read(buf, len, l), LINEAGE_EOPEN);
+	assert_int_equal(lineage_read(buf, len, l), LINEAGE_E_OPEN);
 	assert_false(l->rehearsal);
 	free(buf);
 	free(l);

@@ -99,9 +99,9 @@ static void test_smki_issuing_fields(void **state)
 	assert_int_equal(X509_check_issued(s.root_cert, x), X509_V_OK);
 	assert_int_equal(pki_chain_verify(x, NULL, s.root_cert, T_NOW + 60), PKI_OK);
 	/* Before notBefore and after notAfter the chain does not verify. */
-	assert_int_equal(pki_chain_verify(x, NULL, s.root_cert, T_NOW - 60), PKI_ERR_CHAIN);
+	assert_int_equal(pki_chain_verify(x, NULL, s.root_cert, T_NOW - 60), PKI_E_CHAIN);
 	assert_int_equal(pki_chain_verify(x, NULL, s.root_cert, T_NOW + 26LL * 365 * 86400),
-			 PKI_ERR_CHAIN);
+			 PKI_E_CHAIN);
 	lint_cert(x, PKI_PROFILE_SMKI_ISSUING, s.root_cert, &r);
 	assert_lint_ok(&r);
 	assert_int_equal(r.count, 0);
@@ -143,7 +143,7 @@ static void test_rehearsal_marks(void **state)
 
 		assert_int_equal(
 		    pki_cert_smki_issuing(s.root, s.root_cert, t.issuing_csr, &p, &x, &r),
-		    PKI_ERR_LINT);
+		    PKI_E_LINT);
 		assert_null(x);
 		assert_true(pki_lint_has(&r, "mark.rehearsal"));
 	}
@@ -158,7 +158,7 @@ static void expect_refused(X509_REQ *csr, const char *rule)
 	X509 *x = (X509 *)1;
 
 	assert_non_null(csr);
-	assert_int_equal(pki_cert_smki_issuing(s.root, s.root_cert, csr, &p, &x, &r), PKI_ERR_LINT);
+	assert_int_equal(pki_cert_smki_issuing(s.root, s.root_cert, csr, &p, &x, &r), PKI_E_LINT);
 	assert_null(x);
 	if (!pki_lint_has(&r, rule))
 		fail_msg("rule %s not reported", rule);
@@ -226,19 +226,19 @@ static void test_issuing_subject_override(void **state)
 	X509_free(x);
 	/* The root key must match the root certificate. */
 	assert_int_equal(pki_cert_smki_issuing(s.issuing, s.root_cert, csr, &p, &x, NULL),
-			 PKI_ERR_KEY_MISMATCH);
+			 PKI_E_KEY_MISMATCH);
 	/* A script subject with the wrong role is refused by the certificate lint. */
 	p.subject = "OU=02,CN=Z2";
 	assert_int_equal(pki_cert_smki_issuing(s.root, s.root_cert, csr, &p, &x, NULL),
-			 PKI_ERR_LINT);
+			 PKI_E_LINT);
 	p.subject = "OU=07;CN=Z2";
 	assert_int_equal(pki_cert_smki_issuing(s.root, s.root_cert, csr, &p, &x, NULL),
-			 PKI_ERR_SUBJECT);
+			 PKI_E_SUBJECT);
 	p.subject = "OU=07,CN=Z2";
 	p.npermitted = 1;
 	p.permitted = t_policies;
 	assert_int_equal(pki_cert_smki_issuing(s.root, s.root_cert, csr, &p, &x, NULL),
-			 PKI_ERR_ARG);
+			 PKI_E_ARG);
 	X509_REQ_free(csr);
 }
 
@@ -256,24 +256,24 @@ static void test_smki_root_refused(void **state)
 
 	(void)state;
 	assert_int_equal(pki_key_generate(PKI_ALG_EC_P384, &p384), PKI_OK);
-	assert_int_equal(pki_cert_smki_root(p384, NULL, &p, &c, &x, &r), PKI_ERR_LINT);
+	assert_int_equal(pki_cert_smki_root(p384, NULL, &p, &c, &x, &r), PKI_E_LINT);
 	assert_true(pki_lint_has(&r, "smki.key"));
 	p.subject = "OU=07,CN=ZA";
-	assert_int_equal(pki_cert_smki_root(s.root, NULL, &p, &c, &x, &r), PKI_ERR_LINT);
+	assert_int_equal(pki_cert_smki_root(s.root, NULL, &p, &c, &x, &r), PKI_E_LINT);
 	assert_true(pki_lint_has(&r, "smki.ou"));
 	p.subject = "OU=00,CN=ZA";
 	p.npolicies = 0;
-	assert_int_equal(pki_cert_smki_root(s.root, NULL, &p, &c, &x, &r), PKI_ERR_LINT);
+	assert_int_equal(pki_cert_smki_root(s.root, NULL, &p, &c, &x, &r), PKI_E_LINT);
 	assert_true(pki_lint_has(&r, "ext.policies"));
 	p.npolicies = 1;
 	p.validity.not_after = p.validity.not_before;
-	assert_int_equal(pki_cert_smki_root(s.root, NULL, &p, &c, &x, &r), PKI_ERR_TIME);
+	assert_int_equal(pki_cert_smki_root(s.root, NULL, &p, &c, &x, &r), PKI_E_TIME);
 	p = t_params("OU=00,CN=ZA", 0);
 	/* The contingency key must be P-256. */
 	assert_int_equal(pki_key_spki(p384, spki, sizeof(spki), &len), PKI_OK);
 	c.spki = spki;
 	c.spki_len = len;
-	assert_int_equal(pki_cert_smki_root(s.root, NULL, &p, &c, &x, &r), PKI_ERR_ALG);
+	assert_int_equal(pki_cert_smki_root(s.root, NULL, &p, &c, &x, &r), PKI_E_ALG);
 	assert_null(x);
 	EVP_PKEY_free(p384);
 }
@@ -296,8 +296,8 @@ static void test_validity_encoding(void **state)
 	assert_int_equal(pki_cert_generic_root(key, &p, &x, NULL), PKI_OK);
 	assert_int_equal(ASN1_STRING_type(X509_get0_notAfter(x)), V_ASN1_UTCTIME);
 	X509_free(x);
-	assert_int_equal(pki_validity_days(T_NOW, 0, &p.validity), PKI_ERR_TIME);
-	assert_int_equal(pki_validity_days(253402300000LL, 30, &p.validity), PKI_ERR_TIME);
+	assert_int_equal(pki_validity_days(T_NOW, 0, &p.validity), PKI_E_TIME);
+	assert_int_equal(pki_validity_days(253402300000LL, 30, &p.validity), PKI_E_TIME);
 	EVP_PKEY_free(key);
 }
 
@@ -383,7 +383,7 @@ static void test_crl(void **state)
 	(void)state;
 	assert_int_equal(pki_crl_reason_from_name("keyCompromise", &reason), PKI_OK);
 	assert_int_equal(reason, 1);
-	assert_int_equal(pki_crl_reason_from_name("unspecified", &reason), PKI_ERR_ARG);
+	assert_int_equal(pki_crl_reason_from_name("unspecified", &reason), PKI_E_ARG);
 	assert_int_equal(pki_crl_sign(s.root, s.root_cert, PKI_PROFILE_SMKI_CRL, &p, &crl, &r),
 			 PKI_OK);
 	assert_lint_ok(&r);
@@ -404,22 +404,22 @@ static void test_crl(void **state)
 	/* Refusals: repeated serial, revocation after thisUpdate, bad dates, wrong key. */
 	rv[1] = rv[0];
 	assert_int_equal(pki_crl_sign(s.root, s.root_cert, PKI_PROFILE_SMKI_CRL, &p, &crl, &r),
-			 PKI_ERR_ARG);
+			 PKI_E_ARG);
 	rv[1] = (struct pki_revoked){a, sizeof(a), T_NOW + 200, 1};
 	assert_int_equal(pki_crl_sign(s.root, s.root_cert, PKI_PROFILE_SMKI_CRL, &p, &crl, &r),
-			 PKI_ERR_TIME);
+			 PKI_E_TIME);
 	rv[1] = (struct pki_revoked){a, sizeof(a), T_NOW, 7};
 	assert_int_equal(pki_crl_sign(s.root, s.root_cert, PKI_PROFILE_SMKI_CRL, &p, &crl, &r),
-			 PKI_ERR_ARG);
+			 PKI_E_ARG);
 	p.nrevoked = 0;
 	p.next_update = p.this_update;
 	assert_int_equal(pki_crl_sign(s.root, s.root_cert, PKI_PROFILE_SMKI_CRL, &p, &crl, &r),
-			 PKI_ERR_TIME);
+			 PKI_E_TIME);
 	p.next_update = p.this_update + 1;
 	assert_int_equal(pki_crl_sign(s.issuing, s.root_cert, PKI_PROFILE_SMKI_CRL, &p, &crl, &r),
-			 PKI_ERR_KEY_MISMATCH);
+			 PKI_E_KEY_MISMATCH);
 	assert_int_equal(pki_crl_sign(s.root, s.root_cert, PKI_PROFILE_SMKI_ROOT, &p, &crl, &r),
-			 PKI_ERR_ARG);
+			 PKI_E_ARG);
 }
 
 /* The Recovery CSR and the import of the certificate the DCC issues from it. */
@@ -447,19 +447,19 @@ static void test_recovery(void **state)
 			 PKI_OK);
 	assert_int_equal(pki_smki_recovery_import(s.root, t_entity_id, cert, s.issuing_cert,
 						  s.root_cert, T_NOW + 60, &r),
-			 PKI_ERR_KEY_MISMATCH);
+			 PKI_E_KEY_MISMATCH);
 	memcpy(other, t_entity_id, sizeof(other));
 	other[7] ^= 1;
 	assert_int_equal(pki_smki_recovery_import(s.recovery, other, cert, s.issuing_cert,
 						  s.root_cert, T_NOW + 60, &r),
-			 PKI_ERR_ENTITY_ID);
+			 PKI_E_ENTITY_ID);
 	assert_int_equal(pki_smki_recovery_import(s.recovery, t_entity_id, cert, s.issuing_cert,
 						  s.root_cert, T_NOW - 60, &r),
-			 PKI_ERR_CHAIN);
+			 PKI_E_CHAIN);
 	/* Chained to the wrong CA: the lint against the given Issuing CA fails first. */
 	assert_int_equal(pki_smki_recovery_import(s.recovery, t_entity_id, cert, s.root_cert,
 						  s.root_cert, T_NOW + 60, &r),
-			 PKI_ERR_LINT);
+			 PKI_E_LINT);
 	X509_free(cert);
 
 	/* The Recovery CSR needs its entity identifier, and only it has one. */
@@ -468,15 +468,15 @@ static void test_recovery(void **state)
 
 		assert_int_equal(
 		    pki_csr_build(s.recovery, PKI_PROFILE_SMKI_RECOVERY_CSR, &p, &csr, &r),
-		    PKI_ERR_ARG);
+		    PKI_E_ARG);
 		p.entity_id = t_entity_id;
 		assert_int_equal(
 		    pki_csr_build(s.recovery, PKI_PROFILE_SMKI_ISSUING_CSR, &p, &csr, &r),
-		    PKI_ERR_ARG);
+		    PKI_E_ARG);
 		p.subject = "OU=02";
 		assert_int_equal(
 		    pki_csr_build(s.recovery, PKI_PROFILE_SMKI_RECOVERY_CSR, &p, &csr, &r),
-		    PKI_ERR_LINT);
+		    PKI_E_LINT);
 		assert_true(pki_lint_has(&r, "smki.ou"));
 	}
 }

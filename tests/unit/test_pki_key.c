@@ -37,9 +37,9 @@ static void test_alg_names(void **state)
 	}
 	assert_int_equal(pki_alg_from_name("ec-p256", &alg), PKI_OK);
 	assert_int_equal(alg, PKI_ALG_EC_P256);
-	assert_int_equal(pki_alg_from_name("EC-P256", &alg), PKI_ERR_ALG);
-	assert_int_equal(pki_alg_from_name("rsa-2048", &alg), PKI_ERR_ALG);
-	assert_int_equal(pki_alg_from_name("", &alg), PKI_ERR_ALG);
+	assert_int_equal(pki_alg_from_name("EC-P256", &alg), PKI_E_ALG);
+	assert_int_equal(pki_alg_from_name("rsa-2048", &alg), PKI_E_ALG);
+	assert_int_equal(pki_alg_from_name("", &alg), PKI_E_ALG);
 }
 
 /* Each generated key is of the algorithm asked for, with the expected SPKI size. */
@@ -60,7 +60,7 @@ static void test_generate(void **state)
 	/* P-256 SPKI: uncompressed point (0x04) at the start of the 65-octet key. */
 	assert_int_equal(pki_key_spki(keys[0], spki, sizeof(spki), &len), PKI_OK);
 	assert_int_equal(spki[26], 0x04);
-	assert_int_equal(pki_key_spki(keys[3], spki, 100, &len), PKI_ERR_BUFFER);
+	assert_int_equal(pki_key_spki(keys[3], spki, 100, &len), PKI_E_BUFFER);
 }
 
 /* Export to PKCS#8 in a sodium_malloc buffer, import back: the same key, proved by
@@ -84,7 +84,7 @@ static void test_pkcs8_round_trip(void **state)
 		assert_memory_equal(spki, again, len);
 		assert_int_equal(pki_key_matches(back, spki, len), PKI_OK);
 		assert_int_equal(pki_key_matches(keys[(i + 1) % 5], spki, len),
-				 PKI_ERR_KEY_MISMATCH);
+				 PKI_E_KEY_MISMATCH);
 		EVP_PKEY_free(back);
 		pki_secret_free(der, derlen);
 	}
@@ -101,12 +101,12 @@ static void test_pkcs8_strict(void **state)
 	longer = sodium_malloc(derlen + 1);
 	memcpy(longer, der, derlen);
 	longer[derlen] = 0;
-	assert_int_equal(pki_key_import_pkcs8(longer, derlen + 1, &back), PKI_ERR_TRAILING);
+	assert_int_equal(pki_key_import_pkcs8(longer, derlen + 1, &back), PKI_E_TRAILING);
 	assert_null(back);
-	assert_int_equal(pki_key_import_pkcs8(der, derlen - 1, &back), PKI_ERR_PARSE);
-	assert_int_equal(pki_key_import_pkcs8(der, 0, &back), PKI_ERR_PARSE);
+	assert_int_equal(pki_key_import_pkcs8(der, derlen - 1, &back), PKI_E_PARSE);
+	assert_int_equal(pki_key_import_pkcs8(der, 0, &back), PKI_E_PARSE);
 	longer[0] = 0x31;
-	assert_int_equal(pki_key_import_pkcs8(longer, derlen, &back), PKI_ERR_PARSE);
+	assert_int_equal(pki_key_import_pkcs8(longer, derlen, &back), PKI_E_PARSE);
 	pki_secret_free(longer, derlen + 1);
 	pki_secret_free(der, derlen);
 }
@@ -123,7 +123,7 @@ static void test_pkcs8_unsupported(void **state)
 	n = i2d_PrivateKey(rsa, &der);
 	assert_true(n > 0);
 	/* i2d_PrivateKey gives the RSAPrivateKey form; PKCS#8 is what the import takes. */
-	assert_int_equal(pki_key_import_pkcs8(der, (size_t)n, &back), PKI_ERR_PARSE);
+	assert_int_equal(pki_key_import_pkcs8(der, (size_t)n, &back), PKI_E_PARSE);
 	OPENSSL_free(der);
 	der = NULL;
 	{
@@ -132,7 +132,7 @@ static void test_pkcs8_unsupported(void **state)
 		n = i2d_PKCS8_PRIV_KEY_INFO(p8, &der);
 		PKCS8_PRIV_KEY_INFO_free(p8);
 	}
-	assert_int_equal(pki_key_import_pkcs8(der, (size_t)n, &back), PKI_ERR_ALG);
+	assert_int_equal(pki_key_import_pkcs8(der, (size_t)n, &back), PKI_E_ALG);
 	OPENSSL_clear_free(der, (size_t)n);
 	EVP_PKEY_free(rsa);
 }
@@ -151,7 +151,7 @@ static void test_matches_needs_private_half(void **state)
 	assert_int_not_equal(pki_key_matches(pub, spki, len), PKI_OK);
 	EVP_PKEY_free(pub);
 	spki[len - 1] ^= 1;
-	assert_int_equal(pki_key_matches(keys[0], spki, len), PKI_ERR_KEY_MISMATCH);
+	assert_int_equal(pki_key_matches(keys[0], spki, len), PKI_E_KEY_MISMATCH);
 }
 
 static void test_spki_strict(void **state)
@@ -163,8 +163,8 @@ static void test_spki_strict(void **state)
 	(void)state;
 	assert_int_equal(pki_key_spki(keys[0], spki, sizeof(spki), &len), PKI_OK);
 	spki[len] = 0;
-	assert_int_equal(pki_pubkey_from_spki(spki, len + 1, &pub), PKI_ERR_TRAILING);
-	assert_int_equal(pki_pubkey_from_spki(spki, len - 1, &pub), PKI_ERR_PARSE);
+	assert_int_equal(pki_pubkey_from_spki(spki, len + 1, &pub), PKI_E_TRAILING);
+	assert_int_equal(pki_pubkey_from_spki(spki, len - 1, &pub), PKI_E_PARSE);
 	assert_null(pub);
 }
 
@@ -190,7 +190,7 @@ static void test_symkey(void **state)
 	assert_memory_not_equal(a, b, 16);
 	pki_secret_free(a, 16);
 	pki_secret_free(b, 32);
-	assert_int_equal(pki_symkey_generate(24, &a), PKI_ERR_ARG);
+	assert_int_equal(pki_symkey_generate(24, &a), PKI_E_ARG);
 	assert_null(a);
 	pki_secret_free(NULL, 0);
 }
@@ -207,7 +207,7 @@ static void test_sign_verify(void **state)
 				 PKI_OK);
 		assert_int_equal(pki_verify(keys[i], msg, sizeof(msg), sig, siglen), PKI_OK);
 		assert_int_equal(pki_verify(keys[i], msg, sizeof(msg) - 1, sig, siglen),
-				 PKI_ERR_SIGNATURE);
+				 PKI_E_SIGNATURE);
 	}
 }
 
@@ -229,12 +229,12 @@ static void test_rawsig(void **state)
 	assert_int_equal(pki_rawsig_from_der(der, derlen, back), PKI_OK);
 	assert_memory_equal(sig, back, sizeof(sig));
 	sig[63] ^= 1;
-	assert_int_equal(pki_rawsig_verify(keys[0], msg, sizeof(msg), sig), PKI_ERR_SIGNATURE);
+	assert_int_equal(pki_rawsig_verify(keys[0], msg, sizeof(msg), sig), PKI_E_SIGNATURE);
 	memset(sig, 0, sizeof(sig));
-	assert_int_equal(pki_rawsig_verify(keys[0], msg, sizeof(msg), sig), PKI_ERR_SIGNATURE);
-	assert_int_equal(pki_rawsig_sign(keys[1], msg, sizeof(msg), sig), PKI_ERR_ALG);
-	assert_int_equal(pki_rawsig_sign(keys[2], msg, sizeof(msg), sig), PKI_ERR_ALG);
-	assert_int_equal(pki_rawsig_from_der(der, derlen - 1, back), PKI_ERR_PARSE);
+	assert_int_equal(pki_rawsig_verify(keys[0], msg, sizeof(msg), sig), PKI_E_SIGNATURE);
+	assert_int_equal(pki_rawsig_sign(keys[1], msg, sizeof(msg), sig), PKI_E_ALG);
+	assert_int_equal(pki_rawsig_sign(keys[2], msg, sizeof(msg), sig), PKI_E_ALG);
+	assert_int_equal(pki_rawsig_from_der(der, derlen - 1, back), PKI_E_PARSE);
 	EVP_MD_CTX_free(ctx);
 }
 

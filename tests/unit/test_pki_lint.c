@@ -137,7 +137,7 @@ static void test_profile_names(void **state)
 	assert_int_equal(pki_profile_from_name("smki-root", &p), PKI_OK);
 	assert_int_equal(p, PKI_PROFILE_SMKI_ROOT);
 	assert_int_equal(pki_profile_from_name("generic-crl", &p), PKI_OK);
-	assert_int_equal(pki_profile_from_name("smki", &p), PKI_ERR_ARG);
+	assert_int_equal(pki_profile_from_name("smki", &p), PKI_E_ARG);
 	assert_null(pki_profile_get(PKI_PROFILE_COUNT));
 }
 
@@ -553,29 +553,29 @@ static void test_parse(void **state)
 	assert_int_equal(pki_parse((uint8_t *)buf, pemlen + 4, &o), PKI_OK);
 	pki_obj_free(&o);
 	memcpy(buf + pemlen, "x", 1);
-	assert_int_equal(pki_parse((uint8_t *)buf, pemlen + 1, &o), PKI_ERR_TRAILING);
+	assert_int_equal(pki_parse((uint8_t *)buf, pemlen + 1, &o), PKI_E_TRAILING);
 	memcpy(buf + pemlen, pem, pemlen);
-	assert_int_equal(pki_parse((uint8_t *)buf, 2 * pemlen, &o), PKI_ERR_TRAILING);
+	assert_int_equal(pki_parse((uint8_t *)buf, 2 * pemlen, &o), PKI_E_TRAILING);
 	/* Text before BEGIN, another label, a DER octet more or less. */
 	buf[0] = ' ';
 	memcpy(buf + 1, pem, pemlen);
-	assert_int_equal(pki_parse((uint8_t *)buf, pemlen + 1, &o), PKI_ERR_PARSE);
+	assert_int_equal(pki_parse((uint8_t *)buf, pemlen + 1, &o), PKI_E_PARSE);
 	{
 		static const char key[] = "-----BEGIN PRIVATE KEY-----\nAAAA\n"
 					  "-----END PRIVATE KEY-----\n";
 
 		assert_int_equal(pki_parse((const uint8_t *)key, sizeof(key) - 1, &o),
-				 PKI_ERR_TYPE);
+				 PKI_E_TYPE);
 	}
 	memcpy(buf, built.der, built.der_len);
 	buf[built.der_len] = 0;
-	assert_int_equal(pki_parse((uint8_t *)buf, built.der_len + 1, &o), PKI_ERR_TRAILING);
-	assert_int_equal(pki_parse(built.der, built.der_len - 1, &o), PKI_ERR_PARSE);
-	assert_int_equal(pki_parse(built.der, 0, &o), PKI_ERR_PARSE);
-	assert_int_equal(pki_parse(built.der, PKI_INPUT_MAX + 1, &o), PKI_ERR_TOO_LARGE);
+	assert_int_equal(pki_parse((uint8_t *)buf, built.der_len + 1, &o), PKI_E_TRAILING);
+	assert_int_equal(pki_parse(built.der, built.der_len - 1, &o), PKI_E_PARSE);
+	assert_int_equal(pki_parse(built.der, 0, &o), PKI_E_PARSE);
+	assert_int_equal(pki_parse(built.der, PKI_INPUT_MAX + 1, &o), PKI_E_TOO_LARGE);
 	assert_int_equal(o.type, PKI_OBJ_NONE);
 	/* A certificate where a CSR is wanted. */
-	assert_int_equal(pki_parse_as(built.der, built.der_len, PKI_OBJ_CSR, &o), PKI_ERR_TYPE);
+	assert_int_equal(pki_parse_as(built.der, built.der_len, PKI_OBJ_CSR, &o), PKI_E_TYPE);
 	OPENSSL_free(pem);
 	pki_obj_free(&built);
 
@@ -619,7 +619,7 @@ static void test_parse_pubkey(void **state)
 	bio = BIO_new(BIO_s_mem());
 	PEM_write_bio_X509(bio, s.root_cert);
 	n = BIO_get_mem_data(bio, &data);
-	assert_int_equal(pki_parse_pubkey((uint8_t *)data, (size_t)n, &key), PKI_ERR_TYPE);
+	assert_int_equal(pki_parse_pubkey((uint8_t *)data, (size_t)n, &key), PKI_E_TYPE);
 	BIO_free(bio);
 }
 

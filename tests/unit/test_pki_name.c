@@ -92,7 +92,7 @@ static void test_parse_bad(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (pki_name_parse(bad[i], &name) != PKI_ERR_SUBJECT)
+		if (pki_name_parse(bad[i], &name) != PKI_E_SUBJECT)
 			fail_msg("accepted subject %zu '%s'", i, bad[i]);
 		assert_null(name);
 	}
@@ -100,11 +100,11 @@ static void test_parse_bad(void **state)
 	assert_int_equal(pki_name_parse("CN=1,CN=2,CN=3,CN=4,CN=5,CN=6,CN=7,CN=8,CN=9,CN=10,"
 					"CN=11,CN=12,CN=13,CN=14,CN=15,CN=16,CN=17",
 					&name),
-			 PKI_ERR_SUBJECT);
+			 PKI_E_SUBJECT);
 	memset(big, 'a', sizeof(big));
 	memcpy(big, "O=", 2);
 	big[sizeof(big) - 1] = '\0';
-	assert_int_equal(pki_name_parse(big, &name), PKI_ERR_SUBJECT);
+	assert_int_equal(pki_name_parse(big, &name), PKI_E_SUBJECT);
 	/* 64 characters (not bytes) is the CN bound. */
 	{
 		char cn[3 + 64 * 2 + 1] = "CN=";
@@ -146,7 +146,7 @@ static void test_rehearsal_mark(void **state)
 					"1234567890",
 					&name),
 			 PKI_OK);
-	assert_int_equal(pki_name_mark_rehearsal(name), PKI_ERR_SUBJECT);
+	assert_int_equal(pki_name_mark_rehearsal(name), PKI_E_SUBJECT);
 	X509_NAME_free(name);
 }
 
@@ -163,7 +163,7 @@ static void test_entity_id(void **state)
 
 	(void)state;
 	assert_int_equal(pki_name_parse("OU=01", &name), PKI_OK);
-	assert_int_equal(pki_name_entity_id(name, id), PKI_ERR_ENTITY_ID);
+	assert_int_equal(pki_name_entity_id(name, id), PKI_E_ENTITY_ID);
 	assert_int_equal(pki_name_add_entity_id(name, t_entity_id), PKI_OK);
 	assert_int_equal(pki_name_entity_id(name, id), PKI_OK);
 	assert_memory_equal(id, t_entity_id, sizeof(id));
@@ -175,7 +175,7 @@ static void test_entity_id(void **state)
 	assert_string_equal(text, "OU=01, x500UniqueIdentifier='90B3D51F30010000'H");
 	/* Two identifiers are one too many. */
 	assert_int_equal(pki_name_add_entity_id(name, t_entity_id), PKI_OK);
-	assert_int_equal(pki_name_entity_id(name, id), PKI_ERR_ENTITY_ID);
+	assert_int_equal(pki_name_entity_id(name, id), PKI_E_ENTITY_ID);
 	X509_NAME_free(name);
 }
 
@@ -192,7 +192,7 @@ static void test_text_untrusted(void **state)
 	assert_string_equal(text, "CN=a\\x1B[31mb\\x5C");
 	X509_NAME_add_entry_by_NID(name, NID_organizationName, V_ASN1_UTF8STRING,
 				   (const unsigned char *)"a long organisation name", -1, -1, 0);
-	assert_int_equal(pki_name_text(name, text, sizeof(text)), PKI_ERR_BUFFER);
+	assert_int_equal(pki_name_text(name, text, sizeof(text)), PKI_E_BUFFER);
 	assert_int_equal(strlen(text), sizeof(text) - 1);
 	assert_string_equal(text + sizeof(text) - 4, "...");
 	X509_NAME_free(name);
@@ -211,7 +211,7 @@ static void test_policy_oid(void **state)
 		ASN1_OBJECT_free(obj);
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		if (pki_policy_oid(bad[i], &obj) != PKI_ERR_OID)
+		if (pki_policy_oid(bad[i], &obj) != PKI_E_OID)
 			fail_msg("accepted OID '%s'", bad[i]);
 }
 
@@ -239,7 +239,7 @@ static void test_ski_methods(void **state)
 	assert_int_equal(ski[0] >> 4, 0x4);
 	assert_int_equal(ski[0] & 0x0F, sha1[12] & 0x0F);
 	assert_memory_equal(ski + 1, sha1 + 13, 7);
-	assert_int_equal(pki_ski_compute(pub, 3, ski, &len), PKI_ERR_ARG);
+	assert_int_equal(pki_ski_compute(pub, 3, ski, &len), PKI_E_ARG);
 	X509_PUBKEY_free(pub);
 	EVP_PKEY_free(key);
 }
@@ -255,7 +255,7 @@ static void test_name_constraints(void **state)
 	(void)state;
 	assert_int_equal(pki_ext_add_nc(x, good, 4, good, 1), PKI_OK);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(pki_ext_add_nc(x, bad[i], 1, NULL, 0), PKI_ERR_CONSTRAINT);
+		assert_int_equal(pki_ext_add_nc(x, bad[i], 1, NULL, 0), PKI_E_CONSTRAINT);
 	assert_int_equal(X509_get_ext_count(x), 1);
 	assert_int_equal(X509_EXTENSION_get_critical(X509_get_ext(x, 0)), 1);
 	X509_free(x);

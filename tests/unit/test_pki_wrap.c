@@ -54,14 +54,14 @@ static void test_rfc5649_vectors(void **state)
 			want[i] ^= 0x80;
 			assert_int_equal(pki_unwrap_pad(kek, keklen, want, wantlen, back,
 							sizeof(back), &backlen),
-					 PKI_ERR_UNWRAP);
+					 PKI_E_UNWRAP);
 			assert_int_equal(backlen, 0);
 			want[i] ^= 0x80;
 		}
 		kek[0] ^= 1;
 		assert_int_equal(
 		    pki_unwrap_pad(kek, keklen, want, wantlen, back, sizeof(back), &backlen),
-		    PKI_ERR_UNWRAP);
+		    PKI_E_UNWRAP);
 		count++;
 	}
 	fclose(f);
@@ -74,11 +74,11 @@ static void test_wrap_bounds(void **state)
 	size_t len;
 
 	(void)state;
-	assert_int_equal(pki_wrap_pad(kek, 15, in, 8, out, sizeof(out), &len), PKI_ERR_ARG);
-	assert_int_equal(pki_wrap_pad(kek, 16, in, 0, out, sizeof(out), &len), PKI_ERR_ARG);
-	assert_int_equal(pki_wrap_pad(kek, 16, in, 8, out, 15, &len), PKI_ERR_BUFFER);
-	assert_int_equal(pki_unwrap_pad(kek, 16, out, 12, out, sizeof(out), &len), PKI_ERR_UNWRAP);
-	assert_int_equal(pki_unwrap_pad(kek, 16, out, 8, out, sizeof(out), &len), PKI_ERR_UNWRAP);
+	assert_int_equal(pki_wrap_pad(kek, 15, in, 8, out, sizeof(out), &len), PKI_E_ARG);
+	assert_int_equal(pki_wrap_pad(kek, 16, in, 0, out, sizeof(out), &len), PKI_E_ARG);
+	assert_int_equal(pki_wrap_pad(kek, 16, in, 8, out, 15, &len), PKI_E_BUFFER);
+	assert_int_equal(pki_unwrap_pad(kek, 16, out, 12, out, sizeof(out), &len), PKI_E_UNWRAP);
+	assert_int_equal(pki_unwrap_pad(kek, 16, out, 8, out, sizeof(out), &len), PKI_E_UNWRAP);
 }
 
 static void test_alg_names(void **state)
@@ -92,7 +92,7 @@ static void test_alg_names(void **state)
 	assert_int_equal(pki_wrap_alg_from_name("aes256", &alg), PKI_OK);
 	assert_int_equal(pki_wrap_alg_keylen(alg), 32);
 	assert_string_equal(pki_wrap_alg_name(alg), "id-aes256-wrap-pad");
-	assert_int_equal(pki_wrap_alg_from_name("aes192", &alg), PKI_ERR_ALG);
+	assert_int_equal(pki_wrap_alg_from_name("aes192", &alg), PKI_E_ALG);
 }
 
 /* The DER layout, octet by octet: SEQUENCE { SEQUENCE { OID 2.16.840.1.101.3.4.1.8 },
@@ -126,11 +126,11 @@ static void test_contin_der(void **state)
 	assert_memory_equal(back, spki, spkilen);
 
 	/* Strictness: trailing octet, truncation, parameters, another OID, BER length form. */
-	assert_int_equal(pki_contin_decode(der, derlen - 1, &c), PKI_ERR_PARSE);
+	assert_int_equal(pki_contin_decode(der, derlen - 1, &c), PKI_E_PARSE);
 	der[derlen] = 0;
-	assert_int_equal(pki_contin_decode(der, derlen + 1, &c), PKI_ERR_PARSE);
+	assert_int_equal(pki_contin_decode(der, derlen + 1, &c), PKI_E_PARSE);
 	der[14] = 0x05; /* id-aes128-wrap (no padding): not accepted */
-	assert_int_equal(pki_contin_decode(der, derlen, &c), PKI_ERR_ALG);
+	assert_int_equal(pki_contin_decode(der, derlen, &c), PKI_E_ALG);
 	der[14] = 0x08;
 	{
 		uint8_t ber[sizeof(der) + 1];
@@ -138,11 +138,11 @@ static void test_contin_der(void **state)
 		ber[0] = 0x30;
 		ber[1] = 0x81; /* long-form length where the short form fits */
 		memcpy(ber + 2, der + 1, derlen - 1);
-		assert_int_equal(pki_contin_decode(ber, derlen + 1, &c), PKI_ERR_PARSE);
+		assert_int_equal(pki_contin_decode(ber, derlen + 1, &c), PKI_E_PARSE);
 	}
 	assert_int_equal(pki_contin_encode(PKI_WRAP_AES256_PAD, kek, 16, spki, spkilen, der,
 					   sizeof(der), &derlen),
-			 PKI_ERR_ALG);
+			 PKI_E_ALG);
 	EVP_PKEY_free(key);
 }
 
@@ -157,13 +157,13 @@ static void test_contin_verify(void **state)
 	smki_build(&s, 0, PKI_WRAP_AES128_PAD);
 	assert_int_equal(pki_contin_verify(s.root_cert, s.symkey, 16, s.contin), PKI_OK);
 	assert_int_equal(pki_contin_verify(s.root_cert, s.symkey, 16, s.root),
-			 PKI_ERR_KEY_MISMATCH);
+			 PKI_E_KEY_MISMATCH);
 	memcpy(wrong, s.symkey, 16);
 	wrong[15] ^= 1;
-	assert_int_equal(pki_contin_verify(s.root_cert, wrong, 16, s.contin), PKI_ERR_UNWRAP);
-	assert_int_equal(pki_contin_verify(s.root_cert, s.symkey, 32, s.contin), PKI_ERR_ALG);
+	assert_int_equal(pki_contin_verify(s.root_cert, wrong, 16, s.contin), PKI_E_UNWRAP);
+	assert_int_equal(pki_contin_verify(s.root_cert, s.symkey, 32, s.contin), PKI_E_ALG);
 	assert_int_equal(pki_contin_verify(s.issuing_cert, s.symkey, 16, s.contin),
-			 PKI_ERR_NO_CONTIN);
+			 PKI_E_NO_CONTIN);
 	smki_free(&s);
 
 	smki_build(&s, 1, PKI_WRAP_AES256_PAD);
@@ -208,11 +208,11 @@ static void test_contin_replacement(void **state)
 	assert_lint_ok(&r);
 	/* A Root the old contingency key did not sign is refused. */
 	assert_int_equal(pki_contin_check_replacement(s.root_cert, s.symkey, 16, s.root_cert),
-			 PKI_ERR_SIGNATURE);
+			 PKI_E_SIGNATURE);
 	/* The contingency key may not be the Root key itself. */
 	assert_int_equal(pki_key_spki(root2, spki2, sizeof(spki2), &spki2len), PKI_OK);
 	X509_free(repl);
-	assert_int_equal(pki_cert_smki_root(root2, NULL, &p, &c, &repl, &r), PKI_ERR_ARG);
+	assert_int_equal(pki_cert_smki_root(root2, NULL, &p, &c, &repl, &r), PKI_E_ARG);
 	assert_null(repl);
 
 	EVP_PKEY_free(root2);

@@ -16,8 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ceremony/preflight.h"
-#include "ceremony/script.h"
+#include "ceremony/checks/preflight.h"
+#include "ceremony/script/script.h"
 
 static char root[256];
 
@@ -394,8 +394,8 @@ static void test_quorum_media_script(void **state)
 	assert_int_equal(preflight_script(&r, plan), PREFLIGHT_OK);
 	sodium_bin2hex(hex, sizeof(hex), plan->sha256, 32);
 	assert_string_equal(r.checks[3].detail, hex);
-	assert_int_equal(preflight_quorum(&r, NULL, present), PREFLIGHT_ERR_ARG);
-	assert_int_equal(preflight_media(&r, plan, NULL, NULL), PREFLIGHT_ERR_ARG);
+	assert_int_equal(preflight_quorum(&r, NULL, present), PREFLIGHT_E_ARG);
+	assert_int_equal(preflight_media(&r, plan, NULL, NULL), PREFLIGHT_E_ARG);
 	script_free(plan);
 
 	/* Keys rebuilt from shares need only their thresholds. */
@@ -478,20 +478,20 @@ static void test_run_and_report(void **state)
 	assert_true(preflight_find(r, "clock")->passed);
 
 	cfg.plan = NULL;
-	assert_int_equal(preflight_run(r, &cfg), PREFLIGHT_ERR_ARG);
+	assert_int_equal(preflight_run(r, &cfg), PREFLIGHT_E_ARG);
 	script_free(plan);
 
 	/* The report is bounded, and details are printable. */
 	preflight_init(r);
 	for (size_t i = 0; i < PREFLIGHT_MAX_CHECKS; i++)
 		assert_int_equal(preflight_add(r, "selftest.x", true, "ok"), PREFLIGHT_OK);
-	assert_int_equal(preflight_add(r, "selftest.y", true, "ok"), PREFLIGHT_ERR_FULL);
+	assert_int_equal(preflight_add(r, "selftest.y", true, "ok"), PREFLIGHT_E_FULL);
 	preflight_init(r);
 	assert_false(preflight_go(r));
 	preflight_add(r, "selftest.slip39", false, "bad\x1b[31m\xc3\xa9");
 	assert_string_equal(r->checks[0].detail, "bad?[31m??");
 	assert_null(preflight_find(r, "selftest.none"));
-	assert_string_equal(preflight_strerror(PREFLIGHT_ERR_FULL), "too many checks");
+	assert_string_equal(preflight_strerror(PREFLIGHT_E_FULL), "too many checks");
 	free(r);
 }
 

@@ -20,7 +20,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "ceremony/prompt.h"
+#include "ceremony/people/prompt.h"
 
 /* ---- helpers ---- */
 

@@ -206,10 +206,10 @@ static void test_wrong_passphrase(void **state)
 	unsigned char *file = seal_sample(&len, NULL);
 
 	(void)state;
-	assert_int_equal(try_open(file, len, "correct horse battery stapler"), SHAREFILE_EDECRYPT);
-	assert_int_equal(try_open(file, len, "Correct horse battery staple"), SHAREFILE_EDECRYPT);
-	assert_int_equal(try_open(file, len, "x"), SHAREFILE_EDECRYPT);
-	assert_int_equal(try_open(file, len, ""), SHAREFILE_EPASSPHRASE);
+	assert_int_equal(try_open(file, len, "correct horse battery stapler"), SHAREFILE_E_DECRYPT);
+	assert_int_equal(try_open(file, len, "Correct horse battery staple"), SHAREFILE_E_DECRYPT);
+	assert_int_equal(try_open(file, len, "x"), SHAREFILE_E_DECRYPT);
+	assert_int_equal(try_open(file, len, ""), SHAREFILE_E_PASSPHRASE);
 	assert_int_equal(try_open(file, len, PASSPHRASE), SHAREFILE_OK);
 	free(file);
 }
@@ -233,12 +233,12 @@ static void test_every_header_byte(void **state)
 		if (e == SHAREFILE_OK)
 			fail_msg("byte %zu flipped: the file still opens", i);
 		/* What peek accepts only the tag can catch. */
-		if (peek == SHAREFILE_OK && e != SHAREFILE_EDECRYPT)
+		if (peek == SHAREFILE_OK && e != SHAREFILE_E_DECRYPT)
 			fail_msg("byte %zu: %s", i, sharefile_strerror(e));
 	}
 	/* The very last byte (the tag's). */
 	file[len - 1] ^= 0x80;
-	assert_int_equal(try_open(file, len, PASSPHRASE), SHAREFILE_EDECRYPT);
+	assert_int_equal(try_open(file, len, PASSPHRASE), SHAREFILE_E_DECRYPT);
 	file[len - 1] ^= 0x80;
 	assert_int_equal(try_open(file, len, PASSPHRASE), SHAREFILE_OK);
 	free(file);
@@ -254,20 +254,20 @@ static void test_truncated_extended(void **state)
 	for (size_t n = 0; n < len; n++) {
 		enum sharefile_err e = sharefile_peek(file, n, &m);
 
-		if (e != SHAREFILE_ETRUNCATED)
+		if (e != SHAREFILE_E_TRUNCATED)
 			fail_msg("%zu of %zu bytes: %s", n, len, sharefile_strerror(e));
-		assert_int_equal(try_open(file, n, PASSPHRASE), SHAREFILE_ETRUNCATED);
+		assert_int_equal(try_open(file, n, PASSPHRASE), SHAREFILE_E_TRUNCATED);
 	}
 	assert_non_null(longer);
 	memcpy(longer, file, len);
 	longer[len] = 0;
-	assert_int_equal(sharefile_peek(longer, len + 1, &m), SHAREFILE_ETRAILING);
-	assert_int_equal(try_open(longer, len + 1, PASSPHRASE), SHAREFILE_ETRAILING);
+	assert_int_equal(sharefile_peek(longer, len + 1, &m), SHAREFILE_E_TRAILING);
+	assert_int_equal(try_open(longer, len + 1, PASSPHRASE), SHAREFILE_E_TRAILING);
 	/* Not a share file at all. */
 	assert_int_equal(sharefile_peek((const unsigned char *)"{\"seq\":0}", 9, &m),
-			 SHAREFILE_EMAGIC);
+			 SHAREFILE_E_MAGIC);
 	longer[0] = 0x88;
-	assert_int_equal(sharefile_peek(longer, len, &m), SHAREFILE_EMAGIC);
+	assert_int_equal(sharefile_peek(longer, len, &m), SHAREFILE_E_MAGIC);
 	free(longer);
 	free(file);
 }
@@ -290,13 +290,13 @@ static void test_kdf_limits(void **state)
 		uint32_t ops, kib;
 		enum sharefile_err want;
 	} cases[] = {
-		{ 0, 1, 19456, SHAREFILE_EWEAK },	{ 0, 2, 19455, SHAREFILE_EWEAK },
-		{ 0, 1, 8192, SHAREFILE_EWEAK },	{ 0, 0, 0, SHAREFILE_EWEAK },
-		{ 0, 17, 19456, SHAREFILE_ECOSTLY },	{ 0, 2, 1048577, SHAREFILE_ECOSTLY },
-		{ 0, 0xFFFFFFFF, 0xFFFFFFFF, SHAREFILE_ECOSTLY },
-		{ 1, 0, 8192, SHAREFILE_EWEAK },	{ 1, 1, 8191, SHAREFILE_EWEAK },
+		{ 0, 1, 19456, SHAREFILE_E_WEAK },	{ 0, 2, 19455, SHAREFILE_E_WEAK },
+		{ 0, 1, 8192, SHAREFILE_E_WEAK },	{ 0, 0, 0, SHAREFILE_E_WEAK },
+		{ 0, 17, 19456, SHAREFILE_E_COSTLY },	{ 0, 2, 1048577, SHAREFILE_E_COSTLY },
+		{ 0, 0xFFFFFFFF, 0xFFFFFFFF, SHAREFILE_E_COSTLY },
+		{ 1, 0, 8192, SHAREFILE_E_WEAK },	{ 1, 1, 8191, SHAREFILE_E_WEAK },
 		{ 1, 1, 8192, SHAREFILE_OK },		{ 1, 2, 19456, SHAREFILE_OK },
-		{ 1, 17, 19456, SHAREFILE_ECOSTLY },
+		{ 1, 17, 19456, SHAREFILE_E_COSTLY },
 	};
 	struct sharefile_meta m;
 	char *mn = secret(MNEMONIC), *pw = secret(PASSPHRASE);
@@ -358,49 +358,49 @@ static void test_seal_refuses(void **state)
 		assert_null(out);                                                                \
 	} while (0)
 	for (size_t i = 0; i < sizeof(bad_mnemonics) / sizeof(bad_mnemonics[0]); i++)
-		REFUSE(&m, bad_mnemonics[i], pw, SHAREFILE_EMNEMONIC);
-	REFUSE(&m, mn, "short77", SHAREFILE_EPASSPHRASE);
+		REFUSE(&m, bad_mnemonics[i], pw, SHAREFILE_E_MNEMONIC);
+	REFUSE(&m, mn, "short77", SHAREFILE_E_PASSPHRASE);
 	big = malloc(SHAREFILE_PASSPHRASE_MAX + 2);
 	assert_non_null(big);
 	memset(big, 'a', SHAREFILE_PASSPHRASE_MAX + 1);
 	big[SHAREFILE_PASSPHRASE_MAX + 1] = '\0';
-	REFUSE(&m, mn, big, SHAREFILE_EPASSPHRASE);
+	REFUSE(&m, mn, big, SHAREFILE_E_PASSPHRASE);
 	free(big);
 	big = malloc(SHAREFILE_MNEMONIC_MAX + 2);
 	assert_non_null(big);
 	memset(big, 'a', SHAREFILE_MNEMONIC_MAX + 1);
 	big[SHAREFILE_MNEMONIC_MAX + 1] = '\0';
-	REFUSE(&m, big, pw, SHAREFILE_EMNEMONIC);
+	REFUSE(&m, big, pw, SHAREFILE_E_MNEMONIC);
 	free(big);
 
 	bad = m, bad.ceremony_id[0] = '\0';
-	REFUSE(&bad, mn, pw, SHAREFILE_EINVAL);
+	REFUSE(&bad, mn, pw, SHAREFILE_E_INVAL);
 	bad = m, snprintf(bad.ceremony_id, sizeof(bad.ceremony_id), "-leading-dash");
-	REFUSE(&bad, mn, pw, SHAREFILE_EINVAL);
+	REFUSE(&bad, mn, pw, SHAREFILE_E_INVAL);
 	bad = m, snprintf(bad.key_name, sizeof(bad.key_name), "root key");
-	REFUSE(&bad, mn, pw, SHAREFILE_EINVAL);
+	REFUSE(&bad, mn, pw, SHAREFILE_E_INVAL);
 	bad = m, memset(bad.key_name, 'k', sizeof(bad.key_name));
-	REFUSE(&bad, mn, pw, SHAREFILE_EINVAL);
+	REFUSE(&bad, mn, pw, SHAREFILE_E_INVAL);
 	bad = m, bad.identifier = 0x8000;
-	REFUSE(&bad, mn, pw, SHAREFILE_EINVAL);
+	REFUSE(&bad, mn, pw, SHAREFILE_E_INVAL);
 	bad = m, bad.group_count = 0;
-	REFUSE(&bad, mn, pw, SHAREFILE_EINVAL);
+	REFUSE(&bad, mn, pw, SHAREFILE_E_INVAL);
 	bad = m, bad.group_count = 17;
-	REFUSE(&bad, mn, pw, SHAREFILE_EINVAL);
+	REFUSE(&bad, mn, pw, SHAREFILE_E_INVAL);
 	bad = m, bad.group_threshold = 2;
-	REFUSE(&bad, mn, pw, SHAREFILE_EINVAL);
+	REFUSE(&bad, mn, pw, SHAREFILE_E_INVAL);
 	bad = m, bad.group_index = 1;
-	REFUSE(&bad, mn, pw, SHAREFILE_EINVAL);
+	REFUSE(&bad, mn, pw, SHAREFILE_E_INVAL);
 	bad = m, bad.member_index = 16;
-	REFUSE(&bad, mn, pw, SHAREFILE_EINVAL);
+	REFUSE(&bad, mn, pw, SHAREFILE_E_INVAL);
 	bad = m, bad.member_threshold = 0;
-	REFUSE(&bad, mn, pw, SHAREFILE_EINVAL);
+	REFUSE(&bad, mn, pw, SHAREFILE_E_INVAL);
 	bad = m, bad.member_threshold = 1; /* with member index 2 */
-	REFUSE(&bad, mn, pw, SHAREFILE_EINVAL);
+	REFUSE(&bad, mn, pw, SHAREFILE_E_INVAL);
 	bad = m, bad.rehearsal = 2;
-	REFUSE(&bad, mn, pw, SHAREFILE_EINVAL);
+	REFUSE(&bad, mn, pw, SHAREFILE_E_INVAL);
 	bad = m, bad.created = 253402300800ULL;
-	REFUSE(&bad, mn, pw, SHAREFILE_EINVAL);
+	REFUSE(&bad, mn, pw, SHAREFILE_E_INVAL);
 #undef REFUSE
 	sodium_free(mn);
 	sodium_free(pw);
@@ -426,10 +426,10 @@ static void test_mnemonic_ok(void **state)
 static void test_strerror(void **state)
 {
 	(void)state;
-	assert_string_equal(sharefile_strerror(SHAREFILE_EDECRYPT),
+	assert_string_equal(sharefile_strerror(SHAREFILE_E_DECRYPT),
 			    "wrong passphrase, or the share file was altered");
 	assert_string_equal(sharefile_strerror((enum sharefile_err)99), "unknown share file error");
-	for (int e = SHAREFILE_OK; e <= SHAREFILE_EDECRYPT; e++)
+	for (int e = SHAREFILE_OK; e <= SHAREFILE_E_DECRYPT; e++)
 		assert_non_null(strstr(sharefile_strerror((enum sharefile_err)e), ""));
 }
 

@@ -15,7 +15,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
-#include "ceremony/transcript_format.h"
+#include "ceremony/transcript/transcript_format.h"
 #include "transcript_test.h"
 
 #define SAMPLE_RECORDS 16
@@ -316,8 +316,8 @@ static void test_abort(void **state)
 	assert_int_equal(transcript_abort(s.t, "1", &ADMIN, "custodian absent", final),
 			 TRANSCRIPT_OK);
 	assert_memory_equal(final, head, 32);
-	assert_int_equal(transcript_checkpoint(s.t, "1", &ADMIN, NULL), TRANSCRIPT_ESTATE);
-	assert_int_equal(transcript_close(s.t, "1", &ADMIN, final), TRANSCRIPT_ESTATE);
+	assert_int_equal(transcript_checkpoint(s.t, "1", &ADMIN, NULL), TRANSCRIPT_E_STATE);
+	assert_int_equal(transcript_close(s.t, "1", &ADMIN, final), TRANSCRIPT_E_STATE);
 	assert_int_equal(verify_path(s.path, NULL, &sum, &f), TRANSCRIPT_OK);
 	assert_int_equal(sum.outcome, TRANSCRIPT_ABORTED);
 	assert_int_equal(sum.records, 2);
@@ -366,71 +366,71 @@ static void test_refusals(void **state)
 	hex32(d, h);
 
 	/* Secrets by name, at any depth. */
-	refuse(t, path, TRANSCRIPT_ESECRET, &ADMIN, "note",
+	refuse(t, path, TRANSCRIPT_E_SECRET, &ADMIN, "note",
 	       json_pack("{s:s,s:s}", "text", "x", "passphrase", "hunter2"));
-	refuse(t, path, TRANSCRIPT_ESECRET, &ADMIN, "note",
+	refuse(t, path, TRANSCRIPT_E_SECRET, &ADMIN, "note",
 	       json_pack("{s:s,s:{s:s}}", "text", "x", "custodian", "pin", "1234"));
-	refuse(t, path, TRANSCRIPT_ESECRET, &ADMIN, "note",
+	refuse(t, path, TRANSCRIPT_E_SECRET, &ADMIN, "note",
 	       json_pack("{s:s,s:[{s:s}]}", "text", "x", "list", "share_mnemonic", "a b c"));
-	refuse(t, path, TRANSCRIPT_ESECRET, &ADMIN, "note",
+	refuse(t, path, TRANSCRIPT_E_SECRET, &ADMIN, "note",
 	       json_pack("{s:s,s:s}", "text", "x", "private_key", "00"));
 	/* The vocabulary, and the events only their own calls may write. */
-	refuse(t, path, TRANSCRIPT_EEVENT, &ADMIN, "party", json_pack("{s:s}", "text", "x"));
-	refuse(t, path, TRANSCRIPT_EEVENT, &ADMIN, "checkpoint", json_pack("{s:s}", "sig", ""));
-	refuse(t, path, TRANSCRIPT_EEVENT, &ADMIN, "close", json_pack("{s:s}", "final", h));
-	refuse(t, path, TRANSCRIPT_EEVENT, &ADMIN, "ceremony-start", json_object());
+	refuse(t, path, TRANSCRIPT_E_EVENT, &ADMIN, "party", json_pack("{s:s}", "text", "x"));
+	refuse(t, path, TRANSCRIPT_E_EVENT, &ADMIN, "checkpoint", json_pack("{s:s}", "sig", ""));
+	refuse(t, path, TRANSCRIPT_E_EVENT, &ADMIN, "close", json_pack("{s:s}", "final", h));
+	refuse(t, path, TRANSCRIPT_E_EVENT, &ADMIN, "ceremony-start", json_object());
 	/* Required fields and their types. */
-	refuse(t, path, TRANSCRIPT_ESCHEMA, &ADMIN, "go-no-go", json_object());
-	refuse(t, path, TRANSCRIPT_ESCHEMA, &ADMIN, "go-no-go", json_pack("{s:s}", "decision",
+	refuse(t, path, TRANSCRIPT_E_SCHEMA, &ADMIN, "go-no-go", json_object());
+	refuse(t, path, TRANSCRIPT_E_SCHEMA, &ADMIN, "go-no-go", json_pack("{s:s}", "decision",
 									  "maybe"));
-	refuse(t, path, TRANSCRIPT_ESCHEMA, &ADMIN, "entropy-commitment",
+	refuse(t, path, TRANSCRIPT_E_SCHEMA, &ADMIN, "entropy-commitment",
 	       json_pack("{s:s}", "commitment", "ABCD"));
-	refuse(t, path, TRANSCRIPT_ESCHEMA, &ADMIN, "attendance",
+	refuse(t, path, TRANSCRIPT_E_SCHEMA, &ADMIN, "attendance",
 	       json_pack("{s:s,s:s}", "name", "Eve", "role", "observer"));
 	/* Values: integers only, no null, no control or bidi characters, sizes. */
-	refuse(t, path, TRANSCRIPT_ESCHEMA, &ADMIN, "note",
+	refuse(t, path, TRANSCRIPT_E_SCHEMA, &ADMIN, "note",
 	       json_pack("{s:s,s:f}", "text", "x", "ratio", 0.5));
-	refuse(t, path, TRANSCRIPT_ESCHEMA, &ADMIN, "note", json_pack("{s:s,s:n}", "text", "x",
+	refuse(t, path, TRANSCRIPT_E_SCHEMA, &ADMIN, "note", json_pack("{s:s,s:n}", "text", "x",
 								      "nothing"));
-	refuse(t, path, TRANSCRIPT_ESCHEMA, &ADMIN, "note",
+	refuse(t, path, TRANSCRIPT_E_SCHEMA, &ADMIN, "note",
 	       json_pack("{s:s,s:I}", "text", "x", "n", (json_int_t)9007199254740992LL));
-	refuse(t, path, TRANSCRIPT_ESCHEMA, &ADMIN, "note", json_pack("{s:s}", "text", "a\nb"));
-	refuse(t, path, TRANSCRIPT_ESCHEMA, &ADMIN, "note",
+	refuse(t, path, TRANSCRIPT_E_SCHEMA, &ADMIN, "note", json_pack("{s:s}", "text", "a\nb"));
+	refuse(t, path, TRANSCRIPT_E_SCHEMA, &ADMIN, "note",
 	       json_pack("{s:s}", "text", "abc\xe2\x80\xae" "cba"));
-	refuse(t, path, TRANSCRIPT_ESCHEMA, &ADMIN, "note",
+	refuse(t, path, TRANSCRIPT_E_SCHEMA, &ADMIN, "note",
 	       json_pack("{s:s,s:s}", "text", "x", "Bad-Name", "y"));
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	refuse(t, path, TRANSCRIPT_ELIMIT, &ADMIN, "note", json_pack("{s:s}", "text", big));
-	refuse(t, path, TRANSCRIPT_ELIMIT, &ADMIN, "note",
+	refuse(t, path, TRANSCRIPT_E_LIMIT, &ADMIN, "note", json_pack("{s:s}", "text", big));
+	refuse(t, path, TRANSCRIPT_E_LIMIT, &ADMIN, "note",
 	       json_pack("{s:s,s:{s:{s:{s:{s:i}}}}}", "text", "x", "a", "b", "c", "d", "e", 1));
 	/* Actors and steps. */
-	refuse(t, path, TRANSCRIPT_ESCHEMA, &nobody, "note", json_pack("{s:s}", "text", "x"));
-	refuse(t, path, TRANSCRIPT_ESCHEMA, &empty, "note", json_pack("{s:s}", "text", "x"));
+	refuse(t, path, TRANSCRIPT_E_SCHEMA, &nobody, "note", json_pack("{s:s}", "text", "x"));
+	refuse(t, path, TRANSCRIPT_E_SCHEMA, &empty, "note", json_pack("{s:s}", "text", "x"));
 	/* Contradictions: unknown keys, a key twice, a file with two contents. */
-	refuse(t, path, TRANSCRIPT_ECONFLICT, &ADMIN, "share-written",
+	refuse(t, path, TRANSCRIPT_E_CONFLICT, &ADMIN, "share-written",
 	       json_pack("{s:s,s:i,s:i,s:s,s:s,s:s}", "key", "ghost", "group", 0, "member", 0,
 			 "medium", "m", "file", "f", "sha256", h));
 	append(t, "2", &SYSTEM, "key-generated",
 	       json_pack("{s:s,s:s,s:s}", "key", "k1", "algorithm", "ecdsa-p256", "spki_sha256", h));
-	refuse(t, path, TRANSCRIPT_ECONFLICT, &ADMIN, "key-generated",
+	refuse(t, path, TRANSCRIPT_E_CONFLICT, &ADMIN, "key-generated",
 	       json_pack("{s:s,s:s}", "key", "k1", "algorithm", "ecdsa-p256"));
-	refuse(t, path, TRANSCRIPT_ECONFLICT, &ADMIN, "key-generated",
+	refuse(t, path, TRANSCRIPT_E_CONFLICT, &ADMIN, "key-generated",
 	       json_pack("{s:s,s:s,s:s,s:s}", "key", "k2", "algorithm", "x", "spki", "3000",
 			 "spki_sha256", h));
 	append(t, "2", &SYSTEM, "media-written",
 	       json_pack("{s:s,s:s,s:s}", "medium", "public", "file", "a.pem", "sha256", h));
 	h[0] = h[0] == '0' ? '1' : '0';
-	refuse(t, path, TRANSCRIPT_ECONFLICT, &ADMIN, "media-written",
+	refuse(t, path, TRANSCRIPT_E_CONFLICT, &ADMIN, "media-written",
 	       json_pack("{s:s,s:s,s:s}", "medium", "public", "file", "a.pem", "sha256", h));
-	refuse(t, path, TRANSCRIPT_ESCHEMA, &ADMIN, "media-written",
+	refuse(t, path, TRANSCRIPT_E_SCHEMA, &ADMIN, "media-written",
 	       json_pack("{s:s,s:s,s:s}", "medium", "public", "file", "../etc/passwd", "sha256",
 			 h));
 
 	/* Nothing was damaged: the transcript goes on and verifies. */
 	assert_int_equal(transcript_checkpoint(t, "3", &ADMIN, "after refusals"), TRANSCRIPT_OK);
 	assert_int_equal(transcript_close(t, "3", &ADMIN, final), TRANSCRIPT_OK);
-	assert_int_equal(transcript_append(t, "3", &ADMIN, "note", NULL), TRANSCRIPT_ESTATE);
+	assert_int_equal(transcript_append(t, "3", &ADMIN, "note", NULL), TRANSCRIPT_E_STATE);
 	assert_int_equal(verify_path(path, NULL, &sum, &f), TRANSCRIPT_OK);
 	assert_int_equal(sum.records, 5);
 	transcript_summary_free(&sum);
@@ -457,22 +457,22 @@ static void test_exists(void **state)
 	fputs("keep me\n", f);
 	fclose(f);
 	assert_int_equal(transcript_create(&t, path, copy, &st, "1", &ADMIN, NULL),
-			 TRANSCRIPT_EEXIST);
+			 TRANSCRIPT_E_EXIST);
 	assert_null(t);
 	assert_int_equal(stat(path, &sb), -1);
 	assert_int_equal(stat(copy, &sb), 0);
 	assert_int_equal(sb.st_size, 8);
 	/* The primary exists, or is a link: refused. */
 	assert_int_equal(transcript_create(&t, copy, NULL, &st, "1", &ADMIN, NULL),
-			 TRANSCRIPT_EEXIST);
+			 TRANSCRIPT_E_EXIST);
 	assert_int_equal(symlink(path, link_path), 0);
 	assert_int_equal(transcript_create(&t, link_path, NULL, &st, "1", &ADMIN, NULL),
-			 TRANSCRIPT_EEXIST);
+			 TRANSCRIPT_E_EXIST);
 	assert_int_equal(stat(path, &sb), -1);
 	/* A bad start record: nothing left behind either. */
 	st.ceremony_id = "no spaces allowed";
 	assert_int_equal(transcript_create(&t, path, NULL, &st, "1", &ADMIN, NULL),
-			 TRANSCRIPT_ESCHEMA);
+			 TRANSCRIPT_E_SCHEMA);
 	assert_int_equal(stat(path, &sb), -1);
 	remove_tree(dir, names);
 	free(dir);
@@ -532,16 +532,16 @@ static void test_write_failure(void **state)
 	lim.rlim_cur = (rlim_t)st.st_size + 1000;
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
 	big = json_pack("{s:s}", "text", text);
-	assert_int_equal(transcript_append(s.t, "3", &ADMIN, "note", big), TRANSCRIPT_EIO);
+	assert_int_equal(transcript_append(s.t, "3", &ADMIN, "note", big), TRANSCRIPT_E_IO);
 	json_decref(big);
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
 	signal(SIGXFSZ, was);
 	assert_non_null(
 	    strstr(transcript_detail(s.t), "writing the transcript failed (File too large)"));
-	assert_int_equal(transcript_close(s.t, "3", &ADMIN, final), TRANSCRIPT_ESTATE);
+	assert_int_equal(transcript_close(s.t, "3", &ADMIN, final), TRANSCRIPT_E_STATE);
 	/* Still saying why, for the abort message. */
 	assert_non_null(strstr(transcript_detail(s.t), "(File too large)"));
-	assert_int_equal(verify_path(s.path, NULL, &sum, &f), TRANSCRIPT_EINCOMPLETE);
+	assert_int_equal(verify_path(s.path, NULL, &sum, &f), TRANSCRIPT_E_INCOMPLETE);
 	assert_int_equal(sum.records, 2);
 	transcript_summary_free(&sum);
 	scratch_done(&s);
@@ -561,15 +561,15 @@ static void test_incomplete(void **state)
 	scratch_path(path, sizeof(path), dir, "t.jsonl");
 	write_sample(path, NULL, "crash", 0, NULL);
 	buf = slurp(path, &len);
-	assert_int_equal(verify(buf, len, &f), TRANSCRIPT_EINCOMPLETE);
+	assert_int_equal(verify(buf, len, &f), TRANSCRIPT_E_INCOMPLETE);
 	assert_false(f.at_record);
 	assert_string_equal(f.detail, "ends after record 14 without a close or abort record");
 	/* A torn last line: truncated, not tampered. */
-	assert_int_equal(verify(buf, len - 10, &f), TRANSCRIPT_ETRUNCATED);
+	assert_int_equal(verify(buf, len - 10, &f), TRANSCRIPT_E_TRUNCATED);
 	assert_string_equal(f.detail, "truncated after record 13");
-	assert_int_equal(verify(buf, 5, &f), TRANSCRIPT_ETRUNCATED);
+	assert_int_equal(verify(buf, 5, &f), TRANSCRIPT_E_TRUNCATED);
 	assert_string_equal(f.detail, "truncated before the first record");
-	assert_int_equal(verify(buf, 0, &f), TRANSCRIPT_ETRUNCATED);
+	assert_int_equal(verify(buf, 0, &f), TRANSCRIPT_E_TRUNCATED);
 	free(buf);
 	remove_tree(dir, names);
 	free(dir);
@@ -602,8 +602,8 @@ static void test_flip_every_byte(void **state)
 		s.buf[i] ^= 0x01;
 		if (i == s.len - 1) {
 			/* The very last newline: indistinguishable from a torn write. */
-			assert_int_equal(e, TRANSCRIPT_ETRUNCATED);
-		} else if (e == TRANSCRIPT_ECHAIN && !(i >= prev_at && i < prev_at + 64)) {
+			assert_int_equal(e, TRANSCRIPT_E_TRUNCATED);
+		} else if (e == TRANSCRIPT_E_CHAIN && !(i >= prev_at && i < prev_at + 64)) {
 			assert_true(f.at_record);
 			assert_int_equal(f.record, line + 1);
 		} else {
@@ -639,10 +639,10 @@ static void test_delete_reorder_duplicate(void **state)
 			unsigned char *buf = join(&ls, &len);
 
 			/* Without its close the transcript reads as a ceremony that never ended. */
-			assert_int_equal(verify(buf, len, &f), TRANSCRIPT_EINCOMPLETE);
+			assert_int_equal(verify(buf, len, &f), TRANSCRIPT_E_INCOMPLETE);
 			free(buf);
 		} else {
-			expect_at(&ls, TRANSCRIPT_ESEQ, k);
+			expect_at(&ls, TRANSCRIPT_E_SEQ, k);
 		}
 		free(saved);
 		lines_free(&ls);
@@ -652,7 +652,7 @@ static void test_delete_reorder_duplicate(void **state)
 		memmove(&ls.l[k + 2], &ls.l[k + 1], (ls.n - k - 1) * sizeof(ls.l[0]));
 		ls.l[k + 1] = strdup(ls.l[k]);
 		ls.n++;
-		expect_at(&ls, k == SAMPLE_RECORDS - 1 ? TRANSCRIPT_EAFTER : TRANSCRIPT_ESEQ, k + 1);
+		expect_at(&ls, k == SAMPLE_RECORDS - 1 ? TRANSCRIPT_E_AFTER : TRANSCRIPT_E_SEQ, k + 1);
 		lines_free(&ls);
 
 		/* Swap records k and k+1. */
@@ -661,7 +661,7 @@ static void test_delete_reorder_duplicate(void **state)
 			saved = ls.l[k];
 			ls.l[k] = ls.l[k + 1];
 			ls.l[k + 1] = saved;
-			expect_at(&ls, TRANSCRIPT_ESEQ, k);
+			expect_at(&ls, TRANSCRIPT_E_SEQ, k);
 			lines_free(&ls);
 		}
 	}
@@ -683,13 +683,13 @@ static void test_truncate_every_offset(void **state)
 		if (o > 0 && s.buf[o - 1] == '\n') {
 			char want[80];
 
-			assert_int_equal(e, TRANSCRIPT_EINCOMPLETE);
+			assert_int_equal(e, TRANSCRIPT_E_INCOMPLETE);
 			snprintf(want, sizeof(want),
 				 "ends after record %zu without a close or abort record",
 				 complete - 1);
 			assert_string_equal(f.detail, want);
 		} else {
-			assert_int_equal(e, TRANSCRIPT_ETRUNCATED);
+			assert_int_equal(e, TRANSCRIPT_E_TRUNCATED);
 			if (complete > 0) {
 				char want[60];
 
@@ -718,7 +718,7 @@ static void test_splice(void **state)
 		split(b.buf, b.len, &lb);
 		free(la.l[k]);
 		la.l[k] = strdup(lb.l[k]);
-		expect_at(&la, TRANSCRIPT_ECHAIN, k == 0 ? 1 : k);
+		expect_at(&la, TRANSCRIPT_E_CHAIN, k == 0 ? 1 : k);
 		lines_free(&la);
 
 		/* b's tail after a's head. */
@@ -728,7 +728,7 @@ static void test_splice(void **state)
 				free(la.l[i]);
 				la.l[i] = strdup(lb.l[i]);
 			}
-			expect_at(&la, TRANSCRIPT_ECHAIN, k);
+			expect_at(&la, TRANSCRIPT_E_CHAIN, k);
 			lines_free(&la);
 		}
 		lines_free(&lb);
@@ -762,10 +762,10 @@ static void test_replace_signature(void **state)
 		edit(&la, k, set_sig,
 		     (void *)(uintptr_t)json_string_value(
 			     json_object_get(json_object_get(other, "data"), "sig")));
-		expect_at(&la, TRANSCRIPT_ESIG, k);
+		expect_at(&la, TRANSCRIPT_E_SIG, k);
 		/* And with the chain recomputed after it. */
 		rechain(&la, k);
-		expect_at(&la, TRANSCRIPT_ESIG, k);
+		expect_at(&la, TRANSCRIPT_E_SIG, k);
 		json_decref(other);
 		lines_free(&la);
 		lines_free(&lb);
@@ -799,7 +799,7 @@ static void test_edit_and_rechain(void **state)
 		split(s.buf, s.len, &ls);
 		edit(&ls, k, set_text, (void *)(uintptr_t) "forged");
 		rechain(&ls, k);
-		expect_at(&ls, TRANSCRIPT_ESIG, next);
+		expect_at(&ls, TRANSCRIPT_E_SIG, next);
 		lines_free(&ls);
 	}
 	sample_free(&s);
@@ -811,27 +811,27 @@ static void test_non_canonical(void **state)
 		const char *from, *to;
 		enum transcript_err want;
 	} edits[] = {
-		{ "\"seq\":3,", "\"seq\": 3,", TRANSCRIPT_ECANON },
-		{ "\"seq\":3,", "\"seq\":3 ,", TRANSCRIPT_ECANON },
-		{ "\"seq\":3,", "\"seq\":3.0,", TRANSCRIPT_ECANON },
-		{ "\"seq\":3,", "\"seq\":03,", TRANSCRIPT_ESYNTAX },
-		{ "\"seq\":3,", "\"seq\":\"3\",", TRANSCRIPT_ESCHEMA },
-		{ "Carol", "\\u0043arol", TRANSCRIPT_ECANON },
+		{ "\"seq\":3,", "\"seq\": 3,", TRANSCRIPT_E_CANON },
+		{ "\"seq\":3,", "\"seq\":3 ,", TRANSCRIPT_E_CANON },
+		{ "\"seq\":3,", "\"seq\":3.0,", TRANSCRIPT_E_CANON },
+		{ "\"seq\":3,", "\"seq\":03,", TRANSCRIPT_E_SYNTAX },
+		{ "\"seq\":3,", "\"seq\":\"3\",", TRANSCRIPT_E_SCHEMA },
+		{ "Carol", "\\u0043arol", TRANSCRIPT_E_CANON },
 		{ "\"name\":\"Carol Custodian\",\"present\":true,\"role\":\"custodian\"",
 		  "\"present\":true,\"name\":\"Carol Custodian\",\"role\":\"custodian\"",
-		  TRANSCRIPT_ECANON },
-		{ "\"present\":true", "\"present\":true,\"present\":true", TRANSCRIPT_ECANON },
+		  TRANSCRIPT_E_CANON },
+		{ "\"present\":true", "\"present\":true,\"present\":true", TRANSCRIPT_E_CANON },
 		{ "\"role\":\"administrator\",\"name\":\"Alice Example\"",
-		  "\"name\":\"Alice Example\",\"role\":\"administrator\"", TRANSCRIPT_ECANON },
-		{ "\"step\":\"3\",", "", TRANSCRIPT_ESCHEMA },
-		{ "\"step\":\"3\",", "\"step\":\"3\",\"extra\":1,", TRANSCRIPT_ESCHEMA },
-		{ "\"step\":\"3\",", "\"step\":\"3\t\",", TRANSCRIPT_ESYNTAX },
-		{ "\"present\":true", "\"present\":null", TRANSCRIPT_ESCHEMA },
-		{ "\"present\":true", "\"present\":1e2", TRANSCRIPT_ECANON },
-		{ "T09:00:21Z", "T09:00:21+00:00", TRANSCRIPT_ESCHEMA },
-		{ "T09:00:21Z", "T09:00:61Z", TRANSCRIPT_ESCHEMA },
-		{ "2024-05-01T09:00:21Z", "2024-02-30T09:00:21Z", TRANSCRIPT_ESCHEMA },
-		{ "\"event\":\"attendance\"", "\"event\":\"Attendance\"", TRANSCRIPT_EEVENT },
+		  "\"name\":\"Alice Example\",\"role\":\"administrator\"", TRANSCRIPT_E_CANON },
+		{ "\"step\":\"3\",", "", TRANSCRIPT_E_SCHEMA },
+		{ "\"step\":\"3\",", "\"step\":\"3\",\"extra\":1,", TRANSCRIPT_E_SCHEMA },
+		{ "\"step\":\"3\",", "\"step\":\"3\t\",", TRANSCRIPT_E_SYNTAX },
+		{ "\"present\":true", "\"present\":null", TRANSCRIPT_E_SCHEMA },
+		{ "\"present\":true", "\"present\":1e2", TRANSCRIPT_E_CANON },
+		{ "T09:00:21Z", "T09:00:21+00:00", TRANSCRIPT_E_SCHEMA },
+		{ "T09:00:21Z", "T09:00:61Z", TRANSCRIPT_E_SCHEMA },
+		{ "2024-05-01T09:00:21Z", "2024-02-30T09:00:21Z", TRANSCRIPT_E_SCHEMA },
+		{ "\"event\":\"attendance\"", "\"event\":\"Attendance\"", TRANSCRIPT_E_EVENT },
 	};
 	struct sample s;
 
@@ -870,13 +870,13 @@ static void test_limits(void **state)
 	assert_non_null(line);
 	memset(line, ' ', n);
 	line[n - 1] = '\n';
-	assert_int_equal(verify(line, n, &f), TRANSCRIPT_ELIMIT);
+	assert_int_equal(verify(line, n, &f), TRANSCRIPT_E_LIMIT);
 	assert_true(f.at_record);
 	assert_int_equal(f.record, 0);
 	/* Deep nesting stops at the scanner's depth limit, never a stack overflow. */
 	memset(line, '[', n - 1);
 	line[4000] = '\n';
-	assert_int_equal(verify(line, 4001, &f), TRANSCRIPT_ELIMIT);
+	assert_int_equal(verify(line, 4001, &f), TRANSCRIPT_E_LIMIT);
 	free(line);
 }
 

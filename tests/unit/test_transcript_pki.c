@@ -323,7 +323,7 @@ static void test_artifacts_spoiled(void **state)
 	scratch_path(file, sizeof(file), pub, "manifest.txt");
 	buf = must_read(file, &len);
 	put_file(file, (const unsigned char *)"tampered\n", 9);
-	expect_file(path, pub, TRANSCRIPT_EARTIFACT, "'manifest.txt' does not match");
+	expect_file(path, pub, TRANSCRIPT_E_ARTIFACT, "'manifest.txt' does not match");
 	put_file(file, buf, len);
 	free(buf);
 
@@ -331,30 +331,30 @@ static void test_artifacts_spoiled(void **state)
 	scratch_path(file, sizeof(file), pub, "recovery-csr.pem");
 	buf = must_read(file, &len);
 	unlink(file);
-	expect_file(path, pub, TRANSCRIPT_EARTIFACT, "'recovery-csr.pem' is missing");
+	expect_file(path, pub, TRANSCRIPT_E_ARTIFACT, "'recovery-csr.pem' is missing");
 	assert_int_equal(symlink("root.pem", file), 0);
-	expect_file(path, pub, TRANSCRIPT_EARTIFACT, "not a readable plain file");
+	expect_file(path, pub, TRANSCRIPT_E_ARTIFACT, "not a readable plain file");
 	unlink(file);
 	put_file(file, buf, len);
 	free(buf);
 	expect_file(path, pub, TRANSCRIPT_OK, NULL);
-	expect_file(path, "/nonexistent/artifacts", TRANSCRIPT_EIO, NULL);
+	expect_file(path, "/nonexistent/artifacts", TRANSCRIPT_E_IO, NULL);
 	unlink(path);
 
 	/* The records say something the files do not. */
 	write_fixture(path, pub, &(struct overrides){ .cert_key = "recovery" });
-	expect_file(path, pub, TRANSCRIPT_ECERT, "is not for key 'recovery'");
+	expect_file(path, pub, TRANSCRIPT_E_CERT, "is not for key 'recovery'");
 	unlink(path);
 	write_fixture(path, pub, &(struct overrides){ .cert_issuer = "recovery" });
-	expect_file(path, pub, TRANSCRIPT_ECERT, "is not signed by key 'recovery'");
+	expect_file(path, pub, TRANSCRIPT_E_CERT, "is not signed by key 'recovery'");
 	unlink(path);
 	write_fixture(path, pub,
 		      &(struct overrides){ .cert_sha = "00000000000000000000000000000000"
 						       "00000000000000000000000000000000" });
-	expect_file(path, pub, TRANSCRIPT_ECERT, "does not match cert_sha256");
+	expect_file(path, pub, TRANSCRIPT_E_CERT, "does not match cert_sha256");
 	unlink(path);
 	write_fixture(path, pub, &(struct overrides){ .crl_issuer = "recovery" });
-	expect_file(path, pub, TRANSCRIPT_ECERT, "CRL in 'root-crl.pem' is not signed by key");
+	expect_file(path, pub, TRANSCRIPT_E_CERT, "CRL in 'root-crl.pem' is not signed by key");
 	/* Without --artifacts none of that is looked at. */
 	expect_file(path, NULL, TRANSCRIPT_OK, NULL);
 	unlink(path);
@@ -402,7 +402,7 @@ static void test_certificate_signed_by_other_key(void **state)
 	write_cert(file, root, stranger);
 	scratch_path(path, sizeof(path), other, "t.jsonl");
 	write_fixture(path, pub, NULL);
-	expect_file(path, pub, TRANSCRIPT_ECERT, "'root.pem' is not signed by key 'root'");
+	expect_file(path, pub, TRANSCRIPT_E_CERT, "'root.pem' is not signed by key 'root'");
 	unlink(path);
 	rmdir(other);
 	free(other);
@@ -442,7 +442,7 @@ static void test_possession_algorithms(void **state)
 		snprintf(name, sizeof(name), "key-%zu", i);
 		/* Not in the transcript yet: refused. */
 		assert_int_equal(transcript_prove_possession(t, "2", &SYSTEM, name, k),
-				 TRANSCRIPT_ECONFLICT);
+				 TRANSCRIPT_E_CONFLICT);
 		append(t, "2", &SYSTEM, "key-generated",
 		       json_pack("{s:s,s:s,s:s,s:s}", "key", name, "algorithm", ok[i].alg, "spki",
 				 spki, "spki_sha256", fpr));
@@ -451,20 +451,20 @@ static void test_possession_algorithms(void **state)
 		/* Another key under the same name: refused. */
 		bad = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
 		assert_int_equal(transcript_prove_possession(t, "2", &SYSTEM, name, bad),
-				 TRANSCRIPT_ECONFLICT);
+				 TRANSCRIPT_E_CONFLICT);
 		EVP_PKEY_free(bad);
 		EVP_PKEY_free(k);
 		free(spki);
 	}
 	/* Key types that cannot prove possession. */
 	k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-521");
-	assert_int_equal(transcript_prove_possession(t, "3", &SYSTEM, "key-0", k), TRANSCRIPT_EKEY);
+	assert_int_equal(transcript_prove_possession(t, "3", &SYSTEM, "key-0", k), TRANSCRIPT_E_KEY);
 	EVP_PKEY_free(k);
 	k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "secp256k1");
-	assert_int_equal(transcript_prove_possession(t, "3", &SYSTEM, "key-0", k), TRANSCRIPT_EKEY);
+	assert_int_equal(transcript_prove_possession(t, "3", &SYSTEM, "key-0", k), TRANSCRIPT_E_KEY);
 	EVP_PKEY_free(k);
 	k = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)1024);
-	assert_int_equal(transcript_prove_possession(t, "3", &SYSTEM, "key-0", k), TRANSCRIPT_EKEY);
+	assert_int_equal(transcript_prove_possession(t, "3", &SYSTEM, "key-0", k), TRANSCRIPT_E_KEY);
 	EVP_PKEY_free(k);
 	assert_int_equal(transcript_close(t, "3", &ADMIN, final), TRANSCRIPT_OK);
 	assert_int_equal(verify_path(s.path, NULL, &sum, &f), TRANSCRIPT_OK);

@@ -13,7 +13,7 @@
 #include <openssl/x509.h>
 #include <sodium.h>
 
-#include "ceremony/transcript.h"
+#include "ceremony/transcript/transcript.h"
 
 /* 2024-05-01T09:00:00Z, then 7 seconds per record. */
 static inline int64_t fixed_now(void *ctx)

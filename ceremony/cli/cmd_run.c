@@ -1,0 +1,107 @@
+/* ceremony run: a ceremony script, step by step. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ceremony/cli/cli.h"
+#include "ceremony/cli/cmd.h"
+#include "ceremony/engine/engine.h"
+
+static void usage(FILE *f)
+{
+	fputs("usage: ceremony run SCRIPT --media DIR [--answers FILE] [--rehearsal]\n"
+	      "\n"
+	      "Runs the ceremony SCRIPT step by step. Each medium the script names is the\n"
+	      "directory DIR/<medium>/ (on the appliance, the mounted removable media).\n"
+	      "\n"
+	      "  --media DIR       where the media are\n"
+	      "  --answers FILE    answer the prompts from FILE by id (docs/answers.md)\n"
+	      "  --rehearsal       a rehearsal: everything made is marked, overrides allowed\n"
+	      "  --image-hash FILE the booted image's SHA-256 (default /run/ceremony/image.sha256)\n"
+	      "\n"
+	      "exit status: 0 closed; 1 NO-GO or a failed check (aborted); 2 usage, interruption\n"
+	      "or operational error (aborted)\n",
+	      f);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "media", required_argument, NULL, 'm' },
+		{ "answers", required_argument, NULL, 'a' },
+		{ "rehearsal", no_argument, NULL, 'r' },
+		{ "image-hash", required_argument, NULL, 'i' },
+		{ "sysfs", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct engine_options o;
+	const char *fixed;
+	struct stat st;
+	int c;
+
+	memset(&o, 0, sizeof(o));
+	o.sysfs = "/sys";
+	optind = 1;
+	/* A wrong option gets the usage text alone, as every other command does. */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			o.media_dir = optarg;
+			break;
+		case 'a':
+			o.answers = optarg;
+			break;
+		case 'r':
+			o.rehearsal = 1;
+			break;
+		case 'i':
+			o.image_hash = optarg;
+			break;
+		case 's':
+			/* Tests only: a fake /sys tree. */
+			o.sysfs = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return CLI_OK;
+		default:
+			usage(stderr);
+			return CLI_USAGE;
+		}
+	}
+	if (optind != argc - 1 || o.media_dir == NULL) {
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	o.script = argv[optind];
+	if (stat(o.media_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		cli_error("--media %.200s: not a directory", o.media_dir);
+		return CLI_USAGE;
+	}
+	/* A fixed clock makes rehearsal transcripts comparable; production always reads the
+	 * clock, which a witness confirms. */
+	fixed = getenv("CEREMONY_FIXED_TIME");
+	if (fixed && o.rehearsal) {
+		char *end;
+		long long t = strtoll(fixed, &end, 10);
+
+		if (*end != '\0' || t <= 0) {
+			cli_error("CEREMONY_FIXED_TIME is not a positive number of seconds");
+			return CLI_USAGE;
+		}
+		o.fixed_time = t;
+	}
+	switch (engine_run(&o)) {
+	case ENGINE_DONE:
+		return CLI_OK;
+	case ENGINE_NOGO:
+	case ENGINE_FAILED:
+		return CLI_FAIL;
+	default:
+		return CLI_USAGE;
+	}
+}

@@ -1,0 +1,663 @@
+/*
+ * ceremony script check FILE [--answers FILE]
+ * ceremony script print FILE
+ * ceremony script prompts FILE
+ *
+ * check validates a script (exit 0 valid, 1 invalid with FILE:LINE: reason, 2 usage or I/O) and,
+ * with --answers, that an answers file answers every prompt the script asks unconditionally.
+ * print renders the paper script participants initial, with one blank share card per share.
+ * prompts lists the prompt ids a run asks, in order, for writing answers files.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ceremony/people/answers.h"
+#include "ceremony/cli/cli.h"
+#include "ceremony/cli/cmd.h"
+#include "ceremony/base/fpr.h"
+#include "ceremony/people/prompt.h"
+#include "ceremony/script/script.h"
+#include "ceremony/base/utf8.h"
+
+#define WIDTH 80
+
+static void usage(FILE *f)
+{
+	fputs("usage: ceremony script check FILE [--answers ANSWERS]\n"
+	      "       ceremony script print FILE\n"
+	      "       ceremony script prompts FILE\n"
+	      "       ceremony script media FILE\n"
+	      "\n"
+	      "check    validate FILE (errors as FILE:LINE); with --answers, that ANSWERS answers\n"
+	      "         every prompt a run asks\n"
+	      "print    the paper script participants initial, with blank share cards\n"
+	      "prompts  the id and kind of every prompt a run asks, in order\n"
+	      "media    the media a run uses, one per line: id, kind, holder (or -)\n",
+	      f);
+}
+
+static int load(const char *path, struct script_plan **plan)
+{
+	struct script_error err;
+	int ret = script_load(path, plan, &err);
+
+	if (ret == SCRIPT_OK)
+		return CLI_OK;
+	if (ret == SCRIPT_E_IO || ret == SCRIPT_E_NOMEM) {
+		cli_error("%s: %s", path, err.message);
+		return CLI_USAGE;
+	}
+	cli_error("%s:%u: %s", path, err.line, err.message);
+	return CLI_FAIL;
+}
+
+/* The verbs that take exactly FILE. */
+static int load_only(int argc, char **argv, struct script_plan **plan)
+{
+	if (argc != 2) {
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	return load(argv[1], plan);
+}
+
+/* ---- check ---------------------------------------------------------------------------------- */
+
+struct coverage {
+	struct answers *answers;
+	unsigned asked, missing;
+	char first_missing[ANSWERS_ID_MAX + 1];
+};
+
+static int cover(void *ctx, const char *id, enum prompt_kind kind, const struct script_step *step)
+{
+	struct coverage *c = ctx;
+	const char *value;
+	size_t len;
+	bool shown;
+
+	(void)kind;
+	(void)step;
+	c->asked++;
+	if (!answers_get(c->answers, id, &value, &len, &shown) && c->missing++ == 0)
+		snprintf(c->first_missing, sizeof(c->first_missing), "%s", id);
+	return 0;
+}
+
+static int check_answers(const struct script_plan *plan, const char *path)
+{
+	struct answers_error err;
+	struct coverage c;
+	const char *id;
+	size_t pos = 0;
+	int ret = CLI_FAIL;
+
+	memset(&c, 0, sizeof(c));
+	if (answers_load(path, &c.answers, &err) != ANSWERS_OK) {
+		if (err.code == ANSWERS_E_IO || err.code == ANSWERS_E_NOMEM) {
+			cli_error("%s: %s", path, err.message);
+			return CLI_USAGE;
+		}
+		if (err.line)
+			cli_error("%s:%u: %s", path, err.line, err.message);
+		else
+			cli_error("%s: %s", path, err.message);
+		return CLI_FAIL;
+	}
+	if (answers_ceremony(c.answers) != NULL &&
+	    strcmp(answers_ceremony(c.answers), plan->id) != 0) {
+		cli_error("%s: the answers are for ceremony '%s', not '%s'", path,
+			  answers_ceremony(c.answers), plan->id);
+		goto out;
+	}
+	if (prompt_plan_ids(plan, cover, &c) != 0) {
+		cli_error("%s: a prompt id does not fit", path);
+		goto out;
+	}
+	if (c.missing > 0) {
+		cli_error("%s: no answer for prompt '%s' (%u of %u prompts unanswered)", path,
+			  c.first_missing, c.missing, c.asked);
+		goto out;
+	}
+	printf("%s: answers all %u prompts\n", path, c.asked);
+	while ((id = answers_next_unused(c.answers, &pos)) != NULL)
+		printf("%s: '%s' is asked only when a check fails or a choice leads to it\n", path,
+		       id);
+	ret = CLI_OK;
+out:
+	answers_free(c.answers);
+	return ret;
+}
+
+static int do_check(int argc, char **argv)
+{
+	struct script_plan *plan = NULL;
+	const char *answers = NULL;
+	char hex[2 * SCRIPT_SHA256_LEN + 1];
+	int ret;
+
+	if (argc != 2 && !(argc == 4 && strcmp(argv[2], "--answers") == 0)) {
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	answers = argc == 4 ? argv[3] : NULL;
+	if ((ret = load(argv[1], &plan)) != CLI_OK)
+		return ret;
+	sodium_bin2hex(hex, sizeof(hex), plan->sha256, sizeof(plan->sha256));
+	printf("%s: valid script '%s', %u steps, SHA-256 %s\n", argv[1], plan->id, plan->step_count,
+	       hex);
+	if (answers != NULL)
+		ret = check_answers(plan, answers);
+	script_free(plan);
+	return ret;
+}
+
+/* ---- prompts ----------------------------------------------------------------------------------
+ */
+
+static int list(void *ctx, const char *id, enum prompt_kind kind, const struct script_step *step)
+{
+	(void)ctx;
+	printf("%s %s %s\n", id, prompt_kind_name(kind), step != NULL ? step->id : "-");
+	return 0;
+}
+
+static int do_prompts(int argc, char **argv)
+{
+	struct script_plan *plan = NULL;
+	int ret;
+
+	if ((ret = load_only(argc, argv, &plan)) != CLI_OK)
+		return ret;
+	if (prompt_plan_ids(plan, list, NULL) != 0) {
+		cli_error("%s: a prompt id does not fit", argv[1]);
+		ret = CLI_FAIL;
+	}
+	script_free(plan);
+	return ret;
+}
+
+/* ---- media ---------------------------------------------------------------------------------- */
+
+/* One medium per line, for the people (and the VM harness) who prepare the media. */
+static int do_media(int argc, char **argv)
+{
+	struct script_plan *plan = NULL;
+	int ret;
+
+	if ((ret = load_only(argc, argv, &plan)) != CLI_OK)
+		return ret;
+	for (unsigned i = 0; i < plan->medium_count; i++) {
+		const struct script_medium *m = &plan->media[i];
+
+		printf("%s %s %s\n", m->id, script_medium_kind_name(m->kind),
+		       m->holder ? m->holder->id : "-");
+	}
+	script_free(plan);
+	return CLI_OK;
+}
+
+/* ---- print ------------------------------------------------------------------------------------
+ */
+
+static void spaces(size_t n)
+{
+	while (n-- > 0)
+		putchar(' ');
+}
+
+static void rule(char ch)
+{
+	for (int i = 0; i < WIDTH; i++)
+		putchar(ch);
+	putchar('\n');
+}
+
+/* s left-aligned in width columns (no cut: callers keep to widths that fit). */
+static void cell(const char *s, size_t width)
+{
+	size_t cols = utf8_columns(s, strlen(s));
+
+	fputs(s, stdout);
+	if (cols < width)
+		spaces(width - cols);
+}
+
+/* Text wrapped at WIDTH: the first line continues the current line at column col, the others
+ * start at column indent. Runs of spaces become one; words longer than a line are cut between
+ * characters; a newline in text starts a new line. */
+static void wrap(const char *text, size_t col, size_t indent)
+{
+	const char *s = text;
+	bool space = false, started = false;
+
+	while (*s != '\0') {
+		size_t word, cols, room, take;
+
+		if (*s == '\n' || *s == ' ') {
+			if (*s == '\n') {
+				putchar('\n');
+				spaces(indent);
+				col = indent;
+				started = false;
+			}
+			space = started;
+			s++;
+			continue;
+		}
+		word = strcspn(s, " \n");
+		cols = utf8_columns(s, word);
+		if (started && col + cols + space > WIDTH) {
+			putchar('\n');
+			spaces(indent);
+			col = indent;
+			space = started = false;
+		}
+		if (space) {
+			putchar(' ');
+			col++;
+		}
+		room = WIDTH > col ? WIDTH - col : 1;
+		take = cols > room ? utf8_prefix(s, word, room) : word;
+		fwrite(s, 1, take, stdout);
+		col += utf8_columns(s, take);
+		s += take;
+		space = false;
+		started = true;
+		if (take < word) {
+			putchar('\n');
+			spaces(indent);
+			col = indent;
+			started = false;
+		}
+	}
+	putchar('\n');
+}
+
+static void heading(const char *title)
+{
+	printf("\n%s\n", title);
+	for (size_t i = 0; i < strlen(title); i++)
+		putchar('-');
+	putchar('\n');
+}
+
+static void set_line(const struct script_custodian_set *set, char *out, size_t outlen)
+{
+	if (set->group_count == 1)
+		snprintf(out, outlen, "%u of %u", set->groups[0].threshold, set->groups[0].count);
+	else
+		snprintf(out, outlen, "%u of %u groups", set->group_threshold, set->group_count);
+}
+
+static void print_hash(const unsigned char *sha256, size_t indent)
+{
+	char hex[FPR_HEX_32], words[FPR_WORDS_32];
+
+	fpr_hex(sha256, 16, hex, sizeof(hex));
+	spaces(indent);
+	puts(hex);
+	fpr_hex(sha256 + 16, 16, hex, sizeof(hex));
+	spaces(indent);
+	puts(hex);
+	fpr_words(sha256, SCRIPT_SHA256_LEN, words, sizeof(words));
+	spaces(indent);
+	wrap(words, indent, indent);
+}
+
+static void print_header(const struct script_plan *plan)
+{
+	char line[WIDTH + 1];
+
+	rule('=');
+	snprintf(line, sizeof(line), "script format version %u", plan->version);
+	fputs("CEREMONY SCRIPT  ", stdout);
+	cell(plan->id, WIDTH - 17 - strlen(line));
+	puts(line);
+	wrap(plan->title, 0, 0);
+	printf("Profile: %s\n", plan->profile == SCRIPT_PROFILE_SMKI ? "smki" : "generic");
+	rule('=');
+	puts("\nScript SHA-256: check it against the approved script and the screen.");
+	print_hash(plan->sha256, 4);
+	puts("\nDate: ____________________   Place: ___________________________________________");
+}
+
+static void print_participants(const struct script_plan *plan)
+{
+	heading("PARTICIPANTS");
+	puts("  Id / name                                  Role           Identity  Initials");
+	for (unsigned i = 0; i < plan->participant_count; i++) {
+		const struct script_participant *p = &plan->participants[i];
+		char who[SCRIPT_ID_MAX + SCRIPT_NAME_MAX + 8];
+
+		snprintf(who, sizeof(who), "%s  %s", p->id, p->name);
+		spaces(2);
+		if (utf8_columns(who, strlen(who)) > 42) {
+			puts(who);
+			spaces(2);
+			who[0] = '\0';
+		}
+		cell(who, 43);
+		cell(script_role_name(p->role), 15);
+		puts("[ ]       ________");
+	}
+}
+
+static void print_sets(const struct script_plan *plan)
+{
+	if (plan->set_count == 0)
+		return;
+	heading("CUSTODIAN SETS");
+	for (unsigned i = 0; i < plan->set_count; i++) {
+		const struct script_custodian_set *set = &plan->sets[i];
+		char need[48], line[WIDTH * 8];
+
+		set_line(set, need, sizeof(need));
+		printf("  %s: %s\n", set->id, need);
+		for (unsigned g = 0; g < set->group_count; g++) {
+			const struct script_group *gr = &set->groups[g];
+			size_t used = 0;
+
+			if (set->group_count > 1)
+				used = (size_t)snprintf(line, sizeof(line),
+							"group %u, %u of %u: ", g + 1,
+							gr->threshold, gr->count);
+			for (unsigned m = 0; m < gr->count && used < sizeof(line); m++)
+				used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%s",
+							 m ? ", " : "", gr->members[m]->id);
+			spaces(6);
+			wrap(line, 6, 8);
+		}
+	}
+}
+
+static void print_keys(const struct script_plan *plan)
+{
+	heading("KEYS");
+	for (unsigned i = 0; i < plan->key_count; i++) {
+		const struct script_key *k = &plan->keys[i];
+		char line[WIDTH * 8], need[48];
+		size_t used;
+
+		printf("  %s: %s key, %s, %s\n", k->id, script_key_kind_name(k->kind),
+		       script_algorithm_name(k->algorithm),
+		       k->origin == SCRIPT_ORIGIN_GENERATE ? "generated here"
+		       : k->origin == SCRIPT_ORIGIN_SHARES ? "rebuilt from shares"
+		       : k->origin == SCRIPT_ORIGIN_CSR	   ? "public key from a CSR"
+							   : "public key from a certificate");
+		if (k->subject.count > 0) {
+			fputs("      subject: ", stdout);
+			wrap(k->subject.text, 15, 8);
+		}
+		if (k->validity.years || k->validity.days)
+			printf("      validity: %u %s\n",
+			       k->validity.years ? k->validity.years : k->validity.days,
+			       k->validity.years ? "years" : "days");
+		for (unsigned p = 0; p < k->policy_count; p++)
+			printf("      policy: %s\n", k->policies[p]);
+		if (k->has_entity_id) {
+			char hex[2 * SCRIPT_ENTITY_ID_LEN + 1];
+
+			sodium_bin2hex(hex, sizeof(hex), k->entity_id, sizeof(k->entity_id));
+			printf("      entity id: %s\n", hex);
+		}
+		if (k->apex != NULL)
+			printf("      its certificate carries '%s' wrapped by '%s'\n", k->apex->id,
+			       k->apex->wrapped_by->id);
+		if (k->wrapped_by != NULL)
+			printf("      wrapped by: %s\n", k->wrapped_by->id);
+		if (k->issuer != NULL)
+			printf("      issuer: %s\n", k->issuer->id);
+		if (k->path_length >= 0)
+			printf("      path length: %d\n", k->path_length);
+		used = 0;
+		line[0] = '\0';
+		for (unsigned n = 0; n < k->permitted_count + k->excluded_count; n++) {
+			static const char *const types[] = {"dns", "email", "uri", "ip"};
+			bool perm = n < k->permitted_count;
+			const struct script_constraint *ct =
+			    perm ? &k->permitted[n] : &k->excluded[n - k->permitted_count];
+
+			if (used < sizeof(line))
+				used += (size_t)snprintf(
+				    line + used, sizeof(line) - used, "%s%s %s:%s", n ? ", " : "",
+				    perm ? "permit" : "exclude", types[ct->type], ct->value);
+		}
+		if (used > 0) {
+			fputs("      names: ", stdout);
+			wrap(line, 13, 8);
+		}
+		if (k->input != NULL)
+			printf("      from input: %s\n", k->input->id);
+		if (k->certificate != NULL)
+			printf("      certificate: input %s\n", k->certificate->id);
+		if (k->custodians != NULL) {
+			set_line(k->custodians, need, sizeof(need));
+			printf("      custodians: %s (%s)\n", k->custodians->id, need);
+		}
+	}
+}
+
+static void print_io(const struct script_plan *plan)
+{
+	if (plan->input_count > 0)
+		heading("INPUTS");
+	for (unsigned i = 0; i < plan->input_count; i++) {
+		const struct script_input *in = &plan->inputs[i];
+
+		char line[WIDTH * 4];
+
+		snprintf(line, sizeof(line), "%s: %s%s%s%s%s%s%s", in->id,
+			 script_input_type_name(in->type), in->ceremony ? " from ceremony " : "",
+			 in->ceremony ? in->ceremony : "", in->medium ? ", " : "",
+			 in->medium ? in->medium->id : "", in->medium ? "/" : "",
+			 in->file ? in->file : "");
+		spaces(2);
+		wrap(line, 2, 6);
+		if (in->has_sha256) {
+			puts("      approved SHA-256:");
+			print_hash(in->sha256, 8);
+		}
+		if (in->has_digest) {
+			puts("      approved final digest:");
+			print_hash(in->digest, 8);
+		}
+	}
+	if (plan->output_count > 0)
+		heading("OUTPUTS");
+	for (unsigned i = 0; i < plan->output_count; i++) {
+		const struct script_output *o = &plan->outputs[i];
+
+		char line[WIDTH * 4];
+
+		snprintf(line, sizeof(line), "%s: %s%s%s -> %s/%s%s", o->id,
+			 script_output_type_name(o->type), o->key ? " of " : "",
+			 o->key ? o->key->id : "", o->medium->id, o->file,
+			 o->qr ? ", also as QR" : "");
+		spaces(2);
+		wrap(line, 2, 6);
+		for (unsigned r = 0; r < o->revoked_count; r++) {
+			char hex[2 * SCRIPT_SERIAL_MAX + 1];
+
+			sodium_bin2hex(hex, sizeof(hex), o->revoked[r].serial,
+				       o->revoked[r].serial_len);
+			printf("      revokes %s (%s)\n", hex,
+			       script_crl_reason_name(o->revoked[r].reason));
+		}
+	}
+	heading("MEDIA");
+	puts("  Name           Kind        Holder / label                    Serial no.");
+	for (unsigned i = 0; i < plan->medium_count; i++) {
+		const struct script_medium *m = &plan->media[i];
+		const char *what = m->holder ? m->holder->name : m->label ? m->label : "";
+		char cut[WIDTH];
+
+		spaces(2);
+		cell(m->id, 15);
+		cell(script_medium_kind_name(m->kind), 12);
+		snprintf(cut, sizeof(cut), "%.*s", (int)utf8_prefix(what, strlen(what), 33), what);
+		cell(cut, 34);
+		puts("__________");
+	}
+}
+
+static bool per_person(enum script_action a)
+{
+	return a == SCRIPT_ACT_ENTROPY || a == SCRIPT_ACT_SHOW_FINGERPRINTS ||
+	       a == SCRIPT_ACT_ACKNOWLEDGE || a == SCRIPT_ACT_CLOSE;
+}
+
+static void print_steps(const struct script_plan *plan)
+{
+	heading("STEPS");
+	puts(" No  Step                                     Who             Initials  Time");
+	puts("---  ---------------------------------------  --------------  --------  -----");
+	for (unsigned i = 0; i < plan->step_count; i++) {
+		const struct script_step *s = &plan->steps[i];
+		const char *who =
+		    s->actor.is_role ? script_role_name(s->actor.role) : s->actor.participant->id;
+		const char *t = s->title;
+		char summary[512], title[128];
+		size_t len = strlen(t), take;
+
+		/* The title in a 39-column cell, wrapped onto continuation lines. */
+		take = utf8_columns(t, len) > 39 ? utf8_prefix(t, len, 39) : len;
+		while (take < len && take > 0 && t[take] != ' ')
+			take--;
+		if (take == 0)
+			take = utf8_prefix(t, len, 39);
+		snprintf(title, sizeof(title), "%.*s", (int)take, t);
+		printf("%3u  ", s->number);
+		cell(title, 41);
+		cell(strlen(who) <= 14 ? who : "see below", 16);
+		puts("________  _____");
+		t += take;
+		while (*t == ' ')
+			t++;
+		if (*t != '\0') {
+			spaces(5);
+			wrap(t, 5, 5);
+		}
+		if (s->action == SCRIPT_ACT_ACKNOWLEDGE) {
+			fputs("     Confirm: ", stdout);
+			wrap(s->text, 14, 7);
+		} else if (script_step_summary(s, summary, sizeof(summary)) == 0) {
+			spaces(5);
+			wrap(summary, 5, 7);
+		}
+		if (strlen(who) > 14)
+			printf("     Who: %s\n", who);
+		if (per_person(s->action)) {
+			char line[WIDTH * 8];
+			size_t used = (size_t)snprintf(line, sizeof(line), "Each of: ");
+
+			for (unsigned p = 0; p < plan->participant_count && used < sizeof(line);
+			     p++)
+				if (script_actor_includes(&s->actor, &plan->participants[p]))
+					used += (size_t)snprintf(line + used, sizeof(line) - used,
+								 "%s%s", used > 9 ? ", " : "",
+								 plan->participants[p].id);
+			spaces(5);
+			wrap(line, 5, 7);
+		}
+	}
+}
+
+static void print_signatures(const struct script_plan *plan)
+{
+	heading("SIGNATURES AT THE CLOSE");
+	puts("Final digest (from the screen at the close):");
+	puts("    ____ ____ ____ ____ ____ ____ ____ ____");
+	puts("    ____ ____ ____ ____ ____ ____ ____ ____\n");
+	for (unsigned i = 0; i < plan->participant_count; i++) {
+		const struct script_participant *p = &plan->participants[i];
+		char who[SCRIPT_NAME_MAX + 24];
+
+		snprintf(who, sizeof(who), "%s (%s)", p->name, script_role_name(p->role));
+		spaces(2);
+		if (utf8_columns(who, strlen(who)) > 44) {
+			puts(who);
+			spaces(2);
+			who[0] = '\0';
+		}
+		cell(who, 45);
+		puts("________________________________");
+	}
+}
+
+static void print_card(const struct script_plan *plan, const struct script_step *s,
+		       const struct script_custodian_set *set, unsigned n)
+{
+	const struct script_key *k = s->key;
+	unsigned group = 0, member = 0, words = script_share_words(script_key_secret_bits(k));
+	const struct script_participant *holder = script_set_share(set, n, &group, &member);
+	const struct script_group *g = &set->groups[group - 1];
+	char hex[2 * 8 + 1];
+
+	puts("\n- - - - - - - - - - - - - - - - - - cut here - - - - - - - - - - - - - - - - - -");
+	printf("SHARE CARD   ceremony %s\n\n", plan->id);
+	printf("  Key:         %s (%s, %s)\n", k->id, script_key_kind_name(k->kind),
+	       script_algorithm_name(k->algorithm));
+	if (set->group_count == 1) {
+		printf("  Share:       %u of %u; any %u rebuild the key\n", n, set->share_count,
+		       g->threshold);
+		printf("  Group:       1 of 1\n");
+	} else {
+		printf("  Share:       %u of %u: group %u, member %u of %u\n", n, set->share_count,
+		       group, member, g->count);
+		printf("  Needed:      %u of this group's %u, from %u of the %u groups\n",
+		       g->threshold, g->count, set->group_threshold, set->group_count);
+	}
+	printf("  Custodian:   %s (%s)\n", holder->name, holder->id);
+	printf("  Set:         %s%s\n", set->id,
+	       s->action == SCRIPT_ACT_RESHARE ? " (reshare: replaces the earlier shares)" : "");
+	sodium_bin2hex(hex, sizeof(hex), plan->sha256, 8);
+	printf("  Script:      SHA-256 %s...\n\n", hex);
+	printf("  The %u words, copied from the screen in order:\n\n", words);
+	for (unsigned w = 1; w <= words; w++)
+		printf("  %2u _____________%s", w, w % 4 == 0 || w == words ? "\n" : "  ");
+	puts("\n  Tamper-evident bag number: ______________________\n");
+	puts("  Custodian signature: ______________________________   Date: ____________\n");
+	puts("  Witness signature:   ______________________________");
+}
+
+static int do_print(int argc, char **argv)
+{
+	struct script_plan *plan = NULL;
+	int ret;
+
+	if ((ret = load_only(argc, argv, &plan)) != CLI_OK)
+		return ret;
+	print_header(plan);
+	print_participants(plan);
+	print_sets(plan);
+	print_keys(plan);
+	print_io(plan);
+	print_steps(plan);
+	print_signatures(plan);
+	for (unsigned i = 0; i < plan->step_count; i++) {
+		const struct script_custodian_set *set = script_step_share_set(&plan->steps[i]);
+
+		for (unsigned n = 1; set != NULL && n <= set->share_count; n++)
+			print_card(plan, &plan->steps[i], set, n);
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_error("cannot write the printed script");
+		ret = CLI_USAGE;
+	}
+	script_free(plan);
+	return ret;
+}
+
+static const struct cli_command verbs[] = {
+	{ "check", do_check, "validate a script" },
+	{ "print", do_print, "the paper script participants initial" },
+	{ "prompts", do_prompts, "the prompts a run asks" },
+	{ "media", do_media, "the media a run uses" },
+};
+
+int cmd_script(int argc, char **argv)
+{
+	return cli_dispatch("script", verbs, sizeof(verbs) / sizeof(verbs[0]), usage, argc, argv);
+}

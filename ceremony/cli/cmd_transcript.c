@@ -1,0 +1,528 @@
+/*
+ * ceremony transcript verify FILE [--artifacts DIR] [--json]
+ * ceremony transcript show FILE
+ *
+ * verify: checks everything docs/transcript.md says a verifier checks and prints the auditor's
+ * report (or a JSON report); show: every record, readable. Exit 0 valid, 1 invalid (the first
+ * bad record and why), 2 usage or an unreadable file.
+ */
+#include <fcntl.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ceremony/cli/cli.h"
+#include "ceremony/cli/cmd.h"
+#include "ceremony/base/fpr.h"
+#include "ceremony/transcript/transcript_verify.h"
+
+static void usage(FILE *f)
+{
+	fputs("usage: ceremony transcript verify FILE [--artifacts DIR] [--json]\n"
+	      "       ceremony transcript show FILE\n"
+	      "\n"
+	      "verify  check the hash chain, sequence, times, signatures and closing record;\n"
+	      "        with --artifacts, that every file the transcript names is in DIR with\n"
+	      "        its recorded SHA-256 and every certificate, CSR and CRL verifies\n"
+	      "show    print every record for people\n"
+	      "\n"
+	      "exit status: 0 valid, 1 invalid, 2 usage or unreadable file\n",
+	      f);
+}
+
+/* --- the report, gathered from the records as they verify ------------------------------- */
+
+struct report {
+	json_t *participants, *steps, *exceptions, *keys, *outputs, *shares, *possession,
+		*checkpoints, *decisions;
+	char first[32], last[32];
+	char abort_reason[512];
+	int show; /* print each record as it verifies */
+};
+
+static const char *sget(const json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s ? s : "";
+}
+
+/* A shallow object of the named fields of data that are present. */
+static json_t *pick(const json_t *data, const char *const *fields, size_t seq)
+{
+	json_t *o = json_pack("{s:I}", "record", (json_int_t)seq);
+
+	for (size_t i = 0; o != NULL && fields[i] != NULL; i++) {
+		json_t *v = json_object_get(data, fields[i]);
+
+		if (v != NULL && json_object_set(o, fields[i], v) != 0) {
+			json_decref(o);
+			o = NULL;
+		}
+	}
+	return o;
+}
+
+static int add_participant(struct report *r, const char *role, const char *name,
+			   const json_t *extra)
+{
+	size_t i;
+	json_t *p;
+
+	json_array_foreach (r->participants, i, p)
+		if (strcmp(sget(p, "role"), role) == 0 && strcmp(sget(p, "name"), name) == 0) {
+			if (extra != NULL && json_object_get(extra, "identity") != NULL)
+				json_object_set(p, "identity", json_object_get(extra, "identity"));
+			return 0;
+		}
+	p = json_pack("{s:s,s:s}", "role", role, "name", name);
+	if (p != NULL && extra != NULL && json_object_get(extra, "identity") != NULL)
+		json_object_set(p, "identity", json_object_get(extra, "identity"));
+	return json_array_append_new(r->participants, p);
+}
+
+static int add_step(struct report *r, size_t seq, const char *step, const char *time)
+{
+	json_t *last = json_array_get(r->steps, json_array_size(r->steps) - 1);
+
+	if (last != NULL && strcmp(sget(last, "step"), step) == 0) {
+		json_int_t n = json_integer_value(json_object_get(last, "records"));
+
+		return json_object_set_new(last, "last_time", json_string(time)) ||
+		       json_object_set_new(last, "records", json_integer(n + 1));
+	}
+	return json_array_append_new(r->steps,
+				     json_pack("{s:s,s:I,s:s,s:s,s:I}", "step", step, "record",
+					       (json_int_t)seq, "first_time", time, "last_time",
+					       time, "records", (json_int_t)1));
+}
+
+static void show_record(size_t seq, const json_t *rec)
+{
+	const json_t *actor = json_object_get(rec, "actor"), *data = json_object_get(rec, "data");
+	const char *k;
+	json_t *v;
+
+	printf("%-6zu %s  %-20s  step %s, %s %s\n", seq, sget(rec, "time"), sget(rec, "event"),
+	       sget(rec, "step"), sget(actor, "role"), sget(actor, "name"));
+	json_object_foreach ((json_t *)(uintptr_t)data, k, v) {
+		char *s;
+
+		if (json_is_string(v)) {
+			printf("         %-16s %s\n", k, json_string_value(v));
+			continue;
+		}
+		s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		printf("         %-16s %s\n", k, s ? s : "?");
+		free(s);
+	}
+}
+
+static int on_record(void *ctx, size_t seq, const json_t *rec)
+{
+	static const char *const key_fields[] = { "key", "algorithm", "spki_sha256", NULL };
+	static const char *const out_fields[] = { "file", "sha256", "key", "issuer", "cert_sha256",
+						  "medium", NULL };
+	static const char *const share_fields[] = { "key",  "group",  "member",	    "medium",
+						    "file", "sha256", "identifier", "source", NULL };
+	static const char *const pop_fields[] = { "key", "algorithm", "spki_sha256", NULL };
+	struct report *r = ctx;
+	const json_t *actor = json_object_get(rec, "actor"), *data = json_object_get(rec, "data");
+	const char *event = sget(rec, "event"), *time = sget(rec, "time");
+	int bad = 0;
+
+	if (r->show)
+		show_record(seq, rec);
+	if (seq == 0)
+		snprintf(r->first, sizeof(r->first), "%s", time);
+	snprintf(r->last, sizeof(r->last), "%s", time);
+	bad |= add_participant(r, sget(actor, "role"), sget(actor, "name"), NULL);
+	bad |= add_step(r, seq, sget(rec, "step"), time);
+	if (strcmp(event, "attendance") == 0)
+		bad |= add_participant(r, sget(data, "role"), sget(data, "name"), data);
+	else if (strcmp(event, "exception") == 0)
+		bad |= json_array_append_new(
+			r->exceptions,
+			json_pack("{s:I,s:s,s:s,s:s,s:s}", "record", (json_int_t)seq, "step",
+				  sget(rec, "step"), "time", time, "description",
+				  sget(data, "description"), "approved_by", sget(data, "approved_by")));
+	else if (strcmp(event, "key-generated") == 0 || strcmp(event, "key-reconstructed") == 0 ||
+		 (strcmp(event, "input-imported") == 0 && json_object_get(data, "key")))
+		bad |= json_array_append_new(r->keys, pick(data, key_fields, seq));
+	else if (strcmp(event, "certificate-issued") == 0 || strcmp(event, "csr-exported") == 0 ||
+		 strcmp(event, "crl-issued") == 0 || strcmp(event, "media-written") == 0) {
+		json_t *o = pick(data, out_fields, seq);
+
+		bad |= o == NULL || json_object_set_new(o, "event", json_string(event)) != 0;
+		bad |= json_array_append_new(r->outputs, o);
+	} else if (strcmp(event, "share-written") == 0 || strcmp(event, "share-collected") == 0 ||
+		   strcmp(event, "shares-superseded") == 0) {
+		json_t *o = pick(data, share_fields, seq);
+
+		bad |= o == NULL || json_object_set_new(o, "event", json_string(event)) != 0;
+		bad |= json_array_append_new(r->shares, o);
+	} else if (strcmp(event, "share-accepted") == 0) {
+		size_t i;
+		json_t *s;
+
+		json_array_foreach (r->shares, i, s)
+			if (strcmp(sget(s, "key"), sget(data, "key")) == 0 &&
+			    json_equal(json_object_get(s, "group"), json_object_get(data, "group")) &&
+			    json_equal(json_object_get(s, "member"), json_object_get(data, "member")))
+				bad |= json_object_set(s, "bag", json_object_get(data, "bag"));
+	} else if (strcmp(event, "proof-of-possession") == 0) {
+		bad |= json_array_append_new(r->possession, pick(data, pop_fields, seq));
+	} else if (strcmp(event, "checkpoint") == 0) {
+		bad |= json_array_append_new(r->checkpoints,
+					     json_pack("{s:I,s:s,s:s}", "record", (json_int_t)seq,
+						       "time", time, "phase", sget(data, "phase")));
+	} else if (strcmp(event, "go-no-go") == 0) {
+		bad |= json_array_append_new(r->decisions,
+					     json_pack("{s:I,s:s,s:s}", "record", (json_int_t)seq,
+						       "time", time, "decision",
+						       sget(data, "decision")));
+	} else if (strcmp(event, "abort") == 0) {
+		snprintf(r->abort_reason, sizeof(r->abort_reason), "%s", sget(data, "reason"));
+	}
+	return bad;
+}
+
+static void hexstr(const unsigned char *d, char out[65])
+{
+	sodium_bin2hex(out, 65, d, 32);
+}
+
+static json_t *json_report(const struct report *r, const char *file, enum transcript_err err,
+			   const struct transcript_summary *sum,
+			   const struct transcript_failure *fail, int artifacts)
+{
+	static const char *const outcomes[] = { "open", "closed", "aborted" };
+	json_t *o = json_object(), *error = json_null(), *start = sum->start;
+	char hex[65];
+
+	if (err != TRANSCRIPT_OK) {
+		error = json_pack("{s:s,s:s}", "code", transcript_errname(err), "detail", fail->detail);
+		if (error && fail->at_record)
+			json_object_set_new(error, "record", json_integer((json_int_t)fail->record));
+	}
+	json_object_set_new(o, "valid", json_boolean(err == TRANSCRIPT_OK));
+	json_object_set_new(o, "error", error);
+	json_object_set_new(o, "file", json_string(file));
+	json_object_set_new(o, "format", json_integer(1));
+	json_object_set_new(o, "records", json_integer((json_int_t)sum->records));
+	if (start != NULL) {
+		static const char *const fields[] = { "ceremony",     "title",	      "rehearsal",
+						      "script_sha256", "image_sha256",
+						      "transcript_key", "predecessor" };
+
+		for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+			if (json_object_get(start, fields[i]))
+				json_object_set(o, fields[i], json_object_get(start, fields[i]));
+		json_object_set_new(o, "first_time", json_string(r->first));
+		json_object_set_new(o, "last_time", json_string(r->last));
+	}
+	json_object_set_new(o, "outcome", json_string(outcomes[sum->outcome]));
+	if (sum->outcome == TRANSCRIPT_ABORTED)
+		json_object_set_new(o, "abort_reason", json_string(r->abort_reason));
+	if (sum->outcome != TRANSCRIPT_OPEN) {
+		hexstr(sum->final_digest, hex);
+		json_object_set_new(o, "final_digest", json_string(hex));
+	}
+	json_object_set(o, "decisions", r->decisions);
+	json_object_set(o, "participants", r->participants);
+	json_object_set(o, "steps", r->steps);
+	json_object_set(o, "exceptions", r->exceptions);
+	json_object_set(o, "keys", r->keys);
+	json_object_set(o, "outputs", r->outputs);
+	json_object_set(o, "shares", r->shares);
+	json_object_set(o, "possession", r->possession);
+	json_object_set(o, "checkpoints", r->checkpoints);
+	json_object_set_new(o, "artifacts",
+			    artifacts ? json_pack("{s:I,s:I}", "files",
+						  (json_int_t)sum->artifacts_checked, "objects",
+						  (json_int_t)sum->objects_checked)
+				      : json_null());
+	return o;
+}
+
+/* A digest as grouped hex, and as PGP words when people read it aloud against a paper copy. */
+static void print_digest(const char *label, const char *hex, int words)
+{
+	unsigned char d[32];
+	char h[FPR_HEX_32], w[FPR_WORDS_32];
+
+	if (sodium_hex2bin(d, sizeof(d), hex, strlen(hex), NULL, NULL, NULL) != 0 ||
+	    fpr_hex(d, 32, h, sizeof(h)) != 0 || fpr_words(d, 32, w, sizeof(w)) != 0) {
+		printf("%-16s %s\n", label, hex);
+		return;
+	}
+	printf("%-16s %s\n", label, h);
+	if (words)
+		printf("%-16s %s\n", "", w);
+}
+
+static void print_report(const json_t *o)
+{
+	size_t i;
+	json_t *v;
+
+	printf("transcript       VALID (%s)\n", sget(o, "file"));
+	printf("ceremony         %s\n", sget(o, "ceremony"));
+	printf("title            %s\n", sget(o, "title"));
+	if (json_is_true(json_object_get(o, "rehearsal")))
+		printf("mode             REHEARSAL\n");
+	else
+		printf("mode             production\n");
+	printf("outcome          %s", sget(o, "outcome"));
+	if (strcmp(sget(o, "outcome"), "aborted") == 0)
+		printf(": %s", sget(o, "abort_reason"));
+	printf("\nrecords          %" JSON_INTEGER_FORMAT ", %s to %s\n",
+	       json_integer_value(json_object_get(o, "records")), sget(o, "first_time"),
+	       sget(o, "last_time"));
+	printf("script sha256    %s\n", sget(o, "script_sha256"));
+	printf("image sha256     %s\n", sget(o, "image_sha256"));
+	if (json_object_get(o, "predecessor"))
+		printf("predecessor      %s\n", sget(o, "predecessor"));
+	print_digest("transcript key", sget(o, "transcript_key"), 1);
+
+	printf("\ngo/no-go\n");
+	json_array_foreach (json_object_get(o, "decisions"), i, v)
+		printf("  record %-6" JSON_INTEGER_FORMAT " %s  %s\n",
+		       json_integer_value(json_object_get(v, "record")), sget(v, "time"),
+		       sget(v, "decision"));
+	printf("\nparticipants\n");
+	json_array_foreach (json_object_get(o, "participants"), i, v) {
+		printf("  %-14s %s", sget(v, "role"), sget(v, "name"));
+		if (json_object_get(v, "identity"))
+			printf(" (identity: %s)", sget(v, "identity"));
+		printf("\n");
+	}
+	printf("\nsteps\n");
+	json_array_foreach (json_object_get(o, "steps"), i, v) {
+		json_int_t first = json_integer_value(json_object_get(v, "record"));
+
+		printf("  %-16s %s .. %s  records %" JSON_INTEGER_FORMAT "-%" JSON_INTEGER_FORMAT
+		       "\n",
+		       sget(v, "step"), sget(v, "first_time"), sget(v, "last_time"), first,
+		       first + json_integer_value(json_object_get(v, "records")) - 1);
+	}
+	printf("\nexceptions\n");
+	if (json_array_size(json_object_get(o, "exceptions")) == 0)
+		printf("  none\n");
+	json_array_foreach (json_object_get(o, "exceptions"), i, v)
+		printf("  record %" JSON_INTEGER_FORMAT " (step %s, %s): %s; approved by %s\n",
+		       json_integer_value(json_object_get(v, "record")), sget(v, "step"),
+		       sget(v, "time"), sget(v, "description"), sget(v, "approved_by"));
+	printf("\nkeys\n");
+	json_array_foreach (json_object_get(o, "keys"), i, v) {
+		printf("  %s (%s)\n", sget(v, "key"), sget(v, "algorithm"));
+		if (json_object_get(v, "spki_sha256"))
+			print_digest("    spki sha256", sget(v, "spki_sha256"), 1);
+	}
+	printf("\noutputs\n");
+	json_array_foreach (json_object_get(o, "outputs"), i, v) {
+		printf("  %s: %s", sget(v, "event"), sget(v, "file"));
+		if (json_object_get(v, "key"))
+			printf(" (key %s)", sget(v, "key"));
+		if (json_object_get(v, "issuer"))
+			printf(" (issuer %s)", sget(v, "issuer"));
+		printf("\n");
+		print_digest("    file sha256", sget(v, "sha256"), 0);
+		if (json_object_get(v, "cert_sha256"))
+			print_digest("    cert sha256", sget(v, "cert_sha256"), 1);
+	}
+	printf("\nshares\n");
+	json_array_foreach (json_object_get(o, "shares"), i, v) {
+		const char *ev = sget(v, "event");
+
+		if (strcmp(ev, "shares-superseded") == 0)
+			printf("  %s set %" JSON_INTEGER_FORMAT " superseded\n", sget(v, "key"),
+			       json_integer_value(json_object_get(v, "identifier")));
+		else if (strcmp(ev, "share-collected") == 0)
+			printf("  %s group %" JSON_INTEGER_FORMAT " member %" JSON_INTEGER_FORMAT
+			       ": collected (%s) from set %" JSON_INTEGER_FORMAT "\n",
+			       sget(v, "key"), json_integer_value(json_object_get(v, "group")),
+			       json_integer_value(json_object_get(v, "member")), sget(v, "source"),
+			       json_integer_value(json_object_get(v, "identifier")));
+		else
+			printf("  %s group %" JSON_INTEGER_FORMAT " member %" JSON_INTEGER_FORMAT
+			       ": medium %s, file %s, bag %s\n",
+			       sget(v, "key"), json_integer_value(json_object_get(v, "group")),
+			       json_integer_value(json_object_get(v, "member")), sget(v, "medium"),
+			       sget(v, "file"), json_object_get(v, "bag") ? sget(v, "bag") : "(none)");
+	}
+	printf("\nsignatures\n");
+	printf("  checkpoints      %zu verified\n", json_array_size(json_object_get(o, "checkpoints")));
+	json_array_foreach (json_object_get(o, "possession"), i, v)
+		printf("  possession       %s (%s) verified at record %" JSON_INTEGER_FORMAT "\n",
+		       sget(v, "key"), sget(v, "algorithm"),
+		       json_integer_value(json_object_get(v, "record")));
+	v = json_object_get(o, "artifacts");
+	if (json_is_object(v))
+		printf("  artifacts        %" JSON_INTEGER_FORMAT " file(s) match, %" JSON_INTEGER_FORMAT
+		       " certificate(s)/CSR(s)/CRL(s) verify\n",
+		       json_integer_value(json_object_get(v, "files")),
+		       json_integer_value(json_object_get(v, "objects")));
+	else
+		printf("  artifacts        not checked (use --artifacts DIR)\n");
+	printf("\n");
+	print_digest("final digest", sget(o, "final_digest"), 1);
+	printf("\nCompare the transcript key and the final digest with the paper copies.\n");
+}
+
+/* --- the verbs -------------------------------------------------------------------------- */
+
+static int read_file(const char *path, unsigned char **buf, size_t *len)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY), r;
+
+	if (fd < 0) {
+		cli_error("cannot open '%s'", path);
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		cli_error("'%s' is not a plain file", path);
+		return -1;
+	}
+	if ((unsigned long long)st.st_size > TRANSCRIPT_FILE_MAX) {
+		close(fd);
+		cli_error("'%s' is larger than %u bytes", path, TRANSCRIPT_FILE_MAX);
+		return -1;
+	}
+	r = cli_read_all(fd, (size_t)st.st_size, 0, buf, len);
+	close(fd);
+	if (r != 0) {
+		cli_error("cannot read '%s'%s", path, r == -2 ? " (it grew while reading)" : "");
+		return -1;
+	}
+	return 0;
+}
+
+static void report_free(struct report *r)
+{
+	json_decref(r->participants);
+	json_decref(r->steps);
+	json_decref(r->exceptions);
+	json_decref(r->keys);
+	json_decref(r->outputs);
+	json_decref(r->shares);
+	json_decref(r->possession);
+	json_decref(r->checkpoints);
+	json_decref(r->decisions);
+}
+
+static void print_failure(enum transcript_err err, const struct transcript_failure *f)
+{
+	if (f->at_record)
+		cli_error("transcript INVALID: record %zu: %s (%s)", f->record, f->detail,
+			  transcript_errname(err));
+	else
+		cli_error("transcript INVALID: %s (%s)", f->detail, transcript_errname(err));
+}
+
+static int run(const char *file, const char *artifacts, int json, int show)
+{
+	struct report r = { 0 };
+	struct transcript_verify_opts opts = { artifacts, on_record, &r };
+	struct transcript_summary sum;
+	struct transcript_failure fail;
+	enum transcript_err err;
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	json_t *o;
+	int ret;
+
+	if (read_file(file, &buf, &len) != 0)
+		return CLI_USAGE;
+	r.show = show;
+	r.participants = json_array();
+	r.steps = json_array();
+	r.exceptions = json_array();
+	r.keys = json_array();
+	r.outputs = json_array();
+	r.shares = json_array();
+	r.possession = json_array();
+	r.checkpoints = json_array();
+	r.decisions = json_array();
+	err = transcript_verify(buf, len, &opts, &sum, &fail);
+	free(buf);
+	if (err == TRANSCRIPT_E_NOMEM || (artifacts && err == TRANSCRIPT_E_IO)) {
+		cli_error("%s", fail.detail);
+		ret = CLI_USAGE;
+		goto out;
+	}
+	ret = err == TRANSCRIPT_OK ? CLI_OK : CLI_FAIL;
+	o = json_report(&r, file, err, &sum, &fail, artifacts != NULL);
+	if (json) {
+		if (json_dumpf(o, stdout, JSON_INDENT(2)) == 0)
+			fputc('\n', stdout);
+	} else if (show) {
+		printf("\n%s: %zu record(s) verified%s\n", file, sum.records,
+		       err == TRANSCRIPT_OK ? ", transcript VALID" : "");
+		if (err == TRANSCRIPT_OK)
+			print_digest("final digest", sget(o, "final_digest"), 1);
+	} else if (err == TRANSCRIPT_OK) {
+		print_report(o);
+	}
+	json_decref(o);
+	if (err != TRANSCRIPT_OK)
+		print_failure(err, &fail);
+out:
+	transcript_summary_free(&sum);
+	report_free(&r);
+	fflush(stdout);
+	return ret;
+}
+
+int cmd_transcript(int argc, char **argv)
+{
+	const char *file = NULL, *artifacts = NULL;
+	int json = 0, verify;
+
+	if (argc < 2) {
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	if (cli_is_help(argv[1])) {
+		usage(stdout);
+		return CLI_OK;
+	}
+	if (strcmp(argv[1], "verify") == 0) {
+		verify = 1;
+	} else if (strcmp(argv[1], "show") == 0) {
+		verify = 0;
+	} else {
+		cli_error("unknown transcript verb '%.40s' (verify or show)", argv[1]);
+		return CLI_USAGE;
+	}
+	for (int i = 2; i < argc; i++) {
+		if (cli_is_help(argv[i])) {
+			usage(stdout);
+			return CLI_OK;
+		} else if (verify && strcmp(argv[i], "--json") == 0) {
+			json = 1;
+		} else if (verify && strcmp(argv[i], "--artifacts") == 0 && i + 1 < argc &&
+			   artifacts == NULL) {
+			artifacts = argv[++i];
+		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			cli_error("unknown or repeated option '%.40s'", argv[i]);
+			return CLI_USAGE;
+		} else if (file == NULL) {
+			file = argv[i];
+		} else {
+			cli_error("more than one transcript file");
+			return CLI_USAGE;
+		}
+	}
+	if (file == NULL) {
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	return run(file, artifacts, json, !verify);
+}

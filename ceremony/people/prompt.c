@@ -1,0 +1,807 @@
+/*
+ * Prompts on a terminal or from an answers file. Signals are caught with a self-pipe: the
+ * handler sets a flag and writes a byte that poll() sees, so a prompt blocked on the terminal
+ * wakes at once without a race between checking the flag and reading.
+ */
+#include "ceremony/people/prompt.h"
+#include "ceremony/base/utf8.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <termios.h>
+#include <unistd.h>
+
+static const int caught[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+#define NCAUGHT (sizeof(caught) / sizeof(caught[0]))
+
+static volatile sig_atomic_t interrupted;
+static int wake[2] = {-1, -1};
+
+struct prompt {
+	bool tty;
+	int in, out;
+	bool colour;
+	unsigned flags;
+	struct answers *answers;
+	struct sigaction saved[NCAUGHT];
+	char reason[96];
+};
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	ssize_t r;
+
+	(void)sig;
+	interrupted = 1;
+	r = write(wake[1], "!", 1);
+	(void)r;
+	errno = saved;
+}
+
+bool prompt_interrupted(void)
+{
+	return interrupted != 0;
+}
+
+void prompt_clear_interrupt(void)
+{
+	char drain[16];
+
+	interrupted = 0;
+	while (wake[0] >= 0 && read(wake[0], drain, sizeof(drain)) > 0)
+		;
+}
+
+const char *prompt_strerror(int result)
+{
+	switch (result) {
+	case PROMPT_OK:
+		return "answered";
+	case PROMPT_INTERRUPTED:
+		return "interrupted";
+	case PROMPT_MISSING:
+		return "no answer in the answers file";
+	case PROMPT_INVALID:
+		return "answer refused";
+	case PROMPT_EOF:
+		return "end of input";
+	case PROMPT_IO:
+		return "terminal input or output failed";
+	case PROMPT_NOMEM:
+		return "out of memory";
+	}
+	return "unknown result";
+}
+
+static int open_common(struct prompt **out, int in_fd, int out_fd, unsigned flags)
+{
+	struct prompt *p;
+	struct sigaction sa;
+	const char *term = getenv("TERM");
+
+	*out = NULL;
+	p = calloc(1, sizeof(*p));
+	if (p == NULL)
+		return PROMPT_NOMEM;
+	p->in = in_fd;
+	p->out = out_fd;
+	p->flags = flags;
+	p->colour = !(flags & PROMPT_NO_COLOUR) && isatty(out_fd) && getenv("NO_COLOR") == NULL &&
+		    term != NULL && strcmp(term, "dumb") != 0;
+	if (wake[0] < 0 && pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+		free(p);
+		return PROMPT_IO;
+	}
+	interrupted = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: a blocked read must return so the prompt can report the interrupt. */
+	sa.sa_flags = 0;
+	for (size_t i = 0; i < NCAUGHT; i++)
+		sigaction(caught[i], &sa, &p->saved[i]);
+	*out = p;
+	return PROMPT_OK;
+}
+
+int prompt_open_tty(struct prompt **out, int in_fd, int out_fd, unsigned flags)
+{
+	int ret;
+
+	*out = NULL;
+	if (!isatty(in_fd))
+		return PROMPT_IO;
+	ret = open_common(out, in_fd, out_fd, flags);
+	if (ret == PROMPT_OK)
+		(*out)->tty = true;
+	return ret;
+}
+
+int prompt_open_answers(struct prompt **out, struct answers *answers, int out_fd, unsigned flags)
+{
+	int ret = open_common(out, -1, out_fd, flags);
+
+	if (ret == PROMPT_OK)
+		(*out)->answers = answers;
+	return ret;
+}
+
+void prompt_close(struct prompt *p)
+{
+	if (p == NULL)
+		return;
+	for (size_t i = 0; i < NCAUGHT; i++)
+		sigaction(caught[i], &p->saved[i], NULL);
+	free(p);
+}
+
+bool prompt_from_answers(const struct prompt *p)
+{
+	return !p->tty;
+}
+
+const char *prompt_reason(const struct prompt *p)
+{
+	return p->reason;
+}
+
+/* ---- output ---------------------------------------------------------------------------------- */
+
+static void put(struct prompt *p, const char *s, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(p->out, s, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		s += n;
+		len -= (size_t)n;
+	}
+}
+
+static void puts_(struct prompt *p, const char *s)
+{
+	put(p, s, strlen(s));
+}
+
+static const char *style_on(enum prompt_style style)
+{
+	switch (style) {
+	case PROMPT_HEADING:
+		return "\033[1m";
+	case PROMPT_GOOD:
+		return "\033[32m";
+	case PROMPT_WARN:
+		return "\033[33m";
+	case PROMPT_BAD:
+		return "\033[1;31m";
+	case PROMPT_PLAIN:
+		break;
+	}
+	return "";
+}
+
+void prompt_say(struct prompt *p, enum prompt_style style, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (style == PROMPT_HEADING)
+		puts_(p, "\n");
+	if (p->colour && style != PROMPT_PLAIN) {
+		puts_(p, style_on(style));
+		puts_(p, line);
+		puts_(p, "\033[0m\n");
+		return;
+	}
+	puts_(p, style == PROMPT_HEADING ? "== " : "");
+	puts_(p, line);
+	puts_(p, style == PROMPT_HEADING ? " ==\n" : "\n");
+}
+
+void prompt_block(struct prompt *p, const char *text)
+{
+	size_t len = strlen(text);
+
+	put(p, text, len);
+	if (len == 0 || text[len - 1] != '\n')
+		puts_(p, "\n");
+}
+
+void prompt_progress(struct prompt *p, const char *what, unsigned done, unsigned total)
+{
+	char line[160];
+	unsigned pct = total ? (unsigned)((unsigned long)done * 100 / total) : 100;
+
+	if (p->tty && isatty(p->out)) {
+		snprintf(line, sizeof(line), "\r%s: %3u%%%s", what, pct, done >= total ? "\n" : "");
+		puts_(p, line);
+	} else if (done >= total) {
+		snprintf(line, sizeof(line), "%s: done\n", what);
+		puts_(p, line);
+	}
+}
+
+/* The question. On a terminal it ends with its id, so that answers files can be written from
+ * what people saw; from answers the "[answers] id" line follows instead. */
+static void ask(struct prompt *p, const char *id, const char *question, const char *hint)
+{
+	char line[1024];
+
+	if (!p->tty)
+		snprintf(line, sizeof(line), "%s%s\n", question, hint);
+	else if (p->colour)
+		snprintf(line, sizeof(line), "\033[1m%s%s\033[0m \033[2m[%s]\033[0m ", question,
+			 hint, id);
+	else
+		snprintf(line, sizeof(line), "%s%s [%s] ", question, hint, id);
+	puts_(p, line);
+}
+
+/* ---- terminal input ----------------------------------------------------------------------------
+ */
+
+#define LINE_TOO_LONG 100
+
+/* Reads one line into buf (max bytes, not NUL-terminated), waking on a signal. */
+static int read_line(struct prompt *p, unsigned char *buf, size_t max, size_t *len)
+{
+	struct pollfd fds[2] = {{p->in, POLLIN, 0}, {wake[0], POLLIN, 0}};
+	size_t n = 0;
+	bool over = false;
+	int ret = PROMPT_OK;
+	unsigned char ch = 0;
+
+	for (;;) {
+		ssize_t r;
+
+		if (interrupted) {
+			ret = PROMPT_INTERRUPTED;
+			break;
+		}
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = PROMPT_IO;
+			break;
+		}
+		if (fds[1].revents & POLLIN) {
+			ret = PROMPT_INTERRUPTED;
+			break;
+		}
+		if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		r = read(p->in, &ch, 1);
+		if (r < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (r < 0) {
+			ret = PROMPT_IO;
+			break;
+		}
+		if (r == 0) {
+			ret = PROMPT_EOF;
+			break;
+		}
+		if (ch == '\n')
+			break;
+		if (n < max)
+			buf[n++] = ch;
+		else
+			over = true;
+	}
+	sodium_memzero(&ch, sizeof(ch));
+	*len = n;
+	if (ret == PROMPT_OK && over)
+		return LINE_TOO_LONG;
+	return ret;
+}
+
+/* Reads a line with echo off (or on), restoring the terminal whatever happens. */
+static int read_tty(struct prompt *p, bool echo, unsigned char *buf, size_t max, size_t *len)
+{
+	struct termios saved, quiet;
+	int ret;
+
+	if (echo)
+		return read_line(p, buf, max, len);
+	if (tcgetattr(p->in, &saved) != 0)
+		return PROMPT_IO;
+	quiet = saved;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK);
+	quiet.c_lflag |= ECHONL;
+	/* TCSAFLUSH: nothing typed before the question becomes part of the secret. */
+	if (tcsetattr(p->in, TCSAFLUSH, &quiet) != 0)
+		return PROMPT_IO;
+	ret = read_line(p, buf, max, len);
+	tcsetattr(p->in, TCSANOW, &saved);
+	return ret;
+}
+
+/* A refused answer: on a terminal say why and ask again; from answers, stop. */
+static int refuse(struct prompt *p, const char *id, const char *why)
+{
+	snprintf(p->reason, sizeof(p->reason), "%s", why);
+	if (p->tty) {
+		prompt_say(p, PROMPT_WARN, "  not accepted: %s", why);
+		return PROMPT_OK;
+	}
+	prompt_say(p, PROMPT_BAD, "[answers] %s: refused: %s", id, why);
+	return PROMPT_INVALID;
+}
+
+/* Gets one raw answer into buf: from the terminal (after asking) or from the answers file.
+ * *from_shown is set when an answers file said ANSWERS_SHOWN. */
+static int get_answer(struct prompt *p, const char *id, const char *question, const char *hint,
+		      bool secret, bool echo, unsigned char *buf, size_t max, size_t *len,
+		      bool *from_shown)
+{
+	const char *value;
+	bool shown = false;
+
+	*len = 0;
+	*from_shown = false;
+	if (interrupted)
+		return PROMPT_INTERRUPTED;
+	ask(p, id, question, hint);
+	if (p->tty) {
+		int ret = read_tty(p, !secret || echo, buf, max, len);
+
+		if (ret == LINE_TOO_LONG)
+			return refuse(p, id, "too long") == PROMPT_OK ? LINE_TOO_LONG
+								      : PROMPT_INVALID;
+		if (ret == PROMPT_INTERRUPTED || ret == PROMPT_EOF)
+			puts_(p, "\n");
+		return ret;
+	}
+	if (!answers_get(p->answers, id, &value, len, &shown)) {
+		snprintf(p->reason, sizeof(p->reason), "no answer for prompt '%s'", id);
+		prompt_say(p, PROMPT_BAD, "[answers] %s: no answer", id);
+		return PROMPT_MISSING;
+	}
+	if (*len > max)
+		return refuse(p, id, "too long");
+	memcpy(buf, value, *len);
+	*from_shown = shown;
+	if (secret || shown)
+		prompt_say(p, PROMPT_PLAIN, "[answers] %s", id);
+	else
+		prompt_say(p, PROMPT_PLAIN, "[answers] %s = %s", id, value);
+	return PROMPT_OK;
+}
+
+/* Runs the ask-check loop shared by every kind: reads into buf (max bytes), checks it is one
+ * line of printable UTF-8, then calls check. Returns PROMPT_OK with *len set. */
+static int answer_loop(struct prompt *p, const char *id, const char *question, const char *hint,
+		       bool secret, unsigned flags, prompt_check_fn check, void *ctx,
+		       const char *shown, unsigned char *buf, size_t max, size_t *len)
+{
+	p->reason[0] = '\0';
+	for (;;) {
+		const char *why = NULL;
+		bool from_shown;
+		int ret = get_answer(p, id, question, hint, secret, (flags & PROMPT_ECHO) != 0, buf,
+				     max, len, &from_shown);
+
+		if (ret == LINE_TOO_LONG)
+			continue;
+		if (ret != PROMPT_OK)
+			return ret;
+		if (from_shown) {
+			if (!(p->flags & PROMPT_REHEARSAL))
+				why = "@shown is only accepted in a rehearsal";
+			else if (shown == NULL)
+				why = "@shown does not answer this prompt";
+			else if (strlen(shown) > max)
+				why = "too long";
+			if (why == NULL) {
+				*len = strlen(shown);
+				memcpy(buf, shown, *len);
+			}
+		}
+		if (why == NULL && utf8_printable(buf, *len, 0, NULL) != 0)
+			why = "not printable text";
+		if (why == NULL && *len == 0 && !(flags & PROMPT_EMPTY_OK))
+			why = "an answer is needed";
+		if (why == NULL && check != NULL) {
+			buf[*len] = '\0';
+			why = check((const char *)buf, *len, ctx);
+		}
+		if (why == NULL) {
+			buf[*len] = '\0';
+			return PROMPT_OK;
+		}
+		sodium_memzero(buf, max + 1);
+		ret = refuse(p, id, why);
+		if (ret != PROMPT_OK)
+			return ret;
+	}
+}
+
+static const char *check_yes_no(const char *value, size_t len, void *ctx)
+{
+	(void)len;
+	(void)ctx;
+	return strcasecmp(value, "yes") == 0 || strcasecmp(value, "no") == 0 ? NULL
+									     : "answer yes or no";
+}
+
+int prompt_confirm(struct prompt *p, const char *id, const char *question, bool *yes)
+{
+	unsigned char buf[8];
+	size_t len;
+	int ret;
+
+	*yes = false;
+	ret = answer_loop(p, id, question, " (yes/no)", false, 0, check_yes_no, NULL, NULL, buf,
+			  sizeof(buf) - 1, &len);
+	if (ret == PROMPT_OK)
+		*yes = strcasecmp((const char *)buf, "yes") == 0;
+	return ret;
+}
+
+int prompt_text(struct prompt *p, const char *id, const char *question, unsigned flags,
+		prompt_check_fn check, void *ctx, char *out, size_t outlen)
+{
+	unsigned char buf[PROMPT_TEXT_MAX + 1];
+	size_t len, max = outlen - 1 < PROMPT_TEXT_MAX ? outlen - 1 : PROMPT_TEXT_MAX;
+	int ret;
+
+	if (outlen == 0)
+		return PROMPT_IO;
+	out[0] = '\0';
+	ret = answer_loop(p, id, question, "", false, flags & PROMPT_EMPTY_OK, check, ctx, NULL,
+			  buf, max, &len);
+	if (ret == PROMPT_OK)
+		memcpy(out, buf, len + 1);
+	return ret;
+}
+
+int prompt_secret(struct prompt *p, const char *id, const char *question, unsigned flags,
+		  prompt_check_fn check, void *ctx, const char *shown, unsigned char **out,
+		  size_t *len)
+{
+	unsigned char *buf;
+	int ret;
+
+	*out = NULL;
+	*len = 0;
+	buf = sodium_malloc(PROMPT_SECRET_MAX + 1);
+	if (buf == NULL)
+		return PROMPT_NOMEM;
+	ret = answer_loop(p, id, question, "", true, flags, check, ctx, shown, buf,
+			  PROMPT_SECRET_MAX, len);
+	if (ret == PROMPT_OK) {
+		*out = sodium_malloc(*len + 1);
+		if (*out == NULL)
+			ret = PROMPT_NOMEM;
+		else
+			memcpy(*out, buf, *len + 1);
+	}
+	if (ret != PROMPT_OK)
+		*len = 0;
+	sodium_memzero(buf, PROMPT_SECRET_MAX + 1);
+	sodium_free(buf);
+	return ret;
+}
+
+void prompt_secret_free(unsigned char *secret, size_t len)
+{
+	if (secret == NULL)
+		return;
+	sodium_memzero(secret, len + 1);
+	sodium_free(secret);
+}
+
+struct choices {
+	const char *const *names;
+	size_t n;
+	bool numbers;
+};
+
+static const char *check_choice(const char *value, size_t len, void *ctx)
+{
+	const struct choices *c = ctx;
+
+	(void)len;
+	for (size_t i = 0; i < c->n; i++) {
+		char num[24];
+
+		snprintf(num, sizeof(num), "%zu", i + 1);
+		if (strcmp(value, c->names[i]) == 0 || (c->numbers && strcmp(value, num) == 0))
+			return NULL;
+	}
+	return "not one of the choices";
+}
+
+int prompt_choice(struct prompt *p, const char *id, const char *question,
+		  const char *const *choices, size_t n, size_t *index)
+{
+	struct choices c = {choices, n, p->tty};
+	unsigned char buf[SCRIPT_CEREMONY_ID_MAX + 1];
+	char hint[512];
+	size_t len, used = 0;
+	int ret;
+
+	*index = 0;
+	hint[0] = '\0';
+	for (size_t i = 0; i < n && used < sizeof(hint); i++) {
+		int w = snprintf(hint + used, sizeof(hint) - used, "%s%zu) %s", i ? "  " : " (",
+				 i + 1, choices[i]);
+
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+	if (used < sizeof(hint))
+		snprintf(hint + used, sizeof(hint) - used, ")");
+	ret = answer_loop(p, id, question, hint, false, 0, check_choice, &c, NULL, buf,
+			  sizeof(buf) - 1, &len);
+	if (ret != PROMPT_OK)
+		return ret;
+	for (size_t i = 0; i < n; i++) {
+		char num[24];
+
+		snprintf(num, sizeof(num), "%zu", i + 1);
+		if (strcmp((const char *)buf, choices[i]) == 0 ||
+		    (c.numbers && strcmp((const char *)buf, num) == 0))
+			*index = i;
+	}
+	return PROMPT_OK;
+}
+
+int prompt_show_secret(struct prompt *p, const char *id, const char *title, const char *text)
+{
+	unsigned char buf[16];
+	size_t len;
+	int ret;
+
+	if (!p->tty) {
+		prompt_say(p, PROMPT_PLAIN, "[answers] %s (shown on the terminal only)", id);
+		return interrupted ? PROMPT_INTERRUPTED : PROMPT_OK;
+	}
+	prompt_say(p, PROMPT_HEADING, "%s", title);
+	prompt_block(p, text);
+	puts_(p, "\nPress Enter when you have finished. The screen is then cleared.");
+	ret = read_tty(p, false, buf, sizeof(buf), &len);
+	sodium_memzero(buf, sizeof(buf));
+	/* Home, clear screen, clear scrollback (xterm, the Linux console and most serial
+	 * terminals honour all three). */
+	puts_(p, "\033[H\033[2J\033[3J");
+	return ret == LINE_TOO_LONG ? PROMPT_OK : ret;
+}
+
+/* ---- ids ----------------------------------------------------------------------------------- */
+
+int prompt_id(char *out, size_t outlen, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(out, outlen, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= outlen || !answers_valid_id(out))
+		return -1;
+	return 0;
+}
+
+const char *prompt_kind_name(enum prompt_kind kind)
+{
+	switch (kind) {
+	case PROMPT_KIND_CONFIRM:
+		return "confirm";
+	case PROMPT_KIND_TEXT:
+		return "text";
+	case PROMPT_KIND_SECRET:
+		return "secret";
+	case PROMPT_KIND_CHOICE:
+		return "choice";
+	}
+	return "?";
+}
+
+struct walk {
+	prompt_plan_fn fn;
+	void *ctx;
+	const struct script_step *step;
+	char id[ANSWERS_ID_MAX + 1];
+	bool read[SCRIPT_MAX_INPUTS]; /* inputs whose questions are already listed */
+};
+
+/* Emits the id in w->id. */
+static int emit(struct walk *w, int formatted, enum prompt_kind kind)
+{
+	if (formatted != 0)
+		return -1;
+	return w->fn(w->ctx, w->id, kind, w->step);
+}
+
+#define EMIT(w, kind, ...) emit(w, prompt_id((w)->id, sizeof((w)->id), __VA_ARGS__), kind)
+
+/* One prompt per participant acting in the step. */
+static int each_actor(struct walk *w, const struct script_plan *plan)
+{
+	for (unsigned i = 0; i < plan->participant_count; i++) {
+		const struct script_participant *pa = &plan->participants[i];
+		int ret = 0;
+
+		if (!script_actor_includes(&w->step->actor, pa))
+			continue;
+		switch (w->step->action) {
+		case SCRIPT_ACT_ENTROPY:
+			ret = EMIT(w, PROMPT_KIND_SECRET, PROMPT_ID_ENTROPY, pa->id);
+			break;
+		case SCRIPT_ACT_CLOSE:
+			ret = EMIT(w, PROMPT_KIND_CONFIRM, PROMPT_ID_CLOSE, pa->id);
+			break;
+		default:
+			ret = EMIT(w, PROMPT_KIND_CONFIRM, PROMPT_ID_ACK, w->step->id, pa->id);
+			break;
+		}
+		if (ret != 0)
+			return ret;
+	}
+	return 0;
+}
+
+static int share_prompts(struct walk *w, const struct script_key *key,
+			 const struct script_custodian_set *set)
+{
+	static const struct {
+		const char *field;
+		enum prompt_kind kind;
+	} fields[] = {
+	    {SHARE_FIELD_MEDIUM, PROMPT_KIND_CONFIRM},
+	    {SHARE_FIELD_PASSPHRASE, PROMPT_KIND_SECRET},
+	    {SHARE_FIELD_PASSPHRASE_REPEAT, PROMPT_KIND_SECRET},
+	    {SHARE_FIELD_WORDS, PROMPT_KIND_SECRET},
+	    {SHARE_FIELD_BAG, PROMPT_KIND_TEXT},
+	};
+	int ret;
+
+	for (unsigned n = 1; n <= set->share_count; n++)
+		for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
+			if ((ret = EMIT(w, fields[f].kind, PROMPT_ID_SHARE, key->id, n,
+					fields[f].field)) != 0)
+				return ret;
+	return 0;
+}
+
+/* The questions about one input, the first time a step reads it (script_step_inputs). */
+static int input_prompts(struct walk *w, const struct script_input *in)
+{
+	bool transcript = in->type == SCRIPT_INPUT_TRANSCRIPT_DIGEST;
+	int ret = 0;
+
+	if (transcript && in->file == NULL && in->source != SCRIPT_SOURCE_QR)
+		return in->has_digest ? 0
+				      : EMIT(w, PROMPT_KIND_TEXT, PROMPT_ID_INPUT, in->id,
+					     INPUT_FIELD_DIGEST);
+	if (in->source == SCRIPT_SOURCE_ANY && !transcript)
+		ret = EMIT(w, PROMPT_KIND_CHOICE, PROMPT_ID_INPUT, in->id, INPUT_FIELD_SOURCE);
+	else if (in->source == SCRIPT_SOURCE_QR)
+		ret = EMIT(w, PROMPT_KIND_CHOICE, PROMPT_ID_INPUT, in->id, INPUT_FIELD_QR);
+	if (ret == 0 && !(transcript && in->has_digest))
+		ret = EMIT(w, PROMPT_KIND_CONFIRM, PROMPT_ID_INPUT, in->id, INPUT_FIELD_FINGERPRINT);
+	return ret;
+}
+
+static int step_inputs(struct walk *w, const struct script_plan *plan)
+{
+	const struct script_input *in[SCRIPT_MAX_INPUTS];
+	unsigned n = script_step_inputs(plan, w->step, in, SCRIPT_MAX_INPUTS);
+	int ret = 0;
+
+	for (unsigned i = 0; i < n && ret == 0; i++) {
+		unsigned idx = (unsigned)(in[i] - plan->inputs);
+
+		if (w->read[idx])
+			continue;
+		w->read[idx] = true;
+		ret = input_prompts(w, in[i]);
+	}
+	return ret;
+}
+
+static int step_prompts(struct walk *w, const struct script_plan *plan)
+{
+	const struct script_step *s = w->step;
+	const struct script_key *k = s->key;
+	unsigned quorum[SCRIPT_MAX_GROUPS * SCRIPT_MAX_MEMBERS];
+	unsigned nq;
+	int ret = 0;
+
+	switch (s->action) {
+	case SCRIPT_ACT_ATTENDANCE:
+		for (unsigned i = 0; i < plan->participant_count && ret == 0; i++)
+			ret = EMIT(w, PROMPT_KIND_CONFIRM, PROMPT_ID_ATTENDANCE,
+				   plan->participants[i].id);
+		return ret;
+	case SCRIPT_ACT_GO_NO_GO:
+		ret = EMIT(w, PROMPT_KIND_CONFIRM, PROMPT_ID_GO_CLOCK);
+		if (ret == 0)
+			ret = EMIT(w, PROMPT_KIND_CONFIRM, PROMPT_ID_GO_IMAGE);
+		if (ret == 0)
+			ret = EMIT(w, PROMPT_KIND_CONFIRM, PROMPT_ID_GO_SCRIPT);
+		if (ret == 0)
+			ret = EMIT(w, PROMPT_KIND_CONFIRM, PROMPT_ID_GO_MEDIA);
+		if (ret == 0)
+			ret = EMIT(w, PROMPT_KIND_CONFIRM, PROMPT_ID_GO_DECISION);
+		return ret;
+	case SCRIPT_ACT_ENTROPY:
+	case SCRIPT_ACT_SHOW_FINGERPRINTS:
+	case SCRIPT_ACT_ACKNOWLEDGE:
+	case SCRIPT_ACT_CLOSE:
+		return each_actor(w, plan);
+	case SCRIPT_ACT_SPLIT_SHARES:
+	case SCRIPT_ACT_RESHARE:
+		return share_prompts(w, k, script_step_share_set(s));
+	case SCRIPT_ACT_TEST_RECONSTRUCTION: {
+		const struct script_custodian_set *set = k->custodians;
+
+		/* A reshare test uses the new set. */
+		for (unsigned i = 0; i < plan->step_count; i++)
+			if (plan->steps[i].action == SCRIPT_ACT_RESHARE && plan->steps[i].key == k)
+				set = plan->steps[i].custodians;
+		nq = script_set_quorum(set, quorum, sizeof(quorum) / sizeof(quorum[0]));
+		for (unsigned i = 0; i < nq && ret == 0; i++)
+			ret = EMIT(w, PROMPT_KIND_SECRET, PROMPT_ID_TEST, k->id, quorum[i]);
+		return ret;
+	}
+	case SCRIPT_ACT_COLLECT_SHARES:
+		nq = script_set_quorum(k->custodians, quorum, sizeof(quorum) / sizeof(quorum[0]));
+		for (unsigned i = 1; i <= nq && ret == 0; i++) {
+			ret = EMIT(w, PROMPT_KIND_CHOICE, PROMPT_ID_COLLECT, k->id, i,
+				   COLLECT_FIELD_CUSTODIAN);
+			if (ret == 0)
+				ret = EMIT(w, PROMPT_KIND_CHOICE, PROMPT_ID_COLLECT, k->id, i,
+					   COLLECT_FIELD_SOURCE);
+		}
+		return ret;
+	case SCRIPT_ACT_SIGN_CSR:
+	case SCRIPT_ACT_IMPORT_CERTIFICATE:
+	case SCRIPT_ACT_CONTINGENCY_TEST:
+	case SCRIPT_ACT_GENERATE_KEY:
+	case SCRIPT_ACT_ISSUE_ROOT_CERTIFICATE:
+	case SCRIPT_ACT_EXPORT_CSR:
+	case SCRIPT_ACT_WRITE_PUBLIC_OUTPUTS:
+	case SCRIPT_ACT_SIGN_CRL:
+	case SCRIPT_ACT_CONTINGENCY_REPLACE:
+		return 0;
+	}
+	return 0;
+}
+
+int prompt_plan_ids(const struct script_plan *plan, prompt_plan_fn fn, void *ctx)
+{
+	struct walk *w = calloc(1, sizeof(*w));
+	int ret = 0;
+
+	if (w == NULL)
+		return -1;
+	w->fn = fn;
+	w->ctx = ctx;
+	for (unsigned i = 0; i < plan->step_count && ret == 0; i++) {
+		w->step = &plan->steps[i];
+		ret = step_inputs(w, plan);
+		if (ret == 0)
+			ret = step_prompts(w, plan);
+	}
+	free(w);
+	return ret;
+	return 0;
+}

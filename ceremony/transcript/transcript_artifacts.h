@@ -1,0 +1,45 @@
+/*
+ * The artifact check behind `transcript verify --artifacts DIR` (docs/transcript.md
+ * "Artifacts"): every file an artifact record names is read from DIR and must match its
+ * SHA-256; certificates, CSRs and CRLs must verify against the keys the transcript says signed
+ * them, and a revealed symmetric key must have its recorded check value. Internal to the transcript verifier.
+ */
+#ifndef CEREMONY_TRANSCRIPT_ARTIFACTS_H
+#define CEREMONY_TRANSCRIPT_ARTIFACTS_H
+
+#include <stddef.h>
+
+#include "ceremony/transcript/transcript_format.h"
+#include "ceremony/transcript/transcript_verify.h"
+
+/* A key the transcript names: generated, reconstructed or imported in this ceremony. */
+struct tkey {
+	char name[TRANSCRIPT_TOKEN_MAX + 1];
+	int has_fpr;
+	unsigned char fpr[32]; /* SHA-256 of the DER SubjectPublicKeyInfo */
+	unsigned char *spki;   /* the DER SPKI when the transcript published it, else NULL */
+	size_t spki_len;
+	int has_cv;
+	unsigned char cv[32]; /* a symmetric key's check value (checkvalue.h) */
+};
+
+/* A file an artifact record names. key and issuer are "" when the event has none. */
+struct tartifact {
+	enum tformat_event_id event;
+	size_t record;
+	char file[TRANSCRIPT_FILE_NAME_MAX + 1];
+	unsigned char sha256[32];
+	char key[TRANSCRIPT_TOKEN_MAX + 1];
+	char issuer[TRANSCRIPT_TOKEN_MAX + 1];
+	unsigned char cert_sha256[32];
+	unsigned char check_value[32]; /* key-revealed: the check value the file's key must have */
+};
+
+/* Checks every artifact in record order and stops at the first failure (written to fail).
+ * files_ok and objects_ok count the files that matched and the signed objects that verified. */
+enum transcript_err tartifacts_check(const char *dir, const struct tartifact *arts, size_t n,
+				     const struct tkey *keys, size_t nkeys,
+				     struct transcript_failure *fail, size_t *files_ok,
+				     size_t *objects_ok);
+
+#endif
