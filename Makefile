@@ -68,7 +68,7 @@ BENCH_BIN    := $(patsubst tests/bench/%.c,$(BUILD)/tests/%,$(BENCH_SRC))
 PRELOAD_SRC  := $(sort $(wildcard tests/fault/*.c))
 PRELOAD_LIB  := $(patsubst tests/fault/%.c,$(BUILD)/tests/%.so,$(PRELOAD_SRC))
 
-.PHONY: all deps check test unit ct cli replay asan valgrind fuzz fuzz-build bench install \
+.PHONY: all deps check test layers unit ct cli replay asan valgrind fuzz fuzz-build bench install \
         uninstall clean format FORCE
 all: $(BIN)
 
@@ -132,7 +132,11 @@ $(BUILD)/tests/%.so: tests/fault/%.c
 check: deps
 	@$(MAKE) --no-print-directory test
 
-test: unit ct cli replay
+test: layers unit ct cli replay
+
+# The house rules (tests/layers): which folder may include which, who prints, function length.
+layers:
+	@tests/layers
 
 unit: $(UNIT_BIN)
 	@tests/run-unit $(BUILD) "$(RUNNER)" $(UNIT_BIN)

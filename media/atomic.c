@@ -21,7 +21,7 @@
 #define TMPNAME_LEN (1 + MEDIA_NAME_MAX + 1 + 16 + 4 + 1)
 #define CHUNK	    65536
 
-int media_errno(int err)
+enum media_err media_errno(int err)
 {
 	switch (err) {
 	case ENOSPC:
@@ -110,7 +110,7 @@ static int open_regular(int dirfd, const char *name, struct stat *st)
 				 O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
 
 	if (fd < 0)
-		return errno == ELOOP ? -MEDIA_E_NOTREG : -media_errno(errno);
+		return -(int)(errno == ELOOP ? MEDIA_E_NOTREG : media_errno(errno));
 	if (fstat(fd, st) != 0) {
 		int err = media_errno(errno);
 
@@ -124,7 +124,7 @@ static int open_regular(int dirfd, const char *name, struct stat *st)
 	return fd;
 }
 
-int media_hash_file(int dirfd, const char *name, unsigned char sha256[32], size_t *size)
+enum media_err media_hash_file(int dirfd, const char *name, unsigned char sha256[32], size_t *size)
 {
 	crypto_hash_sha256_state h;
 	unsigned char buf[4096];
@@ -142,7 +142,7 @@ int media_hash_file(int dirfd, const char *name, unsigned char sha256[32], size_
 		ssize_t n = read_some(fd, buf, sizeof(buf));
 
 		if (n <= 0) {
-			ret = n < 0 ? media_errno(errno) : MEDIA_OK;
+			ret = n < 0 ? (int)media_errno(errno) : MEDIA_OK;
 			break;
 		}
 		media_io_readback(buf, (size_t)n);
@@ -158,8 +158,8 @@ int media_hash_file(int dirfd, const char *name, unsigned char sha256[32], size_
 	return ret;
 }
 
-int media_read_file(int dirfd, const char *name, size_t max, int secret, unsigned char **out,
-		    size_t *len, unsigned char sha256[32])
+enum media_err media_read_file(int dirfd, const char *name, size_t max, int secret,
+			       unsigned char **out, size_t *len, unsigned char sha256[32])
 {
 	struct stat st;
 	unsigned char *buf = NULL;
@@ -186,7 +186,7 @@ int media_read_file(int dirfd, const char *name, size_t max, int secret, unsigne
 		ssize_t n = read_some(fd, buf + have, cap - have);
 
 		if (n <= 0) {
-			ret = n < 0 ? media_errno(errno) : MEDIA_OK;
+			ret = n < 0 ? (int)media_errno(errno) : MEDIA_OK;
 			break;
 		}
 		have += (size_t)n;
@@ -214,8 +214,9 @@ int media_read_file(int dirfd, const char *name, size_t max, int secret, unsigne
 static int install(int dirfd, const char *tmp, const char *name, unsigned flags)
 {
 	if (flags & MEDIA_ATOMIC_REPLACE)
-		return media_io_renameat2(dirfd, tmp, dirfd, name, 0) == 0 ? MEDIA_OK
-									   : media_errno(errno);
+		return media_io_renameat2(dirfd, tmp, dirfd, name, 0) == 0
+			   ? MEDIA_OK
+			   : (int)media_errno(errno);
 	if (media_io_renameat2(dirfd, tmp, dirfd, name, RENAME_NOREPLACE) == 0)
 		return MEDIA_OK;
 	if (errno != EINVAL && errno != ENOSYS)
@@ -227,8 +228,8 @@ static int install(int dirfd, const char *tmp, const char *name, unsigned flags)
 	return MEDIA_OK;
 }
 
-int media_atomic_write(int dirfd, const char *name, const unsigned char *data, size_t len,
-		       unsigned flags, unsigned char sha256[32])
+enum media_err media_atomic_write(int dirfd, const char *name, const unsigned char *data,
+				  size_t len, unsigned flags, unsigned char sha256[32])
 {
 	unsigned char want[32], got[32], rnd[8];
 	char tmp[TMPNAME_LEN], hex[17];

@@ -38,22 +38,22 @@ int media_temp_name(const char *name);
  * Returns MEDIA_OK, MEDIA_E_NAME, MEDIA_E_EXISTS, MEDIA_E_NOSPACE, MEDIA_E_IO, MEDIA_E_GONE,
  * MEDIA_E_READONLY, MEDIA_E_PERM, MEDIA_E_READBACK.
  */
-int media_atomic_write(int dirfd, const char *name, const unsigned char *data, size_t len,
-		       unsigned flags, unsigned char sha256[32]);
+enum media_err media_atomic_write(int dirfd, const char *name, const unsigned char *data,
+				  size_t len, unsigned flags, unsigned char sha256[32]);
 
 /* SHA-256 and size of dirfd/name, read through (no symbolic link, regular files only), after
  * asking the kernel to drop its cached pages so the medium itself is read. */
-int media_hash_file(int dirfd, const char *name, unsigned char sha256[32], size_t *size);
+enum media_err media_hash_file(int dirfd, const char *name, unsigned char sha256[32], size_t *size);
 
 /*
  * Reads dirfd/name (regular file, no symbolic link) of at most max bytes into *out: sodium_malloc
  * if secret (free with media_sfree), malloc otherwise (free()). *sha256 (if not NULL) receives
  * its SHA-256. MEDIA_E_NOENT, MEDIA_E_TOOBIG, MEDIA_E_IO, MEDIA_E_GONE, MEDIA_E_NOMEM.
  */
-int media_read_file(int dirfd, const char *name, size_t max, int secret, unsigned char **out,
-		    size_t *len, unsigned char sha256[32]);
+enum media_err media_read_file(int dirfd, const char *name, size_t max, int secret,
+			       unsigned char **out, size_t *len, unsigned char sha256[32]);
 
 /* The media error for an errno value. */
-int media_errno(int err);
+enum media_err media_errno(int err);
 
 #endif

@@ -100,7 +100,7 @@ static int probe_vfat(int fd, char fstype[16], char label[64])
 	return 1;
 }
 
-int media_probe_fs(int fd, char fstype[16], char label[64])
+enum media_err media_probe_fs(int fd, char fstype[16], char label[64])
 {
 	unsigned char probe[1];
 
@@ -276,8 +276,8 @@ static void fill(struct media_device *d, const char *sysdir, const char *dev_roo
 	}
 }
 
-int media_devices_scan(const char *sysfs_root, const char *dev_root, unsigned flags,
-		       struct media_device *out, size_t max, size_t *count)
+enum media_err media_devices_scan(const char *sysfs_root, const char *dev_root, unsigned flags,
+				  struct media_device *out, size_t max, size_t *count)
 {
 	char path[PATH_MAX], real[PATH_MAX];
 	DIR *blocks;
@@ -338,7 +338,7 @@ int media_devices_scan(const char *sysfs_root, const char *dev_root, unsigned fl
 	return MEDIA_OK;
 }
 
-int media_devices(unsigned flags, struct media_device *out, size_t max, size_t *count)
+enum media_err media_devices(unsigned flags, struct media_device *out, size_t max, size_t *count)
 {
 	return media_devices_scan("/sys", "/dev", flags, out, max, count);
 }
@@ -349,7 +349,7 @@ int media_devices(unsigned flags, struct media_device *out, size_t max, size_t *
 #define MS_NOSYMFOLLOW 256
 #endif
 
-int media_mount(const char *node, const char *mountpoint, int writable)
+enum media_err media_mount(const char *node, const char *mountpoint, int writable)
 {
 	char fstype[16], label[64];
 	unsigned long flags = MS_NODEV | MS_NOSUID | MS_NOEXEC | MS_NOSYMFOLLOW;
@@ -390,7 +390,7 @@ int media_mount(const char *node, const char *mountpoint, int writable)
 	return MEDIA_OK;
 }
 
-int media_unmount(const char *mountpoint)
+enum media_err media_unmount(const char *mountpoint)
 {
 	int fd = open(mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW), synced = 1;
 

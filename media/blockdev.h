@@ -34,24 +34,24 @@ struct media_device {
  * (normally "/dev"), mounts from /proc/self/mountinfo. Fills at most max entries, sets *count to
  * the number found (which may be larger). Returns MEDIA_OK or MEDIA_E_IO (no sysfs).
  */
-int media_devices_scan(const char *sysfs_root, const char *dev_root, unsigned flags,
-		       struct media_device *out, size_t max, size_t *count);
+enum media_err media_devices_scan(const char *sysfs_root, const char *dev_root, unsigned flags,
+				  struct media_device *out, size_t max, size_t *count);
 /* The same on the running system. */
-int media_devices(unsigned flags, struct media_device *out, size_t max, size_t *count);
+enum media_err media_devices(unsigned flags, struct media_device *out, size_t max, size_t *count);
 
 /* Recognises the file system on an open device or image and reads its label. Returns MEDIA_OK,
  * MEDIA_E_FSTYPE (none of ours), MEDIA_E_IO. */
-int media_probe_fs(int fd, char fstype[16], char label[64]);
+enum media_err media_probe_fs(int fd, char fstype[16], char label[64]);
 
 /*
  * Mounts block device node at mountpoint (created, mode 0700, if missing). Returns MEDIA_OK,
  * MEDIA_E_DEVICE (not a block device), MEDIA_E_FSTYPE, MEDIA_E_READONLY (iso9660 asked
  * writable), MEDIA_E_PERM, MEDIA_E_MOUNT.
  */
-int media_mount(const char *node, const char *mountpoint, int writable);
+enum media_err media_mount(const char *node, const char *mountpoint, int writable);
 
 /* Syncs and unmounts. MEDIA_OK means the medium is safe to remove; MEDIA_E_BUSY, MEDIA_E_PERM,
  * MEDIA_E_NOENT (no such mount point), MEDIA_E_IO otherwise. */
-int media_unmount(const char *mountpoint);
+enum media_err media_unmount(const char *mountpoint);
 
 #endif

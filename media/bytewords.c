@@ -55,8 +55,8 @@ size_t media_bytewords_encoded_len(size_t len, enum media_bytewords_style style)
 	return style == MEDIA_BYTEWORDS_MINIMAL ? 2 * n : 5 * n - 1;
 }
 
-int media_bytewords_encode(const unsigned char *data, size_t len, enum media_bytewords_style style,
-			   char *out, size_t outlen)
+enum media_err media_bytewords_encode(const unsigned char *data, size_t len,
+				      enum media_bytewords_style style, char *out, size_t outlen)
 {
 	unsigned char crc[4];
 	uint32_t c = media_crc32(data, len);
@@ -109,8 +109,9 @@ static int word_value(const char *w, size_t n)
 	return -1;
 }
 
-int media_bytewords_decode(const char *text, size_t textlen, enum media_bytewords_style style,
-			   unsigned char *out, size_t outlen, size_t *outlen_used)
+enum media_err media_bytewords_decode(const char *text, size_t textlen,
+				      enum media_bytewords_style style, unsigned char *out,
+				      size_t outlen, size_t *outlen_used)
 {
 	size_t step = style == MEDIA_BYTEWORDS_MINIMAL ? 2 : 5;
 	size_t wl = style == MEDIA_BYTEWORDS_MINIMAL ? 2 : 4;

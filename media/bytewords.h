@@ -19,13 +19,14 @@ size_t media_bytewords_encoded_len(size_t len, enum media_bytewords_style style)
 
 /* Encodes data and its checksum, lower-case, NUL-terminated. Returns MEDIA_OK or MEDIA_E_TOOBIG
  * (out too small). */
-int media_bytewords_encode(const unsigned char *data, size_t len, enum media_bytewords_style style,
-			   char *out, size_t outlen);
+enum media_err media_bytewords_encode(const unsigned char *data, size_t len,
+				      enum media_bytewords_style style, char *out, size_t outlen);
 
 /* Decodes text (exactly textlen characters, no NUL needed) into out and checks the checksum.
  * Returns MEDIA_OK, MEDIA_E_BYTEWORDS (bad word, bad length, checksum), MEDIA_E_TOOBIG (out too
  * small). On failure *outlen_used is 0 and out holds nothing meaningful. */
-int media_bytewords_decode(const char *text, size_t textlen, enum media_bytewords_style style,
-			   unsigned char *out, size_t outlen, size_t *outlen_used);
+enum media_err media_bytewords_decode(const char *text, size_t textlen,
+				      enum media_bytewords_style style, unsigned char *out,
+				      size_t outlen, size_t *outlen_used);
 
 #endif

@@ -47,8 +47,8 @@ static size_t head_len(uint64_t v)
 	return v < 24 ? 1 : v <= 0xff ? 2 : v <= 0xffff ? 3 : v <= 0xffffffffu ? 5 : 9;
 }
 
-int media_cbor_next(const unsigned char *buf, size_t len, size_t *pos, enum media_cbor_kind want,
-		    struct media_cbor_item *it)
+enum media_err media_cbor_next(const unsigned char *buf, size_t len, size_t *pos,
+			       enum media_cbor_kind want, struct media_cbor_item *it)
 {
 	struct cbor_callbacks cb = cbor_empty_callbacks;
 	struct cbor_decoder_result r;

@@ -20,7 +20,7 @@ struct media_cbor_item {
 
 /* Reads the item at buf[*pos], which must be of kind want and canonically encoded; advances
  * *pos past it (for an array, past its head only). Returns MEDIA_OK or MEDIA_E_CBOR. */
-int media_cbor_next(const unsigned char *buf, size_t len, size_t *pos, enum media_cbor_kind want,
-		    struct media_cbor_item *it);
+enum media_err media_cbor_next(const unsigned char *buf, size_t len, size_t *pos,
+			       enum media_cbor_kind want, struct media_cbor_item *it);
 
 #endif

@@ -47,7 +47,7 @@ static const char *const reasons[MEDIA_E_MAX] = {
     [MEDIA_E_NOTREG] = "not a regular file (a symbolic link, directory or device is refused)",
 };
 
-const char *media_strerror(int code)
+const char *media_strerror(enum media_err code)
 {
 	if (code < 0 || code >= MEDIA_E_MAX || reasons[code] == 0)
 		return "unknown error";

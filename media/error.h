@@ -55,6 +55,6 @@ enum media_err {
 };
 
 /* A one-line reason for code; never NULL. */
-const char *media_strerror(int code);
+const char *media_strerror(enum media_err code);
 
 #endif

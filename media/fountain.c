@@ -76,7 +76,7 @@ uint64_t media_xoshiro_int(struct media_xoshiro *rng, uint64_t low, uint64_t hig
 
 /* --- alias sampler -------------------------------------------------------------------------- */
 
-int media_sampler_init(struct media_sampler *s, const double *weights, size_t n)
+enum media_err media_sampler_init(struct media_sampler *s, const double *weights, size_t n)
 {
 	double sum = 0, *p = NULL;
 	size_t *small = NULL, *large = NULL, ns = 0, nl = 0;
@@ -171,7 +171,8 @@ size_t media_fountain_fragment_len(size_t message_len, size_t min_len, size_t ma
 	return len;
 }
 
-int media_fountain_chooser_init(struct media_fountain_chooser *c, size_t seq_len, uint32_t checksum)
+enum media_err media_fountain_chooser_init(struct media_fountain_chooser *c, size_t seq_len,
+					   uint32_t checksum)
 {
 	double *w;
 	int ret;
@@ -227,8 +228,8 @@ static void be32(unsigned char *p, uint32_t v)
 	p[3] = (unsigned char)v;
 }
 
-int media_fountain_choose(struct media_fountain_chooser *c, uint32_t seq_num, size_t *out,
-			  size_t *count)
+enum media_err media_fountain_choose(struct media_fountain_chooser *c, uint32_t seq_num,
+				     size_t *out, size_t *count)
 {
 	unsigned char seed[8];
 	struct media_xoshiro rng;
@@ -261,8 +262,8 @@ void media_fountain_chooser_free(struct media_fountain_chooser *c)
 
 /* --- part serialisation --------------------------------------------------------------------- */
 
-int media_fountain_part_to_cbor(const struct media_fountain_part *p, unsigned char *out,
-				size_t outlen, size_t *written)
+enum media_err media_fountain_part_to_cbor(const struct media_fountain_part *p, unsigned char *out,
+					   size_t outlen, size_t *written)
 {
 	size_t used = 0, n;
 	const uint64_t fields[4] = {p->seq_num, p->seq_len, p->message_len, p->checksum};
@@ -287,8 +288,8 @@ int media_fountain_part_to_cbor(const struct media_fountain_part *p, unsigned ch
 	return MEDIA_OK;
 }
 
-int media_fountain_part_from_cbor(const unsigned char *cbor, size_t len,
-				  struct media_fountain_part *p)
+enum media_err media_fountain_part_from_cbor(const unsigned char *cbor, size_t len,
+					     struct media_fountain_part *p)
 {
 	struct media_cbor_item it;
 	size_t pos = 0;
@@ -326,8 +327,9 @@ struct media_fountain_enc {
 	struct media_fountain_chooser chooser;
 };
 
-int media_fountain_enc_new(const unsigned char *message, size_t len, size_t max_fragment_len,
-			   uint32_t first_seq_num, struct media_fountain_enc **out)
+enum media_err media_fountain_enc_new(const unsigned char *message, size_t len,
+				      size_t max_fragment_len, uint32_t first_seq_num,
+				      struct media_fountain_enc **out)
 {
 	struct media_fountain_enc *e;
 	size_t fl;
@@ -394,7 +396,7 @@ void media_fountain_enc_set_window(struct media_fountain_enc *e, size_t min_degr
  * the bound only guards against a window nothing falls into. */
 #define MAX_SKIPPED 100000
 
-int media_fountain_enc_next(struct media_fountain_enc *e, struct media_fountain_part *p)
+enum media_err media_fountain_enc_next(struct media_fountain_enc *e, struct media_fountain_part *p)
 {
 	size_t count, skipped = 0;
 	int ret;
@@ -460,7 +462,7 @@ struct media_fountain_dec {
 	unsigned char *message; /* once complete */
 };
 
-int media_fountain_dec_new(size_t max_message_len, struct media_fountain_dec **out)
+enum media_err media_fountain_dec_new(size_t max_message_len, struct media_fountain_dec **out)
 {
 	struct media_fountain_dec *d;
 
@@ -576,8 +578,8 @@ static int part_valid(const struct media_fountain_part *p)
 	return (p->message_len + p->data_len - 1) / p->data_len == p->seq_len;
 }
 
-int media_fountain_dec_add(struct media_fountain_dec *d, const struct media_fountain_part *p,
-			   int *useful)
+enum media_err media_fountain_dec_add(struct media_fountain_dec *d,
+				      const struct media_fountain_part *p, int *useful)
 {
 	size_t count;
 	int ret, gained;
@@ -640,8 +642,8 @@ void media_fountain_dec_progress(const struct media_fountain_dec *d, size_t *ran
 		*parts = d->parts;
 }
 
-int media_fountain_dec_message(const struct media_fountain_dec *d, const unsigned char **msg,
-			       size_t *len)
+enum media_err media_fountain_dec_message(const struct media_fountain_dec *d,
+					  const unsigned char **msg, size_t *len)
 {
 	if (!media_fountain_dec_complete(d))
 		return MEDIA_E_ARG;

@@ -42,7 +42,7 @@ struct media_sampler {
 	size_t *aliases;
 };
 /* Returns MEDIA_OK, MEDIA_E_ARG (n == 0, a negative weight, or a zero sum), MEDIA_E_NOMEM. */
-int media_sampler_init(struct media_sampler *s, const double *weights, size_t n);
+enum media_err media_sampler_init(struct media_sampler *s, const double *weights, size_t n);
 size_t media_sampler_next(const struct media_sampler *s, struct media_xoshiro *rng);
 void media_sampler_free(struct media_sampler *s);
 
@@ -57,8 +57,8 @@ struct media_fountain_chooser {
 	struct media_sampler degrees; /* weights 1/1 .. 1/seq_len */
 	size_t *scratch;	      /* seq_len indexes, for the partial shuffle */
 };
-int media_fountain_chooser_init(struct media_fountain_chooser *c, size_t seq_len,
-				uint32_t checksum);
+enum media_err media_fountain_chooser_init(struct media_fountain_chooser *c, size_t seq_len,
+					   uint32_t checksum);
 /* The degree, as the reference computes it from rng. */
 size_t media_fountain_degree(const struct media_fountain_chooser *c, struct media_xoshiro *rng);
 /* The first count of a Fisher-Yates shuffle of items, drawing from rng. */
@@ -66,8 +66,8 @@ void media_fountain_shuffle(size_t *items, size_t n, size_t count, struct media_
 			    size_t *out);
 /* Writes the chosen fragment indexes (in the order drawn) to out (room for seq_len) and their
  * number to *count. seq_num must be >= 1. */
-int media_fountain_choose(struct media_fountain_chooser *c, uint32_t seq_num, size_t *out,
-			  size_t *count);
+enum media_err media_fountain_choose(struct media_fountain_chooser *c, uint32_t seq_num,
+				     size_t *out, size_t *count);
 void media_fountain_chooser_free(struct media_fountain_chooser *c);
 
 /* One part: [seqNum, seqLen, messageLen, checksum, data] in CBOR. */
@@ -80,17 +80,18 @@ struct media_fountain_part {
 	size_t data_len;
 };
 /* Canonical (shortest-form) CBOR. Returns MEDIA_E_TOOBIG when out is too small. */
-int media_fountain_part_to_cbor(const struct media_fountain_part *p, unsigned char *out,
-				size_t outlen, size_t *written);
+enum media_err media_fountain_part_to_cbor(const struct media_fountain_part *p, unsigned char *out,
+					   size_t outlen, size_t *written);
 /* Strict: exactly one definite array of five items of the right types, every integer in
  * range, shortest-form encoding throughout, no trailing byte. p->data points into cbor. */
-int media_fountain_part_from_cbor(const unsigned char *cbor, size_t len,
-				  struct media_fountain_part *p);
+enum media_err media_fountain_part_from_cbor(const unsigned char *cbor, size_t len,
+					     struct media_fountain_part *p);
 
 /* Encoder: the first seq_len parts are the fragments in order; later ones are fountain mixes. */
 struct media_fountain_enc;
-int media_fountain_enc_new(const unsigned char *message, size_t len, size_t max_fragment_len,
-			   uint32_t first_seq_num, struct media_fountain_enc **out);
+enum media_err media_fountain_enc_new(const unsigned char *message, size_t len,
+				      size_t max_fragment_len, uint32_t first_seq_num,
+				      struct media_fountain_enc **out);
 size_t media_fountain_enc_seq_len(const struct media_fountain_enc *e);
 size_t media_fountain_enc_fragment_len(const struct media_fountain_enc *e);
 /*
@@ -103,12 +104,12 @@ size_t media_fountain_enc_fragment_len(const struct media_fountain_enc *e);
 void media_fountain_enc_set_window(struct media_fountain_enc *e, size_t min_degree,
 				   size_t max_degree);
 /* The next part; p->data stays valid until the next call or free. */
-int media_fountain_enc_next(struct media_fountain_enc *e, struct media_fountain_part *p);
+enum media_err media_fountain_enc_next(struct media_fountain_enc *e, struct media_fountain_part *p);
 void media_fountain_enc_free(struct media_fountain_enc *e);
 
 /* Decoder. Parts may come in any order, repeated, or not at all. */
 struct media_fountain_dec;
-int media_fountain_dec_new(size_t max_message_len, struct media_fountain_dec **out);
+enum media_err media_fountain_dec_new(size_t max_message_len, struct media_fountain_dec **out);
 /*
  * Adds a part. Returns MEDIA_OK (with *useful 1 when it raised the rank, 0 for a repeat or a
  * combination of parts already held), MEDIA_E_UR for a malformed part (the decoder is unchanged),
@@ -116,15 +117,15 @@ int media_fountain_dec_new(size_t max_message_len, struct media_fountain_dec **o
  * MEDIA_E_UR_CHECKSUM when the completed message fails its CRC-32 (the decoder then refuses every
  * further part). useful may be NULL.
  */
-int media_fountain_dec_add(struct media_fountain_dec *d, const struct media_fountain_part *p,
-			   int *useful);
+enum media_err media_fountain_dec_add(struct media_fountain_dec *d,
+				      const struct media_fountain_part *p, int *useful);
 int media_fountain_dec_complete(const struct media_fountain_dec *d);
 /* Fragments solved (rank), fragments in the message (0 before the first part), parts added. */
 void media_fountain_dec_progress(const struct media_fountain_dec *d, size_t *rank, size_t *seq_len,
 				 size_t *parts);
 /* The message once complete; MEDIA_E_ARG before. Valid until free. */
-int media_fountain_dec_message(const struct media_fountain_dec *d, const unsigned char **msg,
-			       size_t *len);
+enum media_err media_fountain_dec_message(const struct media_fountain_dec *d,
+					  const unsigned char **msg, size_t *len);
 void media_fountain_dec_free(struct media_fountain_dec *d);
 
 #endif

@@ -12,7 +12,7 @@
 #include "media/error.h"
 #include "media/util.h"
 
-int media_bitmap_new(struct media_bitmap *b, unsigned width, unsigned height)
+enum media_err media_bitmap_new(struct media_bitmap *b, unsigned width, unsigned height)
 {
 	b->width = b->height = 0;
 	b->pixels = NULL;
@@ -37,7 +37,7 @@ void media_bitmap_free(struct media_bitmap *b)
 
 /* --- PNG ------------------------------------------------------------------------------------ */
 
-int media_png_encode(const struct media_bitmap *b, unsigned char **out, size_t *len)
+enum media_err media_png_encode(const struct media_bitmap *b, unsigned char **out, size_t *len)
 {
 	png_image img;
 	png_alloc_size_t size = 0;
@@ -226,7 +226,7 @@ static int jpeg_decode(const unsigned char *d, size_t len, struct media_bitmap *
 	return ret;
 }
 
-int media_image_decode(const unsigned char *data, size_t len, struct media_bitmap *out)
+enum media_err media_image_decode(const unsigned char *data, size_t len, struct media_bitmap *out)
 {
 	static const unsigned char png_sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
@@ -243,7 +243,7 @@ int media_image_decode(const unsigned char *data, size_t len, struct media_bitma
 	return MEDIA_E_IMAGE;
 }
 
-int media_image_read_file(const char *path, struct media_bitmap *out)
+enum media_err media_image_read_file(const char *path, struct media_bitmap *out)
 {
 	struct stat st;
 	unsigned char *buf = NULL;

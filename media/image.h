@@ -20,19 +20,19 @@ struct media_bitmap {
 };
 
 /* A white bitmap. Returns MEDIA_OK, MEDIA_E_TOOBIG, MEDIA_E_NOMEM; on failure b is empty. */
-int media_bitmap_new(struct media_bitmap *b, unsigned width, unsigned height);
+enum media_err media_bitmap_new(struct media_bitmap *b, unsigned width, unsigned height);
 /* Wipes and frees; b is left empty. Safe on an empty bitmap. */
 void media_bitmap_free(struct media_bitmap *b);
 
 /* PNG (8-bit grey) in memory; *out is media_salloc'ed (free with media_sfree). */
-int media_png_encode(const struct media_bitmap *b, unsigned char **out, size_t *len);
+enum media_err media_png_encode(const struct media_bitmap *b, unsigned char **out, size_t *len);
 
 /* Decodes a PNG, binary PGM/PPM (maxval 255) or JPEG held in memory, chosen by its signature.
  * Returns MEDIA_OK, MEDIA_E_IMAGE (malformed, unsupported), MEDIA_E_TOOBIG, MEDIA_E_NOMEM. */
-int media_image_decode(const unsigned char *data, size_t len, struct media_bitmap *out);
+enum media_err media_image_decode(const unsigned char *data, size_t len, struct media_bitmap *out);
 
 /* Reads an image file (at most MEDIA_IMAGE_MAX_FILE bytes, no symbolic link) and decodes it.
  * Also MEDIA_E_NOENT, MEDIA_E_IO. */
-int media_image_read_file(const char *path, struct media_bitmap *out);
+enum media_err media_image_read_file(const char *path, struct media_bitmap *out);
 
 #endif

@@ -22,7 +22,8 @@ const struct media_manifest_entry *media_manifest_find(const struct media_manife
 	return NULL;
 }
 
-int media_manifest_add(struct media_manifest *m, const char *name, const unsigned char sha[32])
+enum media_err media_manifest_add(struct media_manifest *m, const char *name,
+				  const unsigned char sha[32])
 {
 	struct media_manifest_entry *e;
 
@@ -52,7 +53,7 @@ static int lower_hex(const unsigned char *p, size_t n)
 	return 1;
 }
 
-int media_manifest_parse(const unsigned char *text, size_t len, struct media_manifest *m)
+enum media_err media_manifest_parse(const unsigned char *text, size_t len, struct media_manifest *m)
 {
 	size_t pos = 0;
 
@@ -95,7 +96,7 @@ bad:
 	return MEDIA_E_MANIFEST;
 }
 
-int media_manifest_format(const struct media_manifest *m, char **text, size_t *len)
+enum media_err media_manifest_format(const struct media_manifest *m, char **text, size_t *len)
 {
 	size_t cap = 1, used = 0;
 	char *t;

@@ -28,14 +28,16 @@ struct media_manifest {
 
 /* Parses text strictly (an empty text is an empty manifest). MEDIA_E_MANIFEST on any deviation;
  * on failure m is empty. */
-int media_manifest_parse(const unsigned char *text, size_t len, struct media_manifest *m);
+enum media_err media_manifest_parse(const unsigned char *text, size_t len,
+				    struct media_manifest *m);
 /* The text of m, malloc'ed (free()). */
-int media_manifest_format(const struct media_manifest *m, char **text, size_t *len);
+enum media_err media_manifest_format(const struct media_manifest *m, char **text, size_t *len);
 /* The entry for name, or NULL. */
 const struct media_manifest_entry *media_manifest_find(const struct media_manifest *m,
 						       const char *name);
 /* Appends an entry. MEDIA_E_NAME, MEDIA_E_EXISTS (already listed), MEDIA_E_TOOBIG, NOMEM. */
-int media_manifest_add(struct media_manifest *m, const char *name, const unsigned char sha[32]);
+enum media_err media_manifest_add(struct media_manifest *m, const char *name,
+				  const unsigned char sha[32]);
 void media_manifest_free(struct media_manifest *m);
 
 #endif

@@ -27,7 +27,7 @@ struct media_medium {
 	char path[PATH_MAX];
 };
 
-int media_open_dir(const char *path, int writable, struct media_medium **out)
+enum media_err media_open_dir(const char *path, int writable, struct media_medium **out)
 {
 	struct media_medium *m;
 	int fd;
@@ -50,8 +50,8 @@ int media_open_dir(const char *path, int writable, struct media_medium **out)
 	return MEDIA_OK;
 }
 
-int media_open_device(const char *node, const char *mountpoint, int writable,
-		      struct media_medium **out)
+enum media_err media_open_device(const char *node, const char *mountpoint, int writable,
+				 struct media_medium **out)
 {
 	int ret = media_mount(node, mountpoint, writable);
 
@@ -67,7 +67,7 @@ int media_open_device(const char *node, const char *mountpoint, int writable,
 	return MEDIA_OK;
 }
 
-int media_close(struct media_medium *m)
+enum media_err media_close(struct media_medium *m)
 {
 	int ret = MEDIA_OK;
 
@@ -132,7 +132,8 @@ static void restore_manifest(struct media_medium *m, const unsigned char *old, s
 	media_io_fsync(m->dirfd);
 }
 
-int media_write(struct media_medium *m, const char *name, const unsigned char *data, size_t len)
+enum media_err media_write(struct media_medium *m, const char *name, const unsigned char *data,
+			   size_t len)
 {
 	struct media_manifest man;
 	unsigned char sha[32], *old = NULL;
@@ -172,7 +173,7 @@ out:
 	return ret;
 }
 
-int media_adopt(struct media_medium *m, const char *name)
+enum media_err media_adopt(struct media_medium *m, const char *name)
 {
 	struct media_manifest man;
 	unsigned char sha[32], *old = NULL;
@@ -209,8 +210,8 @@ out:
 	return ret;
 }
 
-int media_read(struct media_medium *m, const char *name, size_t max, unsigned flags,
-	       unsigned char **out, size_t *len, int *listed)
+enum media_err media_read(struct media_medium *m, const char *name, size_t max, unsigned flags,
+			  unsigned char **out, size_t *len, int *listed)
 {
 	struct media_manifest man;
 	const struct media_manifest_entry *e;
@@ -320,15 +321,16 @@ static void report_leftover(void *ctx, const char *name)
 		l->fn(l->ctx, name);
 }
 
-int media_leftovers(struct media_medium *m, void (*fn)(void *ctx, const char *name), void *ctx)
+enum media_err media_leftovers(struct media_medium *m, void (*fn)(void *ctx, const char *name),
+			       void *ctx)
 {
 	struct leftovers l = {fn, ctx};
 
 	return each_file(m, report_leftover, &l);
 }
 
-int media_verify(struct media_medium *m, void (*report)(void *ctx, const char *name, int status),
-		 void *ctx)
+enum media_err media_verify(struct media_medium *m,
+			    void (*report)(void *ctx, const char *name, int status), void *ctx)
 {
 	struct media_manifest man;
 	unsigned char *old = NULL, sha[32];

@@ -16,16 +16,16 @@ struct media_medium;
 
 /* Opens directory path (no symbolic link) as a medium; writable or read-only. MEDIA_E_NOENT,
  * MEDIA_E_NOTDIR, MEDIA_E_PERM. */
-int media_open_dir(const char *path, int writable, struct media_medium **out);
+enum media_err media_open_dir(const char *path, int writable, struct media_medium **out);
 
 /* Mounts block device node at mountpoint (media/blockdev.h: nodev,nosuid,noexec; read-only
  * unless writable) and opens it. The errors of media_mount and media_open_dir. */
-int media_open_device(const char *node, const char *mountpoint, int writable,
-		      struct media_medium **out);
+enum media_err media_open_device(const char *node, const char *mountpoint, int writable,
+				 struct media_medium **out);
 
 /* Closes the medium and frees m (always). For a device: syncs and unmounts; MEDIA_OK then means
  * it is safe to remove, MEDIA_E_BUSY or MEDIA_E_IO that it is not. */
-int media_close(struct media_medium *m);
+enum media_err media_close(struct media_medium *m);
 
 /* The directory the files are in (the mount point for a device). */
 const char *media_path(const struct media_medium *m);
@@ -36,7 +36,8 @@ const char *media_path(const struct media_medium *m);
  * SHA256SUMS is malformed: nothing is written), MEDIA_E_EXISTS (also when listed but absent). On
  * failure neither the file nor a new manifest line is left.
  */
-int media_write(struct media_medium *m, const char *name, const unsigned char *data, size_t len);
+enum media_err media_write(struct media_medium *m, const char *name, const unsigned char *data,
+			   size_t len);
 
 /*
  * Lists a file that is already complete on the medium (written by its own protocol, such as the
@@ -44,7 +45,7 @@ int media_write(struct media_medium *m, const char *name, const unsigned char *d
  * medium. MEDIA_E_EXISTS when already listed; MEDIA_E_NOENT when absent. On failure the manifest
  * is as it was.
  */
-int media_adopt(struct media_medium *m, const char *name);
+enum media_err media_adopt(struct media_medium *m, const char *name);
 
 #define MEDIA_READ_SECRET 1u /* *out is sodium_malloc'ed (free with media_sfree), not malloc */
 #define MEDIA_READ_LISTED 2u /* the file must be listed in SHA256SUMS (else MEDIA_E_UNLISTED) */
@@ -54,8 +55,8 @@ int media_adopt(struct media_medium *m, const char *name);
  * returned. The name of an unfinished write (media_temp_name) is MEDIA_E_INCOMPLETE. Also
  * MEDIA_E_NAME, MEDIA_E_NOENT, MEDIA_E_TOOBIG, MEDIA_E_MANIFEST, MEDIA_E_IO.
  */
-int media_read(struct media_medium *m, const char *name, size_t max, unsigned flags,
-	       unsigned char **out, size_t *len, int *listed);
+enum media_err media_read(struct media_medium *m, const char *name, size_t max, unsigned flags,
+			  unsigned char **out, size_t *len, int *listed);
 
 /*
  * Checks the whole medium: every SHA256SUMS line against its file, and every regular file or
@@ -65,14 +66,15 @@ int media_read(struct media_medium *m, const char *name, size_t max, unsigned fl
  * MEDIA_OK when everything verified, else the first problem's code (or MEDIA_E_MANIFEST,
  * MEDIA_E_IO).
  */
-int media_verify(struct media_medium *m, void (*report)(void *ctx, const char *name, int status),
-		 void *ctx);
+enum media_err media_verify(struct media_medium *m,
+			    void (*report)(void *ctx, const char *name, int status), void *ctx);
 
 /*
  * Calls fn(ctx, name) for every unfinished write left on the medium (media_temp_name: a write
  * that a crash or a removed medium interrupted before its rename). MEDIA_OK, or MEDIA_E_IO if
  * the medium cannot be listed.
  */
-int media_leftovers(struct media_medium *m, void (*fn)(void *ctx, const char *name), void *ctx);
+enum media_err media_leftovers(struct media_medium *m, void (*fn)(void *ctx, const char *name),
+			       void *ctx);
 
 #endif

@@ -367,12 +367,14 @@ static int detect(const unsigned char *data, size_t len, struct media_payload_in
 	return MEDIA_OK;
 }
 
-int media_payload_detect(const unsigned char *data, size_t len, struct media_payload_info *info)
+enum media_err media_payload_detect(const unsigned char *data, size_t len,
+				    struct media_payload_info *info)
 {
 	return detect(data, len, info, NULL, NULL);
 }
 
-int media_payload_der(const unsigned char *data, size_t len, unsigned char **der, size_t *der_len)
+enum media_err media_payload_der(const unsigned char *data, size_t len, unsigned char **der,
+				 size_t *der_len)
 {
 	struct media_payload_info info;
 	int ret;

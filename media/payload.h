@@ -46,12 +46,14 @@ const char *media_payload_name(enum media_payload_type type);
 /* Returns MEDIA_OK with *info filled, or MEDIA_E_PAYLOAD_EMPTY, MEDIA_E_TOOBIG,
  * MEDIA_E_PAYLOAD_DER, MEDIA_E_PAYLOAD_PEM, MEDIA_E_PAYLOAD_LABEL, MEDIA_E_PAYLOAD_SHARE,
  * MEDIA_E_PAYLOAD_UNKNOWN, or a UR error for a text that starts "ur:" but is not a valid UR. */
-int media_payload_detect(const unsigned char *data, size_t len, struct media_payload_info *info);
+enum media_err media_payload_detect(const unsigned char *data, size_t len,
+				    struct media_payload_info *info);
 
 /*
  * The DER inside a certificate, CSR or CRL payload (PEM decoded), for the PKI code to parse
  * further. *der is malloc'ed (free() it). MEDIA_E_ARG for other payload types.
  */
-int media_payload_der(const unsigned char *data, size_t len, unsigned char **der, size_t *der_len);
+enum media_err media_payload_der(const unsigned char *data, size_t len, unsigned char **der,
+				 size_t *der_len);
 
 #endif

@@ -64,7 +64,7 @@ static int scan_image(zbar_image_scanner_t *s, zbar_image_t *img, media_qr_symbo
  * sodium_malloc'ed buffer would hit its guard page) whose length is given rounded up to whole
  * words, so that zbar's copy is exactly as long as what it writes. */
 #define SCAN_SLACK 64
-#define SCAN_WORD sizeof(unsigned long)
+#define SCAN_WORD  sizeof(unsigned long)
 _Static_assert(SCAN_SLACK >= SCAN_WORD, "the rounded-up length stays inside the copy");
 
 /* dst = src smoothed by a (2r+1)-square box filter: sensor noise that defeats libzbar's
@@ -103,7 +103,8 @@ static int local_threshold(unsigned char *p, unsigned w, unsigned h, unsigned r)
 	return MEDIA_OK;
 }
 
-int media_qr_scan(const struct media_bitmap *b, media_qr_symbol_fn fn, void *ctx, size_t *found)
+enum media_err media_qr_scan(const struct media_bitmap *b, media_qr_symbol_fn fn, void *ctx,
+			     size_t *found)
 {
 	zbar_image_scanner_t *s;
 	zbar_image_t *img;
@@ -157,7 +158,7 @@ struct media_rx {
 	int last_err; /* first error seen by a scan callback */
 };
 
-int media_rx_new(size_t max_payload, struct media_rx **out)
+enum media_err media_rx_new(size_t max_payload, struct media_rx **out)
 {
 	struct media_rx *rx;
 
@@ -192,7 +193,7 @@ static int rx_plain(struct media_rx *rx, const unsigned char *data, size_t len, 
 	return MEDIA_OK;
 }
 
-int media_rx_add(struct media_rx *rx, const unsigned char *data, size_t len, int *useful)
+enum media_err media_rx_add(struct media_rx *rx, const unsigned char *data, size_t len, int *useful)
 {
 	int ret, u = 0;
 
@@ -205,7 +206,7 @@ int media_rx_add(struct media_rx *rx, const unsigned char *data, size_t len, int
 	} else if (rx->plain != NULL) {
 		ret = MEDIA_E_MULTIPLE;
 	} else {
-		ret = rx->ur ? MEDIA_OK : media_ur_dec_new(rx->max_payload, &rx->ur);
+		ret = rx->ur ? MEDIA_OK : (int)media_ur_dec_new(rx->max_payload, &rx->ur);
 		if (ret == MEDIA_OK)
 			ret = media_ur_dec_add(rx->ur, (const char *)data, len, &u);
 	}
@@ -235,7 +236,8 @@ void media_rx_progress(const struct media_rx *rx, struct media_rx_progress *p)
 	}
 }
 
-int media_rx_payload(const struct media_rx *rx, const unsigned char **payload, size_t *len)
+enum media_err media_rx_payload(const struct media_rx *rx, const unsigned char **payload,
+				size_t *len)
 {
 	if (rx->plain != NULL) {
 		*payload = rx->plain;
@@ -267,7 +269,7 @@ static int rx_symbol(void *ctx, const unsigned char *data, size_t len)
 	return 0;
 }
 
-int media_rx_add_file(struct media_rx *rx, const char *path)
+enum media_err media_rx_add_file(struct media_rx *rx, const char *path)
 {
 	struct media_bitmap b;
 	int ret = media_image_read_file(path, &b);
@@ -349,8 +351,9 @@ static zbar_video_t *camera_open(const char *device)
 	return NULL;
 }
 
-int media_rx_camera(struct media_rx *rx, const char *device, unsigned timeout_ms,
-		    int (*progress)(void *ctx, const struct media_rx_progress *p), void *ctx)
+enum media_err media_rx_camera(struct media_rx *rx, const char *device, unsigned timeout_ms,
+			       int (*progress)(void *ctx, const struct media_rx_progress *p),
+			       void *ctx)
 {
 	zbar_video_t *v;
 	zbar_image_scanner_t *s = NULL;

@@ -21,7 +21,8 @@ typedef int (*media_qr_symbol_fn)(void *ctx, const unsigned char *data, size_t l
 /* Scans a bitmap (a copy of it, padded to whole 8-byte words: libzbar inverts an image a word
  * at a time). Light-on-dark codes are found too. Returns MEDIA_OK with *found codes (at least
  * one), MEDIA_E_NO_QR, MEDIA_E_NOMEM, or MEDIA_E_ARG for an empty bitmap. found may be NULL. */
-int media_qr_scan(const struct media_bitmap *b, media_qr_symbol_fn fn, void *ctx, size_t *found);
+enum media_err media_qr_scan(const struct media_bitmap *b, media_qr_symbol_fn fn, void *ctx,
+			     size_t *found);
 
 /* The receiver. */
 struct media_rx;
@@ -34,22 +35,24 @@ struct media_rx_progress {
 	int complete;
 };
 
-int media_rx_new(size_t max_payload, struct media_rx **out);
+enum media_err media_rx_new(size_t max_payload, struct media_rx **out);
 /*
  * Adds the content of one QR code. Returns MEDIA_OK (*useful 1 if it brought new information;
  * may be NULL), MEDIA_E_MULTIPLE (a different plain payload, or a plain payload mixed with UR
  * codes), MEDIA_E_TOOBIG, or the UR decoder's errors (media/ur.h). A refused code changes
  * nothing but the rejected count.
  */
-int media_rx_add(struct media_rx *rx, const unsigned char *data, size_t len, int *useful);
+enum media_err media_rx_add(struct media_rx *rx, const unsigned char *data, size_t len,
+			    int *useful);
 void media_rx_progress(const struct media_rx *rx, struct media_rx_progress *p);
 /* The payload once complete (MEDIA_E_ARG before); valid until free. */
-int media_rx_payload(const struct media_rx *rx, const unsigned char **payload, size_t *len);
+enum media_err media_rx_payload(const struct media_rx *rx, const unsigned char **payload,
+				size_t *len);
 void media_rx_free(struct media_rx *rx);
 
 /* Every QR code in an image file goes to rx. Returns MEDIA_OK, media_image_read_file's errors,
  * MEDIA_E_NO_QR, or the first error of media_rx_add. */
-int media_rx_add_file(struct media_rx *rx, const char *path);
+enum media_err media_rx_add_file(struct media_rx *rx, const char *path);
 
 /*
  * Reads from a V4L2 camera (libzbar's video API; the output format is set before capture, grey
@@ -58,7 +61,8 @@ int media_rx_add_file(struct media_rx *rx, const char *path);
  * after every frame that brought a QR code, and may be NULL. Codes of another message are
  * counted as rejected and skipped. Returns MEDIA_OK, MEDIA_E_CAMERA, MEDIA_E_TIMEOUT.
  */
-int media_rx_camera(struct media_rx *rx, const char *device, unsigned timeout_ms,
-		    int (*progress)(void *ctx, const struct media_rx_progress *p), void *ctx);
+enum media_err media_rx_camera(struct media_rx *rx, const char *device, unsigned timeout_ms,
+			       int (*progress)(void *ctx, const struct media_rx_progress *p),
+			       void *ctx);
 
 #endif

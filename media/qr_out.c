@@ -103,7 +103,8 @@ static void qrcode_wipe_free(QRcode *c)
 	QRcode_free(c);
 }
 
-int media_qr_encode(const unsigned char *data, size_t len, enum media_qr_ec ec, struct media_qr *qr)
+enum media_err media_qr_encode(const unsigned char *data, size_t len, enum media_qr_ec ec,
+			       struct media_qr *qr)
 {
 	QRcode *code = NULL;
 	char *text = NULL;
@@ -170,8 +171,8 @@ fail:
 	return ret;
 }
 
-int media_qr_bitmap(const struct media_qr *qr, unsigned scale, unsigned quiet,
-		    struct media_bitmap *out)
+enum media_err media_qr_bitmap(const struct media_qr *qr, unsigned scale, unsigned quiet,
+			       struct media_bitmap *out)
 {
 	unsigned side;
 	int ret;
@@ -194,7 +195,8 @@ int media_qr_bitmap(const struct media_qr *qr, unsigned scale, unsigned quiet,
 	return MEDIA_OK;
 }
 
-int media_qr_png(const struct media_qr *qr, unsigned scale, unsigned char **png, size_t *len)
+enum media_err media_qr_png(const struct media_qr *qr, unsigned scale, unsigned char **png,
+			    size_t *len)
 {
 	struct media_bitmap b = {0, 0, NULL}, back = {0, 0, NULL};
 	int ret;
@@ -238,7 +240,8 @@ static int lit(const struct media_qr *qr, unsigned x, unsigned y, unsigned flags
 	return (flags & MEDIA_QR_TERM_DARK_ON_LIGHT) ? dark : !dark;
 }
 
-int media_qr_terminal(const struct media_qr *qr, unsigned flags, char **text, size_t *len)
+enum media_err media_qr_terminal(const struct media_qr *qr, unsigned flags, char **text,
+				 size_t *len)
 {
 	unsigned side = qr->size + 2 * MEDIA_QR_QUIET, lines = (side + 1) / 2;
 	size_t cap = (size_t)lines * (side * 3 + 1) + 1, used = 0;
@@ -296,8 +299,8 @@ static int glyph_at(const char *text, size_t len, size_t *pos)
 	return -1;
 }
 
-int media_qr_terminal_to_bitmap(const char *text, size_t len, unsigned flags, unsigned scale,
-				struct media_bitmap *out)
+enum media_err media_qr_terminal_to_bitmap(const char *text, size_t len, unsigned flags,
+					   unsigned scale, struct media_bitmap *out)
 {
 	unsigned cols = 0, lines = 0, c = 0;
 	size_t pos = 0;
@@ -358,8 +361,9 @@ struct media_qr_anim {
 	size_t seq, fragments;
 };
 
-int media_qr_anim_new(const unsigned char *payload, size_t len, int ur, size_t fragment_len,
-		      enum media_qr_ec ec, struct media_qr_anim **out)
+enum media_err media_qr_anim_new(const unsigned char *payload, size_t len, int ur,
+				 size_t fragment_len, enum media_qr_ec ec,
+				 struct media_qr_anim **out)
 {
 	struct media_qr_anim *a;
 	int ret;
@@ -397,7 +401,7 @@ size_t media_qr_anim_fragments(const struct media_qr_anim *a)
 	return a->fragments;
 }
 
-int media_qr_anim_next(struct media_qr_anim *a, const struct media_qr **qr, size_t *seq)
+enum media_err media_qr_anim_next(struct media_qr_anim *a, const struct media_qr **qr, size_t *seq)
 {
 	const char *text;
 	size_t len;
@@ -442,8 +446,9 @@ static int write_all(int fd, const char *s, size_t len)
 	return MEDIA_OK;
 }
 
-int media_qr_play(int fd, struct media_qr_anim *a, unsigned flags, const char *caption,
-		  unsigned period_ms, size_t max_frames, int (*keep_going)(void *ctx), void *ctx)
+enum media_err media_qr_play(int fd, struct media_qr_anim *a, unsigned flags, const char *caption,
+			     unsigned period_ms, size_t max_frames, int (*keep_going)(void *ctx),
+			     void *ctx)
 {
 	struct timespec ts = {(time_t)(period_ms / 1000), (long)(period_ms % 1000) * 1000000L};
 	char line[64];

@@ -51,29 +51,31 @@ const char *media_qr_ec_name(enum media_qr_ec ec);
 /* Encodes data (1 to 7089 bytes) and checks it by loopback. Returns MEDIA_OK,
  * MEDIA_E_QR_CAPACITY, MEDIA_E_QR_ENCODE, MEDIA_E_LOOPBACK, MEDIA_E_NOMEM, MEDIA_E_ARG. On
  * failure qr is empty. */
-int media_qr_encode(const unsigned char *data, size_t len, enum media_qr_ec ec,
-		    struct media_qr *qr);
+enum media_err media_qr_encode(const unsigned char *data, size_t len, enum media_qr_ec ec,
+			       struct media_qr *qr);
 void media_qr_free(struct media_qr *qr);
 
 /* Renders with scale pixels per module and a quiet zone of quiet modules. */
-int media_qr_bitmap(const struct media_qr *qr, unsigned scale, unsigned quiet,
-		    struct media_bitmap *out);
+enum media_err media_qr_bitmap(const struct media_qr *qr, unsigned scale, unsigned quiet,
+			       struct media_bitmap *out);
 
 /* A PNG (scale pixels per module, MEDIA_QR_QUIET quiet zone), decoded again before it is
  * returned. *png is media_salloc'ed (media_sfree). */
-int media_qr_png(const struct media_qr *qr, unsigned scale, unsigned char **png, size_t *len);
+enum media_err media_qr_png(const struct media_qr *qr, unsigned scale, unsigned char **png,
+			    size_t *len);
 
 /* Terminal text: UTF-8 half blocks (two module rows per line), MEDIA_QR_QUIET quiet zone, lines
  * ending in '\n'. By default light modules are drawn, for a light-on-dark console (VT, serial);
  * MEDIA_QR_TERM_DARK_ON_LIGHT draws dark ones. Parsed back and decoded before it is returned.
  * *text is media_salloc'ed and NUL-terminated (media_sfree). */
 #define MEDIA_QR_TERM_DARK_ON_LIGHT 1u
-int media_qr_terminal(const struct media_qr *qr, unsigned flags, char **text, size_t *len);
+enum media_err media_qr_terminal(const struct media_qr *qr, unsigned flags, char **text,
+				 size_t *len);
 
 /* Reads terminal text made by media_qr_terminal back into a bitmap (scale pixels per module),
  * as a camera would see it. For tests and the loopback. */
-int media_qr_terminal_to_bitmap(const char *text, size_t len, unsigned flags, unsigned scale,
-				struct media_bitmap *out);
+enum media_err media_qr_terminal_to_bitmap(const char *text, size_t len, unsigned flags,
+					   unsigned scale, struct media_bitmap *out);
 
 /*
  * An animation for the terminal: a single QR code for a payload that fits one (plainly, or as a
@@ -81,12 +83,13 @@ int media_qr_terminal_to_bitmap(const char *text, size_t len, unsigned flags, un
  * frame checked by loopback. ec as above.
  */
 struct media_qr_anim;
-int media_qr_anim_new(const unsigned char *payload, size_t len, int ur, size_t fragment_len,
-		      enum media_qr_ec ec, struct media_qr_anim **out);
+enum media_err media_qr_anim_new(const unsigned char *payload, size_t len, int ur,
+				 size_t fragment_len, enum media_qr_ec ec,
+				 struct media_qr_anim **out);
 /* Frames in one pass over the fragments (1 for a single code). */
 size_t media_qr_anim_fragments(const struct media_qr_anim *a);
 /* The next frame's QR code, valid until the next call; *seq is its 1-based number. */
-int media_qr_anim_next(struct media_qr_anim *a, const struct media_qr **qr, size_t *seq);
+enum media_err media_qr_anim_next(struct media_qr_anim *a, const struct media_qr **qr, size_t *seq);
 void media_qr_anim_free(struct media_qr_anim *a);
 
 /*
@@ -96,7 +99,8 @@ void media_qr_anim_free(struct media_qr_anim *a);
  * the caption (say, the payload's fingerprint); nothing else is written. Returns MEDIA_OK, or
  * MEDIA_E_IO if fd fails.
  */
-int media_qr_play(int fd, struct media_qr_anim *a, unsigned flags, const char *caption,
-		  unsigned period_ms, size_t max_frames, int (*keep_going)(void *ctx), void *ctx);
+enum media_err media_qr_play(int fd, struct media_qr_anim *a, unsigned flags, const char *caption,
+			     unsigned period_ms, size_t max_frames, int (*keep_going)(void *ctx),
+			     void *ctx);
 
 #endif

@@ -34,8 +34,8 @@ struct media_ur_enc {
 	size_t text_max;
 };
 
-int media_ur_enc_new(const unsigned char *payload, size_t len, size_t fragment_len, unsigned flags,
-		     struct media_ur_enc **out)
+enum media_err media_ur_enc_new(const unsigned char *payload, size_t len, size_t fragment_len,
+				unsigned flags, struct media_ur_enc **out)
 {
 	struct media_ur_enc *e;
 	size_t head, fl, n;
@@ -83,7 +83,7 @@ size_t media_ur_enc_seq_len(const struct media_ur_enc *e)
 	return media_fountain_enc_seq_len(e->fountain);
 }
 
-int media_ur_enc_next(struct media_ur_enc *e, int upper, const char **text, size_t *len)
+enum media_err media_ur_enc_next(struct media_ur_enc *e, int upper, const char **text, size_t *len)
 {
 	struct media_fountain_part p;
 	size_t used, n;
@@ -145,7 +145,7 @@ struct media_ur_dec {
 	size_t parts;
 };
 
-int media_ur_dec_new(size_t max_payload, struct media_ur_dec **out)
+enum media_err media_ur_dec_new(size_t max_payload, struct media_ur_dec **out)
 {
 	struct media_ur_dec *d;
 	int ret;
@@ -159,7 +159,7 @@ int media_ur_dec_new(size_t max_payload, struct media_ur_dec **out)
 	d->max_payload = max_payload;
 	d->buf_max = MEDIA_UR_MAX_TEXT / 2;
 	d->buf = media_salloc(d->buf_max);
-	ret = d->buf ? media_fountain_dec_new(max_payload + BSTR_HEAD_MAX, &d->fountain)
+	ret = d->buf ? (int)media_fountain_dec_new(max_payload + BSTR_HEAD_MAX, &d->fountain)
 		     : MEDIA_E_NOMEM;
 	if (ret != MEDIA_OK) {
 		media_ur_dec_free(d);
@@ -293,7 +293,7 @@ static int add_multi(struct media_ur_dec *d, size_t n, uint32_t seq_num, uint32_
 	return MEDIA_OK;
 }
 
-int media_ur_dec_add(struct media_ur_dec *d, const char *text, size_t len, int *useful)
+enum media_err media_ur_dec_add(struct media_ur_dec *d, const char *text, size_t len, int *useful)
 {
 	size_t pos, n, slash;
 	uint32_t seq_num = 0, seq_len = 0;
@@ -349,7 +349,8 @@ void media_ur_dec_progress(const struct media_ur_dec *d, size_t *rank, size_t *s
 		*parts = d->parts;
 }
 
-int media_ur_dec_payload(const struct media_ur_dec *d, const unsigned char **payload, size_t *len)
+enum media_err media_ur_dec_payload(const struct media_ur_dec *d, const unsigned char **payload,
+				    size_t *len)
 {
 	if (d->payload == NULL)
 		return MEDIA_E_ARG;

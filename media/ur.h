@@ -32,18 +32,18 @@ int media_ur_is_ur(const unsigned char *data, size_t len);
  */
 #define MEDIA_UR_ALL_PARTS 1u
 struct media_ur_enc;
-int media_ur_enc_new(const unsigned char *payload, size_t len, size_t fragment_len, unsigned flags,
-		     struct media_ur_enc **out);
+enum media_err media_ur_enc_new(const unsigned char *payload, size_t len, size_t fragment_len,
+				unsigned flags, struct media_ur_enc **out);
 /* Fragments in the message: 1 means single-part (every call to next gives the same text). */
 size_t media_ur_enc_seq_len(const struct media_ur_enc *e);
 /* The next part as NUL-terminated text (upper case if upper), valid until the next call or
  * free. Parts 1..seq_len are the fragments; later ones are fountain mixes. */
-int media_ur_enc_next(struct media_ur_enc *e, int upper, const char **text, size_t *len);
+enum media_err media_ur_enc_next(struct media_ur_enc *e, int upper, const char **text, size_t *len);
 void media_ur_enc_free(struct media_ur_enc *e);
 
 /* Decoder: takes single-part or multi-part URs of one message, in any order. */
 struct media_ur_dec;
-int media_ur_dec_new(size_t max_payload, struct media_ur_dec **out);
+enum media_err media_ur_dec_new(size_t max_payload, struct media_ur_dec **out);
 /*
  * Adds one UR text (exactly len bytes). Returns MEDIA_OK (*useful 1 if it brought new
  * information; may be NULL), or: MEDIA_E_UR (not a well-formed UR: prefix, type, sequence,
@@ -51,13 +51,14 @@ int media_ur_dec_new(size_t max_payload, struct media_ur_dec **out);
  * MEDIA_E_UR_MIXED (another message), MEDIA_E_UR_CHECKSUM. A rejected text leaves the decoder as
  * it was (except MEDIA_E_UR_CHECKSUM, which is final).
  */
-int media_ur_dec_add(struct media_ur_dec *d, const char *text, size_t len, int *useful);
+enum media_err media_ur_dec_add(struct media_ur_dec *d, const char *text, size_t len, int *useful);
 int media_ur_dec_complete(const struct media_ur_dec *d);
 /* Fragments solved, fragments in the message (0 before the first part), parts accepted. */
 void media_ur_dec_progress(const struct media_ur_dec *d, size_t *rank, size_t *seq_len,
 			   size_t *parts);
 /* The payload once complete (MEDIA_E_ARG before); valid until free. */
-int media_ur_dec_payload(const struct media_ur_dec *d, const unsigned char **payload, size_t *len);
+enum media_err media_ur_dec_payload(const struct media_ur_dec *d, const unsigned char **payload,
+				    size_t *len);
 void media_ur_dec_free(struct media_ur_dec *d);
 
 #endif

@@ -19,7 +19,7 @@ static int valid_len(size_t len)
 	return len >= SHAMIR_MIN_LEN && len <= SHAMIR_MAX_LEN && len % 2 == 0;
 }
 
-int shamir_interpolate(uint8_t x, const uint8_t *xs, const uint8_t *const *ys, size_t m,
+enum shamir_err shamir_interpolate(uint8_t x, const uint8_t *xs, const uint8_t *const *ys, size_t m,
 		       size_t len, uint8_t *out)
 {
 	/* The Lagrange basis weights depend only on the x values, which are public. */
@@ -69,7 +69,7 @@ static void digest(const uint8_t *key, size_t keylen, const uint8_t *msg, size_t
 	sodium_memzero(&st, sizeof(st));
 }
 
-int shamir_split(uint8_t threshold, uint8_t count, const uint8_t *secret, size_t len,
+enum shamir_err shamir_split(uint8_t threshold, uint8_t count, const uint8_t *secret, size_t len,
 		 shamir_rng_fn rng, void *rng_ctx, uint8_t *shares)
 {
 	uint8_t xs[SHAMIR_MAX_SHARES];
@@ -125,7 +125,7 @@ out:
 	return ret;
 }
 
-int shamir_recover(const uint8_t *xs, const uint8_t *const *ys, size_t m, size_t len,
+enum shamir_err shamir_recover(const uint8_t *xs, const uint8_t *const *ys, size_t m, size_t len,
 		   uint8_t *secret)
 {
 	uint8_t *scratch, *d, *mac;
@@ -165,7 +165,7 @@ out:
 	return ret;
 }
 
-const char *shamir_strerror(int err)
+const char *shamir_strerror(enum shamir_err err)
 {
 	switch (err) {
 	case SHAMIR_OK:

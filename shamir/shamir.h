@@ -43,7 +43,7 @@ void shamir_rng_system(void *ctx, uint8_t *buf, size_t len);
  * Returns SHAMIR_OK; SHAMIR_E_PARAM when m is 0, m > 16 or len is 0; SHAMIR_E_DUPLICATE_X.
  * On failure out is zeroed.
  */
-int shamir_interpolate(uint8_t x, const uint8_t *xs, const uint8_t *const *ys, size_t m,
+enum shamir_err shamir_interpolate(uint8_t x, const uint8_t *xs, const uint8_t *const *ys, size_t m,
 		       size_t len, uint8_t *out);
 
 /*
@@ -54,7 +54,7 @@ int shamir_interpolate(uint8_t x, const uint8_t *xs, const uint8_t *const *ys, s
  * Returns SHAMIR_OK; SHAMIR_E_PARAM unless 1 <= threshold <= count <= 16 and len is valid;
  * SHAMIR_E_NOMEM. On failure shares is zeroed.
  */
-int shamir_split(uint8_t threshold, uint8_t count, const uint8_t *secret, size_t len,
+enum shamir_err shamir_split(uint8_t threshold, uint8_t count, const uint8_t *secret, size_t len,
 		 shamir_rng_fn rng, void *rng_ctx, uint8_t *shares);
 
 /*
@@ -63,9 +63,9 @@ int shamir_split(uint8_t threshold, uint8_t count, const uint8_t *secret, size_t
  * Returns SHAMIR_OK; SHAMIR_E_PARAM; SHAMIR_E_DUPLICATE_X; SHAMIR_E_NOMEM; SHAMIR_E_DIGEST.
  * On failure secret is zeroed.
  */
-int shamir_recover(const uint8_t *xs, const uint8_t *const *ys, size_t m, size_t len,
+enum shamir_err shamir_recover(const uint8_t *xs, const uint8_t *const *ys, size_t m, size_t len,
 		   uint8_t *secret);
 
-const char *shamir_strerror(int err);
+const char *shamir_strerror(enum shamir_err err);
 
 #endif

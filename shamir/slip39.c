@@ -107,7 +107,7 @@ void slip39_mnemonics_free(struct slip39_mnemonics *ms)
 	free(ms);
 }
 
-int slip39_split(const uint8_t *secret, size_t len, const uint8_t *pass, size_t passlen,
+enum slip39_err slip39_split(const uint8_t *secret, size_t len, const uint8_t *pass, size_t passlen,
 		 int extendable, uint8_t iter_exp, uint8_t group_threshold,
 		 const struct slip39_group *groups, size_t ngroups, slip39_rng_fn rng,
 		 void *rng_ctx, struct slip39_mnemonics **out)
@@ -194,7 +194,7 @@ out:
 
 /* --- collecting -------------------------------------------------------------------------- */
 
-int slip39_collector_new(struct slip39_collector **out)
+enum slip39_err slip39_collector_new(struct slip39_collector **out)
 {
 	struct slip39_collector *c;
 
@@ -230,7 +230,7 @@ static uint8_t groups_started(const struct slip39_collector *c)
 	return n;
 }
 
-int slip39_collector_add_share(struct slip39_collector *c, const struct slip39_share *s,
+enum slip39_err slip39_collector_add_share(struct slip39_collector *c, const struct slip39_share *s,
 			       struct slip39_where *where)
 {
 	unsigned int g = s->group_index;
@@ -283,7 +283,7 @@ int slip39_collector_add_share(struct slip39_collector *c, const struct slip39_s
 	return SLIP39_OK;
 }
 
-int slip39_collector_add(struct slip39_collector *c, const char *mnemonic, size_t len,
+enum slip39_err slip39_collector_add(struct slip39_collector *c, const char *mnemonic, size_t len,
 			 struct slip39_where *where)
 {
 	uint8_t *slot = c->values + PARSE_SLOT * SLIP39_SECRET_MAX;
@@ -378,7 +378,7 @@ static int recover_ems(const struct slip39_collector *c, uint8_t *work, struct s
 	return ret;
 }
 
-int slip39_collector_verify(const struct slip39_collector *c, struct slip39_where *where)
+enum slip39_err slip39_collector_verify(const struct slip39_collector *c, struct slip39_where *where)
 {
 	uint8_t *work = sodium_malloc(WORK_LEN);
 	int ret;
@@ -391,7 +391,7 @@ int slip39_collector_verify(const struct slip39_collector *c, struct slip39_wher
 	return ret;
 }
 
-int slip39_collector_combine(const struct slip39_collector *c, const uint8_t *pass,
+enum slip39_err slip39_collector_combine(const struct slip39_collector *c, const uint8_t *pass,
 			     size_t passlen, uint8_t **secret, size_t *len,
 			     struct slip39_where *where)
 {
@@ -432,7 +432,7 @@ out:
 	return ret;
 }
 
-int slip39_combine(const char *const *mnemonics, size_t n, const uint8_t *pass, size_t passlen,
+enum slip39_err slip39_combine(const char *const *mnemonics, size_t n, const uint8_t *pass, size_t passlen,
 		   uint8_t **secret, size_t *len, struct slip39_where *where)
 {
 	struct slip39_collector *c;
@@ -459,7 +459,7 @@ out:
 	return ret;
 }
 
-const char *slip39_strerror(int err)
+const char *slip39_strerror(enum slip39_err err)
 {
 	switch (err) {
 	case SLIP39_OK:

@@ -96,14 +96,14 @@ struct slip39_where {
  * cleared with nothing allocated, and for SLIP39_E_WORD the 1-based position in *word
  * (word may be NULL).
  */
-int slip39_share_decode(const char *mnemonic, size_t len, struct slip39_share *out, size_t *word);
+enum slip39_err slip39_share_decode(const char *mnemonic, size_t len, struct slip39_share *out, size_t *word);
 
 /* Wipes and frees out->value (if any) and zeroes the struct. */
 void slip39_share_clear(struct slip39_share *s);
 
 /* Writes the mnemonic of s, NUL-terminated, into out (outlen >= SLIP39_MNEMONIC_MAX; secret).
  * Returns SLIP39_OK, or SLIP39_E_PARAM when a field is out of range (out then zeroed). */
-int slip39_share_encode(const struct slip39_share *s, char *out, size_t outlen);
+enum slip39_err slip39_share_encode(const struct slip39_share *s, char *out, size_t outlen);
 
 /* --- splitting --------------------------------------------------------------------------- */
 
@@ -133,7 +133,7 @@ struct slip39_mnemonics {
  * SLIP39_E_SECRET_LENGTH, SLIP39_E_PASSPHRASE, SLIP39_E_PARAM, SLIP39_E_NOMEM or
  * SLIP39_E_CRYPTO with *out NULL.
  */
-int slip39_split(const uint8_t *secret, size_t len, const uint8_t *pass, size_t passlen,
+enum slip39_err slip39_split(const uint8_t *secret, size_t len, const uint8_t *pass, size_t passlen,
 		 int extendable, uint8_t iter_exp, uint8_t group_threshold,
 		 const struct slip39_group *groups, size_t ngroups, slip39_rng_fn rng,
 		 void *rng_ctx, struct slip39_mnemonics **out);
@@ -158,18 +158,18 @@ void slip39_mnemonics_free(struct slip39_mnemonics *ms);
 struct slip39_collector;
 
 /* Returns SLIP39_OK or SLIP39_E_NOMEM (*out NULL). */
-int slip39_collector_new(struct slip39_collector **out);
+enum slip39_err slip39_collector_new(struct slip39_collector **out);
 
 /* Wipes and frees; NULL is allowed. */
 void slip39_collector_free(struct slip39_collector *c);
 
 /* Decodes one mnemonic (as slip39_share_decode) and adds it. where (may be NULL) receives the
  * word position for SLIP39_E_WORD and the group and member numbers once the share decoded. */
-int slip39_collector_add(struct slip39_collector *c, const char *mnemonic, size_t len,
+enum slip39_err slip39_collector_add(struct slip39_collector *c, const char *mnemonic, size_t len,
 			 struct slip39_where *where);
 
 /* Adds an already decoded share (the value is copied). */
-int slip39_collector_add_share(struct slip39_collector *c, const struct slip39_share *s,
+enum slip39_err slip39_collector_add_share(struct slip39_collector *c, const struct slip39_share *s,
 			       struct slip39_where *where);
 
 struct slip39_status {
@@ -197,7 +197,7 @@ void slip39_collector_status(const struct slip39_collector *c, struct slip39_sta
  * without PBKDF2, so a caller can confirm a quorum is sound before (or without) recovering the
  * secret. Returns SLIP39_OK; SLIP39_E_DIGEST (where->group set when a group's shares are at
  * fault), SLIP39_E_NO_SHARES, SLIP39_E_MORE_SHARES or SLIP39_E_NOMEM. */
-int slip39_collector_verify(const struct slip39_collector *c, struct slip39_where *where);
+enum slip39_err slip39_collector_verify(const struct slip39_collector *c, struct slip39_where *where);
 
 /*
  * Recovers each group share, then the encrypted master secret, checking the digest at each
@@ -207,16 +207,16 @@ int slip39_collector_verify(const struct slip39_collector *c, struct slip39_wher
  * SLIP39_E_MORE_SHARES, SLIP39_E_DIGEST (where->group set when a group's shares are at fault),
  * SLIP39_E_PASSPHRASE, SLIP39_E_NOMEM or SLIP39_E_CRYPTO with *secret NULL.
  */
-int slip39_collector_combine(const struct slip39_collector *c, const uint8_t *pass,
+enum slip39_err slip39_collector_combine(const struct slip39_collector *c, const uint8_t *pass,
 			     size_t passlen, uint8_t **secret, size_t *len,
 			     struct slip39_where *where);
 
 /* The whole combine at once: adds the n mnemonics in order (where->share names the first one
  * rejected), then combines. Same results and ownership as slip39_collector_combine. */
-int slip39_combine(const char *const *mnemonics, size_t n, const uint8_t *pass, size_t passlen,
+enum slip39_err slip39_combine(const char *const *mnemonics, size_t n, const uint8_t *pass, size_t passlen,
 		   uint8_t **secret, size_t *len, struct slip39_where *where);
 
 /* A one-line description of an error, without any share data. */
-const char *slip39_strerror(int err);
+const char *slip39_strerror(enum slip39_err err);
 
 #endif

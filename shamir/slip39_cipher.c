@@ -67,13 +67,13 @@ out:
 	return ret;
 }
 
-int slip39_encrypt(const uint8_t *in, size_t len, const uint8_t *pass, size_t passlen,
+enum slip39_err slip39_encrypt(const uint8_t *in, size_t len, const uint8_t *pass, size_t passlen,
 		   uint8_t iter_exp, uint16_t id, int extendable, uint8_t *out)
 {
 	return feistel(in, len, pass, passlen, iter_exp, id, extendable, 0, out);
 }
 
-int slip39_decrypt(const uint8_t *in, size_t len, const uint8_t *pass, size_t passlen,
+enum slip39_err slip39_decrypt(const uint8_t *in, size_t len, const uint8_t *pass, size_t passlen,
 		   uint8_t iter_exp, uint16_t id, int extendable, uint8_t *out)
 {
 	return feistel(in, len, pass, passlen, iter_exp, id, extendable, 1, out);

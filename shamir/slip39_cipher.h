@@ -23,9 +23,9 @@
 /* in and out are len bytes (16..32, even) and may be the same buffer. id is the 15-bit share
  * set identifier; the passphrase is not checked here (see slip39_split). Returns SLIP39_OK;
  * SLIP39_E_PARAM, SLIP39_E_NOMEM or SLIP39_E_CRYPTO with out zeroed. */
-int slip39_encrypt(const uint8_t *in, size_t len, const uint8_t *pass, size_t passlen,
-		   uint8_t iter_exp, uint16_t id, int extendable, uint8_t *out);
-int slip39_decrypt(const uint8_t *in, size_t len, const uint8_t *pass, size_t passlen,
-		   uint8_t iter_exp, uint16_t id, int extendable, uint8_t *out);
+enum slip39_err slip39_encrypt(const uint8_t *in, size_t len, const uint8_t *pass, size_t passlen,
+			       uint8_t iter_exp, uint16_t id, int extendable, uint8_t *out);
+enum slip39_err slip39_decrypt(const uint8_t *in, size_t len, const uint8_t *pass, size_t passlen,
+			       uint8_t iter_exp, uint16_t id, int extendable, uint8_t *out);
 
 #endif

@@ -108,7 +108,7 @@ void slip39_share_clear(struct slip39_share *s)
 	sodium_memzero(s, sizeof(*s));
 }
 
-int slip39_share_parse(const char *mnemonic, size_t len, struct slip39_share *out, uint8_t *value,
+enum slip39_err slip39_share_parse(const char *mnemonic, size_t len, struct slip39_share *out, uint8_t *value,
 		       size_t *word)
 {
 	uint16_t w[SLIP39_MNEMONIC_WORDS_MAX];
@@ -156,7 +156,7 @@ out:
 	return ret;
 }
 
-int slip39_share_decode(const char *mnemonic, size_t len, struct slip39_share *out, size_t *word)
+enum slip39_err slip39_share_decode(const char *mnemonic, size_t len, struct slip39_share *out, size_t *word)
 {
 	uint8_t *value = sodium_malloc(SLIP39_SECRET_MAX);
 	int ret;
@@ -173,7 +173,7 @@ int slip39_share_decode(const char *mnemonic, size_t len, struct slip39_share *o
 	return ret;
 }
 
-int slip39_share_encode(const struct slip39_share *s, char *out, size_t outlen)
+enum slip39_err slip39_share_encode(const struct slip39_share *s, char *out, size_t outlen)
 {
 	uint16_t w[SLIP39_MNEMONIC_WORDS_MAX];
 	size_t n;

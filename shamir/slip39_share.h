@@ -14,7 +14,7 @@
  * secret, owned by the caller) and out->value points there; nothing is allocated, so the
  * caller wipes value instead of calling slip39_share_clear. On failure value and out are
  * zeroed. */
-int slip39_share_parse(const char *mnemonic, size_t len, struct slip39_share *out, uint8_t *value,
-		       size_t *word);
+enum slip39_err slip39_share_parse(const char *mnemonic, size_t len, struct slip39_share *out,
+				   uint8_t *value, size_t *word);
 
 #endif
