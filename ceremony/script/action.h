@@ -56,8 +56,8 @@ struct action {
 	bool before_go;		     /* may come before the go-no-go step */
 	/* The step's own rule, after the common ones (script_rules.c), in step order. NULL: none.
 	 */
-	enum script_err (*rule)(struct script_ctx *c, const struct script_step *s,
-				struct progress *pr);
+	enum script_err (*rule)(struct script_ctx *c, const struct action *a,
+				const struct script_step *s, struct progress *pr);
 	/* Adds the inputs the step reads, in order (script_step_inputs). NULL: none. */
 	void (*inputs)(const struct script_plan *plan, const struct script_step *s,
 		       struct input_list *l);
@@ -84,10 +84,11 @@ enum script_err action_need_secret(struct script_ctx *c, const struct script_ste
 enum script_err action_need_output(struct script_ctx *c, const struct script_step *s,
 				   struct progress *pr, enum script_output_type type,
 				   const struct script_key *k);
-enum script_err action_need_origin(struct script_ctx *c, const struct script_step *s,
-				   const struct script_key *k, enum script_origin origin);
-enum script_err action_need_kind(struct script_ctx *c, const struct script_step *s,
-				 const struct script_key *k, bool ok);
+enum script_err action_need_origin(struct script_ctx *c, const struct action *a,
+				   const struct script_step *s, const struct script_key *k,
+				   enum script_origin origin);
+enum script_err action_need_kind(struct script_ctx *c, const struct action *a,
+				 const struct script_step *s, const struct script_key *k, bool ok);
 /* A certificate made here needs a validity. */
 enum script_err action_certifiable(struct script_ctx *c, const struct script_step *s,
 				   const struct script_key *k);
@@ -107,19 +108,19 @@ void action_add_chain(struct input_list *l, const struct script_key *k);
 
 /* ---- the functions of each action, by family (the table's cells) ------------------------- */
 
-#define ACTION_RULE(a)                                                                             \
-	enum script_err action_rule_##a(struct script_ctx *c, const struct script_step *s,         \
-					struct progress *pr)
-#define ACTION_INPUTS(a)                                                                           \
-	void action_inputs_##a(const struct script_plan *plan, const struct script_step *s,        \
-			       struct input_list *l)
-#define ACTION_USES(a)                                                                             \
-	bool action_uses_##a(const struct script_key *own, const struct script_key *k)
-#define ACTION_SHARE_SET(a)                                                                        \
-	const struct script_custodian_set *action_share_set_##a(const struct script_step *s)
-#define ACTION_SUMMARY(a)                                                                          \
-	int action_summary_##a(const struct script_step *s, const struct summary_parts *sp,        \
-			       char *out, size_t outlen)
+#define ACTION_RULE(name)                                                                          \
+	enum script_err action_rule_##name(struct script_ctx *c, const struct action *a,           \
+					   const struct script_step *s, struct progress *pr)
+#define ACTION_INPUTS(name)                                                                        \
+	void action_inputs_##name(const struct script_plan *plan, const struct script_step *s,     \
+				  struct input_list *l)
+#define ACTION_USES(name)                                                                          \
+	bool action_uses_##name(const struct script_key *own, const struct script_key *k)
+#define ACTION_SHARE_SET(name)                                                                     \
+	const struct script_custodian_set *action_share_set_##name(const struct script_step *s)
+#define ACTION_SUMMARY(name)                                                                       \
+	int action_summary_##name(const struct script_step *s, const struct summary_parts *sp,     \
+				  char *out, size_t outlen)
 
 /* action_session.c */
 ACTION_RULE(go_no_go);

@@ -6,15 +6,15 @@
 
 #include <stdio.h>
 
-enum script_err action_rule_issue_root_certificate(struct script_ctx *c,
+enum script_err action_rule_issue_root_certificate(struct script_ctx *c, const struct action *a,
 						   const struct script_step *s, struct progress *pr)
 {
 	const struct script_key *k = s->key;
 
-	if (action_need_kind(c, s, k,
+	if (action_need_kind(c, a, s, k,
 			     (k->kind == SCRIPT_KEY_ROOT || k->kind == SCRIPT_KEY_GENERIC) &&
 				 k->issuer == NULL) != SCRIPT_OK ||
-	    action_need_origin(c, s, k, SCRIPT_ORIGIN_GENERATE) != SCRIPT_OK ||
+	    action_need_origin(c, a, s, k, SCRIPT_ORIGIN_GENERATE) != SCRIPT_OK ||
 	    action_need_secret(c, s, pr, k) != SCRIPT_OK ||
 	    action_certifiable(c, s, k) != SCRIPT_OK)
 		return script_failed(c);
@@ -43,15 +43,15 @@ int action_summary_issue_root_certificate(const struct script_step *s,
 			apex ? " carrying wrapped " : "", apex ? apex->id : "", sp->dest);
 }
 
-enum script_err action_rule_export_csr(struct script_ctx *c, const struct script_step *s,
-				       struct progress *pr)
+enum script_err action_rule_export_csr(struct script_ctx *c, const struct action *a,
+				       const struct script_step *s, struct progress *pr)
 {
 	const struct script_key *k = s->key;
 
-	if (action_need_kind(c, s, k,
+	if (action_need_kind(c, a, s, k,
 			     k->kind == SCRIPT_KEY_RECOVERY || k->kind == SCRIPT_KEY_GENERIC) !=
 		SCRIPT_OK ||
-	    action_need_origin(c, s, k, SCRIPT_ORIGIN_GENERATE) != SCRIPT_OK ||
+	    action_need_origin(c, a, s, k, SCRIPT_ORIGIN_GENERATE) != SCRIPT_OK ||
 	    action_need_secret(c, s, pr, k) != SCRIPT_OK ||
 	    action_need_output(c, s, pr, SCRIPT_OUTPUT_CSR, k) != SCRIPT_OK)
 		return script_failed(c);
@@ -65,15 +65,15 @@ int action_summary_export_csr(const struct script_step *s, const struct summary_
 	return snprintf(out, outlen, "Export the CSR of '%s' -> %s", sp->kid, sp->dest);
 }
 
-enum script_err action_rule_sign_csr(struct script_ctx *c, const struct script_step *s,
-				     struct progress *pr)
+enum script_err action_rule_sign_csr(struct script_ctx *c, const struct action *a,
+				     const struct script_step *s, struct progress *pr)
 {
 	const struct script_key *k = s->key;
 
-	if (action_need_kind(c, s, k,
+	if (action_need_kind(c, a, s, k,
 			     k->kind == SCRIPT_KEY_ISSUING || k->kind == SCRIPT_KEY_GENERIC) !=
 		SCRIPT_OK ||
-	    action_need_origin(c, s, k, SCRIPT_ORIGIN_CSR) != SCRIPT_OK ||
+	    action_need_origin(c, a, s, k, SCRIPT_ORIGIN_CSR) != SCRIPT_OK ||
 	    action_certifiable(c, s, k) != SCRIPT_OK)
 		return script_failed(c);
 	if (k->issuer == NULL)
@@ -106,12 +106,12 @@ int action_summary_sign_csr(const struct script_step *s, const struct summary_pa
 			s->key->issuer->id, sp->dest);
 }
 
-enum script_err action_rule_sign_crl(struct script_ctx *c, const struct script_step *s,
-				     struct progress *pr)
+enum script_err action_rule_sign_crl(struct script_ctx *c, const struct action *a,
+				     const struct script_step *s, struct progress *pr)
 {
 	const struct script_key *k = s->key;
 
-	if (action_need_kind(c, s, k,
+	if (action_need_kind(c, a, s, k,
 			     k->kind == SCRIPT_KEY_ROOT || k->kind == SCRIPT_KEY_GENERIC) !=
 		SCRIPT_OK ||
 	    action_need_secret(c, s, pr, k) != SCRIPT_OK)
@@ -134,11 +134,12 @@ int action_summary_sign_crl(const struct script_step *s, const struct summary_pa
 			s->output->revoked_count, sp->dest);
 }
 
-enum script_err action_rule_import_certificate(struct script_ctx *c, const struct script_step *s,
-					       struct progress *pr)
+enum script_err action_rule_import_certificate(struct script_ctx *c, const struct action *a,
+					       const struct script_step *s, struct progress *pr)
 {
 	const struct script_key *k = s->key;
 
+	(void)a;
 	if (s->input->type != SCRIPT_INPUT_CERTIFICATE)
 		return script_fail(c, s->line, SCRIPT_E_RULE,
 				   "import-certificate takes an input of type certificate");

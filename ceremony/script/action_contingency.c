@@ -7,12 +7,13 @@
 
 #include <stdio.h>
 
-enum script_err action_rule_contingency_test(struct script_ctx *c, const struct script_step *s,
-					     struct progress *pr)
+enum script_err action_rule_contingency_test(struct script_ctx *c, const struct action *a,
+					     const struct script_step *s, struct progress *pr)
 {
 	const struct script_key *k = s->key;
 
-	if (action_need_kind(c, s, k, k->kind == SCRIPT_KEY_CONTINGENCY && k->wrapped_by != NULL) !=
+	if (action_need_kind(c, a, s, k,
+			     k->kind == SCRIPT_KEY_CONTINGENCY && k->wrapped_by != NULL) !=
 		SCRIPT_OK ||
 	    action_need_secret(c, s, pr, k) != SCRIPT_OK ||
 	    action_need_secret(c, s, pr, k->wrapped_by) != SCRIPT_OK)
@@ -42,15 +43,15 @@ int action_summary_contingency_test(const struct script_step *s, const struct su
 			s->input->id, s->key->wrapped_by->id);
 }
 
-enum script_err action_rule_contingency_replace(struct script_ctx *c, const struct script_step *s,
-						struct progress *pr)
+enum script_err action_rule_contingency_replace(struct script_ctx *c, const struct action *a,
+						const struct script_step *s, struct progress *pr)
 {
 	const struct script_key *k = s->key;
 
-	if (action_need_kind(c, s, k,
+	if (action_need_kind(c, a, s, k,
 			     k->kind == SCRIPT_KEY_ROOT && k->issuer != NULL &&
 				 k->issuer->wrapped_by != NULL) != SCRIPT_OK ||
-	    action_need_origin(c, s, k, SCRIPT_ORIGIN_GENERATE) != SCRIPT_OK ||
+	    action_need_origin(c, a, s, k, SCRIPT_ORIGIN_GENERATE) != SCRIPT_OK ||
 	    action_need_secret(c, s, pr, k) != SCRIPT_OK ||
 	    action_need_secret(c, s, pr, k->issuer) != SCRIPT_OK ||
 	    action_need_secret(c, s, pr, k->issuer->wrapped_by) != SCRIPT_OK ||

@@ -6,12 +6,12 @@
 
 #include <stdio.h>
 
-enum script_err action_rule_generate_key(struct script_ctx *c, const struct script_step *s,
-					 struct progress *pr)
+enum script_err action_rule_generate_key(struct script_ctx *c, const struct action *a,
+					 const struct script_step *s, struct progress *pr)
 {
 	const struct script_key *k = s->key;
 
-	if (action_need_origin(c, s, k, SCRIPT_ORIGIN_GENERATE) != SCRIPT_OK)
+	if (action_need_origin(c, a, s, k, SCRIPT_ORIGIN_GENERATE) != SCRIPT_OK)
 		return script_failed(c);
 	return action_once(c, s, &pr->generated[k->index], "generated");
 }
@@ -24,11 +24,12 @@ int action_summary_generate_key(const struct script_step *s, const struct summar
 			script_algorithm_name(s->key->algorithm));
 }
 
-enum script_err action_rule_show_fingerprints(struct script_ctx *c, const struct script_step *s,
-					      struct progress *pr)
+enum script_err action_rule_show_fingerprints(struct script_ctx *c, const struct action *a,
+					      const struct script_step *s, struct progress *pr)
 {
 	const struct script_key *k = s->key;
 
+	(void)a;
 	if (k != NULL && (k->origin == SCRIPT_ORIGIN_GENERATE || k->origin == SCRIPT_ORIGIN_SHARES))
 		return action_need_secret(c, s, pr, k);
 	return SCRIPT_OK;
@@ -51,12 +52,12 @@ int action_summary_show_fingerprints(const struct script_step *s, const struct s
 			"Read aloud the fingerprints of every key and certificate so far");
 }
 
-enum script_err action_rule_split_shares(struct script_ctx *c, const struct script_step *s,
-					 struct progress *pr)
+enum script_err action_rule_split_shares(struct script_ctx *c, const struct action *a,
+					 const struct script_step *s, struct progress *pr)
 {
 	const struct script_key *k = s->key;
 
-	if (action_need_origin(c, s, k, SCRIPT_ORIGIN_GENERATE) != SCRIPT_OK ||
+	if (action_need_origin(c, a, s, k, SCRIPT_ORIGIN_GENERATE) != SCRIPT_OK ||
 	    action_need_secret(c, s, pr, k) != SCRIPT_OK)
 		return script_failed(c);
 	return action_once(c, s, &pr->split[k->index], "split");
@@ -74,11 +75,12 @@ int action_summary_split_shares(const struct script_step *s, const struct summar
 			sp->set);
 }
 
-enum script_err action_rule_test_reconstruction(struct script_ctx *c, const struct script_step *s,
-						struct progress *pr)
+enum script_err action_rule_test_reconstruction(struct script_ctx *c, const struct action *a,
+						const struct script_step *s, struct progress *pr)
 {
 	const struct script_key *k = s->key;
 
+	(void)a;
 	if (!pr->split[k->index] && !pr->reshared[k->index])
 		return script_fail(c, s->line, SCRIPT_E_RULE,
 				   "key '%s' is tested before split-shares or reshare writes "
@@ -95,12 +97,12 @@ int action_summary_test_reconstruction(const struct script_step *s, const struct
 			sp->kid);
 }
 
-enum script_err action_rule_collect_shares(struct script_ctx *c, const struct script_step *s,
-					   struct progress *pr)
+enum script_err action_rule_collect_shares(struct script_ctx *c, const struct action *a,
+					   const struct script_step *s, struct progress *pr)
 {
 	const struct script_key *k = s->key;
 
-	if (action_need_origin(c, s, k, SCRIPT_ORIGIN_SHARES) != SCRIPT_OK)
+	if (action_need_origin(c, a, s, k, SCRIPT_ORIGIN_SHARES) != SCRIPT_OK)
 		return script_failed(c);
 	return action_once(c, s, &pr->collected[k->index], "collected");
 }
@@ -120,12 +122,12 @@ int action_summary_collect_shares(const struct script_step *s, const struct summ
 			s->key->custodians->id);
 }
 
-enum script_err action_rule_reshare(struct script_ctx *c, const struct script_step *s,
-				    struct progress *pr)
+enum script_err action_rule_reshare(struct script_ctx *c, const struct action *a,
+				    const struct script_step *s, struct progress *pr)
 {
 	const struct script_key *k = s->key;
 
-	if (action_need_origin(c, s, k, SCRIPT_ORIGIN_SHARES) != SCRIPT_OK ||
+	if (action_need_origin(c, a, s, k, SCRIPT_ORIGIN_SHARES) != SCRIPT_OK ||
 	    action_need_secret(c, s, pr, k) != SCRIPT_OK)
 		return script_failed(c);
 	if (s->custodians == k->custodians)

@@ -7,9 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
-enum script_err action_rule_go_no_go(struct script_ctx *c, const struct script_step *s,
-				     struct progress *pr)
+enum script_err action_rule_go_no_go(struct script_ctx *c, const struct action *a,
+				     const struct script_step *s, struct progress *pr)
 {
+	(void)a;
 	if (!pr->count[SCRIPT_ACT_ATTENDANCE])
 		return script_fail(c, s->line, SCRIPT_E_RULE,
 				   "attendance comes before go-no-go (its quorum check counts "
@@ -27,18 +28,20 @@ void action_inputs_go_no_go(const struct script_plan *plan, const struct script_
 			action_add_input(l, &plan->inputs[i]);
 }
 
-enum script_err action_rule_entropy(struct script_ctx *c, const struct script_step *s,
-				    struct progress *pr)
+enum script_err action_rule_entropy(struct script_ctx *c, const struct action *a,
+				    const struct script_step *s, struct progress *pr)
 {
+	(void)a;
 	if (pr->count[SCRIPT_ACT_GENERATE_KEY])
 		return script_fail(c, s->line, SCRIPT_E_RULE,
 				   "entropy comes before the first generate-key step");
 	return SCRIPT_OK;
 }
 
-enum script_err action_rule_write_public_outputs(struct script_ctx *c, const struct script_step *s,
-						 struct progress *pr)
+enum script_err action_rule_write_public_outputs(struct script_ctx *c, const struct action *a,
+						 const struct script_step *s, struct progress *pr)
 {
+	(void)a;
 	(void)c;
 	pr->last_write = s->number;
 	return SCRIPT_OK;

@@ -37,23 +37,23 @@ enum script_err action_need_output(struct script_ctx *c, const struct script_ste
 	return SCRIPT_OK;
 }
 
-enum script_err action_need_origin(struct script_ctx *c, const struct script_step *s,
-				   const struct script_key *k, enum script_origin origin)
+enum script_err action_need_origin(struct script_ctx *c, const struct action *a,
+				   const struct script_step *s, const struct script_key *k,
+				   enum script_origin origin)
 {
 	if (k->origin != origin)
-		return script_fail(c, s->line, SCRIPT_E_RULE,
-				   "a %s step needs a key of origin %s; '%s' is %s",
-				   script_action_name(s->action), script_origin_name(origin), k->id,
-				   script_origin_name(k->origin));
+		return script_fail(
+		    c, s->line, SCRIPT_E_RULE, "a %s step needs a key of origin %s; '%s' is %s",
+		    a->name, script_origin_name(origin), k->id, script_origin_name(k->origin));
 	return SCRIPT_OK;
 }
 
-enum script_err action_need_kind(struct script_ctx *c, const struct script_step *s,
-				 const struct script_key *k, bool ok)
+enum script_err action_need_kind(struct script_ctx *c, const struct action *a,
+				 const struct script_step *s, const struct script_key *k, bool ok)
 {
 	if (!ok)
 		return script_fail(c, s->line, SCRIPT_E_RULE, "a %s step does not take a %s key",
-				   script_action_name(s->action), script_key_kind_name(k->kind));
+				   a->name, script_key_kind_name(k->kind));
 	return SCRIPT_OK;
 }
 

@@ -140,7 +140,7 @@ static enum script_err check_step(struct script_ctx *c, const struct script_step
 	if (a->single && pr->count[s->action] > 1)
 		return script_fail(c, s->line, SCRIPT_E_RULE, "a ceremony has one %s step",
 				   a->name);
-	return a->rule != NULL ? a->rule(c, s, pr) : SCRIPT_OK;
+	return a->rule != NULL ? a->rule(c, a, s, pr) : SCRIPT_OK;
 }
 
 /* After the last step: everything begun is finished. */
