@@ -294,6 +294,14 @@ enum script_err field_rules(struct script_ctx *c, const struct ynode *map,
 	return SCRIPT_OK;
 }
 
+void *field_section(struct script_parse *p, const struct ynode *root, const char *key,
+		    unsigned flags, unsigned max, size_t size, const struct ynode **seq)
+{
+	if (field_seq(p, root, "the script", key, flags, 1, max, seq) != SCRIPT_OK || *seq == NULL)
+		return NULL;
+	return field_array(p, (*seq)->count, size);
+}
+
 void *field_array(struct script_parse *p, size_t n, size_t size)
 {
 	void *a = script_arena_alloc(&p->mem, n * size + 1);

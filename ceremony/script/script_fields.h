@@ -101,6 +101,12 @@ enum script_err field_unknown(struct script_parse *p, const struct ynode *map, c
 /* n zeroed elements of size bytes from the plan's arena; NULL with the error recorded. */
 void *field_array(struct script_parse *p, size_t n, size_t size);
 
+/* A section of the script: the list under key in root (1 to max entries), and room for its
+ * entries in the plan, size bytes each. NULL when the list is absent (no error unless
+ * FIELD_REQ) or on error (recorded). */
+void *field_section(struct script_parse *p, const struct ynode *root, const char *key,
+		    unsigned flags, unsigned max, size_t size, const struct ynode **seq);
+
 /* A reference by id to an entry of another section: out is the entry finder (script_find_X)
  * returns, or NULL when the key is absent. Returns from the calling function on error. */
 #define FIELD_REF(p, map, what, key, flags, finder, noun, out)                                     \

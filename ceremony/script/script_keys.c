@@ -320,9 +320,8 @@ enum script_err script_parse_keys(struct script_parse *p, const struct ynode *ro
 	const struct ynode *seq, *n;
 	unsigned i = 0;
 
-	if (field_seq(p, root, "the script", "keys", FIELD_REQ, 1, SCRIPT_MAX_KEYS, &seq) != 0)
-		return script_failed(&p->c);
-	plan->keys = field_array(p, seq->count, sizeof(*plan->keys));
+	plan->keys =
+	    field_section(p, root, "keys", FIELD_REQ, SCRIPT_MAX_KEYS, sizeof(*plan->keys), &seq);
 	if (plan->keys == NULL)
 		return script_failed(&p->c);
 	/* First every id, kind and origin, so that keys may name keys written after them. */

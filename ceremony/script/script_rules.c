@@ -143,6 +143,50 @@ static enum script_err check_step(struct script_ctx *c, const struct script_step
 	return a->rule != NULL ? a->rule(c, a, s, pr) : SCRIPT_OK;
 }
 
+/* After the last step: key k, index i, is made, shared, tested and certified as it must be. */
+static enum script_err end_key(struct script_ctx *c, const struct progress *pr, unsigned i)
+{
+	const struct script_key *k = &c->plan->keys[i];
+
+	if (k->origin == SCRIPT_ORIGIN_GENERATE && !pr->generated[i])
+		return script_fail(c, k->line, SCRIPT_E_RULE, "key '%s' is never generated", k->id);
+	if (k->origin == SCRIPT_ORIGIN_GENERATE && (!pr->split[i] || !pr->tested[i]))
+		return script_fail(c, k->line, SCRIPT_E_RULE,
+				   "key '%s' is not both split into shares and "
+				   "test-reconstructed before the close",
+				   k->id);
+	if (pr->reshared[i] && !pr->tested[i])
+		return script_fail(c, k->line, SCRIPT_E_RULE,
+				   "key '%s' is reshared but its new shares are never "
+				   "test-reconstructed",
+				   k->id);
+	if (k->origin == SCRIPT_ORIGIN_SHARES && !pr->collected[i])
+		return script_fail(c, k->line, SCRIPT_E_RULE,
+				   "key '%s' comes from shares but no collect-shares step "
+				   "rebuilds it",
+				   k->id);
+	if (c->plan->profile != SCRIPT_PROFILE_SMKI || k->origin != SCRIPT_ORIGIN_GENERATE)
+		return SCRIPT_OK;
+	if (k->kind == SCRIPT_KEY_ROOT && !pr->certified[i])
+		return script_fail(c, k->line, SCRIPT_E_RULE, "root key '%s' gets no certificate",
+				   k->id);
+	if (k->kind == SCRIPT_KEY_RECOVERY && !pr->csr[i])
+		return script_fail(c, k->line, SCRIPT_E_RULE,
+				   "recovery key '%s' gets no export-csr step", k->id);
+	if (k->kind == SCRIPT_KEY_CONTINGENCY) {
+		bool carried = false;
+
+		for (unsigned j = 0; j < c->plan->key_count; j++)
+			carried = carried || c->plan->keys[j].apex == k;
+		if (!carried)
+			return script_fail(c, k->line, SCRIPT_E_RULE,
+					   "contingency key '%s' is in no Root certificate "
+					   "(apex-contingency-key)",
+					   k->id);
+	}
+	return SCRIPT_OK;
+}
+
 /* After the last step: everything begun is finished. */
 static enum script_err check_end(struct script_ctx *c, const struct progress *pr)
 {
@@ -154,47 +198,9 @@ static enum script_err check_end(struct script_ctx *c, const struct progress *pr
 				   "every ceremony has an attendance and a go-no-go step");
 	if (last->action != SCRIPT_ACT_CLOSE)
 		return script_fail(c, last->line, SCRIPT_E_RULE, "the last step is close");
-	for (unsigned i = 0; i < plan->key_count; i++) {
-		const struct script_key *k = &plan->keys[i];
-
-		if (k->origin == SCRIPT_ORIGIN_GENERATE && !pr->generated[i])
-			return script_fail(c, k->line, SCRIPT_E_RULE, "key '%s' is never generated",
-					   k->id);
-		if (k->origin == SCRIPT_ORIGIN_GENERATE && (!pr->split[i] || !pr->tested[i]))
-			return script_fail(c, k->line, SCRIPT_E_RULE,
-					   "key '%s' is not both split into shares and "
-					   "test-reconstructed before the close",
-					   k->id);
-		if (pr->reshared[i] && !pr->tested[i])
-			return script_fail(c, k->line, SCRIPT_E_RULE,
-					   "key '%s' is reshared but its new shares are never "
-					   "test-reconstructed",
-					   k->id);
-		if (k->origin == SCRIPT_ORIGIN_SHARES && !pr->collected[i])
-			return script_fail(c, k->line, SCRIPT_E_RULE,
-					   "key '%s' comes from shares but no collect-shares step "
-					   "rebuilds it",
-					   k->id);
-		if (plan->profile != SCRIPT_PROFILE_SMKI || k->origin != SCRIPT_ORIGIN_GENERATE)
-			continue;
-		if (k->kind == SCRIPT_KEY_ROOT && !pr->certified[i])
-			return script_fail(c, k->line, SCRIPT_E_RULE,
-					   "root key '%s' gets no certificate", k->id);
-		if (k->kind == SCRIPT_KEY_RECOVERY && !pr->csr[i])
-			return script_fail(c, k->line, SCRIPT_E_RULE,
-					   "recovery key '%s' gets no export-csr step", k->id);
-		if (k->kind == SCRIPT_KEY_CONTINGENCY) {
-			bool carried = false;
-
-			for (unsigned j = 0; j < plan->key_count; j++)
-				carried = carried || plan->keys[j].apex == k;
-			if (!carried)
-				return script_fail(c, k->line, SCRIPT_E_RULE,
-						   "contingency key '%s' is in no Root certificate "
-						   "(apex-contingency-key)",
-						   k->id);
-		}
-	}
+	for (unsigned i = 0; i < plan->key_count; i++)
+		if (end_key(c, pr, i) != SCRIPT_OK)
+			return script_failed(c);
 	for (unsigned i = 0; i < plan->output_count; i++) {
 		const struct script_output *o = &plan->outputs[i];
 

@@ -18,10 +18,9 @@ enum script_err script_parse_participants(struct script_parse *p, const struct y
 	const struct ynode *seq;
 	unsigned i = 0;
 
-	if (field_seq(p, root, "the script", "participants", FIELD_REQ, 1, SCRIPT_MAX_PARTICIPANTS,
-		      &seq) != 0)
-		return script_failed(&p->c);
-	plan->participants = field_array(p, seq->count, sizeof(*plan->participants));
+	plan->participants =
+	    field_section(p, root, "participants", FIELD_REQ, SCRIPT_MAX_PARTICIPANTS,
+			  sizeof(*plan->participants), &seq);
 	if (plan->participants == NULL)
 		return script_failed(&p->c);
 	for (const struct ynode *n = seq->head; n != NULL; n = n->next, i++) {
@@ -118,13 +117,10 @@ enum script_err script_parse_sets(struct script_parse *p, const struct ynode *ro
 	const struct ynode *seq;
 	unsigned i = 0;
 
-	if (field_seq(p, root, "the script", "custodian-sets", 0, 1, SCRIPT_MAX_SETS, &seq) != 0)
-		return script_failed(&p->c);
-	if (seq == NULL)
-		return SCRIPT_OK;
-	plan->sets = field_array(p, seq->count, sizeof(*plan->sets));
+	plan->sets =
+	    field_section(p, root, "custodian-sets", 0, SCRIPT_MAX_SETS, sizeof(*plan->sets), &seq);
 	if (plan->sets == NULL)
-		return script_failed(&p->c);
+		return script_failed(&p->c); /* SCRIPT_OK when there is none */
 	for (const struct ynode *n = seq->head; n != NULL; n = n->next, i++) {
 		struct script_custodian_set *set = &plan->sets[i];
 		const struct script_custodian_set *prev;
@@ -178,9 +174,8 @@ enum script_err script_parse_media(struct script_parse *p, const struct ynode *r
 	const struct ynode *seq;
 	unsigned i = 0;
 
-	if (field_seq(p, root, "the script", "media", FIELD_REQ, 1, SCRIPT_MAX_MEDIA, &seq) != 0)
-		return script_failed(&p->c);
-	plan->media = field_array(p, seq->count, sizeof(*plan->media));
+	plan->media = field_section(p, root, "media", FIELD_REQ, SCRIPT_MAX_MEDIA,
+				    sizeof(*plan->media), &seq);
 	if (plan->media == NULL)
 		return script_failed(&p->c);
 	for (const struct ynode *n = seq->head; n != NULL; n = n->next, i++) {
@@ -235,13 +230,10 @@ enum script_err script_parse_inputs(struct script_parse *p, const struct ynode *
 	const struct ynode *seq;
 	unsigned i = 0;
 
-	if (field_seq(p, root, "the script", "inputs", 0, 1, SCRIPT_MAX_INPUTS, &seq) != 0)
-		return script_failed(&p->c);
-	if (seq == NULL)
-		return SCRIPT_OK;
-	plan->inputs = field_array(p, seq->count, sizeof(*plan->inputs));
+	plan->inputs =
+	    field_section(p, root, "inputs", 0, SCRIPT_MAX_INPUTS, sizeof(*plan->inputs), &seq);
 	if (plan->inputs == NULL)
-		return script_failed(&p->c);
+		return script_failed(&p->c); /* SCRIPT_OK when there is none */
 	for (const struct ynode *n = seq->head; n != NULL; n = n->next, i++) {
 		struct script_input *in = &plan->inputs[i];
 		const struct script_input *prev;
@@ -363,13 +355,10 @@ enum script_err script_parse_outputs(struct script_parse *p, const struct ynode 
 	const struct ynode *seq;
 	unsigned i = 0;
 
-	if (field_seq(p, root, "the script", "outputs", 0, 1, SCRIPT_MAX_OUTPUTS, &seq) != 0)
-		return script_failed(&p->c);
-	if (seq == NULL)
-		return SCRIPT_OK;
-	plan->outputs = field_array(p, seq->count, sizeof(*plan->outputs));
+	plan->outputs =
+	    field_section(p, root, "outputs", 0, SCRIPT_MAX_OUTPUTS, sizeof(*plan->outputs), &seq);
 	if (plan->outputs == NULL)
-		return script_failed(&p->c);
+		return script_failed(&p->c); /* SCRIPT_OK when there is none */
 	for (const struct ynode *n = seq->head; n != NULL; n = n->next, i++) {
 		struct script_output *o = &plan->outputs[i];
 		const struct script_output *prev;
@@ -513,10 +502,8 @@ enum script_err script_parse_steps(struct script_parse *p, const struct ynode *r
 
 	for (unsigned a = 0; a < SCRIPT_ACTION_COUNT; a++)
 		names[a] = script_action_name((enum script_action)a);
-	if (field_seq(p, root, "the script", "steps", FIELD_REQ, 1, SCRIPT_MAX_STEPS, &seq) !=
-	    SCRIPT_OK)
-		return script_failed(&p->c);
-	plan->steps = field_array(p, seq->count, sizeof(*plan->steps));
+	plan->steps = field_section(p, root, "steps", FIELD_REQ, SCRIPT_MAX_STEPS,
+				    sizeof(*plan->steps), &seq);
 	if (plan->steps == NULL)
 		return script_failed(&p->c);
 	for (const struct ynode *n = seq->head; n != NULL; n = n->next, i++) {
