@@ -311,8 +311,7 @@ void *field_array(struct script_parse *p, size_t n, size_t size)
 	return a;
 }
 
-/* ---- value syntaxes ---------------------------------------------------------------------------
- */
+/* ---- composite values ------------------------------------------------------------------------ */
 
 /* "25y" or "9131d". */
 enum script_err field_validity(struct script_parse *p, const struct ynode *map, const char *what,
