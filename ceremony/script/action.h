@@ -2,7 +2,9 @@
  * The step actions, private to the script reader: one row per action in a table indexed by
  * enum script_action (action.c), and the small functions of each action, in files by family
  * (action_session.c, action_keys.c, action_certs.c, action_contingency.c) over the helpers they
- * share (action_util.c). Adding an action means a row and its functions, nothing else.
+ * share (action_util.c). Adding an action to the plan means its value in enum script_action
+ * (script.h), its row here and its small functions; no switch to extend. (The engine's handlers
+ * and the people layer's prompts have tables of their own.)
  *
  * Order (script_impl.h): action_util.c < action_<family>.c < action.c; all of them use only
  * the modules up to script_plan.c.
@@ -54,8 +56,7 @@ struct action {
 	unsigned required, optional; /* ACTION_* fields of the step */
 	bool single;		     /* a ceremony has at most one */
 	bool before_go;		     /* may come before the go-no-go step */
-	/* The step's own rule, after the common ones (script_rules.c), in step order. NULL: none.
-	 */
+	/* Its own rule, after the common ones (script_rules.c), in step order. NULL: none. */
 	enum script_err (*rule)(struct script_ctx *c, const struct action *a,
 				const struct script_step *s, struct progress *pr);
 	/* Adds the inputs the step reads, in order (script_step_inputs). NULL: none. */
@@ -65,8 +66,7 @@ struct action {
 	bool (*uses_key)(const struct script_key *own, const struct script_key *k);
 	/* The set whose shares the step writes. NULL: none. */
 	const struct script_custodian_set *(*share_set)(const struct script_step *s);
-	/* The step's summary: text when it is fixed, else what summary writes (snprintf's value).
-	 */
+	/* Its summary: text when fixed, else what summary writes (returning snprintf's value). */
 	const char *text;
 	int (*summary)(const struct script_step *s, const struct summary_parts *sp, char *out,
 		       size_t outlen);

@@ -9,11 +9,12 @@
  *   script_plan.c     plan queries that do not depend on actions (lookups, sets, actors)
  *   script_fields.c   typed reading of mappings: text, ids, numbers, enums, references...
  *                     (script_fields.h)
- *   action_*.c        per action: its rule, the inputs it reads, the keys it uses, its summary,
- *                     by family (action.h)
+ *   action_util.c     what the functions of the actions share (action.h)
+ *   action_<family>.c per action: its rule, the inputs it reads, the keys it uses, its summary
+ *                     (session, keys, certs, contingency; none calls another family)
  *   action.c          the table of step actions, and the public lookups into it
- *   script_sections.c the sections of a script (participants, sets, media, inputs, outputs,
- *   script_keys.c     steps; keys) read into the plan
+ *   script_keys.c     the keys section read into the plan
+ *   script_sections.c the other sections: participants, sets, media, inputs, outputs, steps
  *   script_rules.c    the rules that span sections, and the walk over the steps
  *   script.c          script_parse, script_load, script_free: bytes -> tree -> plan -> rules
  *
