@@ -30,27 +30,27 @@ static enum script_err parse_root(struct script_parse *p, const struct ynode *ro
 				   "a script is a mapping (version, id, title, ...)");
 	/* The version first: a later version's keys would read as unknown keys. */
 	if (field_uint(p, root, "the script", "version", FIELD_REQ, 0, 999999, &plan->version,
-		       NULL) != 0)
+		       NULL) != SCRIPT_OK)
 		return script_failed(&p->c);
 	if (plan->version != SCRIPT_VERSION)
 		return script_fail(&p->c, field_line(root, "version"), SCRIPT_E_RANGE,
 				   "script version %u is not supported (this program reads "
 				   "version %d)",
 				   plan->version, SCRIPT_VERSION);
-	if (field_map(&p->c, root, "the script", keys) != 0 ||
+	if (field_map(&p->c, root, "the script", keys) != SCRIPT_OK ||
 	    field_id(p, root, "the script", "id", FIELD_REQ, SCRIPT_CEREMONY_ID_MAX, &plan->id) !=
-		0 ||
+		SCRIPT_OK ||
 	    field_text(p, root, "the script", "title", FIELD_REQ, SCRIPT_NAME_MAX, &plan->title) !=
-		0 ||
+		SCRIPT_OK ||
 	    field_enum(p, root, "the script", "profile", FIELD_REQ, &script_profiles, &profile) !=
-		0)
+		SCRIPT_OK)
 		return script_failed(&p->c);
 	plan->profile = (enum script_profile)profile;
 	/* Sections in dependency order, whatever their order in the file. */
-	if (script_parse_participants(p, root) != 0 || script_parse_sets(p, root) != 0 ||
-	    script_parse_media(p, root) != 0 || script_parse_inputs(p, root) != 0 ||
-	    script_parse_keys(p, root) != 0 || script_parse_outputs(p, root) != 0 ||
-	    script_parse_steps(p, root) != 0)
+	if (script_parse_participants(p, root) != SCRIPT_OK ||
+	    script_parse_sets(p, root) != SCRIPT_OK || script_parse_media(p, root) != SCRIPT_OK ||
+	    script_parse_inputs(p, root) != SCRIPT_OK || script_parse_keys(p, root) != SCRIPT_OK ||
+	    script_parse_outputs(p, root) != SCRIPT_OK || script_parse_steps(p, root) != SCRIPT_OK)
 		return script_failed(&p->c);
 	return script_check_rules(&p->c);
 }

@@ -82,9 +82,9 @@ enum script_err field_text(struct script_parse *p, const struct ynode *map, cons
 	size_t len;
 
 	*out = NULL;
-	if (field_value(c, map, what, key, flags, &v) != 0 || v == NULL)
+	if (field_value(c, map, what, key, flags, &v) != SCRIPT_OK || v == NULL)
 		return script_failed(c);
-	if (field_scalar(c, v, key) != 0)
+	if (field_scalar(c, v, key) != SCRIPT_OK)
 		return script_failed(&p->c);
 	if (v->len > max)
 		return script_fail(c, v->line, SCRIPT_E_RANGE, "'%s' is longer than %zu bytes", key,
@@ -114,7 +114,7 @@ unsigned field_line(const struct ynode *map, const char *key)
 enum script_err field_id(struct script_parse *p, const struct ynode *map, const char *what,
 			 const char *key, unsigned flags, size_t max, const char **out)
 {
-	if (field_text(p, map, what, key, flags, 256, out) != 0)
+	if (field_text(p, map, what, key, flags, 256, out) != SCRIPT_OK)
 		return script_failed(&p->c);
 	if (*out != NULL && !script_valid_id(*out, max))
 		return script_fail(&p->c, field_line(map, key), SCRIPT_E_SCHEMA,
@@ -134,9 +134,9 @@ enum script_err field_uint(struct script_parse *p, const struct ynode *map, cons
 
 	if (present != NULL)
 		*present = 0;
-	if (field_value(c, map, what, key, flags, &v) != 0 || v == NULL)
+	if (field_value(c, map, what, key, flags, &v) != SCRIPT_OK || v == NULL)
 		return script_failed(c);
-	if (field_scalar(c, v, key) != 0)
+	if (field_scalar(c, v, key) != SCRIPT_OK)
 		return script_failed(&p->c);
 	if (!v->plain || v->len > 9 || (v->len > 1 && v->text[0] == '0'))
 		return script_fail(c, v->line, SCRIPT_E_SCHEMA, "'%s' must be a number", key);
@@ -162,9 +162,9 @@ enum script_err field_bool(struct script_parse *p, const struct ynode *map, cons
 	const struct ynode *v;
 
 	*out = false;
-	if (field_value(c, map, what, key, 0, &v) != 0 || v == NULL)
+	if (field_value(c, map, what, key, 0, &v) != SCRIPT_OK || v == NULL)
 		return script_failed(c);
-	if (field_scalar(c, v, key) != 0)
+	if (field_scalar(c, v, key) != SCRIPT_OK)
 		return script_failed(&p->c);
 	if (v->plain && strcmp(v->text, "true") == 0)
 		*out = true;
@@ -182,9 +182,9 @@ enum script_err field_enum(struct script_parse *p, const struct ynode *map, cons
 	char list[160];
 	size_t used = 0;
 
-	if (field_value(c, map, what, key, flags, &v) != 0 || v == NULL)
+	if (field_value(c, map, what, key, flags, &v) != SCRIPT_OK || v == NULL)
 		return script_failed(c);
-	if (field_scalar(c, v, key) != 0)
+	if (field_scalar(c, v, key) != SCRIPT_OK)
 		return script_failed(&p->c);
 	for (unsigned i = 0; i < names->count; i++) {
 		if (strcmp(v->text, names->name[i]) == 0) {
@@ -211,7 +211,7 @@ enum script_err field_seq(struct script_parse *p, const struct ynode *map, const
 {
 	struct script_ctx *c = &p->c;
 
-	if (field_value(c, map, what, key, flags, out) != 0 || *out == NULL)
+	if (field_value(c, map, what, key, flags, out) != SCRIPT_OK || *out == NULL)
 		return script_failed(c);
 	if ((*out)->type != Y_SEQ)
 		return script_fail(c, (*out)->line, SCRIPT_E_SCHEMA, "'%s' must be a list", key);
@@ -233,9 +233,9 @@ enum script_err field_hex(struct script_parse *p, const struct ynode *map, const
 	size_t got = 0;
 
 	*present = false;
-	if (field_value(c, map, what, key, flags, &v) != 0 || v == NULL)
+	if (field_value(c, map, what, key, flags, &v) != SCRIPT_OK || v == NULL)
 		return script_failed(c);
-	if (field_scalar(c, v, key) != 0)
+	if (field_scalar(c, v, key) != SCRIPT_OK)
 		return script_failed(&p->c);
 	if (v->len != 2 * n || sodium_hex2bin(out, n, v->text, v->len, NULL, &got, &end) != 0 ||
 	    got != n || end != v->text + v->len)
@@ -321,7 +321,7 @@ enum script_err field_validity(struct script_parse *p, const struct ynode *map, 
 	unsigned long n = 0;
 	size_t len;
 
-	if (field_text(p, map, what, key, flags, 16, &s) != 0 || s == NULL)
+	if (field_text(p, map, what, key, flags, 16, &s) != SCRIPT_OK || s == NULL)
 		return script_failed(&p->c);
 	len = strlen(s);
 	for (size_t i = 0; i + 1 < len; i++) {
@@ -356,7 +356,7 @@ enum script_err field_subject(struct script_parse *p, const struct ynode *map, c
 	const char *s, *at;
 	unsigned line = field_line(map, "subject");
 
-	if (field_text(p, map, what, "subject", 0, 512, &s) != 0 || s == NULL)
+	if (field_text(p, map, what, "subject", 0, 512, &s) != SCRIPT_OK || s == NULL)
 		return script_failed(c);
 	name->text = s;
 	for (at = s;;) {
@@ -423,7 +423,8 @@ enum script_err field_constraints(struct script_parse *p, const struct ynode *nc
 	static const char *const prefixes[] = {"dns:", "email:", "uri:", "ip:"};
 	const struct ynode *seq;
 
-	if (field_seq(p, nc, "name-constraints", key, 0, 1, SCRIPT_MAX_CONSTRAINTS, &seq) != 0)
+	if (field_seq(p, nc, "name-constraints", key, 0, 1, SCRIPT_MAX_CONSTRAINTS, &seq) !=
+	    SCRIPT_OK)
 		return script_failed(&p->c);
 	if (seq == NULL)
 		return SCRIPT_OK;
@@ -432,7 +433,7 @@ enum script_err field_constraints(struct script_parse *p, const struct ynode *nc
 		size_t i;
 		int ok = 0;
 
-		if (field_scalar(&p->c, e, key) != 0)
+		if (field_scalar(&p->c, e, key) != SCRIPT_OK)
 			return script_failed(&p->c);
 		for (i = 0; i < COUNT(prefixes); i++)
 			if (strncmp(e->text, prefixes[i], strlen(prefixes[i])) == 0)
@@ -469,7 +470,7 @@ enum script_err field_constraints(struct script_parse *p, const struct ynode *nc
 enum script_err field_file(struct script_parse *p, const struct ynode *map, const char *what,
 			   unsigned flags, const char **out)
 {
-	if (field_text(p, map, what, "file", flags, 256, out) != 0)
+	if (field_text(p, map, what, "file", flags, 256, out) != SCRIPT_OK)
 		return script_failed(&p->c);
 	if (*out != NULL && !script_valid_file(*out))
 		return script_fail(

@@ -331,16 +331,16 @@ enum script_err script_parse_keys(struct script_parse *p, const struct ynode *ro
 		const char *what = "a key";
 		unsigned kind = 0, origin = SCRIPT_ORIGIN_GENERATE;
 
-		if (field_map(&p->c, n, what, keys) != 0 ||
-		    field_id(p, n, what, "id", FIELD_REQ, SCRIPT_ID_MAX, &k->id) != 0)
+		if (field_map(&p->c, n, what, keys) != SCRIPT_OK ||
+		    field_id(p, n, what, "id", FIELD_REQ, SCRIPT_ID_MAX, &k->id) != SCRIPT_OK)
 			return script_failed(&p->c);
 		if ((prev = script_find_key(plan, k->id)) != NULL && prev != k)
 			return field_duplicate(p, field_line(n, "id"), "key", k->id, prev->line);
 		k->line = n->line;
 		k->index = i;
 		plan->key_count = i + 1;
-		if (field_enum(p, n, what, "kind", FIELD_REQ, &script_kinds, &kind) != 0 ||
-		    field_enum(p, n, what, "origin", 0, &script_origins, &origin) != 0)
+		if (field_enum(p, n, what, "kind", FIELD_REQ, &script_kinds, &kind) != SCRIPT_OK ||
+		    field_enum(p, n, what, "origin", 0, &script_origins, &origin) != SCRIPT_OK)
 			return script_failed(&p->c);
 		k->kind = (enum script_key_kind)kind;
 		k->origin = (enum script_origin)origin;
@@ -357,11 +357,11 @@ enum script_err script_parse_keys(struct script_parse *p, const struct ynode *ro
 	}
 	i = 0;
 	for (n = seq->head; n != NULL; n = n->next, i++)
-		if (key_fields(p, n, &plan->keys[i]) != 0)
+		if (key_fields(p, n, &plan->keys[i]) != SCRIPT_OK)
 			return script_failed(&p->c);
 	i = 0;
 	for (n = seq->head; n != NULL; n = n->next, i++)
-		if (key_links(p, n, &plan->keys[i]) != 0)
+		if (key_links(p, n, &plan->keys[i]) != SCRIPT_OK)
 			return script_failed(&p->c);
 	return SCRIPT_OK;
 }

@@ -247,12 +247,13 @@ enum script_err script_check_rules(struct script_ctx *c)
 	    script_role_count(plan, SCRIPT_ROLE_WITNESS) == 0)
 		return script_fail(c, plan->participants[0].line, SCRIPT_E_RULE,
 				   "a ceremony needs an administrator and at least one witness");
-	if (check_keys(c) != 0 || check_inputs(c) != 0 || check_outputs(c) != 0)
+	if (check_keys(c) != SCRIPT_OK || check_inputs(c) != SCRIPT_OK ||
+	    check_outputs(c) != SCRIPT_OK)
 		return script_failed(c);
 	for (unsigned i = 0; i < plan->step_count; i++)
-		if (check_step(c, &plan->steps[i], &pr) != 0)
+		if (check_step(c, &plan->steps[i], &pr) != SCRIPT_OK)
 			return script_failed(c);
-	if (check_end(c, &pr) != 0)
+	if (check_end(c, &pr) != SCRIPT_OK)
 		return script_failed(c);
 	return check_media(c);
 }

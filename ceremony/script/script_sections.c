@@ -29,8 +29,8 @@ enum script_err script_parse_participants(struct script_parse *p, const struct y
 		const char *what = "a participant";
 		unsigned role = 0;
 
-		if (field_map(&p->c, n, what, keys) != 0 ||
-		    field_id(p, n, what, "id", FIELD_REQ, SCRIPT_ID_MAX, &pa->id) != 0)
+		if (field_map(&p->c, n, what, keys) != SCRIPT_OK ||
+		    field_id(p, n, what, "id", FIELD_REQ, SCRIPT_ID_MAX, &pa->id) != SCRIPT_OK)
 			return script_failed(&p->c);
 		for (size_t r = 0; r < SCRIPT_ROLE_COUNT; r++)
 			if (strcmp(pa->id, script_roles.name[r]) == 0)
@@ -39,8 +39,9 @@ enum script_err script_parse_participants(struct script_parse *p, const struct y
 		if ((prev = script_find_participant(plan, pa->id)) != NULL)
 			return field_duplicate(p, field_line(n, "id"), "participant", pa->id,
 					       prev->line);
-		if (field_text(p, n, what, "name", FIELD_REQ, SCRIPT_NAME_MAX, &pa->name) != 0 ||
-		    field_enum(p, n, what, "role", FIELD_REQ, &script_roles, &role) != 0)
+		if (field_text(p, n, what, "name", FIELD_REQ, SCRIPT_NAME_MAX, &pa->name) !=
+			SCRIPT_OK ||
+		    field_enum(p, n, what, "role", FIELD_REQ, &script_roles, &role) != SCRIPT_OK)
 			return script_failed(&p->c);
 		pa->role = (enum script_role)role;
 		pa->index = i;
@@ -56,12 +57,12 @@ static enum script_err parse_members(struct script_parse *p, const struct ynode 
 {
 	const struct ynode *seq;
 
-	if (field_seq(p, map, what, "members", FIELD_REQ, 1, SCRIPT_MAX_MEMBERS, &seq) != 0)
+	if (field_seq(p, map, what, "members", FIELD_REQ, 1, SCRIPT_MAX_MEMBERS, &seq) != SCRIPT_OK)
 		return script_failed(&p->c);
 	for (const struct ynode *e = seq->head; e != NULL; e = e->next) {
 		const struct script_participant *pa;
 
-		if (field_scalar(&p->c, e, "members") != 0)
+		if (field_scalar(&p->c, e, "members") != SCRIPT_OK)
 			return script_failed(&p->c);
 		pa = script_find_participant(p->plan, e->text);
 		if (pa == NULL)
@@ -92,8 +93,8 @@ static enum script_err parse_group(struct script_parse *p, const struct ynode *m
 				   struct script_group *g)
 {
 	if (field_uint(p, map, what, "threshold", FIELD_REQ, 1, SCRIPT_MAX_MEMBERS, &g->threshold,
-		       NULL) != 0 ||
-	    parse_members(p, map, what, set, g) != 0)
+		       NULL) != SCRIPT_OK ||
+	    parse_members(p, map, what, set, g) != SCRIPT_OK)
 		return script_failed(&p->c);
 	if (g->threshold > g->count)
 		return script_fail(&p->c, field_line(map, "threshold"), SCRIPT_E_RANGE,
@@ -127,8 +128,8 @@ enum script_err script_parse_sets(struct script_parse *p, const struct ynode *ro
 		const char *what = "a custodian set";
 		const struct ynode *groups;
 
-		if (field_map(&p->c, n, what, keys) != 0 ||
-		    field_id(p, n, what, "id", FIELD_REQ, SCRIPT_ID_MAX, &set->id) != 0)
+		if (field_map(&p->c, n, what, keys) != SCRIPT_OK ||
+		    field_id(p, n, what, "id", FIELD_REQ, SCRIPT_ID_MAX, &set->id) != SCRIPT_OK)
 			return script_failed(&p->c);
 		if ((prev = script_find_set(plan, set->id)) != NULL && prev != set)
 			return field_duplicate(p, field_line(n, "id"), "custodian set", set->id,
@@ -137,25 +138,28 @@ enum script_err script_parse_sets(struct script_parse *p, const struct ynode *ro
 		plan->set_count = i + 1;
 		if (field_get(n, "groups") == NULL) {
 			if (field_only_if(&p->c, n, "group-threshold", false,
-					  "needs 'groups' (or use 'threshold' and 'members')") != 0)
+					  "needs 'groups' (or use 'threshold' and 'members')") !=
+			    SCRIPT_OK)
 				return script_failed(&p->c);
 			set->group_threshold = 1;
 			set->group_count = 1;
-			if (parse_group(p, n, what, set, &set->groups[0]) != 0)
+			if (parse_group(p, n, what, set, &set->groups[0]) != SCRIPT_OK)
 				return script_failed(&p->c);
 			continue;
 		}
 		if (field_only_if(&p->c, n, "threshold", false,
-				  "belongs in each group when a set has 'groups'") != 0 ||
+				  "belongs in each group when a set has 'groups'") != SCRIPT_OK ||
 		    field_only_if(&p->c, n, "members", false,
-				  "belongs in each group when a set has 'groups'") != 0 ||
+				  "belongs in each group when a set has 'groups'") != SCRIPT_OK ||
 		    field_uint(p, n, what, "group-threshold", FIELD_REQ, 1, SCRIPT_MAX_GROUPS,
-			       &set->group_threshold, NULL) != 0 ||
-		    field_seq(p, n, what, "groups", FIELD_REQ, 1, SCRIPT_MAX_GROUPS, &groups) != 0)
+			       &set->group_threshold, NULL) != SCRIPT_OK ||
+		    field_seq(p, n, what, "groups", FIELD_REQ, 1, SCRIPT_MAX_GROUPS, &groups) !=
+			SCRIPT_OK)
 			return script_failed(&p->c);
 		for (const struct ynode *g = groups->head; g != NULL; g = g->next) {
-			if (field_map(&p->c, g, "a group", group_keys) != 0 ||
-			    parse_group(p, g, "a group", set, &set->groups[set->group_count]) != 0)
+			if (field_map(&p->c, g, "a group", group_keys) != SCRIPT_OK ||
+			    parse_group(p, g, "a group", set, &set->groups[set->group_count]) !=
+				SCRIPT_OK)
 				return script_failed(&p->c);
 			set->group_count++;
 		}
@@ -185,22 +189,23 @@ enum script_err script_parse_media(struct script_parse *p, const struct ynode *r
 		unsigned kind = 0;
 		bool custodian;
 
-		if (field_map(&p->c, n, what, keys) != 0 ||
-		    field_id(p, n, what, "id", FIELD_REQ, SCRIPT_ID_MAX, &m->id) != 0)
+		if (field_map(&p->c, n, what, keys) != SCRIPT_OK ||
+		    field_id(p, n, what, "id", FIELD_REQ, SCRIPT_ID_MAX, &m->id) != SCRIPT_OK)
 			return script_failed(&p->c);
 		if ((prev = script_find_medium(plan, m->id)) != NULL && prev != m)
 			return field_duplicate(p, field_line(n, "id"), "medium", m->id, prev->line);
 		m->line = n->line;
 		plan->medium_count = i + 1;
-		if (field_enum(p, n, what, "kind", FIELD_REQ, &script_medium_kinds, &kind) != 0)
+		if (field_enum(p, n, what, "kind", FIELD_REQ, &script_medium_kinds, &kind) !=
+		    SCRIPT_OK)
 			return script_failed(&p->c);
 		m->kind = (enum script_medium_kind)kind;
 		custodian = m->kind == SCRIPT_MEDIUM_CUSTODIAN;
 		if (field_only_if(&p->c, n, "holder", custodian, "is only for custodian media") !=
-			0 ||
+			SCRIPT_OK ||
 		    field_require_if(&p->c, n, "holder", custodian,
-				     "a custodian medium names its holder") != 0 ||
-		    field_text(p, n, what, "label", 0, SCRIPT_NAME_MAX, &m->label) != 0)
+				     "a custodian medium names its holder") != SCRIPT_OK ||
+		    field_text(p, n, what, "label", 0, SCRIPT_NAME_MAX, &m->label) != SCRIPT_OK)
 			return script_failed(&p->c);
 		FIELD_REF(p, n, what, "holder", 0, script_find_participant, "participant",
 			  m->holder);
@@ -245,32 +250,33 @@ enum script_err script_parse_inputs(struct script_parse *p, const struct ynode *
 		if (n->type != Y_MAP)
 			return script_fail(&p->c, n->line, SCRIPT_E_SCHEMA,
 					   "an input must be a mapping");
-		if (field_enum(p, n, what, "type", FIELD_REQ, &script_input_types, &type) != 0)
+		if (field_enum(p, n, what, "type", FIELD_REQ, &script_input_types, &type) !=
+		    SCRIPT_OK)
 			return script_failed(&p->c);
 		in->type = (enum script_input_type)type;
 		keys = in->type == SCRIPT_INPUT_SHARES		    ? share_keys
 		       : in->type == SCRIPT_INPUT_TRANSCRIPT_DIGEST ? digest_keys
 								    : file_keys;
 		snprintf(kind, sizeof(kind), "an input of type %s", script_input_types.name[type]);
-		if (field_map(&p->c, n, kind, keys) != 0 ||
-		    field_id(p, n, what, "id", FIELD_REQ, SCRIPT_ID_MAX, &in->id) != 0)
+		if (field_map(&p->c, n, kind, keys) != SCRIPT_OK ||
+		    field_id(p, n, what, "id", FIELD_REQ, SCRIPT_ID_MAX, &in->id) != SCRIPT_OK)
 			return script_failed(&p->c);
 		if ((prev = script_find_input(plan, in->id)) != NULL && prev != in)
 			return field_duplicate(p, field_line(n, "id"), "input", in->id, prev->line);
 		in->line = n->line;
 		plan->input_count = i + 1;
-		if (field_enum(p, n, what, "source", 0, &script_sources, &source) != 0 ||
-		    field_file(p, n, what, 0, &in->file) != 0 ||
+		if (field_enum(p, n, what, "source", 0, &script_sources, &source) != SCRIPT_OK ||
+		    field_file(p, n, what, 0, &in->file) != SCRIPT_OK ||
 		    field_hex(p, n, what, "sha256", 0, in->sha256, sizeof(in->sha256),
-			      &in->has_sha256) != 0 ||
+			      &in->has_sha256) != SCRIPT_OK ||
 		    field_hex(p, n, what, "digest", 0, in->digest, sizeof(in->digest),
-			      &in->has_digest) != 0 ||
+			      &in->has_digest) != SCRIPT_OK ||
 		    field_id(p, n, what, "ceremony",
 			     in->type == SCRIPT_INPUT_SHARES ||
 				     in->type == SCRIPT_INPUT_TRANSCRIPT_DIGEST
 				 ? FIELD_REQ
 				 : 0,
-			     SCRIPT_CEREMONY_ID_MAX, &in->ceremony) != 0)
+			     SCRIPT_CEREMONY_ID_MAX, &in->ceremony) != SCRIPT_OK)
 			return script_failed(&p->c);
 		in->source = (enum script_source)source;
 		FIELD_REF(p, n, what, "medium", 0, script_find_medium, "medium", in->medium);
@@ -278,13 +284,13 @@ enum script_err script_parse_inputs(struct script_parse *p, const struct ynode *
 			return script_fail(&p->c, field_line(n, "medium"), SCRIPT_E_RULE,
 					   "inputs do not come from custodian media");
 		if (field_only_if(&p->c, n, "medium", in->source != SCRIPT_SOURCE_QR,
-				  "does not go with 'source: qr'") != 0 ||
+				  "does not go with 'source: qr'") != SCRIPT_OK ||
 		    field_require_if(&p->c, n, "medium", in->source == SCRIPT_SOURCE_MEDIUM,
-				     "'source: medium' names the medium") != 0 ||
+				     "'source: medium' names the medium") != SCRIPT_OK ||
 		    field_require_if(&p->c, n, "file", in->medium != NULL,
-				     "a medium input names its file") != 0 ||
+				     "a medium input names its file") != SCRIPT_OK ||
 		    field_require_if(&p->c, n, "medium", in->file != NULL,
-				     "a file is on a named medium") != 0)
+				     "a file is on a named medium") != SCRIPT_OK)
 			return script_failed(&p->c);
 	}
 	return SCRIPT_OK;
@@ -297,7 +303,7 @@ static enum script_err parse_revoked(struct script_parse *p, const struct ynode 
 	const struct ynode *seq;
 	unsigned i = 0;
 
-	if (field_seq(p, n, "an output", "revoked", 0, 0, SCRIPT_MAX_REVOKED, &seq) != 0)
+	if (field_seq(p, n, "an output", "revoked", 0, 0, SCRIPT_MAX_REVOKED, &seq) != SCRIPT_OK)
 		return script_failed(&p->c);
 	if (seq == NULL)
 		return SCRIPT_OK;
@@ -311,11 +317,11 @@ static enum script_err parse_revoked(struct script_parse *p, const struct ynode 
 		size_t len, got = 0, skip = 0;
 		bool known = false;
 
-		if (field_map(&p->c, e, "a revoked certificate", keys) != 0 ||
+		if (field_map(&p->c, e, "a revoked certificate", keys) != SCRIPT_OK ||
 		    field_text(p, e, "a revoked certificate", "serial", FIELD_REQ, 64, &serial) !=
-			0 ||
+			SCRIPT_OK ||
 		    field_text(p, e, "a revoked certificate", "reason", FIELD_REQ, 32, &reason) !=
-			0)
+			SCRIPT_OK)
 			return script_failed(&p->c);
 		len = strlen(serial);
 		if (len % 2 != 0 || len > 2 * sizeof(raw) ||
@@ -366,32 +372,33 @@ enum script_err script_parse_outputs(struct script_parse *p, const struct ynode 
 		unsigned type = 0;
 		bool crl, transcript;
 
-		if (field_map(&p->c, n, what, keys) != 0 ||
-		    field_id(p, n, what, "id", FIELD_REQ, SCRIPT_ID_MAX, &o->id) != 0)
+		if (field_map(&p->c, n, what, keys) != SCRIPT_OK ||
+		    field_id(p, n, what, "id", FIELD_REQ, SCRIPT_ID_MAX, &o->id) != SCRIPT_OK)
 			return script_failed(&p->c);
 		if ((prev = script_find_output(plan, o->id)) != NULL && prev != o)
 			return field_duplicate(p, field_line(n, "id"), "output", o->id, prev->line);
 		o->line = n->line;
 		plan->output_count = i + 1;
-		if (field_enum(p, n, what, "type", FIELD_REQ, &script_output_types, &type) != 0)
+		if (field_enum(p, n, what, "type", FIELD_REQ, &script_output_types, &type) !=
+		    SCRIPT_OK)
 			return script_failed(&p->c);
 		o->type = (enum script_output_type)type;
 		crl = o->type == SCRIPT_OUTPUT_CRL;
 		transcript = o->type == SCRIPT_OUTPUT_TRANSCRIPT;
 		if (field_require_if(&p->c, n, "key", !transcript, "an output belongs to a key") !=
-			0 ||
+			SCRIPT_OK ||
 		    field_only_if(&p->c, n, "key", !transcript, "does not go with a transcript") !=
-			0 ||
+			SCRIPT_OK ||
 		    field_only_if(&p->c, n, "qr", !transcript, "is not offered for a transcript") !=
-			0 ||
+			SCRIPT_OK ||
 		    field_require_if(&p->c, n, "next-update", crl, "a CRL has a next update") !=
-			0 ||
-		    field_only_if(&p->c, n, "next-update", crl, "is only for CRLs") != 0 ||
-		    field_only_if(&p->c, n, "revoked", crl, "is only for CRLs") != 0 ||
-		    field_file(p, n, what, FIELD_REQ, &o->file) != 0 ||
-		    field_bool(p, n, what, "qr", &o->qr) != 0 ||
-		    field_validity(p, n, what, "next-update", 0, &o->next_update) != 0 ||
-		    parse_revoked(p, n, o) != 0)
+			SCRIPT_OK ||
+		    field_only_if(&p->c, n, "next-update", crl, "is only for CRLs") != SCRIPT_OK ||
+		    field_only_if(&p->c, n, "revoked", crl, "is only for CRLs") != SCRIPT_OK ||
+		    field_file(p, n, what, FIELD_REQ, &o->file) != SCRIPT_OK ||
+		    field_bool(p, n, what, "qr", &o->qr) != SCRIPT_OK ||
+		    field_validity(p, n, what, "next-update", 0, &o->next_update) != SCRIPT_OK ||
+		    parse_revoked(p, n, o) != SCRIPT_OK)
 			return script_failed(&p->c);
 		if (strcmp(o->file, "SHA256SUMS") == 0)
 			return script_fail(&p->c, field_line(n, "file"), SCRIPT_E_RULE,

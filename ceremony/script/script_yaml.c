@@ -183,7 +183,7 @@ enum script_err script_yaml_tree(struct script_ctx *c, struct script_arena *a,
 				    "YAML aliases are not allowed: write each value out");
 			goto event;
 		case YAML_SCALAR_EVENT:
-			if (add_node(c, a, stack, depth, root, &ev, &n) != 0)
+			if (add_node(c, a, stack, depth, root, &ev, &n) != SCRIPT_OK)
 				goto event;
 			break;
 		case YAML_SEQUENCE_START_EVENT:
@@ -192,7 +192,7 @@ enum script_err script_yaml_tree(struct script_ctx *c, struct script_arena *a,
 				script_fail(c, line, SCRIPT_E_YAML, "nested too deeply");
 				goto event;
 			}
-			if (add_node(c, a, stack, depth, root, &ev, &n) != 0)
+			if (add_node(c, a, stack, depth, root, &ev, &n) != SCRIPT_OK)
 				goto event;
 			stack[depth++] = n;
 			break;
