@@ -22,6 +22,11 @@ static enum script_err parse_root(struct script_parse *p, const struct ynode *ro
 	static const char *const keys[] = {
 	    "version", "id",	 "title",   "profile", "participants", "custodian-sets",
 	    "keys",    "inputs", "outputs", "media",   "steps",	       NULL};
+	static enum script_err (*const sections[])(struct script_parse *, const struct ynode *) = {
+	    script_parse_participants, script_parse_sets, script_parse_media,
+	    script_parse_inputs,       script_parse_keys, script_parse_outputs,
+	    script_parse_steps,
+	};
 	struct script_plan *plan = p->plan;
 	unsigned profile = 0;
 
@@ -47,11 +52,9 @@ static enum script_err parse_root(struct script_parse *p, const struct ynode *ro
 		return script_failed(&p->c);
 	plan->profile = (enum script_profile)profile;
 	/* Sections in dependency order, whatever their order in the file. */
-	if (script_parse_participants(p, root) != SCRIPT_OK ||
-	    script_parse_sets(p, root) != SCRIPT_OK || script_parse_media(p, root) != SCRIPT_OK ||
-	    script_parse_inputs(p, root) != SCRIPT_OK || script_parse_keys(p, root) != SCRIPT_OK ||
-	    script_parse_outputs(p, root) != SCRIPT_OK || script_parse_steps(p, root) != SCRIPT_OK)
-		return script_failed(&p->c);
+	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+		if (sections[i](p, root) != SCRIPT_OK)
+			return script_failed(&p->c);
 	return script_check_rules(&p->c);
 }
 
