@@ -47,15 +47,15 @@
 
 enum script_err {
 	SCRIPT_OK = 0,
-	SCRIPT_E_IO,	      /* the file cannot be read (operational, not a script fault) */
-	SCRIPT_E_NOMEM,     /* out of memory (operational) */
+	SCRIPT_E_IO,	    /* the file cannot be read (operational, not a script fault) */
+	SCRIPT_E_NOMEM,	    /* out of memory (operational) */
 	SCRIPT_E_TOO_BIG,   /* more than SCRIPT_MAX_BYTES */
-	SCRIPT_E_TEXT,      /* not printable UTF-8 (control character, tab, CR, bidi ...) */
-	SCRIPT_E_YAML,      /* YAML syntax, or a YAML feature the format forbids */
+	SCRIPT_E_TEXT,	    /* not printable UTF-8 (control character, tab, CR, bidi ...) */
+	SCRIPT_E_YAML,	    /* YAML syntax, or a YAML feature the format forbids */
 	SCRIPT_E_SCHEMA,    /* unknown, duplicate or missing key; wrong type; malformed value */
-	SCRIPT_E_RANGE,     /* a number or a count outside its limits */
+	SCRIPT_E_RANGE,	    /* a number or a count outside its limits */
 	SCRIPT_E_REFERENCE, /* a name that does not resolve, or is defined twice */
-	SCRIPT_E_RULE,      /* a profile, SLIP-39 or step-order rule is broken */
+	SCRIPT_E_RULE,	    /* a profile, SLIP-39 or step-order rule is broken */
 };
 
 struct script_error {

@@ -186,12 +186,8 @@ enum script_err field_enum(struct script_parse *p, const struct ynode *map, cons
 		return script_failed(c);
 	if (field_scalar(c, v, key) != SCRIPT_OK)
 		return script_failed(&p->c);
-	for (unsigned i = 0; i < names->count; i++) {
-		if (strcmp(v->text, names->name[i]) == 0) {
-			*out = i;
-			return SCRIPT_OK;
-		}
-	}
+	if (script_name_find(names, v->text, out))
+		return SCRIPT_OK;
 	list[0] = '\0';
 	for (unsigned i = 0; i < names->count && used < sizeof(list); i++) {
 		int w = snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "",

@@ -113,6 +113,9 @@ extern const struct script_names script_roles, script_profiles, script_kinds, sc
 /* names->name[i], or "?" when i is out of range. */
 const char *script_name_of(const struct script_names *names, unsigned i);
 
+/* Sets *i to the value named s, or returns false when none is. */
+bool script_name_find(const struct script_names *names, const char *s, unsigned *i);
+
 /* The CRL reason written as name; false when there is none. */
 bool script_crl_reason_by_name(const char *name, enum script_crl_reason *out);
 

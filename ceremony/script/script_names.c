@@ -44,6 +44,17 @@ const char *script_name_of(const struct script_names *names, unsigned i)
 	return i < names->count ? names->name[i] : "?";
 }
 
+bool script_name_find(const struct script_names *names, const char *s, unsigned *i)
+{
+	for (unsigned n = 0; n < names->count; n++) {
+		if (strcmp(names->name[n], s) == 0) {
+			*i = n;
+			return true;
+		}
+	}
+	return false;
+}
+
 const char *script_role_name(enum script_role role)
 {
 	return script_name_of(&script_roles, role);

@@ -27,15 +27,14 @@ enum script_err script_parse_participants(struct script_parse *p, const struct y
 		struct script_participant *pa = &plan->participants[i];
 		const struct script_participant *prev;
 		const char *what = "a participant";
-		unsigned role = 0;
+		unsigned role = 0, named;
 
 		if (field_map(&p->c, n, what, keys) != SCRIPT_OK ||
 		    field_id(p, n, what, "id", FIELD_REQ, SCRIPT_ID_MAX, &pa->id) != SCRIPT_OK)
 			return script_failed(&p->c);
-		for (size_t r = 0; r < SCRIPT_ROLE_COUNT; r++)
-			if (strcmp(pa->id, script_roles.name[r]) == 0)
-				return script_fail(&p->c, field_line(n, "id"), SCRIPT_E_RULE,
-						   "participant id '%s' is a role name", pa->id);
+		if (script_name_find(&script_roles, pa->id, &named))
+			return script_fail(&p->c, field_line(n, "id"), SCRIPT_E_RULE,
+					   "participant id '%s' is a role name", pa->id);
 		if ((prev = script_find_participant(plan, pa->id)) != NULL)
 			return field_duplicate(p, field_line(n, "id"), "participant", pa->id,
 					       prev->line);
@@ -451,15 +450,13 @@ static enum script_err step_fields(struct script_parse *p, const struct ynode *n
 static enum script_err step_actor(struct script_parse *p, const struct ynode *n,
 				  struct script_step *s, const char *actor)
 {
-	s->actor.is_role = false;
-	for (unsigned r = 0; r < script_roles.count; r++) {
-		if (strcmp(actor, script_roles.name[r]) == 0) {
-			s->actor.is_role = true;
-			s->actor.role = (enum script_role)r;
-		}
-	}
-	if (s->actor.is_role)
+	unsigned role;
+
+	s->actor.is_role = script_name_find(&script_roles, actor, &role);
+	if (s->actor.is_role) {
+		s->actor.role = (enum script_role)role;
 		return SCRIPT_OK;
+	}
 	s->actor.participant = script_find_participant(p->plan, actor);
 	if (s->actor.participant == NULL)
 		return script_fail(&p->c, field_line(n, "actor"), SCRIPT_E_REFERENCE,
