@@ -47,15 +47,15 @@
 
 enum script_err {
 	SCRIPT_OK = 0,
-	SCRIPT_E_IO,	      /* the file cannot be read (operational, not a script fault) */
-	SCRIPT_E_NOMEM,     /* out of memory (operational) */
+	SCRIPT_E_IO,	    /* the file cannot be read (operational, not a script fault) */
+	SCRIPT_E_NOMEM,	    /* out of memory (operational) */
 	SCRIPT_E_TOO_BIG,   /* more than SCRIPT_MAX_BYTES */
-	SCRIPT_E_TEXT,      /* not printable UTF-8 (control character, tab, CR, bidi ...) */
-	SCRIPT_E_YAML,      /* YAML syntax, or a YAML feature the format forbids */
+	SCRIPT_E_TEXT,	    /* not printable UTF-8 (control character, tab, CR, bidi ...) */
+	SCRIPT_E_YAML,	    /* YAML syntax, or a YAML feature the format forbids */
 	SCRIPT_E_SCHEMA,    /* unknown, duplicate or missing key; wrong type; malformed value */
-	SCRIPT_E_RANGE,     /* a number or a count outside its limits */
+	SCRIPT_E_RANGE,	    /* a number or a count outside its limits */
 	SCRIPT_E_REFERENCE, /* a name that does not resolve, or is defined twice */
-	SCRIPT_E_RULE,      /* a profile, SLIP-39 or step-order rule is broken */
+	SCRIPT_E_RULE,	    /* a profile, SLIP-39 or step-order rule is broken */
 };
 
 struct script_error {
@@ -337,16 +337,16 @@ struct script_plan {
 
 /* Reads and validates the script at path. Returns SCRIPT_OK with *plan set, or an error code
  * with *plan NULL and err filled (err->line 0 for IO and NOMEM). */
-int script_load(const char *path, struct script_plan **plan, struct script_error *err);
+enum script_err script_load(const char *path, struct script_plan **plan, struct script_error *err);
 
 /* The same from memory (len bytes, need not be NUL-terminated). */
-int script_parse(const unsigned char *buf, size_t len, struct script_plan **plan,
-		 struct script_error *err);
+enum script_err script_parse(const unsigned char *buf, size_t len, struct script_plan **plan,
+			     struct script_error *err);
 
 void script_free(struct script_plan *plan);
 
 /* A short constant description of an error code. */
-const char *script_strerror(int err);
+const char *script_strerror(enum script_err err);
 
 /* Lookups by id; NULL when absent. */
 const struct script_participant *script_find_participant(const struct script_plan *plan,

@@ -71,8 +71,9 @@ static unsigned mark_line(yaml_mark_t m)
 	return m.line >= UINT_MAX - 1 ? UINT_MAX : (unsigned)m.line + 1;
 }
 
-static int add_node(struct script_ctx *c, struct script_arena *a, struct ynode **stack,
-		    unsigned depth, struct ynode **root, const yaml_event_t *ev, struct ynode **out)
+static enum script_err add_node(struct script_ctx *c, struct script_arena *a, struct ynode **stack,
+				unsigned depth, struct ynode **root, const yaml_event_t *ev,
+				struct ynode **out)
 {
 	struct ynode *n, *parent = depth > 0 ? stack[depth - 1] : NULL;
 	unsigned line = mark_line(ev->start_mark);
@@ -92,7 +93,7 @@ static int add_node(struct script_ctx *c, struct script_arena *a, struct ynode *
 		return script_fail(c, line, SCRIPT_E_YAML, "YAML tags are not allowed");
 	n = script_arena_alloc(a, sizeof(*n));
 	if (n == NULL)
-		return script_fail(c, 0, SCRIPT_E_NOMEM, "out of memory");
+		return script_nomem(c);
 	n->line = line;
 	if (ev->type == YAML_SCALAR_EVENT) {
 		const char *v = (const char *)ev->data.scalar.value;
@@ -107,7 +108,7 @@ static int add_node(struct script_ctx *c, struct script_arena *a, struct ynode *
 		n->text = script_arena_strndup(a, v, len);
 		n->len = len;
 		if (n->text == NULL)
-			return script_fail(c, 0, SCRIPT_E_NOMEM, "out of memory");
+			return script_nomem(c);
 	} else {
 		n->type = ev->type == YAML_SEQUENCE_START_EVENT ? Y_SEQ : Y_MAP;
 	}
@@ -128,21 +129,21 @@ static int add_node(struct script_ctx *c, struct script_arena *a, struct ynode *
 		parent->count++;
 	}
 	*out = n;
-	return 0;
+	return SCRIPT_OK;
 }
 
-int script_yaml_tree(struct script_ctx *c, struct script_arena *a, const unsigned char *buf,
-		     size_t len, struct ynode **root)
+enum script_err script_yaml_tree(struct script_ctx *c, struct script_arena *a,
+				 const unsigned char *buf, size_t len, struct ynode **root)
 {
 	yaml_parser_t parser;
 	yaml_event_t ev;
 	struct ynode *stack[MAX_DEPTH];
 	unsigned depth = 0, docs = 0;
-	int done = 0, ret = -1;
+	int done = 0;
 
 	*root = NULL;
 	if (!yaml_parser_initialize(&parser))
-		return script_fail(c, 0, SCRIPT_E_NOMEM, "out of memory");
+		return script_nomem(c);
 	yaml_parser_set_input_string(&parser, buf, len);
 	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 	while (!done) {
@@ -151,9 +152,9 @@ int script_yaml_tree(struct script_ctx *c, struct script_arena *a, const unsigne
 
 		if (!yaml_parser_parse(&parser, &ev)) {
 			script_fail(
-			    c, mark_line(parser.problem_mark), SCRIPT_E_YAML,
-			    "YAML syntax: %s%s%s", parser.problem ? parser.problem : "error",
-			    parser.context ? " " : "", parser.context ? parser.context : "");
+			    c, mark_line(parser.problem_mark), SCRIPT_E_YAML, "YAML syntax: %s%s%s",
+			    parser.problem ? parser.problem : "error", parser.context ? " " : "",
+			    parser.context ? parser.context : "");
 			goto out;
 		}
 		line = mark_line(ev.start_mark);
@@ -166,8 +167,7 @@ int script_yaml_tree(struct script_ctx *c, struct script_arena *a, const unsigne
 			break;
 		case YAML_DOCUMENT_START_EVENT:
 			if (++docs > 1) {
-				script_fail(c, line, SCRIPT_E_YAML,
-					    "more than one YAML document");
+				script_fail(c, line, SCRIPT_E_YAML, "more than one YAML document");
 				goto event;
 			}
 			if (ev.data.document_start.version_directive != NULL ||
@@ -183,7 +183,7 @@ int script_yaml_tree(struct script_ctx *c, struct script_arena *a, const unsigne
 				    "YAML aliases are not allowed: write each value out");
 			goto event;
 		case YAML_SCALAR_EVENT:
-			if (add_node(c, a, stack, depth, root, &ev, &n) != 0)
+			if (add_node(c, a, stack, depth, root, &ev, &n) != SCRIPT_OK)
 				goto event;
 			break;
 		case YAML_SEQUENCE_START_EVENT:
@@ -192,7 +192,7 @@ int script_yaml_tree(struct script_ctx *c, struct script_arena *a, const unsigne
 				script_fail(c, line, SCRIPT_E_YAML, "nested too deeply");
 				goto event;
 			}
-			if (add_node(c, a, stack, depth, root, &ev, &n) != 0)
+			if (add_node(c, a, stack, depth, root, &ev, &n) != SCRIPT_OK)
 				goto event;
 			stack[depth++] = n;
 			break;
@@ -209,12 +209,10 @@ int script_yaml_tree(struct script_ctx *c, struct script_arena *a, const unsigne
 	}
 	if (*root == NULL)
 		script_fail(c, 1, SCRIPT_E_SCHEMA, "the script is empty");
-	else
-		ret = 0;
 	goto out;
 event:
 	yaml_event_delete(&ev);
 out:
 	yaml_parser_delete(&parser);
-	return ret;
+	return script_failed(c);
 }

@@ -501,6 +501,52 @@ static void test_names(void **state)
 	assert_string_equal(script_action_name((enum script_action)99), "?");
 }
 
+/* The action table (ceremony/script/action.c): every action has its own name, the reader knows
+ * each one by it, and the step lookups agree with what each action does. */
+static void test_actions(void **state)
+{
+	struct script_plan *plan = NULL;
+	struct script_error err;
+	const struct script_input *in[8];
+	const struct script_step *replace;
+
+	(void)state;
+	for (unsigned a = 0; a < SCRIPT_ACTION_COUNT; a++) {
+		const char *name = script_action_name((enum script_action)a);
+		char edit[64];
+
+		assert_string_not_equal(name, "?");
+		for (unsigned b = 0; b < a; b++)
+			assert_string_not_equal(name, script_action_name((enum script_action)b));
+		/* The last step as this action: refused for its rules, never for its name. */
+		snprintf(edit, sizeof(edit), "action: %s", name);
+		if (parse_edit(EXAMPLE, "action: close", edit, &plan, &err) == SCRIPT_OK) {
+			script_free(plan);
+			plan = NULL;
+			continue;
+		}
+		assert_null(strstr(err.message, "'action' must be one of"));
+	}
+	assert_int_equal(script_load(GOOD "key-use.yaml", &plan, &err), SCRIPT_OK);
+	replace = script_find_step(plan, "replace");
+	assert_int_equal(replace->action, SCRIPT_ACT_CONTINGENCY_REPLACE);
+	assert_true(script_step_uses_key(replace, script_find_key(plan, "new-root")));
+	assert_true(script_step_uses_key(replace, script_find_key(plan, "contingency")));
+	assert_true(script_step_uses_key(replace, script_find_key(plan, "contingency-symmetric")));
+	assert_true(script_step_uses_key(replace, script_find_key(plan, "new-contingency")));
+	assert_false(script_step_uses_key(replace, script_find_key(plan, "recovery")));
+	assert_false(
+	    script_step_uses_key(script_find_step(plan, "fpr"), script_find_key(plan, "new-root")));
+	assert_int_equal(script_step_inputs(plan, replace, in, 8), 1);
+	assert_ptr_equal(in[0], script_find_input(plan, "root-cert"));
+	assert_int_equal(script_step_inputs(plan, script_find_step(plan, "go"), in, 8), 1);
+	assert_int_equal(in[0]->type, SCRIPT_INPUT_TRANSCRIPT_DIGEST);
+	assert_null(script_step_share_set(script_find_step(plan, "split-root") - 1));
+	assert_ptr_equal(script_step_share_set(script_find_step(plan, "split-root")),
+			 script_find_set(plan, "root-custodians"));
+	script_free(plan);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -509,6 +555,7 @@ int main(void)
 	    cmocka_unit_test(test_limits),	 cmocka_unit_test(test_values),
 	    cmocka_unit_test(test_rules),	 cmocka_unit_test(test_bad_vectors),
 	    cmocka_unit_test(test_size_and_io),	 cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_actions),
 	};
 
 	if (sodium_init() < 0)
