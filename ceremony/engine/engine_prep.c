@@ -6,7 +6,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "ceremony/engine/engine_impl.h"
+#include "ceremony/engine/engine_media.h"
+#include "ceremony/engine/engine_record.h"
+#include "ceremony/engine/engine_steps.h"
 #include "ceremony/base/fpr.h"
 #include "ceremony/checks/preflight.h"
 #include "ceremony/checks/selftest.h"

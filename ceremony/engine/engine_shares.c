@@ -8,7 +8,11 @@
 #include <string.h>
 
 #include "ceremony/people/copyback.h"
-#include "ceremony/engine/engine_impl.h"
+#include "ceremony/engine/engine_keyfile.h"
+#include "ceremony/engine/engine_media.h"
+#include "ceremony/engine/engine_record.h"
+#include "ceremony/engine/engine_secrets.h"
+#include "ceremony/engine/engine_steps.h"
 #include "ceremony/pki/rawkey.h"
 #include "media/error.h"
 #include "media/medium.h"
@@ -210,7 +214,7 @@ static enum step_rc verify_written(struct engine *e, const struct script_medium 
 {
 	unsigned char *blob = NULL;
 	size_t blen = 0;
-	int rc;
+	enum media_err rc;
 	struct sharefile_meta meta;
 	char *text = NULL;
 	size_t tlen = 0;
@@ -407,29 +411,6 @@ static enum step_rc give_share(struct engine *e, const struct script_step *s,
 	return rc;
 }
 
-enum step_rc engine_put_keyfile(struct engine *e, const struct script_medium *m,
-				struct engine_key *k, uint8_t sha[32])
-{
-	unsigned char *old = NULL;
-	size_t olen = 0;
-	int rc = engine_read_file(e, m, k->keyfile_name, KEYFILE_MAX, 0, &old, &olen);
-
-	/* A custodian who holds shares of the key from an earlier set has its key file already. */
-	if (rc == MEDIA_OK) {
-		bool same = olen == k->keyfile_len && memcmp(old, k->keyfile, olen) == 0;
-
-		free(old);
-		if (!same)
-			return engine_fail(e, STEP_FAILED, "medium %s holds another %s", m->id,
-					   k->keyfile_name);
-		crypto_hash_sha256(sha, k->keyfile, k->keyfile_len);
-		return STEP_OK;
-	}
-	if (rc != MEDIA_E_NOENT)
-		return engine_fail(e, STEP_ERROR, "medium %s: %s", m->id, media_strerror(rc));
-	return engine_write(e, m, k->keyfile_name, k->keyfile, k->keyfile_len, sha);
-}
-
 /* The sealed private key of a long key, on the public medium the transcript is on. */
 static enum step_rc publish_keyfile(struct engine *e, const struct script_step *s,
 				    struct engine_key *k)
@@ -525,15 +506,16 @@ static enum step_rc read_share(struct engine *e, struct engine_key *k,
 	struct sharefile_meta meta;
 	struct slip39_where where;
 	enum sharefile_err serr;
-	int rc, prc;
+	enum media_err mrc;
+	int src, prc;
 
 	if (medium == NULL)
 		return engine_fail(e, STEP_ERROR, "share %u of %s has no medium", n, k->sk->id);
-	rc = engine_read_file(e, medium, k->share_files[n - 1], SHARE_FILE_MAX, MEDIA_READ_LISTED,
-			      &blob, &blen);
-	if (rc != MEDIA_OK)
+	mrc = engine_read_file(e, medium, k->share_files[n - 1], SHARE_FILE_MAX, MEDIA_READ_LISTED,
+			       &blob, &blen);
+	if (mrc != MEDIA_OK)
 		return engine_fail(e, STEP_FAILED, "reading %s/%s: %s", medium->id,
-				   k->share_files[n - 1], media_strerror(rc));
+				   k->share_files[n - 1], media_strerror(mrc));
 	if (prompt_id(id, sizeof(id), PROMPT_ID_TEST, k->sk->id, n) != 0) {
 		free(blob);
 		return engine_fail(e, STEP_ERROR, "prompt id too long for %s", k->sk->id);
@@ -551,11 +533,11 @@ static enum step_rc read_share(struct engine *e, struct engine_key *k,
 	if (serr != SHAREFILE_OK)
 		return engine_fail(e, STEP_FAILED, "share %u of %s: %s", n, k->sk->id,
 				   sharefile_strerror(serr));
-	rc = slip39_collector_add(c, text, tlen, &where);
+	src = slip39_collector_add(c, text, tlen, &where);
 	text_free(text, tlen);
-	if (rc != SLIP39_OK)
+	if (src != SLIP39_OK)
 		return engine_fail(e, STEP_FAILED, "share %u of %s: %s", n, k->sk->id,
-				   slip39_strerror(rc));
+				   slip39_strerror(src));
 	return STEP_OK;
 }
 
