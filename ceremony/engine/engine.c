@@ -17,52 +17,35 @@
 #include "ceremony/engine/engine_secrets.h"
 #include "ceremony/engine/engine_steps.h"
 
-static const step_fn handlers[SCRIPT_ACTION_COUNT] = {
-	[SCRIPT_ACT_GO_NO_GO] = engine_step_go,
-	[SCRIPT_ACT_ATTENDANCE] = engine_step_attendance,
-	[SCRIPT_ACT_ENTROPY] = engine_step_entropy,
-	[SCRIPT_ACT_GENERATE_KEY] = engine_step_generate,
-	[SCRIPT_ACT_ISSUE_ROOT_CERTIFICATE] = engine_step_root_cert,
-	[SCRIPT_ACT_EXPORT_CSR] = engine_step_export_csr,
-	[SCRIPT_ACT_SHOW_FINGERPRINTS] = engine_step_fingerprints,
-	[SCRIPT_ACT_SPLIT_SHARES] = engine_step_split,
-	[SCRIPT_ACT_TEST_RECONSTRUCTION] = engine_step_test,
-	[SCRIPT_ACT_WRITE_PUBLIC_OUTPUTS] = engine_step_publish,
-	[SCRIPT_ACT_COLLECT_SHARES] = engine_step_collect,
-	[SCRIPT_ACT_SIGN_CSR] = engine_step_sign_csr,
-	[SCRIPT_ACT_SIGN_CRL] = engine_step_sign_crl,
-	[SCRIPT_ACT_IMPORT_CERTIFICATE] = engine_step_import,
-	[SCRIPT_ACT_CONTINGENCY_TEST] = engine_step_contingency_test,
-	[SCRIPT_ACT_CONTINGENCY_REPLACE] = engine_step_contingency_replace,
-	[SCRIPT_ACT_RESHARE] = engine_step_reshare,
-	[SCRIPT_ACT_ACKNOWLEDGE] = engine_step_acknowledge,
-	[SCRIPT_ACT_CLOSE] = engine_step_close,
+/* Phases, for the signed checkpoints: one is written whenever the phase changes. An action of
+ * PHASE_SAME stays in the phase of the step before it. */
+enum phase { PHASE_NONE, PHASE_PREPARATION, PHASE_KEYS, PHASE_SHARES, PHASE_OUTPUTS, PHASE_SAME };
+
+/* One row per step action: its handler and its phase. */
+static const struct step_action {
+	step_fn run;
+	enum phase phase;
+} actions[SCRIPT_ACTION_COUNT] = {
+	[SCRIPT_ACT_GO_NO_GO] = { engine_step_go, PHASE_PREPARATION },
+	[SCRIPT_ACT_ATTENDANCE] = { engine_step_attendance, PHASE_PREPARATION },
+	[SCRIPT_ACT_ENTROPY] = { engine_step_entropy, PHASE_PREPARATION },
+	[SCRIPT_ACT_GENERATE_KEY] = { engine_step_generate, PHASE_KEYS },
+	[SCRIPT_ACT_ISSUE_ROOT_CERTIFICATE] = { engine_step_root_cert, PHASE_KEYS },
+	[SCRIPT_ACT_EXPORT_CSR] = { engine_step_export_csr, PHASE_KEYS },
+	[SCRIPT_ACT_SHOW_FINGERPRINTS] = { engine_step_fingerprints, PHASE_KEYS },
+	[SCRIPT_ACT_SPLIT_SHARES] = { engine_step_split, PHASE_SHARES },
+	[SCRIPT_ACT_TEST_RECONSTRUCTION] = { engine_step_test, PHASE_SHARES },
+	[SCRIPT_ACT_WRITE_PUBLIC_OUTPUTS] = { engine_step_publish, PHASE_OUTPUTS },
+	[SCRIPT_ACT_COLLECT_SHARES] = { engine_step_collect, PHASE_SHARES },
+	[SCRIPT_ACT_SIGN_CSR] = { engine_step_sign_csr, PHASE_KEYS },
+	[SCRIPT_ACT_SIGN_CRL] = { engine_step_sign_crl, PHASE_KEYS },
+	[SCRIPT_ACT_IMPORT_CERTIFICATE] = { engine_step_import, PHASE_KEYS },
+	[SCRIPT_ACT_CONTINGENCY_TEST] = { engine_step_contingency_test, PHASE_KEYS },
+	[SCRIPT_ACT_CONTINGENCY_REPLACE] = { engine_step_contingency_replace, PHASE_KEYS },
+	[SCRIPT_ACT_RESHARE] = { engine_step_reshare, PHASE_SHARES },
+	[SCRIPT_ACT_ACKNOWLEDGE] = { engine_step_acknowledge, PHASE_SAME },
+	[SCRIPT_ACT_CLOSE] = { engine_step_close, PHASE_SAME },
 };
-
-/* Phases, for the signed checkpoints: one is written whenever the phase changes. */
-enum phase { PHASE_NONE, PHASE_PREPARATION, PHASE_KEYS, PHASE_SHARES, PHASE_OUTPUTS };
-
-static enum phase phase_of(enum script_action a, enum phase current)
-{
-	switch (a) {
-	case SCRIPT_ACT_GO_NO_GO:
-	case SCRIPT_ACT_ATTENDANCE:
-	case SCRIPT_ACT_ENTROPY:
-		return PHASE_PREPARATION;
-	case SCRIPT_ACT_SPLIT_SHARES:
-	case SCRIPT_ACT_TEST_RECONSTRUCTION:
-	case SCRIPT_ACT_COLLECT_SHARES:
-	case SCRIPT_ACT_RESHARE:
-		return PHASE_SHARES;
-	case SCRIPT_ACT_WRITE_PUBLIC_OUTPUTS:
-		return PHASE_OUTPUTS;
-	case SCRIPT_ACT_ACKNOWLEDGE:
-	case SCRIPT_ACT_CLOSE:
-		return current;
-	default:
-		return PHASE_KEYS;
-	}
-}
 
 static const char *const phase_names[] = { "none", "preparation", "keys", "shares", "outputs" };
 
@@ -231,6 +214,45 @@ static enum engine_result abort_ceremony(struct engine *e, enum step_rc rc)
 	return res;
 }
 
+/* A signed checkpoint of the phase that ends before step s, when s starts another one. */
+static enum step_rc checkpoint(struct engine *e, const struct script_step *s, enum phase *phase)
+{
+	enum phase next = actions[s->action].phase;
+	enum transcript_err terr;
+
+	if (next == PHASE_SAME)
+		return STEP_OK;
+	if (next != *phase && *phase != PHASE_NONE) {
+		terr = transcript_checkpoint(e->t, s->id, &engine_system, phase_names[*phase]);
+		if (terr != TRANSCRIPT_OK)
+			return engine_fail(e, STEP_ERROR, "checkpoint: %s",
+					   transcript_strerror(terr));
+	}
+	*phase = next;
+	return STEP_OK;
+}
+
+static void say_step(struct engine *e, const struct script_step *s)
+{
+	char summary[256];
+
+	prompt_say(e->p, PROMPT_PLAIN, "%s", "");
+	prompt_say(e->p, PROMPT_HEADING, "Step %u of %u: %s", s->number, e->plan->step_count,
+		   s->title);
+	if (script_step_summary(s, summary, sizeof(summary)) == 0)
+		prompt_say(e->p, PROMPT_PLAIN, "  %s", summary);
+}
+
+/* What failed after the close is said, not aborted: the transcript says closed. */
+static enum engine_result after_close(struct engine *e)
+{
+	prompt_say(e->p, PROMPT_BAD, "ERROR after the close: %s", e->reason);
+	prompt_say(e->p, PROMPT_BAD, "The transcript is closed and complete (final "
+				     "digest above); check the medium and copy it "
+				     "to a sound one.");
+	return ENGINE_ERROR;
+}
+
 static enum engine_result run_steps(struct engine *e)
 {
 	enum phase phase = PHASE_NONE;
@@ -245,51 +267,30 @@ static enum engine_result run_steps(struct engine *e)
 	}
 	for (unsigned i = 0; i < plan->step_count; i++) {
 		const struct script_step *s = &plan->steps[i];
-		enum phase next = phase_of(s->action, phase);
-		char summary[256];
-		enum step_rc rc;
+		const struct step_action *act = &actions[s->action];
+		enum step_rc rc = checkpoint(e, s, &phase);
 
-		if (next != phase && phase != PHASE_NONE) {
-			enum transcript_err terr = transcript_checkpoint(
-				e->t, s->id, &engine_system, phase_names[phase]);
-
-			if (terr != TRANSCRIPT_OK) {
-				engine_fail(e, STEP_ERROR, "checkpoint: %s",
-					    transcript_strerror(terr));
-				return abort_ceremony(e, STEP_ERROR);
-			}
-		}
-		phase = next;
+		if (rc != STEP_OK)
+			return abort_ceremony(e, rc);
 		e->step = s;
 		if (prompt_interrupted())
 			return abort_ceremony(
 				e, engine_fail(e, STEP_INTERRUPTED, "interrupted before step %s",
 					       s->id));
-		if (handlers[s->action] == NULL)
+		if (act->run == NULL)
 			return abort_ceremony(e, engine_fail(e, STEP_ERROR,
 							     "step %s: action %s is not supported "
 							     "in this version",
 							     s->id, script_action_name(s->action)));
-		prompt_say(e->p, PROMPT_PLAIN, "%s", "");
-		prompt_say(e->p, PROMPT_HEADING, "Step %u of %u: %s", s->number, plan->step_count,
-			   s->title);
-		if (script_step_summary(s, summary, sizeof(summary)) == 0)
-			prompt_say(e->p, PROMPT_PLAIN, "  %s", summary);
+		say_step(e, s);
 		/* The inputs a step needs are read, checked and confirmed before it acts. */
 		rc = engine_read_step_inputs(e, s);
 		if (rc == STEP_OK)
-			rc = handlers[s->action](e, s);
+			rc = act->run(e, s);
 		if (rc == STEP_OK && s->action == SCRIPT_ACT_CLOSE)
 			return ENGINE_DONE;
-		if (e->closed) {
-			/* The transcript says closed: what failed after it is said, not aborted. */
-			prompt_say(e->p, PROMPT_BAD, "ERROR after the close: %s", e->reason);
-			prompt_say(e->p, PROMPT_BAD,
-				   "The transcript is closed and complete (final "
-				   "digest above); check the medium and copy it "
-				   "to a sound one.");
-			return ENGINE_ERROR;
-		}
+		if (e->closed)
+			return after_close(e);
 		if (rc == STEP_OK)
 			rc = engine_release_unused(e, i);
 		if (rc != STEP_OK)
