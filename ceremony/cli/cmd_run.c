@@ -38,6 +38,8 @@ int cmd_run(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct engine_options o;
+	struct engine_error err;
+	enum engine_result res;
 	const char *fixed;
 	struct stat st;
 	int c;
@@ -95,7 +97,10 @@ int cmd_run(int argc, char **argv)
 		}
 		o.fixed_time = t;
 	}
-	switch (engine_run(&o)) {
+	res = engine_run(&o, &err);
+	if (err.message[0] != '\0')
+		cli_error("%s", err.message);
+	switch (res) {
 	case ENGINE_DONE:
 		return CLI_OK;
 	case ENGINE_NOGO:

@@ -1,9 +1,8 @@
 /* The run loop: load, start the transcript, run each step, close or abort. */
 #include "ceremony/engine/engine.h"
 
-#include "ceremony/cli/cli.h"
-
 #include <sodium.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +81,29 @@ static void free_keys(struct engine *e)
 	}
 }
 
+/* The one line engine_run gives its caller when it cannot start. */
+static void say_error(struct engine_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void say_error(struct engine_error *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+}
+
+/* A script or answers file that does not load: where, and why. */
+static void file_error(struct engine_error *err, const char *path, unsigned line,
+		       const char *message)
+{
+	if (line)
+		say_error(err, "%s:%u: %s", path, line, message);
+	else
+		say_error(err, "%s: %s", path, message);
+}
+
 /* The transcript lives on the public medium under the name its output gives; the backup
  * medium's transcript output, if any, is the second copy. */
 static int transcript_paths(struct engine *e, char *path, size_t plen, char *copy, size_t clen)
@@ -115,7 +137,7 @@ static int64_t clock_now(void *ctx)
 	return engine_now(ctx);
 }
 
-static enum engine_result start(struct engine *e)
+static enum engine_result start(struct engine *e, struct engine_error *err)
 {
 	struct transcript_start st;
 	struct transcript_env env = { clock_now, NULL, e };
@@ -165,7 +187,8 @@ static enum engine_result start(struct engine *e)
 	json_decref(extra);
 	if (terr != TRANSCRIPT_OK) {
 		/* Nothing is recorded yet: an operational error of the command, not a step. */
-		cli_error("cannot start the transcript %s: %s", path, transcript_strerror(terr));
+		say_error(err, "cannot start the transcript %s: %s", path,
+			  transcript_strerror(terr));
 		return ENGINE_ERROR;
 	}
 	transcript_public_key(e->t, pk);
@@ -300,82 +323,98 @@ static enum engine_result run_steps(struct engine *e)
 	return abort_ceremony(e, engine_fail(e, STEP_ERROR, "the script ended without closing"));
 }
 
-enum engine_result engine_run(const struct engine_options *o)
+/* The answers file, which must be for this ceremony. */
+static bool load_answers(struct engine *e, struct engine_error *err)
 {
-	struct engine *e;
-	struct script_error serr;
+	const char *path = e->o->answers;
 	struct answers_error aerr;
-	enum engine_result res = ENGINE_ERROR;
+
+	if (answers_load(path, &e->answers, &aerr) != ANSWERS_OK) {
+		file_error(err, path, aerr.line, aerr.message);
+		return false;
+	}
+	if (answers_ceremony(e->answers) && strcmp(answers_ceremony(e->answers), e->plan->id) != 0) {
+		say_error(err, "%s: answers for ceremony '%s', not '%s'", path,
+			  answers_ceremony(e->answers), e->plan->id);
+		return false;
+	}
+	return true;
+}
+
+/* The script, the answers if any, and the way to talk to people: the terminal or the answers. */
+static bool load(struct engine *e, struct engine_error *err)
+{
+	const struct engine_options *o = e->o;
+	unsigned flags = o->rehearsal ? PROMPT_REHEARSAL : 0;
+	struct script_error serr;
 	int rc;
 
+	if (script_load(o->script, &e->plan, &serr) != SCRIPT_OK) {
+		file_error(err, o->script, serr.line, serr.message);
+		return false;
+	}
+	for (unsigned i = 0; i < e->plan->key_count; i++)
+		e->keys[i].sk = &e->plan->keys[i];
+	if (o->answers == NULL)
+		rc = prompt_open_tty(&e->p, STDIN_FILENO, STDOUT_FILENO, flags);
+	else if (load_answers(e, err))
+		rc = prompt_open_answers(&e->p, e->answers, STDOUT_FILENO, flags);
+	else
+		return false;
+	if (rc != PROMPT_OK) {
+		say_error(err, "cannot talk to people: %s", prompt_strerror(rc));
+		return false;
+	}
+	return true;
+}
+
+static void say_opening(struct engine *e)
+{
+	char hex[FPR_HEX_32];
+
+	prompt_say(e->p, PROMPT_HEADING, "%s", e->plan->title);
+	prompt_say(e->p, PROMPT_PLAIN, "Ceremony %s%s", e->plan->id,
+		   e->o->rehearsal ? "  ** REHEARSAL: nothing made here is for production **" : "");
+	fpr_hex(e->plan->sha256, 32, hex, sizeof(hex));
+	prompt_say(e->p, PROMPT_PLAIN, "Script %s", e->o->script);
+	prompt_say(e->p, PROMPT_PLAIN, "Script SHA-256 %s", hex);
+}
+
+/* An answers file that says more than was asked was not written for this script: said,
+ * although the ceremony itself is complete. */
+static void say_unused_answers(struct engine *e)
+{
+	size_t pos = 0;
+	const char *unused = answers_next_unused(e->answers, &pos);
+
+	if (unused)
+		prompt_say(e->p, PROMPT_WARN, "note: the answers file has unused answers "
+					      "(first: %s)",
+			   unused);
+}
+
+enum engine_result engine_run(const struct engine_options *o, struct engine_error *err)
+{
+	struct engine *e;
+	enum engine_result res = ENGINE_ERROR;
+
+	err->message[0] = '\0';
 	e = calloc(1, sizeof(*e));
 	if (e == NULL)
 		return ENGINE_ERROR;
 	e->o = o;
-	rc = script_load(o->script, &e->plan, &serr);
-	if (rc != SCRIPT_OK) {
-		if (serr.line)
-			cli_error("%s:%u: %s", o->script, serr.line, serr.message);
-		else
-			cli_error("%s: %s", o->script, serr.message);
+	if (!load(e, err))
 		goto out;
-	}
-	for (unsigned i = 0; i < e->plan->key_count; i++)
-		e->keys[i].sk = &e->plan->keys[i];
-	if (o->answers) {
-		rc = answers_load(o->answers, &e->answers, &aerr);
-		if (rc != ANSWERS_OK) {
-			if (aerr.line)
-				cli_error("%s:%u: %s", o->answers, aerr.line, aerr.message);
-			else
-				cli_error("%s: %s", o->answers, aerr.message);
-			goto out;
-		}
-		if (answers_ceremony(e->answers) &&
-		    strcmp(answers_ceremony(e->answers), e->plan->id) != 0) {
-			cli_error("%s: answers for ceremony '%s', not '%s'", o->answers,
-				  answers_ceremony(e->answers), e->plan->id);
-			goto out;
-		}
-		rc = prompt_open_answers(&e->p, e->answers, STDOUT_FILENO,
-					 o->rehearsal ? PROMPT_REHEARSAL : 0);
-	} else {
-		rc = prompt_open_tty(&e->p, STDIN_FILENO, STDOUT_FILENO,
-				     o->rehearsal ? PROMPT_REHEARSAL : 0);
-	}
-	if (rc != PROMPT_OK) {
-		cli_error("cannot talk to people: %s", prompt_strerror(rc));
-		goto out;
-	}
 	e->rng = entropy_new(NULL, NULL);
 	if (e->rng == NULL)
 		goto out;
-
-	prompt_say(e->p, PROMPT_HEADING, "%s", e->plan->title);
-	prompt_say(e->p, PROMPT_PLAIN, "Ceremony %s%s", e->plan->id,
-		   o->rehearsal ? "  ** REHEARSAL: nothing made here is for production **" : "");
-	{
-		char hex[FPR_HEX_32];
-
-		fpr_hex(e->plan->sha256, 32, hex, sizeof(hex));
-		prompt_say(e->p, PROMPT_PLAIN, "Script %s", o->script);
-		prompt_say(e->p, PROMPT_PLAIN, "Script SHA-256 %s", hex);
-	}
-	res = start(e);
+	say_opening(e);
+	res = start(e, err);
 	if (res != ENGINE_DONE)
 		goto out;
 	res = run_steps(e);
-	if (res == ENGINE_DONE && e->answers) {
-		size_t pos = 0;
-		const char *unused = answers_next_unused(e->answers, &pos);
-
-		/* An answers file that says more than was asked was not written for this
-		 * script: say so, although the ceremony itself is complete. */
-		if (unused)
-			prompt_say(e->p, PROMPT_WARN, "note: the answers file has unused answers "
-						      "(first: %s)",
-				   unused);
-	}
+	if (res == ENGINE_DONE && e->answers)
+		say_unused_answers(e);
 out:
 	if (e->t)
 		transcript_free(e->t);
