@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "ceremony/cli/cli.h"
 #include "ceremony/cli/cmd.h"
@@ -46,6 +47,8 @@ int cmd_run(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	o.sysfs = "/sys";
+	o.in_fd = STDIN_FILENO;
+	o.out_fd = STDOUT_FILENO;
 	optind = 1;
 	/* A wrong option gets the usage text alone, as every other command does. */
 	opterr = 0;

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "ceremony/base/fpr.h"
 #include "ceremony/checks/preflight.h"
@@ -333,7 +332,8 @@ static bool load_answers(struct engine *e, struct engine_error *err)
 		file_error(err, path, aerr.line, aerr.message);
 		return false;
 	}
-	if (answers_ceremony(e->answers) && strcmp(answers_ceremony(e->answers), e->plan->id) != 0) {
+	if (answers_ceremony(e->answers) &&
+	    strcmp(answers_ceremony(e->answers), e->plan->id) != 0) {
 		say_error(err, "%s: answers for ceremony '%s', not '%s'", path,
 			  answers_ceremony(e->answers), e->plan->id);
 		return false;
@@ -356,9 +356,9 @@ static bool load(struct engine *e, struct engine_error *err)
 	for (unsigned i = 0; i < e->plan->key_count; i++)
 		e->keys[i].sk = &e->plan->keys[i];
 	if (o->answers == NULL)
-		rc = prompt_open_tty(&e->p, STDIN_FILENO, STDOUT_FILENO, flags);
+		rc = prompt_open_tty(&e->p, o->in_fd, o->out_fd, flags);
 	else if (load_answers(e, err))
-		rc = prompt_open_answers(&e->p, e->answers, STDOUT_FILENO, flags);
+		rc = prompt_open_answers(&e->p, e->answers, o->out_fd, flags);
 	else
 		return false;
 	if (rc != PROMPT_OK) {

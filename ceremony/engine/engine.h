@@ -29,6 +29,9 @@ struct engine_options {
 	int rehearsal;          /* a rehearsal: marked everywhere, overrides allowed */
 	const char *sysfs;      /* "/sys", or a fake tree for tests */
 	const char *image_hash; /* file holding the booted image's SHA-256 in hex, or NULL */
+	/* Where people are, chosen by the caller: the terminal's input (unused with answers) and
+	 * what they see (prompts, progress, QR codes). */
+	int in_fd, out_fd;
 	/* Tests only: a fixed clock (seconds since 1970, UTC) when non-zero. */
 	int64_t fixed_time;
 };

@@ -16,7 +16,6 @@
 #include "ceremony/engine/engine_record.h"
 #include "ceremony/engine/engine_secrets.h"
 #include "ceremony/engine/engine_steps.h"
-#include "ceremony/base/keyfile.h"
 #include "media/error.h"
 #include "media/medium.h"
 #include "media/payload.h"

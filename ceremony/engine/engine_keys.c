@@ -1,14 +1,11 @@
 /* Key work: generating keys, the Root certificate with its wrapped Contingency key, the
  * Recovery CSR, and writing the public outputs. */
-#include <arpa/inet.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "ceremony/base/checkvalue.h"
 #include "ceremony/engine/engine_keyfile.h"
@@ -17,7 +14,6 @@
 #include "ceremony/engine/engine_record.h"
 #include "ceremony/engine/engine_steps.h"
 #include "ceremony/base/fpr.h"
-#include "ceremony/base/keyfile.h"
 #include "ceremony/pki/cert.h"
 #include "ceremony/pki/csr.h"
 #include "ceremony/pki/rawkey.h"
@@ -237,7 +233,7 @@ static enum step_rc show_qr(struct engine *e, const char *name, const uint8_t *d
 	fpr_hex(sha, 32, hex, sizeof(hex));
 	snprintf(caption, sizeof(caption), "%s  SHA-256 %s", name, hex);
 	/* Two passes over the fragments; fountain parts follow for a camera that missed some. */
-	rc = media_qr_play(STDOUT_FILENO, anim, 0, caption, 400,
+	rc = media_qr_play(e->o->out_fd, anim, 0, caption, 400,
 			   2 * media_qr_anim_fragments(anim) + 10, NULL, NULL);
 	media_qr_anim_free(anim);
 	if (rc != MEDIA_OK)
