@@ -7,8 +7,9 @@
  * the wrap parameters; they stay the key's and are wiped with it. Everything else here is
  * public.
  *
- * After a failure: the step functions set e->reason; engine_issued frees extra and the
- * certificate stays the key's only when it could be kept (the run loop frees it).
+ * After a failure: the functions returning a step_rc set e->reason. engine_issued takes cert and
+ * extra whatever happens: extra is freed, and cert either freed or kept as the key's certificate
+ * (which the run loop frees).
  */
 #ifndef CEREMONY_ENGINE_PKI_H
 #define CEREMONY_ENGINE_PKI_H
