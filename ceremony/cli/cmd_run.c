@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "ceremony/cli/cli.h"
 #include "ceremony/cli/cmd.h"
@@ -26,6 +27,44 @@ static void usage(FILE *f)
 	      f);
 }
 
+/* A fixed clock makes rehearsal transcripts comparable; production always reads the clock,
+ * which a witness confirms. Returns 0, or -1 (said) when CEREMONY_FIXED_TIME is not valid. */
+static int fixed_clock(struct engine_options *o)
+{
+	const char *fixed = getenv("CEREMONY_FIXED_TIME");
+	char *end;
+	long long t;
+
+	if (fixed == NULL || !o->rehearsal)
+		return 0;
+	t = strtoll(fixed, &end, 10);
+	if (*end != '\0' || t <= 0) {
+		cli_error("CEREMONY_FIXED_TIME is not a positive number of seconds");
+		return -1;
+	}
+	o->fixed_time = t;
+	return 0;
+}
+
+/* Runs the ceremony; says why it could not start, if it could not. */
+static int run(const struct engine_options *o)
+{
+	struct engine_error err;
+	enum engine_result res = engine_run(o, &err);
+
+	if (err.message[0] != '\0')
+		cli_error("%s", err.message);
+	switch (res) {
+	case ENGINE_DONE:
+		return CLI_OK;
+	case ENGINE_NOGO:
+	case ENGINE_FAILED:
+		return CLI_FAIL;
+	default:
+		return CLI_USAGE;
+	}
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -38,12 +77,13 @@ int cmd_run(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct engine_options o;
-	const char *fixed;
 	struct stat st;
 	int c;
 
 	memset(&o, 0, sizeof(o));
 	o.sysfs = "/sys";
+	o.in_fd = STDIN_FILENO;
+	o.out_fd = STDOUT_FILENO;
 	optind = 1;
 	/* A wrong option gets the usage text alone, as every other command does. */
 	opterr = 0;
@@ -82,26 +122,7 @@ int cmd_run(int argc, char **argv)
 		cli_error("--media %.200s: not a directory", o.media_dir);
 		return CLI_USAGE;
 	}
-	/* A fixed clock makes rehearsal transcripts comparable; production always reads the
-	 * clock, which a witness confirms. */
-	fixed = getenv("CEREMONY_FIXED_TIME");
-	if (fixed && o.rehearsal) {
-		char *end;
-		long long t = strtoll(fixed, &end, 10);
-
-		if (*end != '\0' || t <= 0) {
-			cli_error("CEREMONY_FIXED_TIME is not a positive number of seconds");
-			return CLI_USAGE;
-		}
-		o.fixed_time = t;
-	}
-	switch (engine_run(&o)) {
-	case ENGINE_DONE:
-		return CLI_OK;
-	case ENGINE_NOGO:
-	case ENGINE_FAILED:
-		return CLI_FAIL;
-	default:
+	if (fixed_clock(&o) != 0)
 		return CLI_USAGE;
-	}
+	return run(&o);
 }

@@ -1,7 +1,8 @@
 /*
- * The ceremony engine: runs a validated plan (ceremony/script/script.h) step by step, talking to people
- * through the prompt layer and recording every step in the transcript. The only module besides
- * the CLI that talks to people.
+ * The ceremony engine: runs a validated plan (ceremony/script/script.h) step by step, talking to
+ * people through the people layer (ceremony/people/prompt.h) and recording every step in the
+ * transcript. It prints nothing itself: what it cannot say to people, because it could not start,
+ * it gives its caller (struct engine_error).
  *
  * A run either ends with a closing record (ENGINE_DONE), or with an abort record and every
  * secret wiped (ENGINE_NOGO, ENGINE_FAILED, ENGINE_ABORTED), or, when it could not even start a
@@ -28,14 +29,26 @@ struct engine_options {
 	int rehearsal;          /* a rehearsal: marked everywhere, overrides allowed */
 	const char *sysfs;      /* "/sys", or a fake tree for tests */
 	const char *image_hash; /* file holding the booted image's SHA-256 in hex, or NULL */
+	/* Where people are, chosen by the caller: the terminal's input (unused with answers) and
+	 * what they see (prompts, progress, QR codes). */
+	int in_fd, out_fd;
 	/* Tests only: a fixed clock (seconds since 1970, UTC) when non-zero. */
 	int64_t fixed_time;
 };
 
-/* Runs the ceremony. Progress, prompts and errors go to the terminal (or standard output in
- * answers mode); nothing secret is ever printed except a custodian's own share, on a terminal,
- * for them. */
-enum engine_result engine_run(const struct engine_options *opts);
+/* Why a run could not start: the script or answers file does not load or is for another
+ * ceremony, people cannot be talked to, or the transcript cannot be created. */
+#define ENGINE_ERROR_MAX 1024
+struct engine_error {
+	char message[ENGINE_ERROR_MAX]; /* one line, never a secret; "" when there is none */
+};
+
+/* Runs the ceremony. Progress, prompts and what fails during the ceremony go to people through
+ * the people layer: the terminal, or standard output in answers mode. Nothing secret is ever
+ * shown except a custodian's own share, on a terminal, for them. When the run could not start,
+ * ENGINE_ERROR comes with err->message for the caller to show; it may be "" (out of memory, or
+ * people were told already). */
+enum engine_result engine_run(const struct engine_options *opts, struct engine_error *err);
 
 const char *engine_result_name(enum engine_result r);
 

@@ -5,7 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ceremony/engine/engine_impl.h"
+#include "ceremony/engine/engine_media.h"
+#include "ceremony/engine/engine_record.h"
+#include "ceremony/engine/engine_secrets.h"
+#include "ceremony/engine/engine_steps.h"
 #include "ceremony/base/fpr.h"
 #include "media/error.h"
 #include "media/medium.h"
@@ -19,7 +22,7 @@ static enum step_rc list_transcripts(struct engine *e)
 		const struct script_output *out = &e->plan->outputs[i];
 		struct media_medium *mm = NULL;
 		char path[4096];
-		int rc;
+		enum media_err rc;
 
 		if (out->type != SCRIPT_OUTPUT_TRANSCRIPT)
 			continue;
@@ -29,7 +32,7 @@ static enum step_rc list_transcripts(struct engine *e)
 		if (rc == MEDIA_OK)
 			rc = media_adopt(mm, out->file);
 		if (mm) {
-			int crc = media_close(mm);
+			enum media_err crc = media_close(mm);
 
 			if (rc == MEDIA_OK)
 				rc = crc;

@@ -10,8 +10,12 @@
 #include <string.h>
 
 #include "ceremony/people/copyback.h"
-#include "ceremony/engine/engine_impl.h"
-#include "ceremony/base/keyfile.h"
+#include "ceremony/engine/engine_inputs.h"
+#include "ceremony/engine/engine_keyfile.h"
+#include "ceremony/engine/engine_media.h"
+#include "ceremony/engine/engine_record.h"
+#include "ceremony/engine/engine_secrets.h"
+#include "ceremony/engine/engine_steps.h"
 #include "media/error.h"
 #include "media/medium.h"
 #include "media/payload.h"
@@ -112,39 +116,6 @@ static enum step_rc recorded_key(struct engine *e, struct engine_key *k)
 	return STEP_OK;
 }
 
-/* A key longer than a share: its sealed private key, from the first medium that has it - a
- * custodian's, then an input, public or backup medium. It opens only once the shares are in. */
-static enum step_rc load_keyfile(struct engine *e, struct engine_key *k)
-{
-	const struct script_plan *plan = e->plan;
-
-	engine_keyfile_name(k);
-	for (int pass = 0; pass < 2; pass++)
-		for (unsigned i = 0; i < plan->medium_count; i++) {
-			const struct script_medium *m = &plan->media[i];
-			struct keyfile_meta meta;
-			unsigned char *buf = NULL;
-			size_t len = 0;
-
-			if ((m->kind == SCRIPT_MEDIUM_CUSTODIAN) != (pass == 0) ||
-			    engine_read_file(e, m, k->keyfile_name, KEYFILE_MAX, 0, &buf, &len) !=
-				MEDIA_OK)
-				continue;
-			if (keyfile_peek(buf, len, &meta) == KEYFILE_OK &&
-			    strcmp(meta.key_name, k->sk->id) == 0 &&
-			    sodium_memcmp(meta.spki_sha256, k->fpr, 32) == 0) {
-				k->keyfile = buf;
-				k->keyfile_len = len;
-				prompt_say(e->p, PROMPT_PLAIN, "  sealed private key: %s/%s", m->id,
-					   k->keyfile_name);
-				return STEP_OK;
-			}
-			free(buf);
-		}
-	return engine_fail(e, STEP_FAILED, "the sealed private key of '%s' (%s) is on no medium",
-			   k->sk->id, k->keyfile_name);
-}
-
 /* --- one share in ----------------------------------------------------------------------- */
 
 /* Typed or scanned words as a mnemonic: lower case, single spaces, a word's first four letters
@@ -190,7 +161,8 @@ static enum step_rc find_share_file(struct engine *e, const struct script_medium
 {
 	struct share_files *sf = calloc(1, sizeof(*sf));
 	const char *ceremony = sk->input->ceremony;
-	int best = -1, same = 0, mrc;
+	int best = -1, same = 0;
+	enum media_err mrc;
 	enum step_rc rc = STEP_OK;
 	/* Why the first share file that could not be read was passed over: when no share is
 	 * found, a damaged file is the likely reason, and the custodian is told which. */
@@ -203,7 +175,8 @@ static enum step_rc find_share_file(struct engine *e, const struct script_medium
 		struct sharefile_meta meta;
 		unsigned char *b = NULL;
 		size_t bl = 0;
-		int r = engine_read_file(e, m, sf->name[i], SHAREFILE_MAX, 0, &b, &bl);
+		enum media_err r = engine_read_file(e, m, sf->name[i], SHAREFILE_MAX, 0, &b, &bl);
+		enum sharefile_err serr;
 
 		if (r != MEDIA_OK) {
 			if (why[0] == '\0')
@@ -211,11 +184,11 @@ static enum step_rc find_share_file(struct engine *e, const struct script_medium
 					 media_strerror(r));
 			continue;
 		}
-		r = (int)sharefile_peek(b, bl, &meta);
-		if (r != SHAREFILE_OK && why[0] == '\0')
+		serr = sharefile_peek(b, bl, &meta);
+		if (serr != SHAREFILE_OK && why[0] == '\0')
 			snprintf(why, sizeof(why), ": %s: %s", sf->name[i],
-				 sharefile_strerror((enum sharefile_err)r));
-		if (r == SHAREFILE_OK && strcmp(meta.key_name, sk->id) == 0) {
+				 sharefile_strerror(serr));
+		if (serr == SHAREFILE_OK && strcmp(meta.key_name, sk->id) == 0) {
 			bool ours = strcmp(meta.ceremony_id, ceremony) == 0;
 
 			if (best < 0 || (ours && !same)) {
@@ -650,7 +623,7 @@ enum step_rc engine_step_collect(struct engine *e, const struct script_step *s)
 	if (rc != STEP_OK)
 		return rc;
 	engine_show_fpr(e, "The key on record:", k->fpr);
-	if (engine_uses_keyfile(s->key) && (rc = load_keyfile(e, k)) != STEP_OK)
+	if (engine_uses_keyfile(s->key) && (rc = engine_keyfile_load(e, k)) != STEP_OK)
 		return rc;
 	if (slip39_collector_new(&c) != SLIP39_OK)
 		return engine_fail(e, STEP_ERROR, "out of secure memory");

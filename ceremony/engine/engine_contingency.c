@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ceremony/engine/engine_impl.h"
+#include "ceremony/engine/engine_media.h"
+#include "ceremony/engine/engine_pki.h"
+#include "ceremony/engine/engine_record.h"
+#include "ceremony/engine/engine_steps.h"
 #include "ceremony/base/fpr.h"
 
 /* Both halves of the contingency pair held here: the key and its Symmetric Key. */

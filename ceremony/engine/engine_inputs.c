@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ceremony/engine/engine_impl.h"
+#include "ceremony/engine/engine_inputs.h"
+#include "ceremony/engine/engine_media.h"
+#include "ceremony/engine/engine_pki.h"
+#include "ceremony/engine/engine_record.h"
 #include "ceremony/base/fpr.h"
 #include "media/error.h"
 #include "media/medium.h"
@@ -19,39 +22,6 @@
 #define CAMERA_TIMEOUT_MS    120000
 #define TRANSCRIPT_INPUT_MAX (4u * 1024 * 1024)
 #define IMAGE_NAMES_MAX	     64
-
-struct engine_input *engine_input(struct engine *e, const struct script_input *in)
-{
-	struct engine_input *ei = &e->inputs[in - e->plan->inputs];
-
-	return ei->done ? ei : NULL;
-}
-
-X509 *engine_key_cert(struct engine *e, const struct script_key *sk)
-{
-	struct engine_key *k = engine_key(e, sk);
-	const struct script_input *in = script_key_cert_input(sk);
-	struct engine_input *ei = in ? engine_input(e, in) : NULL;
-
-	if (k->cert.type == PKI_OBJ_CERT)
-		return k->cert.cert;
-	return ei != NULL && ei->obj.type == PKI_OBJ_CERT ? ei->obj.cert : NULL;
-}
-
-const struct lineage_key *engine_lineage_key(struct engine *e, const char *key,
-					     const char *ceremony)
-{
-	for (unsigned i = 0; i < e->plan->input_count; i++) {
-		const struct lineage *l = e->inputs[i].lineage;
-		const struct lineage_key *lk;
-
-		if (l == NULL || (ceremony != NULL && strcmp(l->ceremony, ceremony) != 0))
-			continue;
-		if ((lk = lineage_key(l, key)) != NULL)
-			return lk;
-	}
-	return NULL;
-}
 
 /* --- QR codes --------------------------------------------------------------------------- */
 
@@ -112,7 +82,7 @@ static enum step_rc from_images(struct engine *e, const struct script_medium *m,
 	struct media_rx_progress pr;
 	char path[4096];
 	enum step_rc rc = STEP_OK;
-	int mrc;
+	enum media_err mrc;
 
 	if (im == NULL)
 		return engine_fail(e, STEP_ERROR, "out of memory");
@@ -151,7 +121,8 @@ enum step_rc engine_qr_receive(struct engine *e, const char *id, const char *wha
 	char q[300];
 	size_t n = 0, pick = 0;
 	enum step_rc rc;
-	int prc, mrc;
+	enum media_err mrc;
+	int prc;
 
 	*out = NULL;
 	choices[n] = "camera";
@@ -204,7 +175,8 @@ static enum step_rc receive(struct engine *e, const struct script_input *in, siz
 	struct media_rx *rx = NULL;
 	const unsigned char *payload;
 	enum step_rc rc;
-	int prc, mrc;
+	enum media_err mrc;
+	int prc;
 
 	*data = NULL;
 	if (in->source == SCRIPT_SOURCE_ANY && in->type != SCRIPT_INPUT_TRANSCRIPT_DIGEST) {

@@ -6,7 +6,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "ceremony/engine/engine_impl.h"
+#include "ceremony/engine/engine_media.h"
+#include "ceremony/engine/engine_record.h"
+#include "ceremony/engine/engine_steps.h"
 #include "ceremony/base/fpr.h"
 #include "ceremony/checks/preflight.h"
 #include "ceremony/checks/selftest.h"
@@ -130,20 +132,22 @@ static enum step_rc ask_role(struct engine *e, const struct go_question *g, json
 			   script_role_name(g->role), g->id);
 }
 
-enum step_rc engine_step_go(struct engine *e, const struct script_step *s)
-{
-	struct preflight_report *r = calloc(1, sizeof(*r));
-	struct preflight_config cfg;
-	struct transcript_actor admin = engine_step_actor(e, s);
-	json_t *checks = NULL, *confirmed = NULL, *overrides = NULL;
-	enum step_rc rc = STEP_ERROR;
-	char clock[64];
-	struct tm tm;
-	time_t now;
-	bool go_decided = false;
+/* What the go/no-go gathers for its record, and whether it said GO. */
+struct go {
+	struct preflight_report *r;
+	struct transcript_actor admin;
+	json_t *checks, *confirmed, *overrides;
+	bool decided;	 /* the administrator declared GO */
+	bool unrecorded; /* the transcript refused a record: no go-no-go record follows */
+};
 
-	if (r == NULL)
-		return engine_fail(e, STEP_ERROR, "out of memory");
+/* The preflight checks and the self-tests, into g->r. */
+static void run_checks(struct engine *e, struct go *g)
+{
+	struct preflight_config cfg;
+	char detail[PREFLIGHT_DETAIL_MAX];
+	bool ok;
+
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.sysfs = e->o->sysfs;
 	cfg.entropy_timeout_ms = PREFLIGHT_ENTROPY_TIMEOUT_MS;
@@ -153,135 +157,154 @@ enum step_rc engine_step_go(struct engine *e, const struct script_step *s)
 	cfg.present = e->present;
 	cfg.medium_present = medium_present;
 	cfg.medium_ctx = e;
-	preflight_init(r);
-	prompt_say(e->p, PROMPT_PLAIN, "Checking the air gap, entropy, clock, hashes, quorum and "
-				       "media; running the self-tests...");
-	preflight_run(r, &cfg);
-	{
-		char detail[PREFLIGHT_DETAIL_MAX];
-		bool ok = selftest_run(detail, sizeof(detail)) == 0;
+	preflight_init(g->r);
+	prompt_say(e->p, PROMPT_PLAIN,
+		   "Checking the air gap, entropy, clock, hashes, quorum and "
+		   "media; running the self-tests...");
+	preflight_run(g->r, &cfg);
+	ok = selftest_run(detail, sizeof(detail)) == 0;
+	preflight_add(g->r, "self-tests", ok, "%s", detail);
+}
 
-		preflight_add(r, "self-tests", ok, "%s", detail);
-	}
-
-	checks = json_array();
-	confirmed = json_object();
-	overrides = json_array();
-	if (checks == NULL || confirmed == NULL || overrides == NULL) {
-		rc = engine_fail(e, STEP_ERROR, "out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < r->count; i++) {
-		const struct preflight_check *c = &r->checks[i];
+static void show_checks(struct engine *e, struct go *g)
+{
+	for (size_t i = 0; i < g->r->count; i++) {
+		const struct preflight_check *c = &g->r->checks[i];
 
 		prompt_say(e->p, c->passed ? PROMPT_GOOD : PROMPT_BAD, "  [%s] %-22s %s",
 			   c->passed ? " ok " : "FAIL", c->id, c->detail);
-		json_array_append_new(checks, json_pack("{s:s,s:b,s:s}", "id", c->id, "passed",
-							c->passed, "detail", c->detail));
+		json_array_append_new(g->checks, json_pack("{s:s,s:b,s:s}", "id", c->id, "passed",
+							   c->passed, "detail", c->detail));
 	}
-	/* A failed check is NO-GO; in a rehearsal the administrator may override it, and the
-	 * override is recorded as an exception. */
-	for (size_t i = 0; i < r->count; i++) {
-		const struct preflight_check *c = &r->checks[i];
-		char id[ANSWERS_ID_MAX + 1], q[400];
-		bool yes = false;
-		int prc;
+}
 
-		if (c->passed)
-			continue;
-		/* Failed known-answer tests mean the arithmetic itself is wrong: whatever a
-		 * rehearsal made with it would show nothing, so not even a rehearsal goes on. */
-		if (!e->o->rehearsal || strcmp(c->id, "self-tests") == 0) {
-			rc = engine_fail(e, STEP_NOGO, "check %s failed: %s", c->id, c->detail);
-			goto record;
-		}
-		if (prompt_id(id, sizeof(id), PROMPT_ID_GO_OVERRIDE, c->id) != 0) {
-			rc = engine_fail(e, STEP_NOGO, "check %s failed: %s", c->id, c->detail);
-			goto record;
-		}
-		snprintf(q, sizeof(q), "REHEARSAL: override the failed check %s?", c->id);
-		prc = prompt_confirm(e->p, id, q, &yes);
-		if (prc != PROMPT_OK) {
-			rc = engine_prompt_rc(e, prc, id);
-			goto record;
-		}
-		if (!yes) {
-			rc = engine_fail(e, STEP_NOGO, "check %s failed: %s", c->id, c->detail);
-			goto record;
-		}
-		json_array_append_new(overrides, json_string(c->id));
-		rc = engine_record(e, &admin, "exception",
-				   json_pack("{s:s,s:s,s:s,s:s}", "description",
-					     "rehearsal override of a failed go/no-go check", "check",
-					     c->id, "detail", c->detail, "approved_by", admin.name));
-		if (rc != STEP_OK)
-			goto out;
-	}
+/* A failed check is NO-GO; in a rehearsal the administrator may override it, and the override
+ * is recorded as an exception. */
+static enum step_rc override(struct engine *e, struct go *g, const struct preflight_check *c)
+{
+	char id[ANSWERS_ID_MAX + 1], q[400];
+	bool yes = false;
+	int prc;
+	enum step_rc rc;
 
-	now = (time_t)engine_now(e);
+	/* Failed known-answer tests mean the arithmetic itself is wrong: whatever a rehearsal
+	 * made with it would show nothing, so not even a rehearsal goes on. */
+	if (!e->o->rehearsal || strcmp(c->id, "self-tests") == 0 ||
+	    prompt_id(id, sizeof(id), PROMPT_ID_GO_OVERRIDE, c->id) != 0)
+		return engine_fail(e, STEP_NOGO, "check %s failed: %s", c->id, c->detail);
+	snprintf(q, sizeof(q), "REHEARSAL: override the failed check %s?", c->id);
+	prc = prompt_confirm(e->p, id, q, &yes);
+	if (prc != PROMPT_OK)
+		return engine_prompt_rc(e, prc, id);
+	if (!yes)
+		return engine_fail(e, STEP_NOGO, "check %s failed: %s", c->id, c->detail);
+	json_array_append_new(g->overrides, json_string(c->id));
+	rc = engine_record(e, &g->admin, "exception",
+			   json_pack("{s:s,s:s,s:s,s:s}", "description",
+				     "rehearsal override of a failed go/no-go check", "check",
+				     c->id, "detail", c->detail, "approved_by", g->admin.name));
+	g->unrecorded = rc != STEP_OK;
+	return rc;
+}
+
+/* What the witnesses and the administrator confirm: the clock, the image, the script, the
+ * media. */
+static enum step_rc confirm_go(struct engine *e, struct go *g)
+{
+	char clock[64], qclock[128], qimage[256], qscript[256], hex[FPR_HEX_32];
+	struct go_question qs[4];
+	struct tm tm;
+	time_t now = (time_t)engine_now(e);
+	enum step_rc rc;
+
 	gmtime_r(&now, &tm);
 	strftime(clock, sizeof(clock), "%Y-%m-%d %H:%M:%S UTC", &tm);
-	{
-		char qclock[128], qimage[256], qscript[256], hex[FPR_HEX_32];
-		struct go_question qs[4];
+	snprintf(qclock, sizeof(qclock), "The clock reads %s. Is that correct?", clock);
+	if (e->image_known)
+		fpr_hex(e->image_sha256, 32, hex, sizeof(hex));
+	snprintf(qimage, sizeof(qimage), "%s%s",
+		 e->image_known ? "Does the image SHA-256 match the published one? "
+				: "Not running from the appliance image: accept? ",
+		 e->image_known ? hex : "");
+	fpr_hex(e->plan->sha256, 32, hex, sizeof(hex));
+	snprintf(qscript, sizeof(qscript), "Does the script SHA-256 match the approved script? %s",
+		 hex);
+	qs[0] = (struct go_question){ PROMPT_ID_GO_CLOCK, "clock", SCRIPT_ROLE_WITNESS, qclock };
+	qs[1] = (struct go_question){ PROMPT_ID_GO_IMAGE, "image", SCRIPT_ROLE_WITNESS, qimage };
+	qs[2] = (struct go_question){ PROMPT_ID_GO_SCRIPT, "script", SCRIPT_ROLE_WITNESS, qscript };
+	qs[3] = (struct go_question){ PROMPT_ID_GO_MEDIA, "media", SCRIPT_ROLE_ADMINISTRATOR,
+				     "Is the media inventory complete and correct?" };
+	for (size_t i = 0; i < 4; i++)
+		if ((rc = ask_role(e, &qs[i], g->confirmed)) != STEP_OK)
+			return rc;
+	return STEP_OK;
+}
 
-		snprintf(qclock, sizeof(qclock), "The clock reads %s. Is that correct?", clock);
-		if (e->image_known)
-			fpr_hex(e->image_sha256, 32, hex, sizeof(hex));
-		snprintf(qimage, sizeof(qimage), "%s%s",
-			 e->image_known ? "Does the image SHA-256 match the published one? "
-					: "Not running from the appliance image: accept? ",
-			 e->image_known ? hex : "");
-		fpr_hex(e->plan->sha256, 32, hex, sizeof(hex));
-		snprintf(qscript, sizeof(qscript),
-			 "Does the script SHA-256 match the approved script? %s", hex);
-		qs[0] = (struct go_question){ PROMPT_ID_GO_CLOCK, "clock", SCRIPT_ROLE_WITNESS, qclock };
-		qs[1] = (struct go_question){ PROMPT_ID_GO_IMAGE, "image", SCRIPT_ROLE_WITNESS, qimage };
-		qs[2] = (struct go_question){ PROMPT_ID_GO_SCRIPT, "script", SCRIPT_ROLE_WITNESS, qscript };
-		qs[3] = (struct go_question){ PROMPT_ID_GO_MEDIA, "media", SCRIPT_ROLE_ADMINISTRATOR,
-					      "Is the media inventory complete and correct?" };
-		for (size_t i = 0; i < 4; i++) {
-			rc = ask_role(e, &qs[i], confirmed);
-			if (rc != STEP_OK)
-				goto record;
-		}
-	}
-	{
-		bool yes = false;
-		int prc = prompt_confirm(e->p, PROMPT_ID_GO_DECISION,
-					 "All checks passed. Declare GO?", &yes);
+static enum step_rc decide(struct engine *e, struct go *g)
+{
+	bool yes = false;
+	int prc =
+	    prompt_confirm(e->p, PROMPT_ID_GO_DECISION, "All checks passed. Declare GO?", &yes);
 
-		if (prc != PROMPT_OK) {
-			rc = engine_prompt_rc(e, prc, PROMPT_ID_GO_DECISION);
-			goto record;
-		}
-		if (!yes) {
-			rc = engine_fail(e, STEP_NOGO, "the administrator declared NO-GO");
-			goto record;
-		}
-		go_decided = true;
-		rc = STEP_OK;
-	}
-record:
-	{
-		enum step_rc rrc = engine_record(
-			e, &admin, "go-no-go",
-			json_pack("{s:s,s:O,s:O,s:O}", "decision", go_decided ? "go" : "no-go",
-				  "checks", checks, "confirmations", confirmed, "overrides",
-				  overrides));
+	if (prc != PROMPT_OK)
+		return engine_prompt_rc(e, prc, PROMPT_ID_GO_DECISION);
+	if (!yes)
+		return engine_fail(e, STEP_NOGO, "the administrator declared NO-GO");
+	g->decided = true;
+	return STEP_OK;
+}
 
-		if (rrc != STEP_OK && rc == STEP_OK)
-			rc = rrc;
+/* Every failed check overridden, every confirmation given, and GO declared. */
+static enum step_rc go_or_not(struct engine *e, struct go *g)
+{
+	enum step_rc rc;
+
+	for (size_t i = 0; i < g->r->count; i++)
+		if (!g->r->checks[i].passed && (rc = override(e, g, &g->r->checks[i])) != STEP_OK)
+			return rc;
+	if ((rc = confirm_go(e, g)) != STEP_OK)
+		return rc;
+	return decide(e, g);
+}
+
+/* The go-no-go record, whatever was decided; its failure counts only when it was GO. */
+static enum step_rc record_go(struct engine *e, struct go *g, enum step_rc rc)
+{
+	enum step_rc rrc = engine_record(
+	    e, &g->admin, "go-no-go",
+	    json_pack("{s:s,s:O,s:O,s:O}", "decision", g->decided ? "go" : "no-go", "checks",
+		      g->checks, "confirmations", g->confirmed, "overrides", g->overrides));
+
+	return rrc != STEP_OK && rc == STEP_OK ? rrc : rc;
+}
+
+enum step_rc engine_step_go(struct engine *e, const struct script_step *s)
+{
+	struct go g = { .r = calloc(1, sizeof(*g.r)), .admin = engine_step_actor(e, s) };
+	enum step_rc rc;
+
+	if (g.r == NULL)
+		return engine_fail(e, STEP_ERROR, "out of memory");
+	run_checks(e, &g);
+	g.checks = json_array();
+	g.confirmed = json_object();
+	g.overrides = json_array();
+	if (g.checks == NULL || g.confirmed == NULL || g.overrides == NULL) {
+		rc = engine_fail(e, STEP_ERROR, "out of memory");
+	} else {
+		show_checks(e, &g);
+		rc = go_or_not(e, &g);
+		if (!g.unrecorded)
+			rc = record_go(e, &g, rc);
 	}
 	if (rc == STEP_OK) {
 		e->go = true;
 		prompt_say(e->p, PROMPT_GOOD, "GO");
 	}
-out:
-	json_decref(checks);
-	json_decref(confirmed);
-	json_decref(overrides);
-	free(r);
+	json_decref(g.checks);
+	json_decref(g.confirmed);
+	json_decref(g.overrides);
+	free(g.r);
 	return rc;
 }
 

@@ -3,7 +3,8 @@
  * the set it was rebuilt from is recorded as superseded: later ceremonies refuse its shares. */
 #include <stdio.h>
 
-#include "ceremony/engine/engine_impl.h"
+#include "ceremony/engine/engine_record.h"
+#include "ceremony/engine/engine_steps.h"
 
 enum step_rc engine_step_reshare(struct engine *e, const struct script_step *s)
 {

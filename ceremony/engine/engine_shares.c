@@ -3,18 +3,21 @@
  * read back and the key rebuilt, before anything is wiped. */
 #include <ctype.h>
 #include <sodium.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ceremony/people/copyback.h"
-#include "ceremony/engine/engine_impl.h"
-#include "ceremony/pki/rawkey.h"
+#include "ceremony/engine/engine_keyfile.h"
+#include "ceremony/engine/engine_media.h"
+#include "ceremony/engine/engine_record.h"
+#include "ceremony/engine/engine_secrets.h"
+#include "ceremony/engine/engine_steps.h"
 #include "media/error.h"
 #include "media/medium.h"
 #include "media/qr_out.h"
 #include "media/util.h"
-#include "ceremony/base/keyfile.h"
 #include "shamir/sharefile.h"
 
 #define PASSPHRASE_MIN 8
@@ -210,7 +213,7 @@ static enum step_rc verify_written(struct engine *e, const struct script_medium 
 {
 	unsigned char *blob = NULL;
 	size_t blen = 0;
-	int rc;
+	enum media_err rc;
 	struct sharefile_meta meta;
 	char *text = NULL;
 	size_t tlen = 0;
@@ -246,188 +249,268 @@ static enum step_rc record_failed_write(struct engine *e, const struct transcrip
 				       "attempt", (json_int_t)attempt, "error", e->reason));
 }
 
-static enum step_rc give_share(struct engine *e, const struct script_step *s,
-			       struct engine_key *k, const struct script_custodian_set *set,
-			       unsigned n)
-{
-	const char *key = k->sk->id;
-	unsigned g = 0, m = 0;
-	const struct script_participant *holder = script_set_share(set, n, &g, &m);
-	const struct script_medium *medium = holder ? script_medium_of(e->plan, holder) : NULL;
+/* One share being given: to whom, on which medium, and what came of it. */
+struct gift {
+	struct engine_key *k;
+	const struct script_custodian_set *set;
+	unsigned n, g, m; /* the share's number, group and member, from 1 */
+	const struct script_participant *holder;
+	const struct script_medium *medium;
 	struct transcript_actor a;
-	const char *mnemonic;
-	struct sharefile_meta meta;
-	unsigned char *pass = NULL, *blob = NULL;
-	size_t plen = 0, blen = 0;
-	char id[ANSWERS_ID_MAX + 1], q[400], file[SCRIPT_FILE_MAX + 1], bag[BAG_MAX + 1];
-	char *card = NULL;
-	uint8_t sha[32], kf_sha[32];
-	bool yes = false;
-	enum step_rc rc;
-	enum sharefile_err src;
-	int prc;
-	json_t *written;
+	const char *mnemonic; /* secret: one of k->shares */
+	char file[SCRIPT_FILE_MAX + 1];
+	uint8_t sha[32], kf_sha[32]; /* of the share file and of the key file */
+	char bag[BAG_MAX + 1];
+};
 
-	if (holder == NULL || medium == NULL)
+/* Share n of k's set: its holder, their medium, its words; and the holder is told. */
+static enum step_rc gift_start(struct engine *e, struct gift *gf, struct engine_key *k,
+			       const struct script_custodian_set *set, unsigned n)
+{
+	memset(gf, 0, sizeof(*gf));
+	gf->k = k;
+	gf->set = set;
+	gf->n = n;
+	gf->holder = script_set_share(set, n, &gf->g, &gf->m);
+	gf->medium = gf->holder ? script_medium_of(e->plan, gf->holder) : NULL;
+	if (gf->holder == NULL || gf->medium == NULL)
 		return engine_fail(e, STEP_ERROR, "share %u of %s has no holder with a medium", n,
-				   key);
-	a = engine_actor(holder);
-	mnemonic = slip39_mnemonic(k->shares, g - 1, m - 1);
-	if (mnemonic == NULL)
-		return engine_fail(e, STEP_ERROR, "share %u of %s does not exist", n, key);
+				   k->sk->id);
+	gf->a = engine_actor(gf->holder);
+	gf->mnemonic = slip39_mnemonic(k->shares, gf->g - 1, gf->m - 1);
+	if (gf->mnemonic == NULL)
+		return engine_fail(e, STEP_ERROR, "share %u of %s does not exist", n, k->sk->id);
 	prompt_say(e->p, PROMPT_HEADING, "Share %u of %u of '%s': %s (group %u, member %u)", n,
-		   set->share_count, key, holder->name, g, m);
+		   set->share_count, k->sk->id, gf->holder->name, gf->g, gf->m);
+	return STEP_OK;
+}
 
-	if ((rc = field_id(e, id, sizeof(id), key, n, SHARE_FIELD_MEDIUM)) != STEP_OK)
-		return rc;
-	snprintf(q, sizeof(q), "%s, is your own medium '%s' inserted (and nobody else's)?",
-		 holder->name, medium->id);
-	prc = prompt_confirm(e->p, id, q, &yes);
-	if (prc != PROMPT_OK)
-		return engine_prompt_rc(e, prc, id);
-	if (!yes)
-		return engine_fail(e, STEP_INTERRUPTED, "the medium of %s is not available",
-				   holder->name);
+/* Asks the holder a yes-or-no question about their medium, at prompt id share.<key>.<n>.<field>;
+ * fmt and what follows make the question. */
+static enum step_rc ask_holder(struct engine *e, const struct gift *gf, const char *field,
+			       bool *yes, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-	rc = ask_passphrase(e, key, n, holder->name, &pass, &plen);
+static enum step_rc ask_holder(struct engine *e, const struct gift *gf, const char *field,
+			       bool *yes, const char *fmt, ...)
+{
+	char id[ANSWERS_ID_MAX + 1], q[400];
+	enum step_rc rc = field_id(e, id, sizeof(id), gf->k->sk->id, gf->n, field);
+	va_list ap;
+
+	*yes = false;
 	if (rc != STEP_OK)
 		return rc;
+	va_start(ap, fmt);
+	vsnprintf(q, sizeof(q), fmt, ap);
+	va_end(ap);
+	return engine_prompt_rc(e, prompt_confirm(e->p, id, q, yes), id);
+}
+
+/* Asks the holder whether their own medium, and nobody else's, is in. */
+static enum step_rc medium_ready(struct engine *e, const struct gift *gf)
+{
+	bool yes;
+	enum step_rc rc = ask_holder(e, gf, SHARE_FIELD_MEDIUM, &yes,
+				     "%s, is your own medium '%s' inserted (and nobody else's)?",
+				     gf->holder->name, gf->medium->id);
+
+	if (rc == STEP_OK && !yes)
+		return engine_fail(e, STEP_INTERRUPTED, "the medium of %s is not available",
+				   gf->holder->name);
+	return rc;
+}
+
+/* The share file: the words sealed under the holder's passphrase, with a public header. */
+static enum step_rc seal_share(struct engine *e, struct gift *gf, const unsigned char *pass,
+			       size_t plen, unsigned char **blob, size_t *blen)
+{
+	const struct engine_key *k = gf->k;
+	struct sharefile_meta meta;
+	enum sharefile_err src;
 
 	memset(&meta, 0, sizeof(meta));
 	snprintf(meta.ceremony_id, sizeof(meta.ceremony_id), "%s", e->plan->id);
-	snprintf(meta.key_name, sizeof(meta.key_name), "%s", key);
+	snprintf(meta.key_name, sizeof(meta.key_name), "%s", k->sk->id);
 	meta.identifier = k->set_id;
-	meta.group_index = (uint8_t)(g - 1);
-	meta.member_index = (uint8_t)(m - 1);
-	meta.group_threshold = (uint8_t)set->group_threshold;
-	meta.group_count = (uint8_t)set->group_count;
-	meta.member_threshold = (uint8_t)set->groups[g - 1].threshold;
+	meta.group_index = (uint8_t)(gf->g - 1);
+	meta.member_index = (uint8_t)(gf->m - 1);
+	meta.group_threshold = (uint8_t)gf->set->group_threshold;
+	meta.group_count = (uint8_t)gf->set->group_count;
+	meta.member_threshold = (uint8_t)gf->set->groups[gf->g - 1].threshold;
 	meta.rehearsal = e->o->rehearsal ? 1 : 0;
 	meta.created = (uint64_t)engine_now(e);
 	memcpy(meta.key_fpr, k->fpr, 32);
 	prompt_progress(e->p, "sealing the share file", 0, 1);
 	/* Rehearsals use the rehearsal Argon2id cost: their shares protect nothing, and a
 	 * rehearsal in an emulated VM must not take many minutes. Production uses the default. */
-	src = sharefile_seal(&meta, e->o->rehearsal ? &sharefile_kdf_rehearsal : NULL, mnemonic,
-			     strlen(mnemonic), (const char *)pass, plen, NULL, NULL, &blob, &blen);
+	src =
+	    sharefile_seal(&meta, e->o->rehearsal ? &sharefile_kdf_rehearsal : NULL, gf->mnemonic,
+			   strlen(gf->mnemonic), (const char *)pass, plen, NULL, NULL, blob, blen);
 	prompt_progress(e->p, "sealing the share file", 1, 1);
-	if (src != SHAREFILE_OK) {
-		prompt_secret_free(pass, plen);
-		return engine_fail(e, STEP_ERROR, "sealing share %u of %s: %s", n, key,
+	if (src != SHAREFILE_OK)
+		return engine_fail(e, STEP_ERROR, "sealing share %u of %s: %s", gf->n, k->sk->id,
 				   sharefile_strerror(src));
-	}
-	snprintf(file, sizeof(file), "%s-%04x-%u.share", key, k->set_id, n);
-	/* A medium that fails (full, removed, an I/O error) is replaced by another one at the same
-	 * place, and the write tried again: nothing already written is lost, and the media layer
-	 * never leaves a file that looks complete. Each failure is recorded. */
-	for (unsigned attempt = 1;; attempt++) {
-		rc = attempt == 1 ? engine_write(e, medium, file, blob, blen, sha)
-				  : engine_write_again(e, medium, file, blob, blen, sha);
-		if (rc == STEP_OK)
-			rc = verify_written(e, medium, file, pass, plen, mnemonic);
-		if (rc == STEP_OK)
-			break;
-		{
-			enum step_rc failed = rc;
+	snprintf(gf->file, sizeof(gf->file), "%s-%04x-%u.share", k->sk->id, k->set_id, gf->n);
+	return STEP_OK;
+}
 
-			rc = record_failed_write(e, &a, k, n, medium, file, attempt);
-			if (rc != STEP_OK)
-				break;
-			rc = failed;
-		}
-		if (attempt == WRITE_TRIES)
-			break;
-		prompt_say(e->p, PROMPT_BAD, "  %s", e->reason);
-		if ((rc = field_id(e, id, sizeof(id), key, n, SHARE_FIELD_RETRY)) != STEP_OK)
-			break;
-		snprintf(q, sizeof(q), "%s, replace the medium '%s' with a fresh one and try again?",
-			 holder->name, medium->id);
-		prc = prompt_confirm(e->p, id, q, &yes);
-		if (prc != PROMPT_OK || !yes) {
-			rc = prc != PROMPT_OK ? engine_prompt_rc(e, prc, id)
-					      : engine_fail(e, STEP_FAILED,
-							    "share %u of %s could not be written", n,
-							    key);
-			break;
-		}
-		engine_medium_replaced(e, medium);
-	}
-	free(blob);
-	prompt_secret_free(pass, plen);
+/* After a failed write (e->reason says why, failed is its result): recorded, and unless it was
+ * the last try the holder is asked to put a fresh medium in its place. STEP_OK to try again. */
+static enum step_rc write_failed(struct engine *e, const struct gift *gf, unsigned attempt,
+				 enum step_rc failed)
+{
+	bool yes;
+	enum step_rc rc;
+
+	rc = record_failed_write(e, &gf->a, gf->k, gf->n, gf->medium, gf->file, attempt);
 	if (rc != STEP_OK)
 		return rc;
-	snprintf(k->share_files[n - 1], sizeof(k->share_files[n - 1]), "%s", file);
-	prompt_say(e->p, PROMPT_GOOD, "  share file %s/%s written and verified", medium->id, file);
-	if (k->keyfile != NULL && (rc = engine_put_keyfile(e, medium, k, kf_sha)) != STEP_OK)
-		return rc;
+	if (attempt == WRITE_TRIES)
+		return failed;
+	prompt_say(e->p, PROMPT_BAD, "  %s", e->reason);
+	rc = ask_holder(e, gf, SHARE_FIELD_RETRY, &yes,
+			"%s, replace the medium '%s' with a fresh one and try again?",
+			gf->holder->name, gf->medium->id);
+	if (rc == STEP_OK && !yes)
+		return engine_fail(e, STEP_FAILED, "share %u of %s could not be written", gf->n,
+				   gf->k->sk->id);
+	if (rc == STEP_OK)
+		engine_medium_replaced(e, gf->medium);
+	return rc;
+}
 
-	card = share_card(mnemonic);
+/* Writes the share file and reads it back. A medium that fails (full, removed, an I/O error) is
+ * replaced by another one at the same place, and the write tried again: nothing already written
+ * is lost, and the media layer never leaves a file that looks complete. Each failure is
+ * recorded. */
+static enum step_rc write_share(struct engine *e, struct gift *gf, const unsigned char *blob,
+				size_t blen, const unsigned char *pass, size_t plen)
+{
+	enum step_rc rc;
+
+	for (unsigned attempt = 1;; attempt++) {
+		rc = attempt == 1
+			 ? engine_write(e, gf->medium, gf->file, blob, blen, gf->sha)
+			 : engine_write_again(e, gf->medium, gf->file, blob, blen, gf->sha);
+		if (rc == STEP_OK)
+			rc = verify_written(e, gf->medium, gf->file, pass, plen, gf->mnemonic);
+		if (rc == STEP_OK)
+			return STEP_OK;
+		if ((rc = write_failed(e, gf, attempt, rc)) != STEP_OK)
+			return rc;
+	}
+}
+
+/* The holder's passphrase, the share file sealed under it, written and verified. */
+static enum step_rc put_share(struct engine *e, struct gift *gf)
+{
+	unsigned char *pass = NULL, *blob = NULL;
+	size_t plen = 0, blen = 0;
+	enum step_rc rc = ask_passphrase(e, gf->k->sk->id, gf->n, gf->holder->name, &pass, &plen);
+
+	if (rc != STEP_OK)
+		return rc;
+	rc = seal_share(e, gf, pass, plen, &blob, &blen);
+	if (rc == STEP_OK)
+		rc = write_share(e, gf, blob, blen, pass, plen);
+	free(blob);
+	prompt_secret_free(pass, plen);
+	return rc;
+}
+
+/* The words shown to the holder, to copy onto their card. */
+static enum step_rc show_card(struct engine *e, const struct gift *gf)
+{
+	char id[ANSWERS_ID_MAX + 1], q[400];
+	char *card = share_card(gf->mnemonic);
+	enum step_rc rc;
+	int prc;
+
 	if (card == NULL)
 		return engine_fail(e, STEP_ERROR, "out of secure memory");
 	snprintf(q, sizeof(q), "%s: your share %u of '%s' (%s). Copy the words onto your card.",
-		 holder->name, n, key, e->plan->id);
-	if ((rc = field_id(e, id, sizeof(id), key, n, SHARE_FIELD_CARD)) == STEP_OK) {
+		 gf->holder->name, gf->n, gf->k->sk->id, e->plan->id);
+	if ((rc = field_id(e, id, sizeof(id), gf->k->sk->id, gf->n, SHARE_FIELD_CARD)) == STEP_OK) {
 		prc = prompt_show_secret(e->p, id, q, card);
 		rc = engine_prompt_rc(e, prc, id);
 	}
 	free_card(card);
-	if (rc != STEP_OK)
-		return rc;
-	rc = copy_back(e, key, n, mnemonic);
-	if (rc != STEP_OK)
-		return rc;
-
-	if ((rc = field_id(e, id, sizeof(id), key, n, SHARE_FIELD_BAG)) != STEP_OK)
-		return rc;
-	snprintf(q, sizeof(q), "%s, seal your card and medium in a tamper-evident bag and type "
-			       "its number:",
-		 holder->name);
-	prc = prompt_text(e->p, id, q, 0, check_bag, NULL, bag, sizeof(bag));
-	if (prc != PROMPT_OK)
-		return engine_prompt_rc(e, prc, id);
-	(void)s;
-	written = json_pack("{s:s,s:I,s:I,s:s,s:s,s:o,s:I,s:I,s:s}", "key", key, "group",
-			    (json_int_t)(g - 1), "member", (json_int_t)(m - 1), "medium", medium->id,
-			    "file", file, "sha256", engine_json_hex(sha, 32), "identifier",
-			    (json_int_t)k->set_id, "number", (json_int_t)n, "holder", holder->id);
-	if (written != NULL && k->keyfile != NULL) {
-		json_object_set_new(written, "keyfile", json_string(k->keyfile_name));
-		json_object_set_new(written, "keyfile_sha256", engine_json_hex(kf_sha, 32));
-	}
-	rc = engine_record(e, &a, "share-written", written);
-	if (rc == STEP_OK)
-		rc = engine_record(e, &a, "share-verified",
-				   json_pack("{s:s,s:I,s:I}", "key", key, "group",
-					     (json_int_t)(g - 1), "member", (json_int_t)(m - 1)));
-	if (rc == STEP_OK)
-		rc = engine_record(e, &a, "share-accepted",
-				   json_pack("{s:s,s:I,s:I,s:s}", "key", key, "group",
-					     (json_int_t)(g - 1), "member", (json_int_t)(m - 1),
-					     "bag", bag));
 	return rc;
 }
 
-enum step_rc engine_put_keyfile(struct engine *e, const struct script_medium *m,
-				struct engine_key *k, uint8_t sha[32])
+/* The number of the tamper-evident bag the card and medium are sealed in. */
+static enum step_rc ask_bag(struct engine *e, struct gift *gf)
 {
-	unsigned char *old = NULL;
-	size_t olen = 0;
-	int rc = engine_read_file(e, m, k->keyfile_name, KEYFILE_MAX, 0, &old, &olen);
+	char id[ANSWERS_ID_MAX + 1], q[400];
+	enum step_rc rc = field_id(e, id, sizeof(id), gf->k->sk->id, gf->n, SHARE_FIELD_BAG);
+	int prc;
 
-	/* A custodian who holds shares of the key from an earlier set has its key file already. */
-	if (rc == MEDIA_OK) {
-		bool same = olen == k->keyfile_len && memcmp(old, k->keyfile, olen) == 0;
+	if (rc != STEP_OK)
+		return rc;
+	snprintf(q, sizeof(q),
+		 "%s, seal your card and medium in a tamper-evident bag and type "
+		 "its number:",
+		 gf->holder->name);
+	prc = prompt_text(e->p, id, q, 0, check_bag, NULL, gf->bag, sizeof(gf->bag));
+	return engine_prompt_rc(e, prc, id);
+}
 
-		free(old);
-		if (!same)
-			return engine_fail(e, STEP_FAILED, "medium %s holds another %s", m->id,
-					   k->keyfile_name);
-		crypto_hash_sha256(sha, k->keyfile, k->keyfile_len);
-		return STEP_OK;
+/* share-written, share-verified and share-accepted, by the holder. */
+static enum step_rc record_gift(struct engine *e, const struct gift *gf)
+{
+	const struct engine_key *k = gf->k;
+	const char *key = k->sk->id;
+	json_int_t group = (json_int_t)(gf->g - 1), member = (json_int_t)(gf->m - 1);
+	json_t *written;
+	enum step_rc rc;
+
+	written = json_pack("{s:s,s:I,s:I,s:s,s:s,s:o,s:I,s:I,s:s}", "key", key, "group", group,
+			    "member", member, "medium", gf->medium->id, "file", gf->file, "sha256",
+			    engine_json_hex(gf->sha, 32), "identifier", (json_int_t)k->set_id,
+			    "number", (json_int_t)gf->n, "holder", gf->holder->id);
+	if (written != NULL && k->keyfile != NULL) {
+		json_object_set_new(written, "keyfile", json_string(k->keyfile_name));
+		json_object_set_new(written, "keyfile_sha256", engine_json_hex(gf->kf_sha, 32));
 	}
-	if (rc != MEDIA_E_NOENT)
-		return engine_fail(e, STEP_ERROR, "medium %s: %s", m->id, media_strerror(rc));
-	return engine_write(e, m, k->keyfile_name, k->keyfile, k->keyfile_len, sha);
+	rc = engine_record(e, &gf->a, "share-written", written);
+	if (rc == STEP_OK)
+		rc = engine_record(
+		    e, &gf->a, "share-verified",
+		    json_pack("{s:s,s:I,s:I}", "key", key, "group", group, "member", member));
+	if (rc == STEP_OK)
+		rc = engine_record(e, &gf->a, "share-accepted",
+				   json_pack("{s:s,s:I,s:I,s:s}", "key", key, "group", group,
+					     "member", member, "bag", gf->bag));
+	return rc;
+}
+
+/* Share n of k to its holder: on their medium, sealed with their passphrase and read back; on
+ * their card, copied and typed back; in a sealed bag. */
+static enum step_rc give_share(struct engine *e, struct engine_key *k,
+			       const struct script_custodian_set *set, unsigned n)
+{
+	struct gift gf;
+	enum step_rc rc = gift_start(e, &gf, k, set, n);
+
+	if (rc == STEP_OK)
+		rc = medium_ready(e, &gf);
+	if (rc == STEP_OK)
+		rc = put_share(e, &gf);
+	if (rc != STEP_OK)
+		return rc;
+	snprintf(k->share_files[n - 1], sizeof(k->share_files[n - 1]), "%s", gf.file);
+	prompt_say(e->p, PROMPT_GOOD, "  share file %s/%s written and verified", gf.medium->id,
+		   gf.file);
+	if (k->keyfile != NULL && (rc = engine_put_keyfile(e, gf.medium, k, gf.kf_sha)) != STEP_OK)
+		return rc;
+	rc = show_card(e, &gf);
+	if (rc == STEP_OK)
+		rc = copy_back(e, k->sk->id, n, gf.mnemonic);
+	if (rc == STEP_OK)
+		rc = ask_bag(e, &gf);
+	if (rc != STEP_OK)
+		return rc;
+	return record_gift(e, &gf);
 }
 
 /* The sealed private key of a long key, on the public medium the transcript is on. */
@@ -496,7 +579,7 @@ enum step_rc engine_split_to(struct engine *e, const struct script_step *s, stru
 				     (json_int_t)set->group_count, "count",
 				     (json_int_t)set->share_count));
 	for (unsigned n = 1; rc == STEP_OK && n <= set->share_count; n++)
-		rc = give_share(e, s, k, set, n);
+		rc = give_share(e, k, set, n);
 	/* The mnemonics are needed no longer: the test reconstruction reads the files back. */
 	slip39_mnemonics_free(k->shares);
 	k->shares = NULL;
@@ -525,15 +608,16 @@ static enum step_rc read_share(struct engine *e, struct engine_key *k,
 	struct sharefile_meta meta;
 	struct slip39_where where;
 	enum sharefile_err serr;
-	int rc, prc;
+	enum media_err mrc;
+	int src, prc;
 
 	if (medium == NULL)
 		return engine_fail(e, STEP_ERROR, "share %u of %s has no medium", n, k->sk->id);
-	rc = engine_read_file(e, medium, k->share_files[n - 1], SHARE_FILE_MAX, MEDIA_READ_LISTED,
-			      &blob, &blen);
-	if (rc != MEDIA_OK)
+	mrc = engine_read_file(e, medium, k->share_files[n - 1], SHARE_FILE_MAX, MEDIA_READ_LISTED,
+			       &blob, &blen);
+	if (mrc != MEDIA_OK)
 		return engine_fail(e, STEP_FAILED, "reading %s/%s: %s", medium->id,
-				   k->share_files[n - 1], media_strerror(rc));
+				   k->share_files[n - 1], media_strerror(mrc));
 	if (prompt_id(id, sizeof(id), PROMPT_ID_TEST, k->sk->id, n) != 0) {
 		free(blob);
 		return engine_fail(e, STEP_ERROR, "prompt id too long for %s", k->sk->id);
@@ -551,11 +635,11 @@ static enum step_rc read_share(struct engine *e, struct engine_key *k,
 	if (serr != SHAREFILE_OK)
 		return engine_fail(e, STEP_FAILED, "share %u of %s: %s", n, k->sk->id,
 				   sharefile_strerror(serr));
-	rc = slip39_collector_add(c, text, tlen, &where);
+	src = slip39_collector_add(c, text, tlen, &where);
 	text_free(text, tlen);
-	if (rc != SLIP39_OK)
+	if (src != SLIP39_OK)
 		return engine_fail(e, STEP_FAILED, "share %u of %s: %s", n, k->sk->id,
-				   slip39_strerror(rc));
+				   slip39_strerror(src));
 	return STEP_OK;
 }
 

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ceremony/engine/engine_impl.h"
+#include "ceremony/engine/engine_pki.h"
+#include "ceremony/engine/engine_record.h"
+#include "ceremony/engine/engine_steps.h"
 #include "ceremony/pki/crl.h"
 
 /* A CA key's private key and certificate, both needed to sign. */
