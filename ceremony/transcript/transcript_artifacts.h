@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 #include "ceremony/transcript/transcript_format.h"
-#include "ceremony/transcript/transcript_verify.h"
+#include "ceremony/transcript/transcript_err.h"
 
 /* A key the transcript names: generated, reconstructed or imported in this ceremony. */
 struct tkey {

@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "ceremony/transcript/transcript_verify.h"
+#include "ceremony/transcript/transcript_err.h"
 
 #define TRANSCRIPT_FORMAT_VERSION 1
 /* Signed messages start with this, then a NUL, the event name, a NUL, the 32-byte digest. */
