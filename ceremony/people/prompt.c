@@ -61,9 +61,9 @@ void prompt_clear_interrupt(void)
 		;
 }
 
-const char *prompt_strerror(int result)
+const char *prompt_strerror(enum prompt_err err)
 {
-	switch (result) {
+	switch (err) {
 	case PROMPT_OK:
 		return "answered";
 	case PROMPT_INTERRUPTED:
@@ -82,7 +82,7 @@ const char *prompt_strerror(int result)
 	return "unknown result";
 }
 
-static int open_common(struct prompt **out, int in_fd, int out_fd, unsigned flags)
+static enum prompt_err open_common(struct prompt **out, int in_fd, int out_fd, unsigned flags)
 {
 	struct prompt *p;
 	struct sigaction sa;
@@ -113,9 +113,9 @@ static int open_common(struct prompt **out, int in_fd, int out_fd, unsigned flag
 	return PROMPT_OK;
 }
 
-int prompt_open_tty(struct prompt **out, int in_fd, int out_fd, unsigned flags)
+enum prompt_err prompt_open_tty(struct prompt **out, int in_fd, int out_fd, unsigned flags)
 {
-	int ret;
+	enum prompt_err ret;
 
 	*out = NULL;
 	if (!isatty(in_fd))
@@ -126,9 +126,10 @@ int prompt_open_tty(struct prompt **out, int in_fd, int out_fd, unsigned flags)
 	return ret;
 }
 
-int prompt_open_answers(struct prompt **out, struct answers *answers, int out_fd, unsigned flags)
+enum prompt_err prompt_open_answers(struct prompt **out, struct answers *answers, int out_fd,
+				    unsigned flags)
 {
-	int ret = open_common(out, -1, out_fd, flags);
+	enum prompt_err ret = open_common(out, -1, out_fd, flags);
 
 	if (ret == PROMPT_OK)
 		(*out)->answers = answers;
@@ -332,7 +333,7 @@ static int read_tty(struct prompt *p, bool echo, unsigned char *buf, size_t max,
 }
 
 /* A refused answer: on a terminal say why and ask again; from answers, stop. */
-static int refuse(struct prompt *p, const char *id, const char *why)
+static enum prompt_err refuse(struct prompt *p, const char *id, const char *why)
 {
 	snprintf(p->reason, sizeof(p->reason), "%s", why);
 	if (p->tty) {
@@ -385,9 +386,10 @@ static int get_answer(struct prompt *p, const char *id, const char *question, co
 
 /* Runs the ask-check loop shared by every kind: reads into buf (max bytes), checks it is one
  * line of printable UTF-8, then calls check. Returns PROMPT_OK with *len set. */
-static int answer_loop(struct prompt *p, const char *id, const char *question, const char *hint,
-		       bool secret, unsigned flags, prompt_check_fn check, void *ctx,
-		       const char *shown, unsigned char *buf, size_t max, size_t *len)
+static enum prompt_err answer_loop(struct prompt *p, const char *id, const char *question,
+				   const char *hint, bool secret, unsigned flags,
+				   prompt_check_fn check, void *ctx, const char *shown,
+				   unsigned char *buf, size_t max, size_t *len)
 {
 	p->reason[0] = '\0';
 	for (;;) {
@@ -439,11 +441,11 @@ static const char *check_yes_no(const char *value, size_t len, void *ctx)
 									     : "answer yes or no";
 }
 
-int prompt_confirm(struct prompt *p, const char *id, const char *question, bool *yes)
+enum prompt_err prompt_confirm(struct prompt *p, const char *id, const char *question, bool *yes)
 {
 	unsigned char buf[8];
 	size_t len;
-	int ret;
+	enum prompt_err ret;
 
 	*yes = false;
 	ret = answer_loop(p, id, question, " (yes/no)", false, 0, check_yes_no, NULL, NULL, buf,
@@ -453,12 +455,12 @@ int prompt_confirm(struct prompt *p, const char *id, const char *question, bool 
 	return ret;
 }
 
-int prompt_text(struct prompt *p, const char *id, const char *question, unsigned flags,
-		prompt_check_fn check, void *ctx, char *out, size_t outlen)
+enum prompt_err prompt_text(struct prompt *p, const char *id, const char *question, unsigned flags,
+			    prompt_check_fn check, void *ctx, char *out, size_t outlen)
 {
 	unsigned char buf[PROMPT_TEXT_MAX + 1];
 	size_t len, max = outlen - 1 < PROMPT_TEXT_MAX ? outlen - 1 : PROMPT_TEXT_MAX;
-	int ret;
+	enum prompt_err ret;
 
 	if (outlen == 0)
 		return PROMPT_IO;
@@ -470,12 +472,12 @@ int prompt_text(struct prompt *p, const char *id, const char *question, unsigned
 	return ret;
 }
 
-int prompt_secret(struct prompt *p, const char *id, const char *question, unsigned flags,
-		  prompt_check_fn check, void *ctx, const char *shown, unsigned char **out,
-		  size_t *len)
+enum prompt_err prompt_secret(struct prompt *p, const char *id, const char *question,
+			      unsigned flags, prompt_check_fn check, void *ctx, const char *shown,
+			      unsigned char **out, size_t *len)
 {
 	unsigned char *buf;
-	int ret;
+	enum prompt_err ret;
 
 	*out = NULL;
 	*len = 0;
@@ -527,14 +529,14 @@ static const char *check_choice(const char *value, size_t len, void *ctx)
 	return "not one of the choices";
 }
 
-int prompt_choice(struct prompt *p, const char *id, const char *question,
-		  const char *const *choices, size_t n, size_t *index)
+enum prompt_err prompt_choice(struct prompt *p, const char *id, const char *question,
+			      const char *const *choices, size_t n, size_t *index)
 {
 	struct choices c = {choices, n, p->tty};
 	unsigned char buf[SCRIPT_CEREMONY_ID_MAX + 1];
 	char hint[512];
 	size_t len, used = 0;
-	int ret;
+	enum prompt_err ret;
 
 	*index = 0;
 	hint[0] = '\0';
@@ -563,7 +565,8 @@ int prompt_choice(struct prompt *p, const char *id, const char *question,
 	return PROMPT_OK;
 }
 
-int prompt_show_secret(struct prompt *p, const char *id, const char *title, const char *text)
+enum prompt_err prompt_show_secret(struct prompt *p, const char *id, const char *title,
+				   const char *text)
 {
 	unsigned char buf[16];
 	size_t len;

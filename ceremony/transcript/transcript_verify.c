@@ -150,14 +150,15 @@ static enum transcript_err check_value(struct rec *r, size_t i, const char *name
 		for (uint32_t k = 0; k < t->count; k++, j = r->t[j + 1].next) {
 			const struct tjson_tok *kt = &r->t[j];
 			enum transcript_err e;
-			int nr = tjson_copy(r->s, kt, key, sizeof(key)) == 0 && kt->count == 0
-					 ? tformat_field_name(key)
-					 : -1;
+			enum transcript_err nr =
+			    tjson_copy(r->s, kt, key, sizeof(key)) == 0 && kt->count == 0
+				? tformat_field_name(key)
+				: TRANSCRIPT_E_SCHEMA;
 
-			if (nr == -2)
+			if (nr == TRANSCRIPT_E_SECRET)
 				return FAIL(r, TRANSCRIPT_E_SECRET,
 					    "data field '%s' is named like a secret", key);
-			if (nr != 0)
+			if (nr != TRANSCRIPT_OK)
 				return FAIL(r, TRANSCRIPT_E_SCHEMA,
 					    "data field name is not [a-z][a-z0-9_]*");
 			if (prev != NULL) {
