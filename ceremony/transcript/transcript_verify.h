@@ -11,6 +11,8 @@
  * signature of every checkpoint, proof-of-possession, abort and close record. At the end: a
  * torn last line (TRANSCRIPT_E_TRUNCATED), no terminal record (TRANSCRIPT_E_INCOMPLETE), and with
  * an artifacts directory every named file, certificate, CSR and CRL.
+ *
+ * The error codes and struct transcript_failure are in transcript_err.h.
  */
 #ifndef CEREMONY_TRANSCRIPT_VERIFY_H
 #define CEREMONY_TRANSCRIPT_VERIFY_H
