@@ -11,7 +11,8 @@
  * pool is SHA-256 of the label alone and the output is a keyed hash of the system RNG.
  *
  * Secrets: the pool and every output. The state is sodium_malloc'ed and wiped by
- * entropy_free().
+ * entropy_free(). A refused contribution (too long, or after the commitment) leaves the pool as
+ * it was.
  */
 #ifndef CEREMONY_ENTROPY_H
 #define CEREMONY_ENTROPY_H

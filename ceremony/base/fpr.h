@@ -1,6 +1,7 @@
 /*
  * Fingerprints for people: digests rendered so that witnesses can read them aloud and copy them
  * onto paper. Only public values (digests of public keys, certificates, transcripts) go here.
+ * A call that fails (out too small) leaves a NUL-terminated prefix in out that must not be shown.
  */
 #ifndef CEREMONY_FPR_H
 #define CEREMONY_FPR_H

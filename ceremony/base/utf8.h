@@ -4,6 +4,10 @@
  * refuses the invisible and direction-changing characters that let a reviewer see one text while
  * the program reads another (bidi overrides and isolates, zero-width characters, BOM, line and
  * paragraph separators, tag characters, noncharacters). Tab and CR are refused too.
+ *
+ * The text may be secret (a typed passphrase, an answers file): it is only read, never copied or
+ * printed; only the offset of the first refused byte is given out. The time taken depends on the
+ * text, so secrets are compared elsewhere (copyback.h). Nothing is allocated and nothing fails.
  */
 #ifndef CEREMONY_UTF8_H
 #define CEREMONY_UTF8_H

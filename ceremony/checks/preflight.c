@@ -21,7 +21,7 @@
 #define MAX_NAMES    512
 #define NAME_MAX_LEN 64
 
-const char *preflight_strerror(int err)
+const char *preflight_strerror(enum preflight_err err)
 {
 	switch (err) {
 	case PREFLIGHT_OK:
@@ -39,7 +39,8 @@ void preflight_init(struct preflight_report *r)
 	memset(r, 0, sizeof(*r));
 }
 
-int preflight_add(struct preflight_report *r, const char *id, bool passed, const char *fmt, ...)
+enum preflight_err preflight_add(struct preflight_report *r, const char *id, bool passed,
+				 const char *fmt, ...)
 {
 	struct preflight_check *c;
 	va_list ap;
@@ -150,7 +151,7 @@ static int read_hex(const char *path, unsigned long *out)
  * with *ret set: passed with detail none when the directory does not exist (no such bus),
  * failed when it cannot be read or holds more entries than can be checked. */
 static bool list_bus(struct preflight_report *r, const char *id, const char *sysfs, const char *rel,
-		     const char *none, struct names *n, int *ret)
+		     const char *none, struct names *n, enum preflight_err *ret)
 {
 	char path[4096];
 
@@ -170,7 +171,7 @@ static bool list_bus(struct preflight_report *r, const char *id, const char *sys
 	return true;
 }
 
-static int check_interfaces(struct preflight_report *r, const char *sysfs)
+static enum preflight_err check_interfaces(struct preflight_report *r, const char *sysfs)
 {
 	char path[4096], found[PREFLIGHT_DETAIL_MAX] = "";
 	struct names n;
@@ -189,11 +190,11 @@ static int check_interfaces(struct preflight_report *r, const char *sysfs)
 	return preflight_add(r, "air-gap.interfaces", true, "no network interface but lo");
 }
 
-static int check_pci(struct preflight_report *r, const char *sysfs)
+static enum preflight_err check_pci(struct preflight_report *r, const char *sysfs)
 {
 	char path[4096], found[PREFLIGHT_DETAIL_MAX] = "";
 	struct names n;
-	int ret;
+	enum preflight_err ret;
 
 	if (!list_bus(r, "air-gap.pci", sysfs, "bus/pci/devices", "no PCI bus", &n, &ret))
 		return ret;
@@ -217,7 +218,7 @@ static int check_pci(struct preflight_report *r, const char *sysfs)
 			     n.count);
 }
 
-static int check_radio(struct preflight_report *r, const char *sysfs)
+static enum preflight_err check_radio(struct preflight_report *r, const char *sysfs)
 {
 	static const char *const classes[] = {"bluetooth", "ieee80211", "rfkill"};
 	char path[4096], found[PREFLIGHT_DETAIL_MAX] = "";
@@ -244,11 +245,11 @@ static int check_radio(struct preflight_report *r, const char *sysfs)
 	return preflight_add(r, "air-gap.radio", true, "no Bluetooth, Wi-Fi or rfkill device");
 }
 
-static int check_usb(struct preflight_report *r, const char *sysfs)
+static enum preflight_err check_usb(struct preflight_report *r, const char *sysfs)
 {
 	char path[4096], found[PREFLIGHT_DETAIL_MAX] = "";
 	struct names n;
-	int ret;
+	enum preflight_err ret;
 
 	if (!list_bus(r, "air-gap.usb", sysfs, "bus/usb/devices", "no USB bus", &n, &ret))
 		return ret;
@@ -277,9 +278,9 @@ static int check_usb(struct preflight_report *r, const char *sysfs)
 	return preflight_add(r, "air-gap.usb", true, "no USB network or radio interface");
 }
 
-int preflight_air_gap(struct preflight_report *r, const char *sysfs)
+enum preflight_err preflight_air_gap(struct preflight_report *r, const char *sysfs)
 {
-	int ret;
+	enum preflight_err ret;
 
 	if (sysfs == NULL)
 		sysfs = PREFLIGHT_SYSFS;
@@ -297,11 +298,12 @@ static ssize_t real_getrandom(void *buf, size_t len, unsigned int flags)
 	return getrandom(buf, len, flags);
 }
 
-int preflight_entropy(struct preflight_report *r, preflight_random_fn source, unsigned timeout_ms)
+enum preflight_err preflight_entropy(struct preflight_report *r, preflight_random_fn source,
+				     unsigned timeout_ms)
 {
 	unsigned char probe[16];
 	unsigned waited = 0;
-	int ret;
+	enum preflight_err ret;
 
 	if (source == NULL)
 		source = real_getrandom;
@@ -333,7 +335,7 @@ int preflight_entropy(struct preflight_report *r, preflight_random_fn source, un
 	return ret;
 }
 
-int preflight_clock(struct preflight_report *r, time_t now, time_t floor)
+enum preflight_err preflight_clock(struct preflight_report *r, time_t now, time_t floor)
 {
 	char shown[32], least[32];
 	struct tm tm;
@@ -405,7 +407,8 @@ static int read_hash_line(const char *path, unsigned char out[32])
 	return 0;
 }
 
-int preflight_image(struct preflight_report *r, const char *hash_path, const char *image_path)
+enum preflight_err preflight_image(struct preflight_report *r, const char *hash_path,
+				   const char *image_path)
 {
 	char hex[65];
 	int ret;
@@ -428,7 +431,7 @@ int preflight_image(struct preflight_report *r, const char *hash_path, const cha
 	return preflight_add(r, "image", true, "%s", hex);
 }
 
-int preflight_script(struct preflight_report *r, const struct script_plan *plan)
+enum preflight_err preflight_script(struct preflight_report *r, const struct script_plan *plan)
 {
 	char hex[2 * SCRIPT_SHA256_LEN + 1];
 
@@ -453,8 +456,9 @@ static void absent(const struct script_custodian_set *set, const bool *present, 
 	}
 }
 
-static int quorum_check(struct preflight_report *r, const char *id,
-			const struct script_custodian_set *set, const bool *present, bool all)
+static enum preflight_err quorum_check(struct preflight_report *r, const char *id,
+				       const struct script_custodian_set *set, const bool *present,
+				       bool all)
 {
 	char missing[PREFLIGHT_DETAIL_MAX];
 
@@ -469,11 +473,11 @@ static int quorum_check(struct preflight_report *r, const char *id,
 			     missing);
 }
 
-int preflight_quorum(struct preflight_report *r, const struct script_plan *plan,
-		     const bool *present)
+enum preflight_err preflight_quorum(struct preflight_report *r, const struct script_plan *plan,
+				    const bool *present)
 {
 	char id[PREFLIGHT_ID_MAX];
-	int ret;
+	enum preflight_err ret;
 
 	if (plan == NULL || present == NULL)
 		return PREFLIGHT_E_ARG;
@@ -500,8 +504,8 @@ int preflight_quorum(struct preflight_report *r, const struct script_plan *plan,
 	return PREFLIGHT_OK;
 }
 
-int preflight_media(struct preflight_report *r, const struct script_plan *plan,
-		    preflight_medium_fn present, void *ctx)
+enum preflight_err preflight_media(struct preflight_report *r, const struct script_plan *plan,
+				   preflight_medium_fn present, void *ctx)
 {
 	char here[PREFLIGHT_DETAIL_MAX] = "", missing[PREFLIGHT_DETAIL_MAX] = "";
 
@@ -524,9 +528,9 @@ int preflight_media(struct preflight_report *r, const struct script_plan *plan,
 			     here[0] ? here : "none needed");
 }
 
-int preflight_run(struct preflight_report *r, const struct preflight_config *cfg)
+enum preflight_err preflight_run(struct preflight_report *r, const struct preflight_config *cfg)
 {
-	int ret;
+	enum preflight_err ret;
 
 	if (cfg->plan == NULL || cfg->present == NULL || cfg->medium_present == NULL)
 		return PREFLIGHT_E_ARG;

@@ -58,14 +58,14 @@ struct preflight_report {
 	time_t clock; /* the time the clock check showed */
 };
 
-const char *preflight_strerror(int err);
+const char *preflight_strerror(enum preflight_err err);
 
 void preflight_init(struct preflight_report *r);
 
 /* Appends a result; the detail is formatted, then any byte outside printable ASCII becomes '?'
  * and it is cut to fit. */
-int preflight_add(struct preflight_report *r, const char *id, bool passed, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+enum preflight_err preflight_add(struct preflight_report *r, const char *id, bool passed,
+				 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* True when every check in the report passed (and there is at least one). */
 bool preflight_go(const struct preflight_report *r);
@@ -81,36 +81,38 @@ const struct preflight_check *preflight_find(const struct preflight_report *r, c
  * air-gap.usb: no interface in bus/usb/devices has class 02 or 0a (CDC network, modem) or e0
  *   (wireless, Bluetooth); an interface whose class cannot be read fails.
  * A directory with more entries than can be read fails its check. */
-int preflight_air_gap(struct preflight_report *r, const char *sysfs);
+enum preflight_err preflight_air_gap(struct preflight_report *r, const char *sysfs);
 
 /* The random source: (*source)(buf, len, flags) behaves as getrandom(2); NULL means getrandom.
  * Passes when a GRND_NONBLOCK read succeeds, retrying every 100 ms for up to timeout_ms. */
 typedef ssize_t (*preflight_random_fn)(void *buf, size_t len, unsigned int flags);
-int preflight_entropy(struct preflight_report *r, preflight_random_fn source, unsigned timeout_ms);
+enum preflight_err preflight_entropy(struct preflight_report *r, preflight_random_fn source,
+				     unsigned timeout_ms);
 
 /* Shows now as UTC (for a witness to confirm: go.clock); fails before floor. */
-int preflight_clock(struct preflight_report *r, time_t now, time_t floor);
+enum preflight_err preflight_clock(struct preflight_report *r, time_t now, time_t floor);
 
 /* The running image's hash: the SHA-256 of image_path when given (the boot medium or the ISO),
  * else the hash in hash_file (PREFLIGHT_IMAGE_HASH_FILE). Neither: fails with "not running
  * from the appliance image". Sets r->image_sha256 when known. */
-int preflight_image(struct preflight_report *r, const char *hash_file, const char *image_path);
+enum preflight_err preflight_image(struct preflight_report *r, const char *hash_file,
+				   const char *image_path);
 
 /* The script's SHA-256, for the administrator and witnesses to compare (go.script). */
-int preflight_script(struct preflight_report *r, const struct script_plan *plan);
+enum preflight_err preflight_script(struct preflight_report *r, const struct script_plan *plan);
 
 /* present[participant->index] marks who attended. For every key rebuilt from shares, its set's
  * thresholds must be met (quorum.<key>); for every key split here, every member of its set must
  * be present to receive a share (quorum.<key>), and so for a reshare's new set
  * (quorum.<key>.reshare). */
-int preflight_quorum(struct preflight_report *r, const struct script_plan *plan,
-		     const bool *present);
+enum preflight_err preflight_quorum(struct preflight_report *r, const struct script_plan *plan,
+				    const bool *present);
 
 /* Public, backup and input media must be present now (present(ctx, medium) says so); custodian
  * media are asked for when their holder is called. */
 typedef bool (*preflight_medium_fn)(void *ctx, const struct script_medium *medium);
-int preflight_media(struct preflight_report *r, const struct script_plan *plan,
-		    preflight_medium_fn present, void *ctx);
+enum preflight_err preflight_media(struct preflight_report *r, const struct script_plan *plan,
+				   preflight_medium_fn present, void *ctx);
 
 /* Everything above, in that order. */
 struct preflight_config {
@@ -126,6 +128,6 @@ struct preflight_config {
 	preflight_medium_fn medium_present;
 	void *medium_ctx;
 };
-int preflight_run(struct preflight_report *r, const struct preflight_config *cfg);
+enum preflight_err preflight_run(struct preflight_report *r, const struct preflight_config *cfg);
 
 #endif

@@ -4,6 +4,9 @@
  *
  * Exit codes: CLI_OK 0, CLI_FAIL 1 (verification or validation failed), CLI_USAGE 2 (usage or
  * operational error).
+ *
+ * Secrets: cli_read_all keeps secret input in sodium_malloc memory when asked to; cli_error
+ * prints what it is given, so it is never given a secret.
  */
 #ifndef CEREMONY_CLI_H
 #define CEREMONY_CLI_H

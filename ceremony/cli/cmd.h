@@ -1,4 +1,8 @@
-/* The subcommands: one file each (cmd_<name>.c), one entry point each, dispatched by main.c. */
+/*
+ * The subcommands: one file each (cmd_<name>.c), one entry point each, dispatched by main.c.
+ * Each takes its own argv (argv[0] is its name) and returns an exit code (cli.h); what each
+ * reads and prints is said at the top of its file.
+ */
 #ifndef CEREMONY_CMD_H
 #define CEREMONY_CMD_H
 

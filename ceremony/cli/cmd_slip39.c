@@ -158,75 +158,70 @@ struct split_args {
 	const char *passfile;
 };
 
-static int parse_split(int argc, char **argv, struct split_args *a)
+/* A number option of split, given once (*out is 0 until then): 1 to 16. */
+static int once_number(const char *val, unsigned int *out, const char *refusal)
 {
-	memset(a, 0, sizeof(*a));
-	a->iter_exp = DEFAULT_ITER_EXP;
-	for (int i = 1; i < argc; i++) {
-		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (strcmp(opt, "--extendable") == 0) {
-			if (a->extendable) {
-				cli_error("--extendable given twice");
-				return -1;
-			}
-			a->extendable = 1;
-			continue;
-		}
-		if (strcmp(opt, "--threshold") != 0 && strcmp(opt, "--shares") != 0 &&
-		    strcmp(opt, "--group-threshold") != 0 && strcmp(opt, "--group") != 0 &&
-		    strcmp(opt, "--passphrase-file") != 0 &&
-		    strcmp(opt, "--iteration-exponent") != 0) {
-			cli_error("split: unknown argument '%.40s' (see --help)", opt);
-			return -1;
-		}
-		if (val == NULL) {
-			cli_error("%s needs a value", opt);
-			return -1;
-		}
-		i++;
-		if (strcmp(opt, "--threshold") == 0) {
-			if (a->threshold != 0 || parse_number(val, 1, 16, &a->threshold) != 0) {
-				cli_error("--threshold: give one number, 1 to 16");
-				return -1;
-			}
-		} else if (strcmp(opt, "--shares") == 0) {
-			if (a->shares != 0 || parse_number(val, 1, 16, &a->shares) != 0) {
-				cli_error("--shares: give one number, 1 to 16");
-				return -1;
-			}
-		} else if (strcmp(opt, "--group-threshold") == 0) {
-			if (a->group_threshold != 0 ||
-			    parse_number(val, 1, 16, &a->group_threshold) != 0) {
-				cli_error("--group-threshold: give one number, 1 to 16");
-				return -1;
-			}
-		} else if (strcmp(opt, "--group") == 0) {
-			if (a->ngroups == SLIP39_GROUPS_MAX) {
-				cli_error("at most 16 groups");
-				return -1;
-			}
-			if (parse_group(val, &a->groups[a->ngroups]) != 0) {
-				cli_error("--group: give T/N with 1 <= T <= N <= 16");
-				return -1;
-			}
-			a->ngroups++;
-		} else if (strcmp(opt, "--passphrase-file") == 0) {
-			if (a->passfile != NULL) {
-				cli_error("--passphrase-file given twice");
-				return -1;
-			}
-			a->passfile = val;
-		} else {
-			if (a->have_iter_exp ||
-			    parse_number(val, 0, SLIP39_ITER_EXP_MAX, &a->iter_exp) != 0) {
-				cli_error("--iteration-exponent: give one number, 0 to 15");
-				return -1;
-			}
-			a->have_iter_exp = 1;
-		}
+	if (*out != 0 || parse_number(val, 1, 16, out) != 0) {
+		cli_error("%s", refusal);
+		return -1;
 	}
+	return 0;
+}
 
+static int split_takes_value(const char *opt)
+{
+	static const char *const opts[] = { "--threshold",     "--shares",
+					    "--group-threshold", "--group",
+					    "--passphrase-file", "--iteration-exponent" };
+
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		if (strcmp(opt, opts[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* One option of split with its value (opt is one of split_takes_value's). */
+static int split_value(struct split_args *a, const char *opt, const char *val)
+{
+	if (strcmp(opt, "--threshold") == 0)
+		return once_number(val, &a->threshold, "--threshold: give one number, 1 to 16");
+	if (strcmp(opt, "--shares") == 0)
+		return once_number(val, &a->shares, "--shares: give one number, 1 to 16");
+	if (strcmp(opt, "--group-threshold") == 0)
+		return once_number(val, &a->group_threshold,
+				   "--group-threshold: give one number, 1 to 16");
+	if (strcmp(opt, "--group") == 0) {
+		if (a->ngroups == SLIP39_GROUPS_MAX) {
+			cli_error("at most 16 groups");
+			return -1;
+		}
+		if (parse_group(val, &a->groups[a->ngroups]) != 0) {
+			cli_error("--group: give T/N with 1 <= T <= N <= 16");
+			return -1;
+		}
+		a->ngroups++;
+		return 0;
+	}
+	if (strcmp(opt, "--passphrase-file") == 0) {
+		if (a->passfile != NULL) {
+			cli_error("--passphrase-file given twice");
+			return -1;
+		}
+		a->passfile = val;
+		return 0;
+	}
+	if (a->have_iter_exp || parse_number(val, 0, SLIP39_ITER_EXP_MAX, &a->iter_exp) != 0) {
+		cli_error("--iteration-exponent: give one number, 0 to 15");
+		return -1;
+	}
+	a->have_iter_exp = 1;
+	return 0;
+}
+
+/* The groups the options describe: --threshold and --shares make one group; either that or
+ * --group-threshold with --group, and no group of threshold 1 with more than 1 share. */
+static int split_groups(struct split_args *a)
+{
 	if (a->threshold != 0 || a->shares != 0) {
 		if (a->group_threshold != 0 || a->ngroups != 0) {
 			cli_error("give --threshold and --shares, or --group-threshold and "
@@ -260,6 +255,36 @@ static int parse_split(int argc, char **argv, struct split_args *a)
 			return -1;
 		}
 	return 0;
+}
+
+static int parse_split(int argc, char **argv, struct split_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->iter_exp = DEFAULT_ITER_EXP;
+	for (int i = 1; i < argc; i++) {
+		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (strcmp(opt, "--extendable") == 0) {
+			if (a->extendable) {
+				cli_error("--extendable given twice");
+				return -1;
+			}
+			a->extendable = 1;
+			continue;
+		}
+		if (!split_takes_value(opt)) {
+			cli_error("split: unknown argument '%.40s' (see --help)", opt);
+			return -1;
+		}
+		if (val == NULL) {
+			cli_error("%s needs a value", opt);
+			return -1;
+		}
+		i++;
+		if (split_value(a, opt, val) != 0)
+			return -1;
+	}
+	return split_groups(a);
 }
 
 /* The master secret from standard input: hex of 16..32 bytes, an even number, and at most one
@@ -433,43 +458,38 @@ static void report_share(int err, size_t share, const struct slip39_where *w)
 	}
 }
 
-static int combine_main(int argc, char **argv)
+/* combine's arguments: --passphrase-file F at most once, or help. Returns 1 when help was
+ * shown, 0 to go on, -1 after printing why not. */
+static int parse_combine(int argc, char **argv, const char **passfile)
 {
-	struct slip39_collector *c = NULL;
-	struct slip39_where w = { 0 };
-	unsigned char *in = NULL, *pass = NULL, *secret = NULL;
-	char *hex = NULL;
-	const char *passfile = NULL;
-	size_t inlen = 0, passlen = 0, len = 0, share = 0, pos = 0;
-	int ret = CLI_USAGE, err;
-
+	*passfile = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (cli_is_help(argv[i])) {
 			usage(stdout);
-			return CLI_OK;
+			return 1;
 		}
 		if (strcmp(argv[i], "--passphrase-file") == 0 && i + 1 < argc &&
-		    passfile == NULL) {
-			passfile = argv[++i];
+		    *passfile == NULL) {
+			*passfile = argv[++i];
 			continue;
 		}
 		cli_error("combine: unexpected argument '%.40s' (see --help)", argv[i]);
-		return CLI_USAGE;
+		return -1;
 	}
-	if (read_passphrase(passfile, &pass, &passlen) != 0)
-		goto out;
-	if (cli_read_all(STDIN_FILENO, MNEMONICS_INPUT_MAX, 1, &in, &inlen) != 0) {
-		cli_error("cannot read the mnemonics from standard input (at most %d bytes)",
-			  MNEMONICS_INPUT_MAX);
-		goto out;
-	}
-	if (slip39_collector_new(&c) != SLIP39_OK) {
-		cli_error("out of secure memory");
-		goto out;
-	}
+	return 0;
+}
+
+/* Every non-blank line of in[inlen] into the collector, one share each. Returns CLI_OK, or the
+ * exit code after saying which share was refused. */
+static int add_shares(struct slip39_collector *c, const unsigned char *in, size_t inlen)
+{
+	struct slip39_where w = { 0 };
+	size_t share = 0, pos = 0;
+
 	while (pos < inlen) {
 		const char *line = (const char *)in + pos;
 		size_t n = 0, blank = 1;
+		int err;
 
 		while (pos + n < inlen && line[n] != '\n')
 			n++;
@@ -485,52 +505,93 @@ static int combine_main(int argc, char **argv)
 		err = slip39_collector_add(c, line, n, &w);
 		if (err != SLIP39_OK) {
 			report_share(err, share, &w);
-			ret = err == SLIP39_E_NOMEM ? CLI_USAGE : CLI_FAIL;
-			goto out;
+			return err == SLIP39_E_NOMEM ? CLI_USAGE : CLI_FAIL;
 		}
 	}
+	return CLI_OK;
+}
 
-	err = slip39_collector_combine(c, pass, passlen, &secret, &len, &w);
+/* Why the shares did not combine; returns the exit code. */
+static int report_combine(int err, const struct slip39_collector *c, const struct slip39_where *w)
+{
 	switch (err) {
-	case SLIP39_OK:
-		break;
 	case SLIP39_E_NO_SHARES:
 		cli_error("no shares on standard input");
-		ret = CLI_FAIL;
-		goto out;
+		return CLI_FAIL;
 	case SLIP39_E_MORE_SHARES:
 		report_missing(c);
-		ret = CLI_FAIL;
-		goto out;
+		return CLI_FAIL;
 	case SLIP39_E_DIGEST:
-		if (w.group != 0)
-			cli_error("digest mismatch: a share is wrong (group %u)", w.group);
+		if (w->group != 0)
+			cli_error("digest mismatch: a share is wrong (group %u)", w->group);
 		else
 			cli_error("digest mismatch: a share is wrong");
-		ret = CLI_FAIL;
-		goto out;
+		return CLI_FAIL;
 	case SLIP39_E_PASSPHRASE:
 		cli_error("the passphrase must be printable ASCII (no other characters), at most "
 			  "1024 characters");
-		goto out;
+		return CLI_USAGE;
 	default:
 		cli_error("%s", slip39_strerror(err));
-		goto out;
+		return CLI_USAGE;
 	}
-	hex = sodium_malloc(2 * len + 2);
+}
+
+/* The secret as hex and a newline on standard output, through sodium_malloc memory. */
+static int write_secret_hex(const unsigned char *secret, size_t len)
+{
+	char *hex = sodium_malloc(2 * len + 2);
+	int ret = -1;
+
 	if (hex == NULL) {
 		cli_error("out of secure memory");
-		goto out;
+		return -1;
 	}
 	sodium_bin2hex(hex, 2 * len + 1, secret, len);
 	hex[2 * len] = '\n';
-	if (write_all(STDOUT_FILENO, hex, 2 * len + 1) != 0) {
+	if (write_all(STDOUT_FILENO, hex, 2 * len + 1) != 0)
 		cli_error("cannot write to standard output: %s", strerror(errno));
+	else
+		ret = 0;
+	free_secret((unsigned char *)hex, 2 * len + 2);
+	return ret;
+}
+
+static int combine_main(int argc, char **argv)
+{
+	struct slip39_collector *c = NULL;
+	struct slip39_where w = { 0 };
+	unsigned char *in = NULL, *pass = NULL, *secret = NULL;
+	const char *passfile;
+	size_t inlen = 0, passlen = 0, len = 0;
+	int ret = CLI_USAGE, err;
+
+	switch (parse_combine(argc, argv, &passfile)) {
+	case 1:
+		return CLI_OK;
+	case -1:
+		return CLI_USAGE;
+	}
+	if (read_passphrase(passfile, &pass, &passlen) != 0)
+		goto out;
+	if (cli_read_all(STDIN_FILENO, MNEMONICS_INPUT_MAX, 1, &in, &inlen) != 0) {
+		cli_error("cannot read the mnemonics from standard input (at most %d bytes)",
+			  MNEMONICS_INPUT_MAX);
 		goto out;
 	}
-	ret = CLI_OK;
+	if (slip39_collector_new(&c) != SLIP39_OK) {
+		cli_error("out of secure memory");
+		goto out;
+	}
+	ret = add_shares(c, in, inlen);
+	if (ret != CLI_OK)
+		goto out;
+	err = slip39_collector_combine(c, pass, passlen, &secret, &len, &w);
+	if (err != SLIP39_OK)
+		ret = report_combine(err, c, &w);
+	else if (write_secret_hex(secret, len) != 0)
+		ret = CLI_USAGE;
 out:
-	free_secret((unsigned char *)hex, 2 * len + 2);
 	free_secret(secret, len);
 	free_secret(in, MNEMONICS_INPUT_MAX + 1);
 	free_secret(pass, SLIP39_PASSPHRASE_MAX + 3);

@@ -265,11 +265,9 @@ static void print_digest(const char *label, const char *hex, int words)
 		printf("%-16s %s\n", "", w);
 }
 
-static void print_report(const json_t *o)
+/* What the ceremony was: the start record's public fields and the outcome. */
+static void print_summary(const json_t *o)
 {
-	size_t i;
-	json_t *v;
-
 	printf("transcript       VALID (%s)\n", sget(o, "file"));
 	printf("ceremony         %s\n", sget(o, "ceremony"));
 	printf("title            %s\n", sget(o, "title"));
@@ -288,6 +286,13 @@ static void print_report(const json_t *o)
 	if (json_object_get(o, "predecessor"))
 		printf("predecessor      %s\n", sget(o, "predecessor"));
 	print_digest("transcript key", sget(o, "transcript_key"), 1);
+}
+
+/* How it went: the go/no-go decisions, who was there, the steps, the exceptions. */
+static void print_conduct(const json_t *o)
+{
+	size_t i;
+	json_t *v;
 
 	printf("\ngo/no-go\n");
 	json_array_foreach (json_object_get(o, "decisions"), i, v)
@@ -317,6 +322,14 @@ static void print_report(const json_t *o)
 		printf("  record %" JSON_INTEGER_FORMAT " (step %s, %s): %s; approved by %s\n",
 		       json_integer_value(json_object_get(v, "record")), sget(v, "step"),
 		       sget(v, "time"), sget(v, "description"), sget(v, "approved_by"));
+}
+
+/* The keys made or used, and the files published. */
+static void print_keys(const json_t *o)
+{
+	size_t i;
+	json_t *v;
+
 	printf("\nkeys\n");
 	json_array_foreach (json_object_get(o, "keys"), i, v) {
 		printf("  %s (%s)\n", sget(v, "key"), sget(v, "algorithm"));
@@ -335,6 +348,14 @@ static void print_report(const json_t *o)
 		if (json_object_get(v, "cert_sha256"))
 			print_digest("    cert sha256", sget(v, "cert_sha256"), 1);
 	}
+}
+
+/* Where the shares went (and which sets a reshare replaced). */
+static void print_shares(const json_t *o)
+{
+	size_t i;
+	json_t *v;
+
 	printf("\nshares\n");
 	json_array_foreach (json_object_get(o, "shares"), i, v) {
 		const char *ev = sget(v, "event");
@@ -355,6 +376,14 @@ static void print_report(const json_t *o)
 			       json_integer_value(json_object_get(v, "member")), sget(v, "medium"),
 			       sget(v, "file"), json_object_get(v, "bag") ? sget(v, "bag") : "(none)");
 	}
+}
+
+/* The signatures and artifacts that verified, and the final digest. */
+static void print_signatures(const json_t *o)
+{
+	size_t i;
+	json_t *v;
+
 	printf("\nsignatures\n");
 	printf("  checkpoints      %zu verified\n", json_array_size(json_object_get(o, "checkpoints")));
 	json_array_foreach (json_object_get(o, "possession"), i, v)
@@ -372,6 +401,15 @@ static void print_report(const json_t *o)
 	printf("\n");
 	print_digest("final digest", sget(o, "final_digest"), 1);
 	printf("\nCompare the transcript key and the final digest with the paper copies.\n");
+}
+
+static void print_report(const json_t *o)
+{
+	print_summary(o);
+	print_conduct(o);
+	print_keys(o);
+	print_shares(o);
+	print_signatures(o);
 }
 
 /* --- the verbs -------------------------------------------------------------------------- */

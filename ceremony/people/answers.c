@@ -36,11 +36,11 @@ struct answers {
 	const char *ceremony;
 };
 
-static int fail(struct answers_error *err, enum answers_err code, unsigned line, const char *fmt,
-		...) __attribute__((format(printf, 4, 5)));
+static enum answers_err fail(struct answers_error *err, enum answers_err code, unsigned line,
+			     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-static int fail(struct answers_error *err, enum answers_err code, unsigned line, const char *fmt,
-		...)
+static enum answers_err fail(struct answers_error *err, enum answers_err code, unsigned line,
+			     const char *fmt, ...)
 {
 	va_list ap;
 
@@ -49,10 +49,10 @@ static int fail(struct answers_error *err, enum answers_err code, unsigned line,
 	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof(err->message), fmt, ap);
 	va_end(ap);
-	return (int)code;
+	return code;
 }
 
-const char *answers_strerror(int err)
+const char *answers_strerror(enum answers_err err)
 {
 	switch (err) {
 	case ANSWERS_OK:
@@ -117,7 +117,8 @@ void answers_free(struct answers *a)
 
 /* One "id = value" line (NUL-terminated, no LF). The reserved single-word ids version and
  * ceremony are handled by the caller. */
-static int parse_line(struct answers *a, char *line, unsigned no, struct answers_error *err)
+static enum answers_err parse_line(struct answers *a, char *line, unsigned no,
+				   struct answers_error *err)
 {
 	char *eq = strstr(line, " =");
 	struct entry *e;
@@ -176,14 +177,14 @@ static int parse_line(struct answers *a, char *line, unsigned no, struct answers
 	return ANSWERS_OK;
 }
 
-int answers_parse(const unsigned char *buf, size_t len, struct answers **out,
-		  struct answers_error *err)
+enum answers_err answers_parse(const unsigned char *buf, size_t len, struct answers **out,
+			       struct answers_error *err)
 {
 	struct answers *a;
 	size_t bad = 0, lines = 1;
 	unsigned no = 0;
 	char *line, *next;
-	int ret;
+	enum answers_err ret;
 
 	*out = NULL;
 	memset(err, 0, sizeof(*err));
@@ -265,12 +266,13 @@ out:
 	return ret;
 }
 
-int answers_load(const char *path, struct answers **out, struct answers_error *err)
+enum answers_err answers_load(const char *path, struct answers **out, struct answers_error *err)
 {
 	unsigned char *buf;
 	size_t have = 0;
 	struct stat st;
-	int fd, ret = ANSWERS_E_IO;
+	enum answers_err ret = ANSWERS_E_IO;
+	int fd;
 
 	*out = NULL;
 	memset(err, 0, sizeof(*err));

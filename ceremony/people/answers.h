@@ -45,12 +45,12 @@ struct answers_error {
 
 struct answers;
 
-int answers_load(const char *path, struct answers **out, struct answers_error *err);
-int answers_parse(const unsigned char *buf, size_t len, struct answers **out,
-		  struct answers_error *err);
+enum answers_err answers_load(const char *path, struct answers **out, struct answers_error *err);
+enum answers_err answers_parse(const unsigned char *buf, size_t len, struct answers **out,
+			       struct answers_error *err);
 /* Wipes and frees; NULL is allowed. */
 void answers_free(struct answers *a);
-const char *answers_strerror(int err);
+const char *answers_strerror(enum answers_err err);
 
 /* True when id is a well-formed prompt id: 2 to 8 dot-separated components of 1 to 32
  * characters from a-z 0-9 '-', at most ANSWERS_ID_MAX bytes. */

@@ -61,9 +61,9 @@ void prompt_clear_interrupt(void)
 		;
 }
 
-const char *prompt_strerror(int result)
+const char *prompt_strerror(enum prompt_err err)
 {
-	switch (result) {
+	switch (err) {
 	case PROMPT_OK:
 		return "answered";
 	case PROMPT_INTERRUPTED:
@@ -82,7 +82,7 @@ const char *prompt_strerror(int result)
 	return "unknown result";
 }
 
-static int open_common(struct prompt **out, int in_fd, int out_fd, unsigned flags)
+static enum prompt_err open_common(struct prompt **out, int in_fd, int out_fd, unsigned flags)
 {
 	struct prompt *p;
 	struct sigaction sa;
@@ -113,9 +113,9 @@ static int open_common(struct prompt **out, int in_fd, int out_fd, unsigned flag
 	return PROMPT_OK;
 }
 
-int prompt_open_tty(struct prompt **out, int in_fd, int out_fd, unsigned flags)
+enum prompt_err prompt_open_tty(struct prompt **out, int in_fd, int out_fd, unsigned flags)
 {
-	int ret;
+	enum prompt_err ret;
 
 	*out = NULL;
 	if (!isatty(in_fd))
@@ -126,9 +126,10 @@ int prompt_open_tty(struct prompt **out, int in_fd, int out_fd, unsigned flags)
 	return ret;
 }
 
-int prompt_open_answers(struct prompt **out, struct answers *answers, int out_fd, unsigned flags)
+enum prompt_err prompt_open_answers(struct prompt **out, struct answers *answers, int out_fd,
+				    unsigned flags)
 {
-	int ret = open_common(out, -1, out_fd, flags);
+	enum prompt_err ret = open_common(out, -1, out_fd, flags);
 
 	if (ret == PROMPT_OK)
 		(*out)->answers = answers;
@@ -332,7 +333,7 @@ static int read_tty(struct prompt *p, bool echo, unsigned char *buf, size_t max,
 }
 
 /* A refused answer: on a terminal say why and ask again; from answers, stop. */
-static int refuse(struct prompt *p, const char *id, const char *why)
+static enum prompt_err refuse(struct prompt *p, const char *id, const char *why)
 {
 	snprintf(p->reason, sizeof(p->reason), "%s", why);
 	if (p->tty) {
@@ -385,9 +386,10 @@ static int get_answer(struct prompt *p, const char *id, const char *question, co
 
 /* Runs the ask-check loop shared by every kind: reads into buf (max bytes), checks it is one
  * line of printable UTF-8, then calls check. Returns PROMPT_OK with *len set. */
-static int answer_loop(struct prompt *p, const char *id, const char *question, const char *hint,
-		       bool secret, unsigned flags, prompt_check_fn check, void *ctx,
-		       const char *shown, unsigned char *buf, size_t max, size_t *len)
+static enum prompt_err answer_loop(struct prompt *p, const char *id, const char *question,
+				   const char *hint, bool secret, unsigned flags,
+				   prompt_check_fn check, void *ctx, const char *shown,
+				   unsigned char *buf, size_t max, size_t *len)
 {
 	p->reason[0] = '\0';
 	for (;;) {
@@ -439,11 +441,11 @@ static const char *check_yes_no(const char *value, size_t len, void *ctx)
 									     : "answer yes or no";
 }
 
-int prompt_confirm(struct prompt *p, const char *id, const char *question, bool *yes)
+enum prompt_err prompt_confirm(struct prompt *p, const char *id, const char *question, bool *yes)
 {
 	unsigned char buf[8];
 	size_t len;
-	int ret;
+	enum prompt_err ret;
 
 	*yes = false;
 	ret = answer_loop(p, id, question, " (yes/no)", false, 0, check_yes_no, NULL, NULL, buf,
@@ -453,12 +455,12 @@ int prompt_confirm(struct prompt *p, const char *id, const char *question, bool 
 	return ret;
 }
 
-int prompt_text(struct prompt *p, const char *id, const char *question, unsigned flags,
-		prompt_check_fn check, void *ctx, char *out, size_t outlen)
+enum prompt_err prompt_text(struct prompt *p, const char *id, const char *question, unsigned flags,
+			    prompt_check_fn check, void *ctx, char *out, size_t outlen)
 {
 	unsigned char buf[PROMPT_TEXT_MAX + 1];
 	size_t len, max = outlen - 1 < PROMPT_TEXT_MAX ? outlen - 1 : PROMPT_TEXT_MAX;
-	int ret;
+	enum prompt_err ret;
 
 	if (outlen == 0)
 		return PROMPT_IO;
@@ -470,12 +472,12 @@ int prompt_text(struct prompt *p, const char *id, const char *question, unsigned
 	return ret;
 }
 
-int prompt_secret(struct prompt *p, const char *id, const char *question, unsigned flags,
-		  prompt_check_fn check, void *ctx, const char *shown, unsigned char **out,
-		  size_t *len)
+enum prompt_err prompt_secret(struct prompt *p, const char *id, const char *question,
+			      unsigned flags, prompt_check_fn check, void *ctx, const char *shown,
+			      unsigned char **out, size_t *len)
 {
 	unsigned char *buf;
-	int ret;
+	enum prompt_err ret;
 
 	*out = NULL;
 	*len = 0;
@@ -527,14 +529,14 @@ static const char *check_choice(const char *value, size_t len, void *ctx)
 	return "not one of the choices";
 }
 
-int prompt_choice(struct prompt *p, const char *id, const char *question,
-		  const char *const *choices, size_t n, size_t *index)
+enum prompt_err prompt_choice(struct prompt *p, const char *id, const char *question,
+			      const char *const *choices, size_t n, size_t *index)
 {
 	struct choices c = {choices, n, p->tty};
 	unsigned char buf[SCRIPT_CEREMONY_ID_MAX + 1];
 	char hint[512];
 	size_t len, used = 0;
-	int ret;
+	enum prompt_err ret;
 
 	*index = 0;
 	hint[0] = '\0';
@@ -563,7 +565,8 @@ int prompt_choice(struct prompt *p, const char *id, const char *question,
 	return PROMPT_OK;
 }
 
-int prompt_show_secret(struct prompt *p, const char *id, const char *title, const char *text)
+enum prompt_err prompt_show_secret(struct prompt *p, const char *id, const char *title,
+				   const char *text)
 {
 	unsigned char buf[16];
 	size_t len;
@@ -596,212 +599,5 @@ int prompt_id(char *out, size_t outlen, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0 || (size_t)n >= outlen || !answers_valid_id(out))
 		return -1;
-	return 0;
-}
-
-const char *prompt_kind_name(enum prompt_kind kind)
-{
-	switch (kind) {
-	case PROMPT_KIND_CONFIRM:
-		return "confirm";
-	case PROMPT_KIND_TEXT:
-		return "text";
-	case PROMPT_KIND_SECRET:
-		return "secret";
-	case PROMPT_KIND_CHOICE:
-		return "choice";
-	}
-	return "?";
-}
-
-struct walk {
-	prompt_plan_fn fn;
-	void *ctx;
-	const struct script_step *step;
-	char id[ANSWERS_ID_MAX + 1];
-	bool read[SCRIPT_MAX_INPUTS]; /* inputs whose questions are already listed */
-};
-
-/* Emits the id in w->id. */
-static int emit(struct walk *w, int formatted, enum prompt_kind kind)
-{
-	if (formatted != 0)
-		return -1;
-	return w->fn(w->ctx, w->id, kind, w->step);
-}
-
-#define EMIT(w, kind, ...) emit(w, prompt_id((w)->id, sizeof((w)->id), __VA_ARGS__), kind)
-
-/* One prompt per participant acting in the step. */
-static int each_actor(struct walk *w, const struct script_plan *plan)
-{
-	for (unsigned i = 0; i < plan->participant_count; i++) {
-		const struct script_participant *pa = &plan->participants[i];
-		int ret = 0;
-
-		if (!script_actor_includes(&w->step->actor, pa))
-			continue;
-		switch (w->step->action) {
-		case SCRIPT_ACT_ENTROPY:
-			ret = EMIT(w, PROMPT_KIND_SECRET, PROMPT_ID_ENTROPY, pa->id);
-			break;
-		case SCRIPT_ACT_CLOSE:
-			ret = EMIT(w, PROMPT_KIND_CONFIRM, PROMPT_ID_CLOSE, pa->id);
-			break;
-		default:
-			ret = EMIT(w, PROMPT_KIND_CONFIRM, PROMPT_ID_ACK, w->step->id, pa->id);
-			break;
-		}
-		if (ret != 0)
-			return ret;
-	}
-	return 0;
-}
-
-static int share_prompts(struct walk *w, const struct script_key *key,
-			 const struct script_custodian_set *set)
-{
-	static const struct {
-		const char *field;
-		enum prompt_kind kind;
-	} fields[] = {
-	    {SHARE_FIELD_MEDIUM, PROMPT_KIND_CONFIRM},
-	    {SHARE_FIELD_PASSPHRASE, PROMPT_KIND_SECRET},
-	    {SHARE_FIELD_PASSPHRASE_REPEAT, PROMPT_KIND_SECRET},
-	    {SHARE_FIELD_WORDS, PROMPT_KIND_SECRET},
-	    {SHARE_FIELD_BAG, PROMPT_KIND_TEXT},
-	};
-	int ret;
-
-	for (unsigned n = 1; n <= set->share_count; n++)
-		for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
-			if ((ret = EMIT(w, fields[f].kind, PROMPT_ID_SHARE, key->id, n,
-					fields[f].field)) != 0)
-				return ret;
-	return 0;
-}
-
-/* The questions about one input, the first time a step reads it (script_step_inputs). */
-static int input_prompts(struct walk *w, const struct script_input *in)
-{
-	bool transcript = in->type == SCRIPT_INPUT_TRANSCRIPT_DIGEST;
-	int ret = 0;
-
-	if (transcript && in->file == NULL && in->source != SCRIPT_SOURCE_QR)
-		return in->has_digest ? 0
-				      : EMIT(w, PROMPT_KIND_TEXT, PROMPT_ID_INPUT, in->id,
-					     INPUT_FIELD_DIGEST);
-	if (in->source == SCRIPT_SOURCE_ANY && !transcript)
-		ret = EMIT(w, PROMPT_KIND_CHOICE, PROMPT_ID_INPUT, in->id, INPUT_FIELD_SOURCE);
-	else if (in->source == SCRIPT_SOURCE_QR)
-		ret = EMIT(w, PROMPT_KIND_CHOICE, PROMPT_ID_INPUT, in->id, INPUT_FIELD_QR);
-	if (ret == 0 && !(transcript && in->has_digest))
-		ret = EMIT(w, PROMPT_KIND_CONFIRM, PROMPT_ID_INPUT, in->id, INPUT_FIELD_FINGERPRINT);
-	return ret;
-}
-
-static int step_inputs(struct walk *w, const struct script_plan *plan)
-{
-	const struct script_input *in[SCRIPT_MAX_INPUTS];
-	unsigned n = script_step_inputs(plan, w->step, in, SCRIPT_MAX_INPUTS);
-	int ret = 0;
-
-	for (unsigned i = 0; i < n && ret == 0; i++) {
-		unsigned idx = (unsigned)(in[i] - plan->inputs);
-
-		if (w->read[idx])
-			continue;
-		w->read[idx] = true;
-		ret = input_prompts(w, in[i]);
-	}
-	return ret;
-}
-
-static int step_prompts(struct walk *w, const struct script_plan *plan)
-{
-	const struct script_step *s = w->step;
-	const struct script_key *k = s->key;
-	unsigned quorum[SCRIPT_MAX_GROUPS * SCRIPT_MAX_MEMBERS];
-	unsigned nq;
-	int ret = 0;
-
-	switch (s->action) {
-	case SCRIPT_ACT_ATTENDANCE:
-		for (unsigned i = 0; i < plan->participant_count && ret == 0; i++)
-			ret = EMIT(w, PROMPT_KIND_CONFIRM, PROMPT_ID_ATTENDANCE,
-				   plan->participants[i].id);
-		return ret;
-	case SCRIPT_ACT_GO_NO_GO:
-		ret = EMIT(w, PROMPT_KIND_CONFIRM, PROMPT_ID_GO_CLOCK);
-		if (ret == 0)
-			ret = EMIT(w, PROMPT_KIND_CONFIRM, PROMPT_ID_GO_IMAGE);
-		if (ret == 0)
-			ret = EMIT(w, PROMPT_KIND_CONFIRM, PROMPT_ID_GO_SCRIPT);
-		if (ret == 0)
-			ret = EMIT(w, PROMPT_KIND_CONFIRM, PROMPT_ID_GO_MEDIA);
-		if (ret == 0)
-			ret = EMIT(w, PROMPT_KIND_CONFIRM, PROMPT_ID_GO_DECISION);
-		return ret;
-	case SCRIPT_ACT_ENTROPY:
-	case SCRIPT_ACT_SHOW_FINGERPRINTS:
-	case SCRIPT_ACT_ACKNOWLEDGE:
-	case SCRIPT_ACT_CLOSE:
-		return each_actor(w, plan);
-	case SCRIPT_ACT_SPLIT_SHARES:
-	case SCRIPT_ACT_RESHARE:
-		return share_prompts(w, k, script_step_share_set(s));
-	case SCRIPT_ACT_TEST_RECONSTRUCTION: {
-		const struct script_custodian_set *set = k->custodians;
-
-		/* A reshare test uses the new set. */
-		for (unsigned i = 0; i < plan->step_count; i++)
-			if (plan->steps[i].action == SCRIPT_ACT_RESHARE && plan->steps[i].key == k)
-				set = plan->steps[i].custodians;
-		nq = script_set_quorum(set, quorum, sizeof(quorum) / sizeof(quorum[0]));
-		for (unsigned i = 0; i < nq && ret == 0; i++)
-			ret = EMIT(w, PROMPT_KIND_SECRET, PROMPT_ID_TEST, k->id, quorum[i]);
-		return ret;
-	}
-	case SCRIPT_ACT_COLLECT_SHARES:
-		nq = script_set_quorum(k->custodians, quorum, sizeof(quorum) / sizeof(quorum[0]));
-		for (unsigned i = 1; i <= nq && ret == 0; i++) {
-			ret = EMIT(w, PROMPT_KIND_CHOICE, PROMPT_ID_COLLECT, k->id, i,
-				   COLLECT_FIELD_CUSTODIAN);
-			if (ret == 0)
-				ret = EMIT(w, PROMPT_KIND_CHOICE, PROMPT_ID_COLLECT, k->id, i,
-					   COLLECT_FIELD_SOURCE);
-		}
-		return ret;
-	case SCRIPT_ACT_SIGN_CSR:
-	case SCRIPT_ACT_IMPORT_CERTIFICATE:
-	case SCRIPT_ACT_CONTINGENCY_TEST:
-	case SCRIPT_ACT_GENERATE_KEY:
-	case SCRIPT_ACT_ISSUE_ROOT_CERTIFICATE:
-	case SCRIPT_ACT_EXPORT_CSR:
-	case SCRIPT_ACT_WRITE_PUBLIC_OUTPUTS:
-	case SCRIPT_ACT_SIGN_CRL:
-	case SCRIPT_ACT_CONTINGENCY_REPLACE:
-		return 0;
-	}
-	return 0;
-}
-
-int prompt_plan_ids(const struct script_plan *plan, prompt_plan_fn fn, void *ctx)
-{
-	struct walk *w = calloc(1, sizeof(*w));
-	int ret = 0;
-
-	if (w == NULL)
-		return -1;
-	w->fn = fn;
-	w->ctx = ctx;
-	for (unsigned i = 0; i < plan->step_count && ret == 0; i++) {
-		w->step = &plan->steps[i];
-		ret = step_inputs(w, plan);
-		if (ret == 0)
-			ret = step_prompts(w, plan);
-	}
-	free(w);
-	return ret;
 	return 0;
 }

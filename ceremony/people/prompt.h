@@ -26,7 +26,7 @@
 #include "ceremony/people/answers.h"
 #include "ceremony/script/script.h"
 
-enum prompt_result {
+enum prompt_err {
 	PROMPT_OK = 0,
 	PROMPT_INTERRUPTED, /* a signal (Ctrl-C) arrived: abort the ceremony */
 	PROMPT_MISSING,	    /* answers mode: no answer for this prompt id */
@@ -36,7 +36,7 @@ enum prompt_result {
 	PROMPT_NOMEM,
 };
 
-const char *prompt_strerror(int result);
+const char *prompt_strerror(enum prompt_err err);
 
 /* Flags for prompt_open_*. */
 #define PROMPT_REHEARSAL 1u /* answers mode honours ANSWERS_SHOWN ("@shown") */
@@ -53,11 +53,12 @@ struct prompt;
 
 /* Terminal mode on in_fd (must be a tty) and out_fd. Returns PROMPT_OK, PROMPT_IO or
  * PROMPT_NOMEM; *out is NULL on failure. */
-int prompt_open_tty(struct prompt **out, int in_fd, int out_fd, unsigned flags);
+enum prompt_err prompt_open_tty(struct prompt **out, int in_fd, int out_fd, unsigned flags);
 
 /* Answers mode: answers (not owned, must outlive the context) answer by id; out_fd shows what
  * happens. */
-int prompt_open_answers(struct prompt **out, struct answers *answers, int out_fd, unsigned flags);
+enum prompt_err prompt_open_answers(struct prompt **out, struct answers *answers, int out_fd,
+				    unsigned flags);
 
 /* Restores signal handlers; NULL allowed. */
 void prompt_close(struct prompt *p);
@@ -74,27 +75,27 @@ bool prompt_from_answers(const struct prompt *p);
 typedef const char *(*prompt_check_fn)(const char *value, size_t len, void *ctx);
 
 /* "yes" or "no". */
-int prompt_confirm(struct prompt *p, const char *id, const char *question, bool *yes);
+enum prompt_err prompt_confirm(struct prompt *p, const char *id, const char *question, bool *yes);
 
 /* One line of printable UTF-8, at most outlen - 1 and PROMPT_TEXT_MAX bytes, into out. check
  * may be NULL. */
-int prompt_text(struct prompt *p, const char *id, const char *question, unsigned flags,
-		prompt_check_fn check, void *ctx, char *out, size_t outlen);
+enum prompt_err prompt_text(struct prompt *p, const char *id, const char *question, unsigned flags,
+			    prompt_check_fn check, void *ctx, char *out, size_t outlen);
 
 /* A secret line (at most PROMPT_SECRET_MAX bytes) into a new sodium_malloc buffer *out of
  * *len + 1 bytes. shown is what the program displayed for the person to copy back, or NULL: a
  * rehearsal answers file may answer ANSWERS_SHOWN to mean exactly that. On failure *out is
  * NULL. */
-int prompt_secret(struct prompt *p, const char *id, const char *question, unsigned flags,
-		  prompt_check_fn check, void *ctx, const char *shown, unsigned char **out,
-		  size_t *len);
+enum prompt_err prompt_secret(struct prompt *p, const char *id, const char *question,
+			      unsigned flags, prompt_check_fn check, void *ctx, const char *shown,
+			      unsigned char **out, size_t *len);
 
 /* Wipes and frees a secret from prompt_secret; NULL allowed. */
 void prompt_secret_free(unsigned char *secret, size_t len);
 
 /* One of choices[0..n): answered by name, or on a terminal by its number. */
-int prompt_choice(struct prompt *p, const char *id, const char *question,
-		  const char *const *choices, size_t n, size_t *index);
+enum prompt_err prompt_choice(struct prompt *p, const char *id, const char *question,
+			      const char *const *choices, size_t n, size_t *index);
 
 /* Why the last answer was refused (for PROMPT_INVALID), or "". */
 const char *prompt_reason(const struct prompt *p);
@@ -119,7 +120,8 @@ void prompt_block(struct prompt *p, const char *text);
 /* Secret text for one person's eyes (share words, a share's QR). Terminal: shown under title
  * until Enter is pressed, then the screen and its scrollback are cleared. Answers mode: not
  * shown at all; "[answers] id (shown on the terminal only)" is printed instead. */
-int prompt_show_secret(struct prompt *p, const char *id, const char *title, const char *text);
+enum prompt_err prompt_show_secret(struct prompt *p, const char *id, const char *title,
+				   const char *text);
 
 /* Progress of a slow step: updates one line on a terminal; elsewhere a line at the end only. */
 void prompt_progress(struct prompt *p, const char *what, unsigned done, unsigned total);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ceremony/transcript/transcript_format.h"
+#include "ceremony/transcript/transcript_verify.h"
 
 struct walk {
 	struct lineage *l;

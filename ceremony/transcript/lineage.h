@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ceremony/transcript/transcript_verify.h"
+#include "ceremony/transcript/transcript_err.h"
 
 #define LINEAGE_KEYS_MAX 32
 #define LINEAGE_SETS_MAX 16 /* share sets of one key named in one transcript */

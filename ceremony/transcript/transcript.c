@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "ceremony/transcript/transcript_format.h"
+#include "ceremony/transcript/transcript_verify.h"
 
 enum { T_OPEN, T_DONE, T_FAILED };
 

@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ceremony/transcript/transcript_verify.h"
+#include "ceremony/transcript/transcript_err.h"
 
 struct transcript;
 

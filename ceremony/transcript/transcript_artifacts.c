@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ceremony/base/checkvalue.h"
+#include "ceremony/transcript/transcript_verify.h"
 
 struct ctx {
 	int dirfd;

@@ -2,7 +2,12 @@
  * The artifact check behind `transcript verify --artifacts DIR` (docs/transcript.md
  * "Artifacts"): every file an artifact record names is read from DIR and must match its
  * SHA-256; certificates, CSRs and CRLs must verify against the keys the transcript says signed
- * them, and a revealed symmetric key must have its recorded check value. Internal to the transcript verifier.
+ * them, and a revealed symmetric key must have its recorded check value. Internal to the
+ * transcript verifier.
+ *
+ * Nothing here is secret: the files are the public medium's (a symmetric key is public once the
+ * transcript records it revealed). On failure the failure says which artifact and why, and the
+ * counts hold what matched before it.
  */
 #ifndef CEREMONY_TRANSCRIPT_ARTIFACTS_H
 #define CEREMONY_TRANSCRIPT_ARTIFACTS_H
@@ -10,7 +15,7 @@
 #include <stddef.h>
 
 #include "ceremony/transcript/transcript_format.h"
-#include "ceremony/transcript/transcript_verify.h"
+#include "ceremony/transcript/transcript_err.h"
 
 /* A key the transcript names: generated, reconstructed or imported in this ceremony. */
 struct tkey {

@@ -85,25 +85,25 @@ int tformat_token(const char *s, size_t max)
 	return 1;
 }
 
-int tformat_field_name(const char *s)
+enum transcript_err tformat_field_name(const char *s)
 {
 	size_t n = strlen(s), start = 0;
 
 	if (n == 0 || n > TRANSCRIPT_FIELD_MAX || s[0] < 'a' || s[0] > 'z')
-		return -1;
+		return TRANSCRIPT_E_SCHEMA;
 	for (size_t i = 0; i < n; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
-			return -1;
+			return TRANSCRIPT_E_SCHEMA;
 	for (size_t i = 0; i <= n; i++) {
 		if (i < n && s[i] != '_')
 			continue;
 		for (size_t w = 0; w < sizeof(secret_words) / sizeof(secret_words[0]); w++)
 			if (secret_words[w].n == i - start &&
 			    memcmp(secret_words[w].w, s + start, i - start) == 0)
-				return -2;
+				return TRANSCRIPT_E_SECRET;
 		start = i + 1;
 	}
-	return 0;
+	return TRANSCRIPT_OK;
 }
 
 int tformat_hex(const char *s, size_t len, size_t nbytes)

@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "ceremony/transcript/transcript_verify.h"
+#include "ceremony/transcript/transcript_err.h"
 
 #define TRANSCRIPT_FORMAT_VERSION 1
 /* Signed messages start with this, then a NUL, the event name, a NUL, the 32-byte digest. */
@@ -40,8 +40,9 @@ int tformat_printable(const char *s, size_t len);
 /* [A-Za-z0-9][A-Za-z0-9._-]*, 1..max bytes: ceremony ids, key names, file names. */
 int tformat_token(const char *s, size_t max);
 /* [a-z][a-z0-9_]*, 1..TRANSCRIPT_FIELD_MAX bytes, and no '_'-separated part naming a secret
- * ("passphrase", "mnemonic", "private", ...). Returns 0 ok, -1 bad name, -2 secret-like. */
-int tformat_field_name(const char *s);
+ * ("passphrase", "mnemonic", "private", ...). Returns TRANSCRIPT_OK, TRANSCRIPT_E_SCHEMA for
+ * a bad name, TRANSCRIPT_E_SECRET for a secret-like one. */
+enum transcript_err tformat_field_name(const char *s);
 /* Whether s[0..len) is lower-case hex of exactly nbytes bytes (nbytes 0: any positive even
  * length up to TRANSCRIPT_STRING_MAX). */
 int tformat_hex(const char *s, size_t len, size_t nbytes);

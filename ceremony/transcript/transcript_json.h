@@ -11,6 +11,9 @@
  * exactly when jansson escapes it; integers without a plus sign, leading zeros, fraction or
  * exponent, and not "-0"; true, false, null; objects and arrays. Duplicate keys and key order
  * are not checked here (the verifier checks the order, which rules out duplicates).
+ *
+ * Nothing here is secret: transcript lines are public. After a scan that fails, *ntok is 0 and
+ * the tokens hold nothing usable.
  */
 #ifndef CEREMONY_TRANSCRIPT_JSON_H
 #define CEREMONY_TRANSCRIPT_JSON_H

@@ -24,74 +24,6 @@ struct transcript_checker {
 	char scratch[TRANSCRIPT_STRING_MAX + 1];
 };
 
-static const char *const errnames[] = {
-	[TRANSCRIPT_OK] = "ok",
-	[TRANSCRIPT_E_NOMEM] = "nomem",
-	[TRANSCRIPT_E_INVAL] = "invalid-argument",
-	[TRANSCRIPT_E_IO] = "io",
-	[TRANSCRIPT_E_EXIST] = "exists",
-	[TRANSCRIPT_E_STATE] = "state",
-	[TRANSCRIPT_E_KEY] = "key",
-	[TRANSCRIPT_E_LIMIT] = "limit",
-	[TRANSCRIPT_E_SYNTAX] = "syntax",
-	[TRANSCRIPT_E_CANON] = "canonical",
-	[TRANSCRIPT_E_SCHEMA] = "schema",
-	[TRANSCRIPT_E_SECRET] = "secret-field",
-	[TRANSCRIPT_E_EVENT] = "event",
-	[TRANSCRIPT_E_SEQ] = "sequence",
-	[TRANSCRIPT_E_TIME] = "time",
-	[TRANSCRIPT_E_CHAIN] = "chain",
-	[TRANSCRIPT_E_SIG] = "signature",
-	[TRANSCRIPT_E_FINAL] = "final-digest",
-	[TRANSCRIPT_E_CONFLICT] = "conflict",
-	[TRANSCRIPT_E_AFTER] = "after-close",
-	[TRANSCRIPT_E_TRUNCATED] = "truncated",
-	[TRANSCRIPT_E_INCOMPLETE] = "incomplete",
-	[TRANSCRIPT_E_ARTIFACT] = "artifact",
-	[TRANSCRIPT_E_CERT] = "certificate",
-};
-
-static const char *const messages[] = {
-	[TRANSCRIPT_OK] = "ok",
-	[TRANSCRIPT_E_NOMEM] = "out of memory",
-	[TRANSCRIPT_E_INVAL] = "invalid argument",
-	[TRANSCRIPT_E_IO] = "input/output error",
-	[TRANSCRIPT_E_EXIST] = "transcript file already exists",
-	[TRANSCRIPT_E_STATE] = "transcript is closed, aborted or failed",
-	[TRANSCRIPT_E_KEY] = "key cannot prove possession",
-	[TRANSCRIPT_E_LIMIT] = "over a size limit",
-	[TRANSCRIPT_E_SYNTAX] = "not a JSON object",
-	[TRANSCRIPT_E_CANON] = "not in canonical form",
-	[TRANSCRIPT_E_SCHEMA] = "malformed record",
-	[TRANSCRIPT_E_SECRET] = "data field named like a secret",
-	[TRANSCRIPT_E_EVENT] = "unknown or misplaced event",
-	[TRANSCRIPT_E_SEQ] = "sequence number out of order",
-	[TRANSCRIPT_E_TIME] = "time goes backwards",
-	[TRANSCRIPT_E_CHAIN] = "hash chain broken",
-	[TRANSCRIPT_E_SIG] = "signature does not verify",
-	[TRANSCRIPT_E_FINAL] = "final digest does not match",
-	[TRANSCRIPT_E_CONFLICT] = "record contradicts an earlier record",
-	[TRANSCRIPT_E_AFTER] = "record after the closing record",
-	[TRANSCRIPT_E_TRUNCATED] = "truncated",
-	[TRANSCRIPT_E_INCOMPLETE] = "no closing record",
-	[TRANSCRIPT_E_ARTIFACT] = "artifact missing or altered",
-	[TRANSCRIPT_E_CERT] = "certificate, CSR or CRL does not verify",
-};
-
-const char *transcript_strerror(enum transcript_err err)
-{
-	if ((size_t)err >= sizeof(messages) / sizeof(messages[0]))
-		return "unknown error";
-	return messages[err];
-}
-
-const char *transcript_errname(enum transcript_err err)
-{
-	if ((size_t)err >= sizeof(errnames) / sizeof(errnames[0]))
-		return "unknown";
-	return errnames[err];
-}
-
 struct transcript_checker *transcript_checker_new(void)
 {
 	struct transcript_checker *c = calloc(1, sizeof(*c));
@@ -218,14 +150,15 @@ static enum transcript_err check_value(struct rec *r, size_t i, const char *name
 		for (uint32_t k = 0; k < t->count; k++, j = r->t[j + 1].next) {
 			const struct tjson_tok *kt = &r->t[j];
 			enum transcript_err e;
-			int nr = tjson_copy(r->s, kt, key, sizeof(key)) == 0 && kt->count == 0
-					 ? tformat_field_name(key)
-					 : -1;
+			enum transcript_err nr =
+			    tjson_copy(r->s, kt, key, sizeof(key)) == 0 && kt->count == 0
+				? tformat_field_name(key)
+				: TRANSCRIPT_E_SCHEMA;
 
-			if (nr == -2)
+			if (nr == TRANSCRIPT_E_SECRET)
 				return FAIL(r, TRANSCRIPT_E_SECRET,
 					    "data field '%s' is named like a secret", key);
-			if (nr != 0)
+			if (nr != TRANSCRIPT_OK)
 				return FAIL(r, TRANSCRIPT_E_SCHEMA,
 					    "data field name is not [a-z][a-z0-9_]*");
 			if (prev != NULL) {
@@ -719,120 +652,166 @@ static enum transcript_err classify(struct rec *r)
 		    "not in canonical form (whitespace, escapes, number form, or a fraction)");
 }
 
-enum transcript_err transcript_checker_feed(struct transcript_checker *c, const char *line,
-					    size_t len, json_t **record)
+/* The line as a record on its own: the checker still takes records, the line fits, it scans as
+ * canonical JSON, and its shape is right (check_shape). r->t is set. */
+static enum transcript_err read_record(struct rec *r)
 {
-	struct rec r = { c, line, len, NULL, (long)c->sum.records, 0, NULL, 0, { 0 }, "" };
-	struct key_update u = { 0 };
-	struct tartifact art;
-	unsigned char digest[32];
-	json_t *rec = NULL;
+	struct transcript_checker *c = r->c;
 	enum tjson_result scan;
-	enum transcript_err e;
 	size_t ntok = 0, need;
 
-	if (record != NULL)
-		*record = NULL;
 	if (c->sum.outcome != TRANSCRIPT_OPEN)
-		return FAIL(&r, TRANSCRIPT_E_AFTER, "a record after the %s record",
+		return FAIL(r, TRANSCRIPT_E_AFTER, "a record after the %s record",
 			    c->sum.outcome == TRANSCRIPT_CLOSED ? "close" : "abort");
 	if (c->sum.records >= TRANSCRIPT_RECORDS_MAX)
-		return FAIL(&r, TRANSCRIPT_E_LIMIT, "more than %d records", TRANSCRIPT_RECORDS_MAX);
-	if (len > TRANSCRIPT_LINE_MAX)
-		return FAIL(&r, TRANSCRIPT_E_LIMIT, "line longer than %d bytes", TRANSCRIPT_LINE_MAX);
+		return FAIL(r, TRANSCRIPT_E_LIMIT, "more than %d records", TRANSCRIPT_RECORDS_MAX);
+	if (r->len > TRANSCRIPT_LINE_MAX)
+		return FAIL(r, TRANSCRIPT_E_LIMIT, "line longer than %d bytes",
+			    TRANSCRIPT_LINE_MAX);
 	/* Every token starts at a byte of its own, so len + 1 tokens always suffice: the array
 	 * grows to the longest line seen, not to the 128 KiB of TJSON_TOKENS_MAX, which a
 	 * verification (and each fuzzing run) would otherwise allocate and fault in. */
-	need = len < TJSON_TOKENS_MAX ? len + 1 : TJSON_TOKENS_MAX;
+	need = r->len < TJSON_TOKENS_MAX ? r->len + 1 : TJSON_TOKENS_MAX;
 	if (need > c->tokcap) {
 		struct tjson_tok *t = realloc(c->tok, need * sizeof(*t));
 
 		if (t == NULL)
-			return FAIL(&r, TRANSCRIPT_E_NOMEM, "out of memory");
+			return FAIL(r, TRANSCRIPT_E_NOMEM, "out of memory");
 		c->tok = t;
 		c->tokcap = need;
 	}
-	r.t = c->tok;
-	scan = tjson_scan(line, len, c->tok, c->tokcap, &ntok);
+	r->t = c->tok;
+	scan = tjson_scan(r->s, r->len, c->tok, c->tokcap, &ntok);
 	if (scan == TJSON_LIMIT)
-		return FAIL(&r, TRANSCRIPT_E_LIMIT, "nested deeper than %d or more than %d values",
+		return FAIL(r, TRANSCRIPT_E_LIMIT, "nested deeper than %d or more than %d values",
 			    TJSON_DEPTH_MAX, TJSON_TOKENS_MAX);
 	if (scan != TJSON_OK)
-		return classify(&r);
-	e = check_shape(&r);
-	if (e != TRANSCRIPT_OK)
-		return e;
-	if (r.seqv != r.seq)
-		return FAIL(&r, TRANSCRIPT_E_SEQ,
+		return classify(r);
+	return check_shape(r);
+}
+
+/* The record's place in the chain: seq, prev, time, and ceremony-start first and only first.
+ * Record 0 sets the summary's transcript key. */
+static enum transcript_err check_place(struct rec *r)
+{
+	struct transcript_checker *c = r->c;
+
+	if (r->seqv != r->seq)
+		return FAIL(r, TRANSCRIPT_E_SEQ,
 			    "seq is %lld, expected %ld (a record missing, repeated or moved)",
-			    (long long)r.seqv, r.seq);
-	if (r.seq == 0 ? !sodium_is_zero(r.prev, 32) : sodium_memcmp(r.prev, c->head, 32) != 0) {
-		if (r.seq == 0)
-			return FAIL(&r, TRANSCRIPT_E_CHAIN, "record 0's prev is not zero");
-		return FAIL(&r, TRANSCRIPT_E_CHAIN,
+			    (long long)r->seqv, r->seq);
+	if (r->seq == 0 ? !sodium_is_zero(r->prev, 32) : sodium_memcmp(r->prev, c->head, 32) != 0) {
+		if (r->seq == 0)
+			return FAIL(r, TRANSCRIPT_E_CHAIN, "record 0's prev is not zero");
+		return FAIL(r, TRANSCRIPT_E_CHAIN,
 			    "prev is not the SHA-256 of record %ld (record %ld altered, or records "
 			    "spliced)",
-			    r.seq - 1, r.seq - 1);
+			    r->seq - 1, r->seq - 1);
 	}
-	if (r.seq > 0 && strcmp(r.time, c->last_time) < 0)
-		return FAIL(&r, TRANSCRIPT_E_TIME, "time %s is earlier than record %ld's %s", r.time,
-			    r.seq - 1, c->last_time);
-	if (r.seq == 0 && r.ev->id != TEV_START)
-		return FAIL(&r, TRANSCRIPT_E_EVENT, "record 0 is not ceremony-start");
-	if (r.seq != 0 && r.ev->id == TEV_START)
-		return FAIL(&r, TRANSCRIPT_E_EVENT,
+	if (r->seq > 0 && strcmp(r->time, c->last_time) < 0)
+		return FAIL(r, TRANSCRIPT_E_TIME, "time %s is earlier than record %ld's %s",
+			    r->time, r->seq - 1, c->last_time);
+	if (r->seq == 0 && r->ev->id != TEV_START)
+		return FAIL(r, TRANSCRIPT_E_EVENT, "record 0 is not ceremony-start");
+	if (r->seq != 0 && r->ev->id == TEV_START)
+		return FAIL(r, TRANSCRIPT_E_EVENT,
 			    "ceremony-start after record 0 (spliced from another transcript?)");
-	if (r.seq == 0)
-		dhex(&r, "transcript_key", c->sum.transcript_key);
-	e = check_event(&r, &u);
-	if (e == TRANSCRIPT_OK && is_artifact(&r))
-		e = artifact_add(&r, &art);
-	if (e == TRANSCRIPT_OK && (r.ev->flags & TEV_TERMINAL)) {
-		dhex(&r, "final", digest);
-		if (sodium_memcmp(digest, r.prev, 32) != 0)
-			e = FAIL(&r, TRANSCRIPT_E_FINAL, "final is not the SHA-256 of record %ld",
-				 r.seq - 1);
+	if (r->seq == 0)
+		dhex(r, "transcript_key", c->sum.transcript_key);
+	return TRANSCRIPT_OK;
+}
+
+/* What the record says, against the records before it: its keys (into u), its artifact (into
+ * art), a closing record's final digest, and a signed record's signature. */
+static enum transcript_err check_meaning(struct rec *r, struct key_update *u, struct tartifact *art)
+{
+	unsigned char digest[32];
+	enum transcript_err e = check_event(r, u);
+
+	if (e == TRANSCRIPT_OK && is_artifact(r))
+		e = artifact_add(r, art);
+	if (e == TRANSCRIPT_OK && (r->ev->flags & TEV_TERMINAL)) {
+		dhex(r, "final", digest);
+		if (sodium_memcmp(digest, r->prev, 32) != 0)
+			e = FAIL(r, TRANSCRIPT_E_FINAL, "final is not the SHA-256 of record %ld",
+				 r->seq - 1);
 	}
-	if (e == TRANSCRIPT_OK && (r.ev->flags & TEV_SIGNED))
-		e = check_own_signature(&r);
-	if (e == TRANSCRIPT_OK && (record != NULL || r.seq == 0)) {
+	if (e == TRANSCRIPT_OK && (r->ev->flags & TEV_SIGNED))
+		e = check_own_signature(r);
+	return e;
+}
+
+/* Everything accepting the record needs memory for: the parsed record (*rec) when the caller
+ * wants it (want) or it is record 0 (the summary keeps its data), and room for its artifact. */
+static enum transcript_err make_room(struct rec *r, int want, json_t **rec)
+{
+	struct transcript_checker *c = r->c;
+
+	if (want || r->seq == 0) {
 		/* Only callers that want the record (and record 0's summary) pay for jansson. */
-		rec = json_loadb(line, len, 0, NULL);
-		if (rec == NULL)
-			e = FAIL(&r, TRANSCRIPT_E_NOMEM, "out of memory");
+		*rec = json_loadb(r->s, r->len, 0, NULL);
+		if (*rec == NULL)
+			return FAIL(r, TRANSCRIPT_E_NOMEM, "out of memory");
 	}
-	if (e == TRANSCRIPT_OK && is_artifact(&r)) {
+	if (is_artifact(r)) {
 		struct tartifact *n = realloc(c->arts, (c->narts + 1) * sizeof(*n));
 
 		if (n == NULL)
-			e = FAIL(&r, TRANSCRIPT_E_NOMEM, "out of memory");
-		else
-			c->arts = n;
+			return FAIL(r, TRANSCRIPT_E_NOMEM, "out of memory");
+		c->arts = n;
 	}
+	return TRANSCRIPT_OK;
+}
+
+/* The record is accepted: the checker takes in what it says. Cannot fail. */
+static void accept(struct rec *r, struct key_update *u, const struct tartifact *art,
+		   const json_t *rec)
+{
+	struct transcript_checker *c = r->c;
+
+	if (is_artifact(r))
+		c->arts[c->narts++] = *art;
+	if (r->seq == 0)
+		c->sum.start = json_incref(json_object_get(rec, "data"));
+	key_apply(c, u);
+	if (r->ev->flags & TEV_SIGNED || r->ev->id == TEV_POSSESSION) {
+		c->sum.has_signed = 1;
+		c->sum.last_signed = (size_t)r->seq;
+	}
+	if (r->ev->id == TEV_CHECKPOINT)
+		c->sum.checkpoints++;
+	if (r->ev->id == TEV_POSSESSION)
+		c->sum.possessions++;
+	if (r->ev->flags & TEV_TERMINAL) {
+		c->sum.outcome = r->ev->id == TEV_CLOSE ? TRANSCRIPT_CLOSED : TRANSCRIPT_ABORTED;
+		memcpy(c->sum.final_digest, r->prev, 32);
+	}
+	crypto_hash_sha256(c->head, (const unsigned char *)r->s, r->len);
+	memcpy(c->last_time, r->time, sizeof(r->time));
+	c->sum.records++;
+}
+
+enum transcript_err transcript_checker_feed(struct transcript_checker *c, const char *line,
+					    size_t len, json_t **record)
+{
+	struct rec r = {c, line, len, NULL, (long)c->sum.records, 0, NULL, 0, {0}, ""};
+	struct key_update u = {0};
+	struct tartifact art;
+	json_t *rec = NULL;
+	enum transcript_err e;
+
+	if (record != NULL)
+		*record = NULL;
+	e = read_record(&r);
+	if (e == TRANSCRIPT_OK)
+		e = check_place(&r);
+	if (e == TRANSCRIPT_OK)
+		e = check_meaning(&r, &u, &art);
+	if (e == TRANSCRIPT_OK)
+		e = make_room(&r, record != NULL, &rec);
 	if (e != TRANSCRIPT_OK)
 		goto out;
-
-	/* Accepted: nothing below can fail. */
-	if (is_artifact(&r))
-		c->arts[c->narts++] = art;
-	if (r.seq == 0)
-		c->sum.start = json_incref(json_object_get(rec, "data"));
-	key_apply(c, &u);
-	if (r.ev->flags & TEV_SIGNED || r.ev->id == TEV_POSSESSION) {
-		c->sum.has_signed = 1;
-		c->sum.last_signed = (size_t)r.seq;
-	}
-	if (r.ev->id == TEV_CHECKPOINT)
-		c->sum.checkpoints++;
-	if (r.ev->id == TEV_POSSESSION)
-		c->sum.possessions++;
-	if (r.ev->flags & TEV_TERMINAL) {
-		c->sum.outcome = r.ev->id == TEV_CLOSE ? TRANSCRIPT_CLOSED : TRANSCRIPT_ABORTED;
-		memcpy(c->sum.final_digest, r.prev, 32);
-	}
-	crypto_hash_sha256(c->head, (const unsigned char *)line, len);
-	memcpy(c->last_time, r.time, sizeof(r.time));
-	c->sum.records++;
+	accept(&r, &u, &art, rec);
 	if (record != NULL) {
 		*record = rec;
 		rec = NULL;

@@ -11,6 +11,8 @@
  * signature of every checkpoint, proof-of-possession, abort and close record. At the end: a
  * torn last line (TRANSCRIPT_E_TRUNCATED), no terminal record (TRANSCRIPT_E_INCOMPLETE), and with
  * an artifacts directory every named file, certificate, CSR and CRL.
+ *
+ * The error codes and struct transcript_failure are in transcript_err.h.
  */
 #ifndef CEREMONY_TRANSCRIPT_VERIFY_H
 #define CEREMONY_TRANSCRIPT_VERIFY_H
@@ -18,56 +20,16 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "ceremony/transcript/transcript_err.h"
+
 #define TRANSCRIPT_LINE_MAX 65536      /* bytes of one record, without its newline */
 #define TRANSCRIPT_RECORDS_MAX 1000000 /* records in one transcript */
 #define TRANSCRIPT_FILE_MAX (256u * 1024 * 1024)
 #define TRANSCRIPT_KEYS_MAX 256	      /* distinct key names */
 #define TRANSCRIPT_ARTIFACTS_MAX 4096 /* artifact records */
 #define TRANSCRIPT_ARTIFACT_SIZE_MAX (1024 * 1024)
-#define TRANSCRIPT_DETAIL_MAX 200
-
-enum transcript_err {
-	TRANSCRIPT_OK = 0,
-	TRANSCRIPT_E_NOMEM,	/* out of memory */
-	TRANSCRIPT_E_INVAL,	/* a bad argument from the caller */
-	TRANSCRIPT_E_IO,		/* reading or writing a file failed */
-	TRANSCRIPT_E_EXIST,	/* the transcript file already exists */
-	TRANSCRIPT_E_STATE,	/* writer: closed, aborted or failed */
-	TRANSCRIPT_E_KEY,	/* writer: a key type that cannot prove possession */
-	TRANSCRIPT_E_LIMIT,	/* a line, a record count or a table is over its limit */
-	TRANSCRIPT_E_SYNTAX,	/* not strict JSON (or not an object) */
-	TRANSCRIPT_E_CANON,	/* not in canonical form */
-	TRANSCRIPT_E_SCHEMA,	/* a field missing, of the wrong type, or out of range */
-	TRANSCRIPT_E_SECRET,	/* a data field named like a secret */
-	TRANSCRIPT_E_EVENT,	/* an unknown event, or one where it may not be */
-	TRANSCRIPT_E_SEQ,	/* seq is not the record's position */
-	TRANSCRIPT_E_TIME,	/* time earlier than the previous record's */
-	TRANSCRIPT_E_CHAIN,	/* prev is not the SHA-256 of the previous line */
-	TRANSCRIPT_E_SIG,	/* a signature does not verify */
-	TRANSCRIPT_E_FINAL,	/* the closing record's final digest is wrong */
-	TRANSCRIPT_E_CONFLICT,	/* a record contradicts an earlier one */
-	TRANSCRIPT_E_AFTER,	/* a record after the closing record */
-	TRANSCRIPT_E_TRUNCATED,	/* the last line is torn (a crash while writing it) */
-	TRANSCRIPT_E_INCOMPLETE, /* intact, but no close or abort record */
-	TRANSCRIPT_E_ARTIFACT,	/* an artifact is missing or its SHA-256 differs */
-	TRANSCRIPT_E_CERT,	/* a certificate, CSR or CRL does not verify */
-};
-
-const char *transcript_strerror(enum transcript_err err);
-/* A stable short name for machine output ("chain", "truncated", ...). */
-const char *transcript_errname(enum transcript_err err);
 
 enum transcript_outcome { TRANSCRIPT_OPEN = 0, TRANSCRIPT_CLOSED, TRANSCRIPT_ABORTED };
-
-/* Where verification stopped. record is the seq of the first record that could not be
- * accepted (at_record 1), or at_record is 0 for errors about the whole file. detail is one
- * printable line naming only public values. */
-struct transcript_failure {
-	enum transcript_err err;
-	int at_record;
-	size_t record;
-	char detail[TRANSCRIPT_DETAIL_MAX];
-};
 
 /* What verified. Valid up to the failure when verification failed. */
 struct transcript_summary {

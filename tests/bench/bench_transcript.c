@@ -14,6 +14,7 @@
 
 #include "ceremony/cli/cli.h"
 #include "ceremony/transcript/transcript.h"
+#include "ceremony/transcript/transcript_verify.h"
 
 #define CHECKPOINT_EVERY 1000
 

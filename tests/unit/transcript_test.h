@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "ceremony/transcript/transcript.h"
+#include "ceremony/transcript/transcript_verify.h"
 
 /* 2024-05-01T09:00:00Z, then 7 seconds per record. */
 static inline int64_t fixed_now(void *ctx)
