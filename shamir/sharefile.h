@@ -62,18 +62,18 @@ struct sharefile_meta {
 
 enum sharefile_err {
 	SHAREFILE_OK = 0,
-	SHAREFILE_E_INVAL,      /* a bad argument or metadata field (seal) */
-	SHAREFILE_E_NOMEM,      /* out of memory (Argon2id's memory included) */
-	SHAREFILE_E_MAGIC,      /* not a share file */
-	SHAREFILE_E_VERSION,    /* a version or algorithm this program does not know */
-	SHAREFILE_E_FORMAT,     /* a header field out of range */
-	SHAREFILE_E_TRUNCATED,  /* shorter than its header says */
-	SHAREFILE_E_TRAILING,   /* longer than its header says */
-	SHAREFILE_E_WEAK,       /* Argon2id parameters below the floor */
-	SHAREFILE_E_COSTLY,     /* Argon2id parameters above the ceiling */
+	SHAREFILE_E_INVAL,	/* a bad argument or metadata field (seal) */
+	SHAREFILE_E_NOMEM,	/* out of memory (Argon2id's memory included) */
+	SHAREFILE_E_MAGIC,	/* not a share file */
+	SHAREFILE_E_VERSION,	/* a version or algorithm this program does not know */
+	SHAREFILE_E_FORMAT,	/* a header field out of range */
+	SHAREFILE_E_TRUNCATED,	/* shorter than its header says */
+	SHAREFILE_E_TRAILING,	/* longer than its header says */
+	SHAREFILE_E_WEAK,	/* Argon2id parameters below the floor */
+	SHAREFILE_E_COSTLY,	/* Argon2id parameters above the ceiling */
 	SHAREFILE_E_PASSPHRASE, /* a passphrase of the wrong length */
-	SHAREFILE_E_MNEMONIC,   /* not mnemonic text: lower-case words, single spaces */
-	SHAREFILE_E_DECRYPT,    /* wrong passphrase, or the file was altered */
+	SHAREFILE_E_MNEMONIC,	/* not mnemonic text: lower-case words, single spaces */
+	SHAREFILE_E_DECRYPT,	/* wrong passphrase, or the file was altered */
 };
 
 const char *sharefile_strerror(enum sharefile_err err);

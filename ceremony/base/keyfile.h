@@ -35,7 +35,7 @@ enum keyfile_err {
 	KEYFILE_OK = 0,
 	KEYFILE_E_INVAL, /* a bad argument (seal) */
 	KEYFILE_E_NOMEM,
-	KEYFILE_E_MAGIC,	  /* not a key file */
+	KEYFILE_E_MAGIC,   /* not a key file */
 	KEYFILE_E_VERSION, /* another version */
 	KEYFILE_E_FORMAT,  /* a field out of range, a length that does not add up, trailing bytes */
 	KEYFILE_E_DECRYPT, /* the wrong KEK, or the file was altered */

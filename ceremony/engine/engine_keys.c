@@ -233,8 +233,7 @@ static enum step_rc show_qr(struct engine *e, const char *name, const uint8_t *d
 	fpr_hex(sha, 32, hex, sizeof(hex));
 	snprintf(caption, sizeof(caption), "%s  SHA-256 %s", name, hex);
 	/* Two passes over the fragments; fountain parts follow for a camera that missed some. */
-	rc = media_qr_play(e->o->out_fd, anim, 0, caption, 400,
-			   2 * media_qr_anim_fragments(anim) + 10, NULL, NULL);
+	rc = prompt_qr_play(e->p, anim, caption, 400, 2 * media_qr_anim_fragments(anim) + 10);
 	media_qr_anim_free(anim);
 	if (rc != MEDIA_OK)
 		return engine_fail(e, STEP_ERROR, "showing the QR codes of %s: %s", name,

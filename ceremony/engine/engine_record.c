@@ -25,14 +25,14 @@ enum step_rc engine_prompt_rc(struct engine *e, int prc, const char *id)
 	switch (prc) {
 	case PROMPT_OK:
 		return STEP_OK;
-	case PROMPT_INTERRUPTED:
+	case PROMPT_E_INTERRUPTED:
 		return engine_fail(e, STEP_INTERRUPTED, "interrupted at prompt %s", id);
-	case PROMPT_MISSING:
+	case PROMPT_E_MISSING:
 		return engine_fail(e, STEP_INTERRUPTED, "no answer for prompt %s", id);
-	case PROMPT_INVALID:
+	case PROMPT_E_INVALID:
 		return engine_fail(e, STEP_FAILED, "answer to %s refused: %s", id,
 				   prompt_reason(e->p));
-	case PROMPT_EOF:
+	case PROMPT_E_EOF:
 		return engine_fail(e, STEP_INTERRUPTED, "end of input at prompt %s", id);
 	default:
 		return engine_fail(e, STEP_ERROR, "prompt %s: %s", id, prompt_strerror(prc));

@@ -26,12 +26,12 @@
 
 enum answers_err {
 	ANSWERS_OK = 0,
-	ANSWERS_E_IO,	       /* cannot read the file (operational) */
+	ANSWERS_E_IO,	     /* cannot read the file (operational) */
 	ANSWERS_E_NOMEM,     /* out of memory (operational) */
 	ANSWERS_E_TOO_BIG,   /* more than ANSWERS_MAX_BYTES, or too many entries */
-	ANSWERS_E_TEXT,      /* not printable UTF-8, a tab or a CR */
+	ANSWERS_E_TEXT,	     /* not printable UTF-8, a tab or a CR */
 	ANSWERS_E_SYNTAX,    /* a line that is not "id = value", a comment or empty */
-	ANSWERS_E_ID,	       /* a malformed prompt id */
+	ANSWERS_E_ID,	     /* a malformed prompt id */
 	ANSWERS_E_DUPLICATE, /* the same id twice */
 	ANSWERS_E_VERSION,   /* no "version = 1" first */
 	ANSWERS_E_VALUE,     /* a value too long, with outer spaces, or an unknown @directive */

@@ -5,6 +5,7 @@
  */
 #include "ceremony/people/prompt.h"
 #include "ceremony/base/utf8.h"
+#include "media/qr_out.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -66,17 +67,17 @@ const char *prompt_strerror(enum prompt_err err)
 	switch (err) {
 	case PROMPT_OK:
 		return "answered";
-	case PROMPT_INTERRUPTED:
+	case PROMPT_E_INTERRUPTED:
 		return "interrupted";
-	case PROMPT_MISSING:
+	case PROMPT_E_MISSING:
 		return "no answer in the answers file";
-	case PROMPT_INVALID:
+	case PROMPT_E_INVALID:
 		return "answer refused";
-	case PROMPT_EOF:
+	case PROMPT_E_EOF:
 		return "end of input";
-	case PROMPT_IO:
+	case PROMPT_E_IO:
 		return "terminal input or output failed";
-	case PROMPT_NOMEM:
+	case PROMPT_E_NOMEM:
 		return "out of memory";
 	}
 	return "unknown result";
@@ -91,7 +92,7 @@ static enum prompt_err open_common(struct prompt **out, int in_fd, int out_fd, u
 	*out = NULL;
 	p = calloc(1, sizeof(*p));
 	if (p == NULL)
-		return PROMPT_NOMEM;
+		return PROMPT_E_NOMEM;
 	p->in = in_fd;
 	p->out = out_fd;
 	p->flags = flags;
@@ -99,7 +100,7 @@ static enum prompt_err open_common(struct prompt **out, int in_fd, int out_fd, u
 		    term != NULL && strcmp(term, "dumb") != 0;
 	if (wake[0] < 0 && pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0) {
 		free(p);
-		return PROMPT_IO;
+		return PROMPT_E_IO;
 	}
 	interrupted = 0;
 	memset(&sa, 0, sizeof(sa));
@@ -119,7 +120,7 @@ enum prompt_err prompt_open_tty(struct prompt **out, int in_fd, int out_fd, unsi
 
 	*out = NULL;
 	if (!isatty(in_fd))
-		return PROMPT_IO;
+		return PROMPT_E_IO;
 	ret = open_common(out, in_fd, out_fd, flags);
 	if (ret == PROMPT_OK)
 		(*out)->tty = true;
@@ -271,17 +272,17 @@ static int read_line(struct prompt *p, unsigned char *buf, size_t max, size_t *l
 		ssize_t r;
 
 		if (interrupted) {
-			ret = PROMPT_INTERRUPTED;
+			ret = PROMPT_E_INTERRUPTED;
 			break;
 		}
 		if (poll(fds, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			ret = PROMPT_IO;
+			ret = PROMPT_E_IO;
 			break;
 		}
 		if (fds[1].revents & POLLIN) {
-			ret = PROMPT_INTERRUPTED;
+			ret = PROMPT_E_INTERRUPTED;
 			break;
 		}
 		if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR)))
@@ -290,11 +291,11 @@ static int read_line(struct prompt *p, unsigned char *buf, size_t max, size_t *l
 		if (r < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (r < 0) {
-			ret = PROMPT_IO;
+			ret = PROMPT_E_IO;
 			break;
 		}
 		if (r == 0) {
-			ret = PROMPT_EOF;
+			ret = PROMPT_E_EOF;
 			break;
 		}
 		if (ch == '\n')
@@ -320,13 +321,13 @@ static int read_tty(struct prompt *p, bool echo, unsigned char *buf, size_t max,
 	if (echo)
 		return read_line(p, buf, max, len);
 	if (tcgetattr(p->in, &saved) != 0)
-		return PROMPT_IO;
+		return PROMPT_E_IO;
 	quiet = saved;
 	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK);
 	quiet.c_lflag |= ECHONL;
 	/* TCSAFLUSH: nothing typed before the question becomes part of the secret. */
 	if (tcsetattr(p->in, TCSAFLUSH, &quiet) != 0)
-		return PROMPT_IO;
+		return PROMPT_E_IO;
 	ret = read_line(p, buf, max, len);
 	tcsetattr(p->in, TCSANOW, &saved);
 	return ret;
@@ -341,7 +342,7 @@ static enum prompt_err refuse(struct prompt *p, const char *id, const char *why)
 		return PROMPT_OK;
 	}
 	prompt_say(p, PROMPT_BAD, "[answers] %s: refused: %s", id, why);
-	return PROMPT_INVALID;
+	return PROMPT_E_INVALID;
 }
 
 /* Gets one raw answer into buf: from the terminal (after asking) or from the answers file.
@@ -356,22 +357,22 @@ static int get_answer(struct prompt *p, const char *id, const char *question, co
 	*len = 0;
 	*from_shown = false;
 	if (interrupted)
-		return PROMPT_INTERRUPTED;
+		return PROMPT_E_INTERRUPTED;
 	ask(p, id, question, hint);
 	if (p->tty) {
 		int ret = read_tty(p, !secret || echo, buf, max, len);
 
 		if (ret == LINE_TOO_LONG)
 			return refuse(p, id, "too long") == PROMPT_OK ? LINE_TOO_LONG
-								      : PROMPT_INVALID;
-		if (ret == PROMPT_INTERRUPTED || ret == PROMPT_EOF)
+								      : PROMPT_E_INVALID;
+		if (ret == PROMPT_E_INTERRUPTED || ret == PROMPT_E_EOF)
 			puts_(p, "\n");
 		return ret;
 	}
 	if (!answers_get(p->answers, id, &value, len, &shown)) {
 		snprintf(p->reason, sizeof(p->reason), "no answer for prompt '%s'", id);
 		prompt_say(p, PROMPT_BAD, "[answers] %s: no answer", id);
-		return PROMPT_MISSING;
+		return PROMPT_E_MISSING;
 	}
 	if (*len > max)
 		return refuse(p, id, "too long");
@@ -463,7 +464,7 @@ enum prompt_err prompt_text(struct prompt *p, const char *id, const char *questi
 	enum prompt_err ret;
 
 	if (outlen == 0)
-		return PROMPT_IO;
+		return PROMPT_E_IO;
 	out[0] = '\0';
 	ret = answer_loop(p, id, question, "", false, flags & PROMPT_EMPTY_OK, check, ctx, NULL,
 			  buf, max, &len);
@@ -483,13 +484,13 @@ enum prompt_err prompt_secret(struct prompt *p, const char *id, const char *ques
 	*len = 0;
 	buf = sodium_malloc(PROMPT_SECRET_MAX + 1);
 	if (buf == NULL)
-		return PROMPT_NOMEM;
+		return PROMPT_E_NOMEM;
 	ret = answer_loop(p, id, question, "", true, flags, check, ctx, shown, buf,
 			  PROMPT_SECRET_MAX, len);
 	if (ret == PROMPT_OK) {
 		*out = sodium_malloc(*len + 1);
 		if (*out == NULL)
-			ret = PROMPT_NOMEM;
+			ret = PROMPT_E_NOMEM;
 		else
 			memcpy(*out, buf, *len + 1);
 	}
@@ -574,7 +575,7 @@ enum prompt_err prompt_show_secret(struct prompt *p, const char *id, const char 
 
 	if (!p->tty) {
 		prompt_say(p, PROMPT_PLAIN, "[answers] %s (shown on the terminal only)", id);
-		return interrupted ? PROMPT_INTERRUPTED : PROMPT_OK;
+		return interrupted ? PROMPT_E_INTERRUPTED : PROMPT_OK;
 	}
 	prompt_say(p, PROMPT_HEADING, "%s", title);
 	prompt_block(p, text);
@@ -600,4 +601,10 @@ int prompt_id(char *out, size_t outlen, const char *fmt, ...)
 	if (n < 0 || (size_t)n >= outlen || !answers_valid_id(out))
 		return -1;
 	return 0;
+}
+
+enum media_err prompt_qr_play(struct prompt *p, struct media_qr_anim *anim, const char *caption,
+			      unsigned period_ms, size_t max_frames)
+{
+	return media_qr_play(p->out, anim, 0, caption, period_ms, max_frames, NULL, NULL);
 }

@@ -5,14 +5,14 @@
  * Contract:
  * - One prompt context at a time per process. While it is open, SIGINT, SIGTERM, SIGHUP and
  *   SIGQUIT do not kill the process: they set a flag, and a prompt waiting for input returns
- *   PROMPT_INTERRUPTED at once (the terminal restored). The engine polls prompt_interrupted()
+ *   PROMPT_E_INTERRUPTED at once (the terminal restored). The engine polls prompt_interrupted()
  *   between steps and runs its abort path. prompt_close() restores the previous handlers.
  * - Terminal mode: input must be a terminal. Secrets are read with echo off (termios), straight
  *   into sodium_malloc memory; pending typeahead is discarded first. Colour only when the output
  *   is a terminal, TERM is not "dumb" and NO_COLOR is unset; plain ASCII otherwise.
  * - Answers mode: each prompt is answered from the answers file by id and echoed as
- *   "[answers] id = value", or "[answers] id" for a secret; a missing answer is PROMPT_MISSING
- *   (nothing is guessed), an answer that fails validation is PROMPT_INVALID.
+ *   "[answers] id = value", or "[answers] id" for a secret; a missing answer is PROMPT_E_MISSING
+ *   (nothing is guessed), an answer that fails validation is PROMPT_E_INVALID.
  * - Secrets returned to the caller are sodium_malloc'ed, NUL-terminated, owned by the caller:
  *   release them with prompt_secret_free(). No secret is ever printed, except by
  *   prompt_show_secret() on a terminal.
@@ -24,16 +24,17 @@
 #include <stddef.h>
 
 #include "ceremony/people/answers.h"
+#include "media/error.h"
 #include "ceremony/script/script.h"
 
 enum prompt_err {
 	PROMPT_OK = 0,
-	PROMPT_INTERRUPTED, /* a signal (Ctrl-C) arrived: abort the ceremony */
-	PROMPT_MISSING,	    /* answers mode: no answer for this prompt id */
-	PROMPT_INVALID,	    /* answers mode: the answer was refused (see prompt_reason) */
-	PROMPT_EOF,	    /* terminal mode: end of input */
-	PROMPT_IO,	    /* a read or write failed, or the input is not a terminal */
-	PROMPT_NOMEM,
+	PROMPT_E_INTERRUPTED, /* a signal (Ctrl-C) arrived: abort the ceremony */
+	PROMPT_E_MISSING,     /* answers mode: no answer for this prompt id */
+	PROMPT_E_INVALID,     /* answers mode: the answer was refused (see prompt_reason) */
+	PROMPT_E_EOF,	      /* terminal mode: end of input */
+	PROMPT_E_IO,	      /* a read or write failed, or the input is not a terminal */
+	PROMPT_E_NOMEM,
 };
 
 const char *prompt_strerror(enum prompt_err err);
@@ -51,8 +52,8 @@ const char *prompt_strerror(enum prompt_err err);
 
 struct prompt;
 
-/* Terminal mode on in_fd (must be a tty) and out_fd. Returns PROMPT_OK, PROMPT_IO or
- * PROMPT_NOMEM; *out is NULL on failure. */
+/* Terminal mode on in_fd (must be a tty) and out_fd. Returns PROMPT_OK, PROMPT_E_IO or
+ * PROMPT_E_NOMEM; *out is NULL on failure. */
 enum prompt_err prompt_open_tty(struct prompt **out, int in_fd, int out_fd, unsigned flags);
 
 /* Answers mode: answers (not owned, must outlive the context) answer by id; out_fd shows what
@@ -97,7 +98,7 @@ void prompt_secret_free(unsigned char *secret, size_t len);
 enum prompt_err prompt_choice(struct prompt *p, const char *id, const char *question,
 			      const char *const *choices, size_t n, size_t *index);
 
-/* Why the last answer was refused (for PROMPT_INVALID), or "". */
+/* Why the last answer was refused (for PROMPT_E_INVALID), or "". */
 const char *prompt_reason(const struct prompt *p);
 
 /* ---- output: everything shown to people goes through these ------------------------------ */
@@ -120,6 +121,13 @@ void prompt_block(struct prompt *p, const char *text);
 /* Secret text for one person's eyes (share words, a share's QR). Terminal: shown under title
  * until Enter is pressed, then the screen and its scrollback are cleared. Answers mode: not
  * shown at all; "[answers] id (shown on the terminal only)" is printed instead. */
+struct media_qr_anim;
+/* Plays an animated multi-part QR code (media/qr_out.h) where people look, with caption under
+ * each frame: max_frames frames, period_ms apart. Only public payloads are animated (a share's
+ * QR code is part of its card, prompt_show_secret). Returns what media_qr_play returns. */
+enum media_err prompt_qr_play(struct prompt *p, struct media_qr_anim *anim, const char *caption,
+			      unsigned period_ms, size_t max_frames);
+
 enum prompt_err prompt_show_secret(struct prompt *p, const char *id, const char *title,
 				   const char *text);
 
@@ -149,17 +157,18 @@ void prompt_progress(struct prompt *p, const char *what, unsigned done, unsigned
 #define SHARE_FIELD_PASSPHRASE_REPEAT "passphrase-repeat" /* secret, must match */
 #define SHARE_FIELD_WORDS	      "words"		  /* secret, echoed: copy-back check */
 #define SHARE_FIELD_BAG		      "bag"		  /* text: tamper-evident bag number */
-#define SHARE_FIELD_RETRY "retry" /* confirm: after a failed write, a fresh medium (conditional) */
-#define SHARE_FIELD_CARD "card"   /* shown: the words and QR (not answered) */
-#define COLLECT_FIELD_CUSTODIAN	      "custodian"	  /* choice: participant id */
-#define COLLECT_FIELD_SOURCE	      "source"		  /* choice: medium, words, qr */
-#define COLLECT_FIELD_PASSPHRASE      "passphrase"	  /* secret */
-#define COLLECT_FIELD_WORDS	      "words"		  /* secret */
-#define COLLECT_FIELD_QR	      "qr"		  /* choice: camera, an input medium */
-#define INPUT_FIELD_SOURCE	      "source"		  /* choice: medium, qr */
-#define INPUT_FIELD_FINGERPRINT	      "fingerprint"	  /* confirm: read aloud, matches */
-#define INPUT_FIELD_DIGEST	      "digest"		  /* text: 64 hex digits */
-#define INPUT_FIELD_QR		      "qr"		  /* choice: camera, an input medium */
+#define SHARE_FIELD_RETRY	      "retry" /* confirm: after a failed write, a fresh medium (conditional) \
+					       */
+#define SHARE_FIELD_CARD	 "card"	       /* shown: the words and QR (not answered) */
+#define COLLECT_FIELD_CUSTODIAN	 "custodian"   /* choice: participant id */
+#define COLLECT_FIELD_SOURCE	 "source"      /* choice: medium, words, qr */
+#define COLLECT_FIELD_PASSPHRASE "passphrase"  /* secret */
+#define COLLECT_FIELD_WORDS	 "words"       /* secret */
+#define COLLECT_FIELD_QR	 "qr"	       /* choice: camera, an input medium */
+#define INPUT_FIELD_SOURCE	 "source"      /* choice: medium, qr */
+#define INPUT_FIELD_FINGERPRINT	 "fingerprint" /* confirm: read aloud, matches */
+#define INPUT_FIELD_DIGEST	 "digest"      /* text: 64 hex digits */
+#define INPUT_FIELD_QR		 "qr"	       /* choice: camera, an input medium */
 
 /* Formats an id and checks it is well formed (answers_valid_id). Returns 0, or -1 when it does
  * not fit or is malformed. */

@@ -25,8 +25,8 @@ enum lineage_err {
 	LINEAGE_OK = 0,
 	LINEAGE_E_NOMEM,
 	LINEAGE_E_INVALID, /* the transcript does not verify: failure says where and why */
-	LINEAGE_E_OPEN,	  /* it verifies, but the ceremony was aborted or never closed */
-	LINEAGE_E_LIMIT,	  /* more keys or share sets than this module keeps */
+	LINEAGE_E_OPEN,	   /* it verifies, but the ceremony was aborted or never closed */
+	LINEAGE_E_LIMIT,   /* more keys or share sets than this module keeps */
 };
 
 const char *lineage_strerror(enum lineage_err err);

@@ -91,10 +91,10 @@ static void test_answers_mode(void **state)
 	assert_int_equal(prompt_confirm(p, "go.clock", "Is the time right?", &yes), PROMPT_OK);
 	assert_true(yes);
 	assert_int_equal(prompt_confirm(p, "go.image", "Image hash matches?", &yes),
-			 PROMPT_INVALID);
+			 PROMPT_E_INVALID);
 	assert_string_equal(prompt_reason(p), "answer yes or no");
 	assert_int_equal(prompt_confirm(p, "go.script", "Script hash matches?", &yes),
-			 PROMPT_MISSING);
+			 PROMPT_E_MISSING);
 	assert_string_equal(prompt_reason(p), "no answer for prompt 'go.script'");
 
 	assert_int_equal(prompt_text(p, "share.root.1.bag", "Bag number?", 0, ask_plain, NULL, text,
@@ -103,16 +103,16 @@ static void test_answers_mode(void **state)
 	assert_string_equal(text, "TEB-100001");
 	assert_int_equal(prompt_text(p, "share.root.2.bag", "Bag number?", 0, ask_plain, NULL, text,
 				     sizeof(text)),
-			 PROMPT_INVALID);
+			 PROMPT_E_INVALID);
 	assert_string_equal(prompt_reason(p), "a bag number starts TEB-");
 	assert_int_equal(prompt_text(p, "share.root.1.bag", "Bag?", 0, NULL, NULL, text, 5),
-			 PROMPT_INVALID);
+			 PROMPT_E_INVALID);
 	assert_string_equal(prompt_reason(p), "too long");
 
 	/* Empty answers only where allowed. */
 	assert_int_equal(
 	    prompt_secret(p, "entropy.carol.dice", "Dice?", 0, NULL, NULL, NULL, &secret, &len),
-	    PROMPT_INVALID);
+	    PROMPT_E_INVALID);
 	assert_null(secret);
 	assert_int_equal(prompt_secret(p, "entropy.carol.dice", "Dice?", PROMPT_EMPTY_OK, NULL,
 				       NULL, NULL, &secret, &len),
@@ -135,7 +135,7 @@ static void test_answers_mode(void **state)
 	prompt_secret_free(secret, len);
 	assert_int_equal(
 	    prompt_secret(p, "share.root.1.words", "Words?", 0, NULL, NULL, NULL, &secret, &len),
-	    PROMPT_INVALID);
+	    PROMPT_E_INVALID);
 	assert_string_equal(prompt_reason(p), "@shown does not answer this prompt");
 
 	/* Choices by name; numbers are for people at a terminal. */
@@ -143,7 +143,7 @@ static void test_answers_mode(void **state)
 			 PROMPT_OK);
 	assert_int_equal(idx, 1);
 	assert_int_equal(prompt_choice(p, "collect.root.2.source", "How?", sources, 3, &idx),
-			 PROMPT_INVALID);
+			 PROMPT_E_INVALID);
 
 	assert_int_equal(
 	    prompt_show_secret(p, "share.root.1.shown", "Your words", "academic acid acne"),
@@ -182,7 +182,7 @@ static void test_shown_needs_rehearsal(void **state)
 	assert_int_equal(prompt_open_answers(&p, a, devnull, 0), PROMPT_OK);
 	assert_int_equal(prompt_secret(p, "share.root.1.words", "Words?", PROMPT_ECHO, NULL, NULL,
 				       "academic acid acne", &secret, &len),
-			 PROMPT_INVALID);
+			 PROMPT_E_INVALID);
 	assert_string_equal(prompt_reason(p), "@shown is only accepted in a rehearsal");
 	assert_null(secret);
 	prompt_close(p);
@@ -204,9 +204,9 @@ static void test_signals(void **state)
 	/* Ctrl-C does not kill the process: the next prompt reports it. */
 	assert_int_equal(raise(SIGINT), 0);
 	assert_true(prompt_interrupted());
-	assert_int_equal(prompt_confirm(p, "go.clock", "Time?", &yes), PROMPT_INTERRUPTED);
+	assert_int_equal(prompt_confirm(p, "go.clock", "Time?", &yes), PROMPT_E_INTERRUPTED);
 	assert_int_equal(raise(SIGTERM), 0);
-	assert_int_equal(prompt_confirm(p, "go.clock", "Time?", &yes), PROMPT_INTERRUPTED);
+	assert_int_equal(prompt_confirm(p, "go.clock", "Time?", &yes), PROMPT_E_INTERRUPTED);
 	prompt_clear_interrupt();
 	assert_false(prompt_interrupted());
 	assert_int_equal(prompt_confirm(p, "go.clock", "Time?", &yes), PROMPT_OK);
@@ -314,7 +314,7 @@ static void test_tty(void **state)
 
 	(void)state;
 	assert_int_equal(pipe(fds), 0);
-	assert_int_equal(prompt_open_tty(&p, fds[0], fds[1], 0), PROMPT_IO);
+	assert_int_equal(prompt_open_tty(&p, fds[0], fds[1], 0), PROMPT_E_IO);
 	assert_null(p);
 	close(fds[0]);
 	close(fds[1]);
@@ -385,7 +385,7 @@ static void test_tty(void **state)
 	later(&t, 10, true, NULL);
 	assert_int_equal(prompt_secret(p, "share.root.2.passphrase", "Passphrase:", 0, NULL, NULL,
 				       NULL, &secret, &len),
-			 PROMPT_INTERRUPTED);
+			 PROMPT_E_INTERRUPTED);
 	wait_child(&t);
 	assert_null(secret);
 	assert_true(prompt_interrupted());
@@ -406,7 +406,7 @@ static void test_tty(void **state)
 
 	/* End of input (Ctrl-D at the start of a line). */
 	later(&t, 100, false, "\004");
-	assert_int_equal(prompt_confirm(p, "go.media", "Media?", &yes), PROMPT_EOF);
+	assert_int_equal(prompt_confirm(p, "go.media", "Media?", &yes), PROMPT_E_EOF);
 	wait_child(&t);
 
 	prompt_close(p);
@@ -460,7 +460,7 @@ static void test_ids(void **state)
 	assert_int_equal(prompt_id(id, sizeof(id), PROMPT_ID_ATTENDANCE, "Alice"), -1);
 	assert_int_equal(prompt_id(id, 10, PROMPT_ID_ATTENDANCE, "alice-long"), -1);
 	assert_string_equal(prompt_kind_name(PROMPT_KIND_SECRET), "secret");
-	assert_string_equal(prompt_strerror(PROMPT_INTERRUPTED), "interrupted");
+	assert_string_equal(prompt_strerror(PROMPT_E_INTERRUPTED), "interrupted");
 
 	assert_int_equal(script_load("scripts/smki-keygen.yaml", &plan, &err), SCRIPT_OK);
 	memset(&t, 0, sizeof(t));
