@@ -238,6 +238,7 @@ static enum script_err key_fields(struct script_parse *p, const struct ynode *n,
 		return script_failed(&p->c);
 	return SCRIPT_OK;
 }
+
 /* References between keys: wrapped-by, apex-contingency-key, issuer. */
 static enum script_err key_links(struct script_parse *p, const struct ynode *n,
 				 struct script_key *k)
