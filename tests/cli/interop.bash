@@ -1,6 +1,6 @@
 # Sourced by the tests that check us against independent public implementations
 # (tests/cli/interop_*.sh, tests/cli/recovery.sh): installs them from the npm registry, exactly
-# as pinned in tests/interop/package-lock.json, into $BUILDDIR/interop (test-only: never needed at
+# as pinned in tests/interop/package-lock.json, into build/interop (INTEROP_DIR; test-only: never needed at
 # ceremony time), and runs their drivers in tests/interop/.
 # A failed install fails the test, loudly: the only way to skip it is INTEROP_OFFLINE_OK=1 in the
 # environment, an explicit statement that the npm registry is out of reach and that is acceptable.
@@ -8,7 +8,7 @@
 # The installed copy is reused while its package files equal the committed ones; several tests may
 # ask at once, so the install is done under a lock.
 interop_install() {
-	local dir=$BUILDDIR/interop src=$SRCDIR/tests/interop
+	local dir=${INTEROP_DIR:-$SRCDIR/build/interop} src=$SRCDIR/tests/interop
 	local c
 	for c in node npm flock cmp; do
 		command -v $c >/dev/null || [ "${INTEROP_OFFLINE_OK:-}" != 1 ] || { echo "no $c"; exit 77; }
