@@ -40,17 +40,24 @@ got=$(openssl x509 -in "$S/public/root.pem" -noout -pubkey | openssl pkey -pubin
 	sha256sum | cut -d' ' -f1)
 [ "$want" = "$got" ] || fail "openssl: root SPKI SHA-256 $got, transcript $want"
 
-# The generic key generation: a P-384 root, its shares splitting the key file's KEK.
-G=$T/generic
-mkdir -p "$G/public" "$G/cara" "$G/cody" "$G/cruz"
-expect 0 ceremony run "$SRCDIR/scripts/generic-root-keygen.yaml" --media "$G" \
-	--answers "$SRCDIR/scripts/generic-root-keygen.answers" --rehearsal
-"$PY" "$SRCDIR/tests/cli/recovery.py" --slip39 "$SLIP39" --public "$G/public" --media "$G" \
-	--passphrases "$SRCDIR/scripts/generic-root-keygen.answers" --expect-keys 1 \
-	--cards root:1,3 >"$T/gen.out" 2>&1 || { cat "$T/gen.out"; fail "generic recovery"; }
-cat "$T/gen.out"
-grep -q "^root (ec-p384, .*certificate (SPKI and a test signature) match" "$T/gen.out" ||
-	fail "generic root"
+# The generic key generation: a P-384 root, its shares splitting the key file's KEK; then the same
+# script for an Ed25519 root (split directly) and an RSA-3072 root (a key file again).
+for alg in ec-p384 ed25519 rsa-3072; do
+	G=$T/generic-$alg
+	mkdir -p "$G/public" "$G/cara" "$G/cody" "$G/cruz"
+	sed "s/algorithm: ec-p384/algorithm: $alg/" "$SRCDIR/scripts/generic-root-keygen.yaml" >"$T/$alg.yaml"
+	expect 0 ceremony run "$T/$alg.yaml" --media "$G" \
+		--answers "$SRCDIR/scripts/generic-root-keygen.answers" --rehearsal
+	case $alg in ed25519) ! ls "$G"/public/*.key >/dev/null 2>&1 || fail "ed25519 has a key file" ;;
+	*) ls "$G"/public/root-*.key >/dev/null || fail "$alg has no key file" ;; esac
+	"$PY" "$SRCDIR/tests/cli/recovery.py" --slip39 "$SLIP39" --public "$G/public" --media "$G" \
+		--passphrases "$SRCDIR/scripts/generic-root-keygen.answers" --expect-keys 1 \
+		--cards root:1,3 >"$T/gen.out" 2>&1 || { cat "$T/gen.out"; fail "generic $alg recovery"; }
+	cat "$T/gen.out"
+	grep -q "^root ($alg, .*certificate (SPKI and a test signature) match" "$T/gen.out" ||
+		fail "generic $alg root"
+done
+G=$T/generic-ec-p384
 
 # A wrong passphrase does not open a share file, and a wrong SLIP-39 passphrase gives a key that
 # fails its check: recovery.py says so and stops.
