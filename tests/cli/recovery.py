@@ -273,6 +273,7 @@ def main():
                 fail("%s: share file %s header does not describe this key" % (name, s["file"]))
             mnemonics[s["number"]] = share["mnemonic"]
             headers[s["number"]] = share
+
         def key_file(kek):
             files = [f for f in os.listdir(a.public)
                      if f.startswith(name + "-" + fpr[:4].hex()) and f.endswith(".key")]
