@@ -42,7 +42,10 @@ got=$(openssl x509 -in "$S/public/root.pem" -noout -pubkey | openssl pkey -pubin
 
 # The generic key generation: a P-384 root, its shares splitting the key file's KEK; then the same
 # script for an Ed25519 root (split directly) and an RSA-3072 root (a key file again).
-for alg in ec-p384 ed25519 rsa-3072; do
+# Under a runner (make valgrind) only the key-file case: the others add no code of ours.
+algs="ec-p384 ed25519 rsa-3072"
+[ "${CEREMONY%% *}" = "$CEREMONY" ] || algs=ec-p384
+for alg in $algs; do
 	G=$T/generic-$alg
 	mkdir -p "$G/public" "$G/cara" "$G/cody" "$G/cruz"
 	sed "s/algorithm: ec-p384/algorithm: $alg/" "$SRCDIR/scripts/generic-root-keygen.yaml" >"$T/$alg.yaml"
