@@ -6,14 +6,16 @@ stdin, one a line, and prints the master secret as hex; the tests use the public
 'slip39' through tests/interop/slip39.js).
 
 usage: recovery.py --slip39 CMD --public DIR --media DIR --passphrases FILE
-                   [--cards KEY:N,N...]... [--expect-keys N]
+                   [--card-words FILE | --cards KEY:N,N...]... [--expect-keys N]
 
 DIR (--media) holds one directory per custodian medium; --public the ceremony's public outputs
 (transcript.jsonl, certificates, CSRs, key files). FILE lists each share file's passphrase as
 'share.<key>.<n>.passphrase = ...' lines (the rehearsal answers files have this form); in a real
-recovery each custodian types theirs. --cards KEY:N,N rebuilds KEY a second time from the words of
-share numbers N (as a custodian types the words of their card, in capitals here, one word per
-line: step 2b normalises them).
+recovery each custodian types theirs. --card-words FILE holds the words copied off every share card
+the ceremony showed (one card a line, in the order shown, which is the order of the transcript's
+share-written records): every key is rebuilt from a quorum of cards as well. Without it,
+--cards KEY:N,N rebuilds KEY a second time from the words of share numbers N taken from the
+share files (typed in capitals, one word a line: step 2b normalises them).
 
 Prints one line per key rebuilt and checked; exits 1 on the first thing that does not match.
 The step numbers are those of docs/recovery.md.
@@ -53,6 +55,7 @@ def read_transcript(path):
                               "shares": []}
         elif ev == "share-written":
             keys[d["key"]]["shares"].append(d)
+            d["order"] = sum(len(k["shares"]) for k in keys.values()) - 1
         elif ev == "note" and d.get("text") == "share set created":
             keys[d["key"]]["set"] = d
         elif ev == "shares-superseded":
@@ -239,6 +242,7 @@ def main():
     ap.add_argument("--media", required=True)
     ap.add_argument("--passphrases", required=True)
     ap.add_argument("--cards", action="append", default=[])
+    ap.add_argument("--card-words")
     ap.add_argument("--expect-keys", type=int)
     a = ap.parse_args()
 
@@ -254,6 +258,12 @@ def main():
     for c in a.cards:
         k, _, ns = c.partition(":")
         cards[k] = [int(n) for n in ns.split(",")]
+
+    # The words copied off the cards the ceremony showed, one card a line, in the order it showed
+    # them: the order of the share-written records.
+    card_lines = []
+    if a.card_words:
+        card_lines = [l for l in open(a.card_words, encoding="utf-8").read().split("\n") if l.strip()]
 
     rebuilt = {}
     for name, k in keys.items():
@@ -290,6 +300,11 @@ def main():
         if name in cards:
             typed = ["\n".join(w.upper() for w in mnemonics[n].split()) for n in cards[name]]
             secrets.append(combine(a.slip39, [words_from_card(t) for t in typed]))
+        if card_lines:
+            by_number = {s["number"]: card_lines[s["order"]] for s in k["shares"]}
+            secrets.append(combine(a.slip39, [words_from_card(by_number[n])
+                                              for n in quorum(headers, True)]))
+            cards[name] = quorum(headers, True)
         if any(s != secrets[0] for s in secrets):
             fail("%s: two quorums gave different secrets" % name)
         secret = secrets[0]
