@@ -6,8 +6,10 @@
 #include "media/error.h"
 #include "media/fountain.h"
 
-/* BCR-2020-012, in byte order: every word's first and last letters are unique, which is what
- * the minimal style relies on. */
+/* The word list of the reference implementations (bc-ur src/bytewords.cpp and every maintained
+ * port), in byte order: alphabetical. The list printed in the 2020 BCR-2020-012 paper has
+ * 0x85..0x87 and 0xfb..0xff in another order and is not what anyone else speaks. Every word's first
+ * and last letters are unique, which is what the minimal style relies on. */
 static const char words[256][5] = {
     "able", "acid", "also", "apex", "aqua", "arch", "atom", "aunt", /* 0x00 */
     "away", "axis", "back", "bald", "barn", "belt", "beta", "bias", /* 0x08 */
@@ -25,7 +27,7 @@ static const char words[256][5] = {
     "iris", "iron", "item", "jade", "jazz", "join", "jolt", "jowl", /* 0x68 */
     "judo", "jugs", "jump", "junk", "jury", "keep", "keno", "kept", /* 0x70 */
     "keys", "kick", "kiln", "king", "kite", "kiwi", "knob", "lamb", /* 0x78 */
-    "lava", "lazy", "leaf", "legs", "liar", "list", "limp", "lion", /* 0x80 */
+    "lava", "lazy", "leaf", "legs", "liar", "limp", "lion", "list", /* 0x80 */
     "logo", "loud", "love", "luau", "luck", "lung", "main", "many", /* 0x88 */
     "math", "maze", "memo", "menu", "meow", "mild", "mint", "miss", /* 0x90 */
     "monk", "nail", "navy", "need", "news", "next", "noon", "note", /* 0x98 */
@@ -40,7 +42,7 @@ static const char words[256][5] = {
     "vast", "very", "veto", "vial", "vibe", "view", "visa", "void", /* 0xe0 */
     "vows", "wall", "wand", "warm", "wasp", "wave", "waxy", "webs", /* 0xe8 */
     "what", "when", "whiz", "wolf", "work", "yank", "yawn", "yell", /* 0xf0 */
-    "yoga", "yurt", "zaps", "zest", "zinc", "zone", "zoom", "zero", /* 0xf8 */
+    "yoga", "yurt", "zaps", "zero", "zest", "zinc", "zone", "zoom", /* 0xf8 */
 };
 
 const char *media_byteword(unsigned char byte)
@@ -76,7 +78,7 @@ enum media_err media_bytewords_encode(const unsigned char *data, size_t len,
 			out[used++] = w[3];
 		} else {
 			if (i > 0)
-				out[used++] = ' ';
+				out[used++] = style == MEDIA_BYTEWORDS_URI ? '-' : ' ';
 			memcpy(out + used, w, 4);
 			used += 4;
 		}
@@ -120,7 +122,7 @@ enum media_err media_bytewords_decode(const char *text, size_t textlen,
 	uint32_t c;
 
 	*outlen_used = 0;
-	/* Standard style: n words take 5n - 1 characters. */
+	/* Standard and URI styles: n words take 5n - 1 characters. */
 	if (style == MEDIA_BYTEWORDS_MINIMAL ? textlen % 2 != 0 : (textlen + 1) % 5 != 0)
 		return MEDIA_E_BYTEWORDS;
 	count = style == MEDIA_BYTEWORDS_MINIMAL ? textlen / 2 : (textlen + 1) / 5;
@@ -133,7 +135,8 @@ enum media_err media_bytewords_decode(const char *text, size_t textlen,
 		const char *w = text + i * step;
 		int v;
 
-		if (style == MEDIA_BYTEWORDS_STANDARD && i + 1 < count && w[4] != ' ')
+		if (style != MEDIA_BYTEWORDS_MINIMAL && i + 1 < count &&
+		    w[4] != (style == MEDIA_BYTEWORDS_URI ? '-' : ' '))
 			goto bad;
 		v = word_value(w, wl);
 		if (v < 0)

@@ -2,14 +2,15 @@
  * Bytewords (Blockchain Commons BCR-2020-012), as UR uses them: each byte is one of 256 four-letter
  * words, and the body is followed by its CRC-32 (big-endian) as four more words. The minimal
  * style keeps each word's first and last letter; the standard style separates whole words with
- * spaces. Decoding is case-insensitive.
+ * spaces, the URI style with hyphens. The word list is the reference implementations' (bc-ur),
+ * not the 2020 paper's. Decoding is case-insensitive.
  */
 #ifndef MEDIA_BYTEWORDS_H
 #define MEDIA_BYTEWORDS_H
 
 #include <stddef.h>
 
-enum media_bytewords_style { MEDIA_BYTEWORDS_MINIMAL, MEDIA_BYTEWORDS_STANDARD };
+enum media_bytewords_style { MEDIA_BYTEWORDS_MINIMAL, MEDIA_BYTEWORDS_STANDARD, MEDIA_BYTEWORDS_URI };
 
 /* The word for a byte (four lower-case letters, NUL-terminated). */
 const char *media_byteword(unsigned char byte);

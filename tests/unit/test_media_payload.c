@@ -239,8 +239,8 @@ static void test_other(void **state)
 		free(ur);
 	}
 	/* Bytewords that are not a CBOR byte string; a bad checksum. */
-	assert_int_equal(detect_str("ur:bytes/aeadaolazojendeoti", &info), MEDIA_E_CBOR);
-	assert_int_equal(detect_str("ur:bytes/aeadaolazojendeotx", &info), MEDIA_E_BYTEWORDS);
+	assert_int_equal(detect_str("ur:bytes/aeadaolazmjendeoti", &info), MEDIA_E_CBOR);
+	assert_int_equal(detect_str("ur:bytes/aeadaolazmjendeotx", &info), MEDIA_E_BYTEWORDS);
 	assert_int_equal(media_payload_detect(big, 0, &info), MEDIA_E_PAYLOAD_EMPTY);
 	memset(big, 'a', sizeof(big));
 	assert_int_equal(media_payload_detect(big, sizeof(big), &info), MEDIA_E_TOOBIG);

@@ -229,7 +229,7 @@ static void test_receiver(void **state)
 	assert_int_equal(media_rx_add(rx, (const unsigned char *)"two", 3, &useful),
 			 MEDIA_E_MULTIPLE);
 	assert_int_equal(
-	    media_rx_add(rx, (const unsigned char *)"ur:bytes/aeadaolazojendeoti", 27, &useful),
+	    media_rx_add(rx, (const unsigned char *)"ur:bytes/aeadaolazmjendeoti", 27, &useful),
 	    MEDIA_E_MULTIPLE);
 	media_rx_progress(rx, &p);
 	assert_true(p.complete);
