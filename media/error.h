@@ -7,6 +7,8 @@
 #define MEDIA_ERROR_H
 
 enum media_err {
+	MEDIA_E_SIGNED_ = -1, /* never returned: a negative member makes the enum a signed type,
+				   * so a code passes through an int without a change of sign */
 	MEDIA_OK = 0,
 	MEDIA_E_NOMEM,	     /* out of memory */
 	MEDIA_E_ARG,	     /* invalid argument (a bug in the caller) */

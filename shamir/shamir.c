@@ -168,6 +168,8 @@ out:
 const char *shamir_strerror(enum shamir_err err)
 {
 	switch (err) {
+	case SHAMIR_E_SIGNED_: /* never returned */
+		break;
 	case SHAMIR_OK:
 		return "success";
 	case SHAMIR_E_PARAM:

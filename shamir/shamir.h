@@ -15,6 +15,8 @@
 #include <stdint.h>
 
 enum shamir_err {
+	SHAMIR_E_SIGNED_ = -1, /* never returned: a negative member makes the enum a signed type,
+				   * so a code passes through an int without a change of sign */
 	SHAMIR_OK = 0,
 	SHAMIR_E_PARAM,	       /* threshold, count, length or index out of range */
 	SHAMIR_E_DUPLICATE_X,  /* two points with the same x */

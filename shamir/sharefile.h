@@ -61,6 +61,8 @@ struct sharefile_meta {
 };
 
 enum sharefile_err {
+	SHAREFILE_E_SIGNED_ = -1, /* never returned: a negative member makes the enum a signed type,
+				   * so a code passes through an int without a change of sign */
 	SHAREFILE_OK = 0,
 	SHAREFILE_E_INVAL,	/* a bad argument or metadata field (seal) */
 	SHAREFILE_E_NOMEM,	/* out of memory (Argon2id's memory included) */

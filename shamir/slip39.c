@@ -462,6 +462,8 @@ out:
 const char *slip39_strerror(enum slip39_err err)
 {
 	switch (err) {
+	case SLIP39_E_SIGNED_: /* never returned */
+		break;
 	case SLIP39_OK:
 		return "success";
 	case SLIP39_E_PARAM:

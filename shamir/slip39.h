@@ -25,6 +25,8 @@
 #include "shamir/slip39_words.h"
 
 enum slip39_err {
+	SLIP39_E_SIGNED_ = -1, /* never returned: a negative member makes the enum a signed type,
+				   * so a code passes through an int without a change of sign */
 	SLIP39_OK = 0,
 	/* arguments (splitting, combining) */
 	SLIP39_E_PARAM,		/* a threshold, count or iteration exponent out of range */

@@ -11,6 +11,8 @@ static const uint8_t magic[8] = {0x89, 'C', 'K', 'E', 'Y', '\r', '\n', 0x1a};
 const char *keyfile_strerror(enum keyfile_err err)
 {
 	switch (err) {
+	case KEYFILE_E_SIGNED_: /* never returned */
+		break;
 	case KEYFILE_OK:
 		return "ok";
 	case KEYFILE_E_INVAL:

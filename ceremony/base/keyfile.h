@@ -32,6 +32,8 @@
 #define KEYFILE_MAX	 (8 + 1 + 2 * (1 + KEYFILE_NAME_MAX) + 32 + 24 + 4 + KEYFILE_DER_MAX + 16)
 
 enum keyfile_err {
+	KEYFILE_E_SIGNED_ = -1, /* never returned: a negative member makes the enum a signed type,
+				   * so a code passes through an int without a change of sign */
 	KEYFILE_OK = 0,
 	KEYFILE_E_INVAL, /* a bad argument (seal) */
 	KEYFILE_E_NOMEM,

@@ -24,6 +24,8 @@
 const char *preflight_strerror(enum preflight_err err)
 {
 	switch (err) {
+	case PREFLIGHT_E_SIGNED_: /* never returned */
+		break;
 	case PREFLIGHT_OK:
 		return "ok";
 	case PREFLIGHT_E_FULL:

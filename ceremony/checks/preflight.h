@@ -39,6 +39,8 @@
 #define PREFLIGHT_ENTROPY_TIMEOUT_MS 30000
 
 enum preflight_err {
+	PREFLIGHT_E_SIGNED_ = -1, /* never returned: a negative member makes the enum a signed type,
+				   * so a code passes through an int without a change of sign */
 	PREFLIGHT_OK = 0,
 	PREFLIGHT_E_FULL, /* the report holds PREFLIGHT_MAX_CHECKS results already */
 	PREFLIGHT_E_ARG,  /* a required argument is missing */

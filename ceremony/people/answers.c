@@ -55,6 +55,8 @@ static enum answers_err fail(struct answers_error *err, enum answers_err code, u
 const char *answers_strerror(enum answers_err err)
 {
 	switch (err) {
+	case ANSWERS_E_SIGNED_: /* never returned */
+		break;
 	case ANSWERS_OK:
 		return "valid";
 	case ANSWERS_E_IO:

@@ -25,6 +25,8 @@
 #define ANSWERS_SHOWN "@shown"
 
 enum answers_err {
+	ANSWERS_E_SIGNED_ = -1, /* never returned: a negative member makes the enum a signed type,
+				   * so a code passes through an int without a change of sign */
 	ANSWERS_OK = 0,
 	ANSWERS_E_IO,	     /* cannot read the file (operational) */
 	ANSWERS_E_NOMEM,     /* out of memory (operational) */

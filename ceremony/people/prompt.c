@@ -65,6 +65,8 @@ void prompt_clear_interrupt(void)
 const char *prompt_strerror(enum prompt_err err)
 {
 	switch (err) {
+	case PROMPT_E_SIGNED_: /* never returned */
+		break;
 	case PROMPT_OK:
 		return "answered";
 	case PROMPT_E_INTERRUPTED:

@@ -28,6 +28,8 @@
 #include "ceremony/script/script.h"
 
 enum prompt_err {
+	PROMPT_E_SIGNED_ = -1, /* never returned: a negative member makes the enum a signed type,
+				   * so a code passes through an int without a change of sign */
 	PROMPT_OK = 0,
 	PROMPT_E_INTERRUPTED, /* a signal (Ctrl-C) arrived: abort the ceremony */
 	PROMPT_E_MISSING,     /* answers mode: no answer for this prompt id */

@@ -3,6 +3,8 @@
 const char *pki_strerror(enum pki_err err)
 {
 	switch (err) {
+	case PKI_E_SIGNED_: /* never returned */
+		break;
 	case PKI_OK:
 		return "success";
 	case PKI_E_ARG:

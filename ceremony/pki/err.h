@@ -7,6 +7,8 @@
 #define CEREMONY_PKI_ERR_H
 
 enum pki_err {
+	PKI_E_SIGNED_ = -1, /* never returned: a negative member makes the enum a signed type,
+				   * so a code passes through an int without a change of sign */
 	PKI_OK = 0,
 	PKI_E_ARG,	    /* a caller passed an invalid argument */
 	PKI_E_NOMEM,	    /* an allocation failed */

@@ -46,6 +46,8 @@
 #define SCRIPT_ENTITY_ID_LEN 8
 
 enum script_err {
+	SCRIPT_E_SIGNED_ = -1, /* never returned: a negative member makes the enum a signed type,
+				   * so a code passes through an int without a change of sign */
 	SCRIPT_OK = 0,
 	SCRIPT_E_IO,	    /* the file cannot be read (operational, not a script fault) */
 	SCRIPT_E_NOMEM,	    /* out of memory (operational) */

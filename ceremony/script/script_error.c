@@ -59,6 +59,8 @@ const char *script_q(struct script_ctx *c, const char *s)
 const char *script_strerror(enum script_err err)
 {
 	switch (err) {
+	case SCRIPT_E_SIGNED_: /* never returned */
+		break;
 	case SCRIPT_OK:
 		return "valid";
 	case SCRIPT_E_IO:

@@ -15,6 +15,8 @@ struct walk {
 const char *lineage_strerror(enum lineage_err err)
 {
 	switch (err) {
+	case LINEAGE_E_SIGNED_: /* never returned */
+		break;
 	case LINEAGE_OK:
 		return "ok";
 	case LINEAGE_E_NOMEM:

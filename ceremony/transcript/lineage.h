@@ -22,6 +22,8 @@
 #define LINEAGE_SPKI_MAX 1024
 
 enum lineage_err {
+	LINEAGE_E_SIGNED_ = -1, /* never returned: a negative member makes the enum a signed type,
+				   * so a code passes through an int without a change of sign */
 	LINEAGE_OK = 0,
 	LINEAGE_E_NOMEM,
 	LINEAGE_E_INVALID, /* the transcript does not verify: failure says where and why */

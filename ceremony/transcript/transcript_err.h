@@ -12,6 +12,8 @@
 #define TRANSCRIPT_DETAIL_MAX 200
 
 enum transcript_err {
+	TRANSCRIPT_E_SIGNED_ = -1, /* never returned: a negative member makes the enum a signed type,
+				   * so a code passes through an int without a change of sign */
 	TRANSCRIPT_OK = 0,
 	TRANSCRIPT_E_NOMEM,	 /* out of memory */
 	TRANSCRIPT_E_INVAL,	 /* a bad argument from the caller */
