@@ -314,6 +314,8 @@ static enum engine_result run_steps(struct engine *e)
 		if (e->closed)
 			return after_close(e);
 		if (rc == STEP_OK)
+			rc = engine_seal(e, i);
+		if (rc == STEP_OK)
 			rc = engine_release_unused(e, i);
 		if (rc != STEP_OK)
 			return abort_ceremony(e, rc);

@@ -215,12 +215,13 @@ enum step_rc engine_step_export_csr(struct engine *e, const struct script_step *
 
 /* Shows a payload as QR codes on a terminal: one code when it fits, else a multi-part UR
  * animation, each frame checked by loopback when it is made. */
-static enum step_rc show_qr(struct engine *e, const char *name, const uint8_t *data, size_t len,
-			    const uint8_t sha[32])
+static enum step_rc show_qr(struct engine *e, const char *output, const char *name,
+			    const uint8_t *data, size_t len, const uint8_t sha[32])
 {
 	struct media_qr_anim *anim = NULL;
-	char caption[256], hex[FPR_HEX_32];
+	char caption[256], hex[FPR_HEX_32], id[ANSWERS_ID_MAX + 1];
 	enum media_err rc;
+	int prc;
 
 	if (prompt_from_answers(e->p)) {
 		prompt_say(e->p, PROMPT_PLAIN, "  (the QR codes of %s are shown on a terminal only)",
@@ -233,8 +234,15 @@ static enum step_rc show_qr(struct engine *e, const char *name, const uint8_t *d
 	fpr_hex(sha, 32, hex, sizeof(hex));
 	snprintf(caption, sizeof(caption), "%s  SHA-256 %s", name, hex);
 	/* Two passes over the fragments; fountain parts follow for a camera that missed some. */
-	rc = prompt_qr_play(e->p, anim, caption, 400, 2 * media_qr_anim_fragments(anim) + 10);
+	if (prompt_id(id, sizeof(id), PROMPT_ID_RECEIVED, output) != 0) {
+		media_qr_anim_free(anim);
+		return engine_fail(e, STEP_ERROR, "prompt id too long for output %s", output);
+	}
+	prc = prompt_qr_play(e->p, id, anim, caption, 400, 2 * media_qr_anim_fragments(anim) + 10,
+			     &rc);
 	media_qr_anim_free(anim);
+	if (prc != PROMPT_OK)
+		return engine_prompt_rc(e, prc, id);
 	if (rc != MEDIA_OK)
 		return engine_fail(e, STEP_ERROR, "showing the QR codes of %s: %s", name,
 				   media_strerror(rc));
@@ -281,7 +289,7 @@ enum step_rc engine_step_publish(struct engine *e, const struct script_step *s)
 			prompt_say(e->p, PROMPT_GOOD, "  %s/%s verified on the medium",
 				   out->medium->id, out->file);
 		if (rc == STEP_OK && out->qr)
-			rc = show_qr(e, out->file, data, len, sha);
+			rc = show_qr(e, out->id, out->file, data, len, sha);
 		free(data);
 		if (rc != STEP_OK)
 			return rc;

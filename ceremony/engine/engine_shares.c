@@ -13,6 +13,7 @@
 #include "ceremony/engine/engine_media.h"
 #include "ceremony/engine/engine_record.h"
 #include "ceremony/engine/engine_secrets.h"
+#include "ceremony/engine/engine_slip.h"
 #include "ceremony/engine/engine_steps.h"
 #include "media/error.h"
 #include "media/medium.h"
@@ -21,9 +22,7 @@
 #include "shamir/sharefile.h"
 
 #define PASSPHRASE_MIN 8
-#define BAG_MAX 32
 #define SHARE_FILE_MAX SHAREFILE_MAX
-#define COPY_TRIES 3
 #define WRITE_TRIES 3
 #define SLIP39_ITER_EXP 1
 
@@ -44,18 +43,6 @@ static const char *check_passphrase(const char *v, size_t len, void *ctx)
 	return NULL;
 }
 
-/* Bag numbers: 1..32 of A-Z a-z 0-9 and '-', as printed on tamper-evident bags. */
-static const char *check_bag(const char *v, size_t len, void *ctx)
-{
-	(void)ctx;
-	if (len == 0 || len > BAG_MAX)
-		return "a bag number has 1 to 32 characters";
-	for (size_t i = 0; i < len; i++)
-		if (!isalnum((unsigned char)v[i]) && v[i] != '-')
-			return "a bag number has letters, digits and '-' only";
-	return NULL;
-}
-
 static enum step_rc field_id(struct engine *e, char *id, size_t len, const char *key, unsigned n,
 			     const char *field)
 {
@@ -64,20 +51,15 @@ static enum step_rc field_id(struct engine *e, char *id, size_t len, const char 
 	return STEP_OK;
 }
 
-/* The card shown to the custodian: numbered words in four columns, then the words' QR code
- * (upper case, so it is encoded in the compact alphanumeric mode). Secret. */
+/* The card shown to the custodian: numbered words in four columns. Secret. */
 static char *share_card(const char *mnemonic)
 {
-	size_t mlen = strlen(mnemonic), cap = 4096 + 16 * mlen;
-	char *card = sodium_malloc(cap), *upper = sodium_malloc(mlen + 1), *qrtext = NULL;
-	struct media_qr qr;
-	size_t used = 0, qrlen = 0, word = 0, i = 0;
-	int have_qr = 0;
+	size_t mlen = strlen(mnemonic), cap = 64 + 16 * mlen;
+	char *card = sodium_malloc(cap);
+	size_t used = 0, word = 0, i = 0;
 
-	if (card == NULL || upper == NULL)
-		goto fail;
-	for (size_t k = 0; k <= mlen; k++)
-		upper[k] = (char)toupper((unsigned char)mnemonic[k]);
+	if (card == NULL)
+		return NULL;
 	while (i < mlen) {
 		size_t s;
 		int n;
@@ -91,40 +73,58 @@ static char *share_card(const char *mnemonic)
 		word++;
 		n = snprintf(card + used, cap - used, "%2zu. %-10.*s%s", word, (int)(i - s),
 			     mnemonic + s, word % 4 == 0 ? "\n" : "  ");
-		if (n < 0 || (size_t)n >= cap - used)
-			goto fail;
+		if (n < 0 || (size_t)n >= cap - used) {
+			sodium_memzero(card, cap);
+			sodium_free(card);
+			return NULL;
+		}
 		used += (size_t)n;
 	}
 	if (used + 2 < cap && word % 4 != 0)
 		card[used++] = '\n';
 	card[used] = '\0';
+	return card;
+}
+
+/* The words' QR code as terminal text (upper case, so it is encoded in the compact
+ * alphanumeric mode), with its size in rows and columns. Secret. NULL when it cannot be made. */
+static char *share_qr(const char *mnemonic, unsigned *rows, unsigned *cols)
+{
+	size_t mlen = strlen(mnemonic), qrlen = 0;
+	char *upper = sodium_malloc(mlen + 1), *qrtext = NULL, *out = NULL;
+	struct media_qr qr;
+	unsigned col = 0;
+
+	*rows = *cols = 0;
+	if (upper == NULL)
+		return NULL;
+	for (size_t k = 0; k <= mlen; k++)
+		upper[k] = (char)toupper((unsigned char)mnemonic[k]);
 	memset(&qr, 0, sizeof(qr));
 	if (media_qr_encode((const unsigned char *)upper, mlen, MEDIA_QR_EC_AUTO, &qr) ==
 		    MEDIA_OK &&
-	    media_qr_terminal(&qr, 0, &qrtext, &qrlen) == MEDIA_OK)
-		have_qr = used + qrlen + 2 < cap;
-	if (have_qr) {
-		card[used++] = '\n';
-		memcpy(card + used, qrtext, qrlen);
-		used += qrlen;
-		card[used] = '\0';
+	    media_qr_terminal(&qr, 0, &qrtext, &qrlen) == MEDIA_OK) {
+		out = sodium_malloc(qrlen + 1);
+		if (out != NULL) {
+			memcpy(out, qrtext, qrlen);
+			out[qrlen] = '\0';
+		}
+		/* Columns are characters, not bytes: the blocks are UTF-8. */
+		for (size_t k = 0; k < qrlen; k++) {
+			if (qrtext[k] == '\n') {
+				(*rows)++;
+				col = 0;
+			} else if (((unsigned char)qrtext[k] & 0xC0) != 0x80 && ++col > *cols) {
+				*cols = col;
+			}
+		}
 	}
 	if (qrtext)
 		media_sfree(qrtext);
 	media_qr_free(&qr);
 	sodium_memzero(upper, mlen + 1);
 	sodium_free(upper);
-	return card;
-fail:
-	if (card) {
-		sodium_memzero(card, cap);
-		sodium_free(card);
-	}
-	if (upper) {
-		sodium_memzero(upper, mlen + 1);
-		sodium_free(upper);
-	}
-	return NULL;
+	return out;
 }
 
 static void free_card(char *card)
@@ -135,74 +135,152 @@ static void free_card(char *card)
 	}
 }
 
-/* Asks for the passphrase twice until both agree (terminal) or fails (answers). */
-static enum step_rc ask_passphrase(struct engine *e, const char *key, unsigned n,
-				   const char *holder, unsigned char **pass, size_t *plen)
+/* One share being given: to whom, on which medium, and what came of it. */
+struct gift {
+	struct engine_key *k;
+	const struct script_custodian_set *set;
+	unsigned n, g, m; /* the share's number, group and member, from 1 */
+	const struct script_participant *holder;
+	const struct script_medium *medium;
+	struct transcript_actor a;
+	const char *mnemonic; /* secret: one of k->shares */
+	char file[SCRIPT_FILE_MAX + 1];
+	uint8_t sha[32], kf_sha[32]; /* of the share file and of the key file */
+};
+
+/* The holder's passphrase, typed twice: each miss is a try; after the last one they may start
+ * again, or the ceremony is aborted deliberately. */
+static enum step_rc ask_passphrase(struct engine *e, const struct gift *gf, unsigned char **pass,
+				   size_t *plen)
 {
-	for (int tries = 0; tries < COPY_TRIES; tries++) {
-		char id1[ANSWERS_ID_MAX + 1], id2[ANSWERS_ID_MAX + 1], q[300];
-		unsigned char *again = NULL;
-		size_t alen = 0;
-		enum step_rc rc;
+	const char *key = gf->k->sk->id;
+	char id1[ANSWERS_ID_MAX + 1], id2[ANSWERS_ID_MAX + 1], nid[ANSWERS_ID_MAX + 1];
+	enum step_rc rc;
+
+	if ((rc = field_id(e, id1, sizeof(id1), key, gf->n, SHARE_FIELD_PASSPHRASE)) != STEP_OK ||
+	    (rc = field_id(e, id2, sizeof(id2), key, gf->n, SHARE_FIELD_PASSPHRASE_REPEAT)) !=
+		    STEP_OK ||
+	    (rc = field_id(e, nid, sizeof(nid), key, gf->n, SHARE_FIELD_PASSPHRASE_NEXT)) != STEP_OK)
+		return rc;
+	for (unsigned attempt = 1;; attempt++) {
+		static const char *const again[] = {"again"};
+		char q[300], t[32];
+		unsigned char *twice = NULL;
+		size_t alen = 0, pick;
 		int prc, same;
 
-		if ((rc = field_id(e, id1, sizeof(id1), key, n, SHARE_FIELD_PASSPHRASE)) != STEP_OK ||
-		    (rc = field_id(e, id2, sizeof(id2), key, n, SHARE_FIELD_PASSPHRASE_REPEAT)) !=
-			    STEP_OK)
-			return rc;
-		snprintf(q, sizeof(q), "%s, choose a passphrase for your share file:", holder);
+		if (attempt > ENGINE_TRIES) {
+			rc = engine_what_now(e, &gf->a, nid,
+					     "The passphrases differed at every try. Start again?",
+					     again, 1, &pick, "the passphrases differ");
+			if (rc != STEP_OK)
+				return engine_fail(e, rc, "share %u of %s: %s", gf->n, key,
+						   e->reason);
+			attempt = 1;
+		}
+		snprintf(q, sizeof(q), "%s, choose a passphrase for your share file%s:",
+			 gf->holder->name, engine_try_text(t, sizeof(t), attempt));
 		prc = prompt_secret(e->p, id1, q, 0, check_passphrase, NULL, NULL, pass, plen);
 		if (prc != PROMPT_OK)
 			return engine_prompt_rc(e, prc, id1);
 		prc = prompt_secret(e->p, id2, "Type the passphrase again:", 0, NULL, NULL, NULL,
-				    &again, &alen);
+				    &twice, &alen);
 		if (prc != PROMPT_OK) {
 			prompt_secret_free(*pass, *plen);
 			*pass = NULL;
 			return engine_prompt_rc(e, prc, id2);
 		}
-		same = copyback_equal(again, alen, *pass, *plen);
-		prompt_secret_free(again, alen);
+		same = copyback_equal(twice, alen, *pass, *plen);
+		prompt_secret_free(twice, alen);
 		if (same)
 			return STEP_OK;
 		prompt_secret_free(*pass, *plen);
 		*pass = NULL;
-		prompt_say(e->p, PROMPT_BAD, "The two passphrases differ.");
 		if (prompt_from_answers(e->p))
-			break;
+			return engine_fail(e, STEP_FAILED, "share %u of %s: the passphrases differ",
+					   gf->n, key);
+		if ((rc = engine_slip(e, &gf->a, id2, attempt, "The two passphrases differ")) !=
+		    STEP_OK)
+			return rc;
 	}
-	return engine_fail(e, STEP_FAILED, "share %u of %s: the passphrases differ", n, key);
 }
 
-/* The custodian copies the words onto the card and types them back. */
-static enum step_rc copy_back(struct engine *e, const char *key, unsigned n, const char *mnemonic)
-{
-	char id[ANSWERS_ID_MAX + 1];
-	enum step_rc rc = field_id(e, id, sizeof(id), key, n, SHARE_FIELD_WORDS);
+static enum step_rc show_card(struct engine *e, const struct gift *gf);
 
+/* The card shown again after the last try, once a witness confirms only its holder sees it. */
+static enum step_rc show_again(struct engine *e, const struct gift *gf, const char *nid)
+{
+	static const char *const choices[] = {"show-card"};
+	char wid[ANSWERS_ID_MAX + 1], q[300];
+	size_t pick;
+	bool yes = false;
+	enum step_rc rc = field_id(e, wid, sizeof(wid), gf->k->sk->id, gf->n, SHARE_FIELD_WITNESS);
+
+	while (rc == STEP_OK && !yes) {
+		rc = engine_what_now(e, &gf->a, nid,
+				     "The words did not match at any try. Show the card again?",
+				     choices, 1, &pick, "the words on the card do not match");
+		if (rc != STEP_OK)
+			return engine_fail(e, rc, "share %u of %s: %s", gf->n, gf->k->sk->id,
+					   e->reason);
+		snprintf(q, sizeof(q), "Witness: is %s alone in front of the screen, to see the card again?",
+			 gf->holder->name);
+		rc = engine_prompt_rc(e, prompt_confirm(e->p, wid, q, &yes), wid);
+	}
+	if (rc == STEP_OK)
+		rc = engine_record(e, &gf->a, "note",
+				   json_pack("{s:s,s:s,s:I}", "text",
+					     "the share card shown again, a witness confirming", "key",
+					     gf->k->sk->id, "number", (json_int_t)gf->n));
+	return rc == STEP_OK ? show_card(e, gf) : rc;
+}
+
+/* The custodian copies the words onto the card and types them back: each miss is a try; after
+ * the last one the card may be shown again, or the ceremony aborted deliberately. */
+static enum step_rc copy_back(struct engine *e, const struct gift *gf)
+{
+	char id[ANSWERS_ID_MAX + 1], nid[ANSWERS_ID_MAX + 1];
+	enum step_rc rc = field_id(e, id, sizeof(id), gf->k->sk->id, gf->n, SHARE_FIELD_WORDS);
+
+	if (rc == STEP_OK)
+		rc = field_id(e, nid, sizeof(nid), gf->k->sk->id, gf->n, SHARE_FIELD_WORDS_NEXT);
 	if (rc != STEP_OK)
 		return rc;
-	for (int tries = 0; tries < COPY_TRIES; tries++) {
+	for (unsigned attempt = 1;; attempt++) {
 		unsigned char *typed = NULL;
 		size_t len = 0, bad;
-		int prc = prompt_secret(e->p, id,
-					"Type the words back from your card (the first four letters "
-					"of each are enough):",
-					PROMPT_ECHO, NULL, NULL, mnemonic, &typed, &len);
+		char q[200], t[32], why[80];
+		int prc;
 
+		if (attempt > ENGINE_TRIES) {
+			if ((rc = show_again(e, gf, nid)) != STEP_OK)
+				return rc;
+			attempt = 1;
+		}
+		snprintf(q, sizeof(q),
+			 "Type the words back from your card (the first four letters of each are "
+			 "enough)%s:",
+			 engine_try_text(t, sizeof(t), attempt));
+		prc = prompt_secret(e->p, id, q, PROMPT_ECHO, NULL, NULL, gf->mnemonic, &typed,
+				    &len);
 		if (prc != PROMPT_OK)
 			return engine_prompt_rc(e, prc, id);
-		bad = copyback_compare((const char *)typed, len, mnemonic, strlen(mnemonic));
+		bad = copyback_compare((const char *)typed, len, gf->mnemonic,
+				       strlen(gf->mnemonic));
 		prompt_secret_free(typed, len);
 		if (bad == 0)
 			return STEP_OK;
-		prompt_say(e->p, PROMPT_BAD, "Word %zu does not match the share: check the card.",
-			   bad);
+		/* What was typed is off the screen (prompt_secret cleared it): say where we are. */
+		prompt_say(e->p, PROMPT_PLAIN, "%s: share %u of '%s'", gf->holder->name, gf->n,
+			   gf->k->sk->id);
+		snprintf(why, sizeof(why), "Word %zu does not match the share: check the card", bad);
 		if (prompt_from_answers(e->p))
-			break;
+			return engine_fail(e, STEP_FAILED,
+					   "share %u of %s: the words on the card do not match",
+					   gf->n, gf->k->sk->id);
+		if ((rc = engine_slip(e, &gf->a, id, attempt, why)) != STEP_OK)
+			return rc;
 	}
-	return engine_fail(e, STEP_FAILED, "share %u of %s: the words on the card do not match", n,
-			   key);
 }
 
 /* Reads a share file back and opens it with the passphrase: the mnemonic must be the one
@@ -249,20 +327,6 @@ static enum step_rc record_failed_write(struct engine *e, const struct transcrip
 				       "attempt", (json_int_t)attempt, "error", e->reason));
 }
 
-/* One share being given: to whom, on which medium, and what came of it. */
-struct gift {
-	struct engine_key *k;
-	const struct script_custodian_set *set;
-	unsigned n, g, m; /* the share's number, group and member, from 1 */
-	const struct script_participant *holder;
-	const struct script_medium *medium;
-	struct transcript_actor a;
-	const char *mnemonic; /* secret: one of k->shares */
-	char file[SCRIPT_FILE_MAX + 1];
-	uint8_t sha[32], kf_sha[32]; /* of the share file and of the key file */
-	char bag[BAG_MAX + 1];
-};
-
 /* Share n of k's set: its holder, their medium, its words; and the holder is told. */
 static enum step_rc gift_start(struct engine *e, struct gift *gf, struct engine_key *k,
 			       const struct script_custodian_set *set, unsigned n)
@@ -280,6 +344,8 @@ static enum step_rc gift_start(struct engine *e, struct gift *gf, struct engine_
 	gf->mnemonic = slip39_mnemonic(k->shares, gf->g - 1, gf->m - 1);
 	if (gf->mnemonic == NULL)
 		return engine_fail(e, STEP_ERROR, "share %u of %s does not exist", n, k->sk->id);
+	/* A new person is addressed: nothing of the one before stays on the screen. */
+	prompt_clear(e->p);
 	prompt_say(e->p, PROMPT_HEADING, "Share %u of %u of '%s': %s (group %u, member %u)", n,
 		   set->share_count, k->sk->id, gf->holder->name, gf->g, gf->m);
 	return STEP_OK;
@@ -306,18 +372,44 @@ static enum step_rc ask_holder(struct engine *e, const struct gift *gf, const ch
 	return engine_prompt_rc(e, prompt_confirm(e->p, id, q, yes), id);
 }
 
-/* Asks the holder whether their own medium, and nobody else's, is in. */
+/* Asks the holder whether their own medium, and nobody else's, is in: a no is a try, and
+ * after the last one they may go on asking, or the ceremony is aborted deliberately. */
 static enum step_rc medium_ready(struct engine *e, const struct gift *gf)
 {
+	static const char *const again[] = {"again"};
+	char id[ANSWERS_ID_MAX + 1], nid[ANSWERS_ID_MAX + 1], t[32];
+	enum step_rc rc;
+	size_t pick;
 	bool yes;
-	enum step_rc rc = ask_holder(e, gf, SHARE_FIELD_MEDIUM, &yes,
-				     "%s, is your own medium '%s' inserted (and nobody else's)?",
-				     gf->holder->name, gf->medium->id);
 
-	if (rc == STEP_OK && !yes)
-		return engine_fail(e, STEP_INTERRUPTED, "the medium of %s is not available",
-				   gf->holder->name);
-	return rc;
+	if ((rc = field_id(e, id, sizeof(id), gf->k->sk->id, gf->n, SHARE_FIELD_MEDIUM)) !=
+		    STEP_OK ||
+	    (rc = field_id(e, nid, sizeof(nid), gf->k->sk->id, gf->n, SHARE_FIELD_MEDIUM_NEXT)) !=
+		    STEP_OK)
+		return rc;
+	for (unsigned attempt = 1;; attempt++) {
+		if (attempt > ENGINE_TRIES) {
+			rc = engine_what_now(e, &gf->a, nid,
+					     "The medium was not inserted at any try. Ask again?",
+					     again, 1, &pick, "");
+			if (rc != STEP_OK)
+				return rc;
+			attempt = 1;
+		}
+		rc = ask_holder(e, gf, SHARE_FIELD_MEDIUM, &yes,
+				"%s, is your own medium '%s' inserted (and nobody else's)?%s",
+				gf->holder->name, gf->medium->id,
+				engine_try_text(t, sizeof(t), attempt));
+		if (rc != STEP_OK || yes)
+			return rc;
+		if (prompt_from_answers(e->p))
+			return engine_fail(e, STEP_INTERRUPTED, "the medium of %s is not available",
+					   gf->holder->name);
+		if ((rc = engine_slip(e, &gf->a, id, attempt,
+				      "Then insert it, and nobody else's, and answer again")) !=
+		    STEP_OK)
+			return rc;
+	}
 }
 
 /* The share file: the words sealed under the holder's passphrase, with a public header. */
@@ -406,7 +498,7 @@ static enum step_rc put_share(struct engine *e, struct gift *gf)
 {
 	unsigned char *pass = NULL, *blob = NULL;
 	size_t plen = 0, blen = 0;
-	enum step_rc rc = ask_passphrase(e, gf->k->sk->id, gf->n, gf->holder->name, &pass, &plen);
+	enum step_rc rc = ask_passphrase(e, gf, &pass, &plen);
 
 	if (rc != STEP_OK)
 		return rc;
@@ -418,7 +510,38 @@ static enum step_rc put_share(struct engine *e, struct gift *gf)
 	return rc;
 }
 
-/* The words shown to the holder, to copy onto their card. */
+/* The QR code of the words, on a screen of its own after them; one that cannot be shown on
+ * this terminal is said and recorded. */
+static enum step_rc show_card_qr(struct engine *e, const struct gift *gf, const char *id)
+{
+	unsigned rows = 0, cols = 0, trows = 0, tcols = 0;
+	char *qr = share_qr(gf->mnemonic, &rows, &cols), q[300], why[160];
+	enum step_rc rc;
+
+	if (qr != NULL && (!prompt_screen(e->p, &trows, &tcols) ||
+			   (rows + 5 <= trows && cols <= tcols))) {
+		snprintf(q, sizeof(q), "%s: the QR code of your share %u of '%s' (%s)",
+			 gf->holder->name, gf->n, gf->k->sk->id, e->plan->id);
+		rc = engine_prompt_rc(e, prompt_show_secret(e->p, id, q, qr), id);
+		free_card(qr);
+		return rc;
+	}
+	if (qr == NULL)
+		snprintf(why, sizeof(why), "the QR code of the words could not be made");
+	else
+		snprintf(why, sizeof(why),
+			 "the QR code (%u x %u characters) does not fit this terminal (%u x %u)",
+			 cols, rows + 5, tcols, trows);
+	free_card(qr);
+	prompt_say(e->p, PROMPT_WARN, "  No QR code on this card: %s. The words are the share.",
+		   why);
+	return engine_record(e, &gf->a, "note",
+			     json_pack("{s:s,s:s,s:I,s:s}", "text",
+				       "the share card's QR code was not shown", "key",
+				       gf->k->sk->id, "number", (json_int_t)gf->n, "reason", why));
+}
+
+/* The words shown to the holder alone, to copy onto their card; then their QR code. */
 static enum step_rc show_card(struct engine *e, const struct gift *gf)
 {
 	char id[ANSWERS_ID_MAX + 1], q[400];
@@ -435,27 +558,12 @@ static enum step_rc show_card(struct engine *e, const struct gift *gf)
 		rc = engine_prompt_rc(e, prc, id);
 	}
 	free_card(card);
+	if (rc == STEP_OK && !prompt_from_answers(e->p))
+		rc = show_card_qr(e, gf, id);
 	return rc;
 }
 
-/* The number of the tamper-evident bag the card and medium are sealed in. */
-static enum step_rc ask_bag(struct engine *e, struct gift *gf)
-{
-	char id[ANSWERS_ID_MAX + 1], q[400];
-	enum step_rc rc = field_id(e, id, sizeof(id), gf->k->sk->id, gf->n, SHARE_FIELD_BAG);
-	int prc;
-
-	if (rc != STEP_OK)
-		return rc;
-	snprintf(q, sizeof(q),
-		 "%s, seal your card and medium in a tamper-evident bag and type "
-		 "its number:",
-		 gf->holder->name);
-	prc = prompt_text(e->p, id, q, 0, check_bag, NULL, gf->bag, sizeof(gf->bag));
-	return engine_prompt_rc(e, prc, id);
-}
-
-/* share-written, share-verified and share-accepted, by the holder. */
+/* share-written and share-verified, by the holder (share-accepted follows at the sealing). */
 static enum step_rc record_gift(struct engine *e, const struct gift *gf)
 {
 	const struct engine_key *k = gf->k;
@@ -477,15 +585,11 @@ static enum step_rc record_gift(struct engine *e, const struct gift *gf)
 		rc = engine_record(
 		    e, &gf->a, "share-verified",
 		    json_pack("{s:s,s:I,s:I}", "key", key, "group", group, "member", member));
-	if (rc == STEP_OK)
-		rc = engine_record(e, &gf->a, "share-accepted",
-				   json_pack("{s:s,s:I,s:I,s:s}", "key", key, "group", group,
-					     "member", member, "bag", gf->bag));
 	return rc;
 }
 
 /* Share n of k to its holder: on their medium, sealed with their passphrase and read back; on
- * their card, copied and typed back; in a sealed bag. */
+ * their card, copied and typed back (sealed in a bag after their last use: engine_seal). */
 static enum step_rc give_share(struct engine *e, struct engine_key *k,
 			       const struct script_custodian_set *set, unsigned n)
 {
@@ -505,9 +609,7 @@ static enum step_rc give_share(struct engine *e, struct engine_key *k,
 		return rc;
 	rc = show_card(e, &gf);
 	if (rc == STEP_OK)
-		rc = copy_back(e, k->sk->id, n, gf.mnemonic);
-	if (rc == STEP_OK)
-		rc = ask_bag(e, &gf);
+		rc = copy_back(e, &gf);
 	if (rc != STEP_OK)
 		return rc;
 	return record_gift(e, &gf);
@@ -595,22 +697,93 @@ enum step_rc engine_step_split(struct engine *e, const struct script_step *s)
 	return engine_split_to(e, s, engine_key(e, s->key), script_step_share_set(s));
 }
 
+/* Another share of the same group as share n, neither in the test quorum nor refused: 0 when
+ * there is none (the threshold does not allow a swap). */
+static unsigned swap_candidate(const struct script_custodian_set *set, unsigned n,
+			       const bool *taken)
+{
+	unsigned g = 0, m = 0, g2 = 0;
+
+	script_set_share(set, n, &g, &m);
+	for (unsigned i = 1; i <= set->share_count; i++)
+		if (!taken[i] && script_set_share(set, i, &g2, &m) != NULL && g2 == g)
+			return i;
+	return 0;
+}
+
+/* The holder of share n types its passphrase: each miss is a try; after the last one they
+ * may try again, another custodian's share is used where the threshold allows (*swap), or
+ * the ceremony is aborted deliberately. */
+static enum step_rc open_share(struct engine *e, struct engine_key *k, unsigned n,
+			       const struct script_participant *holder, bool can_swap,
+			       const unsigned char *blob, size_t blen, char **text, size_t *tlen,
+			       bool *swap)
+{
+	static const char *const choices[] = {"again", "other-share"};
+	struct transcript_actor a = engine_actor(holder);
+	char id[ANSWERS_ID_MAX + 1], nid[ANSWERS_ID_MAX + 1], q[300], t[32], why[200];
+	struct sharefile_meta meta;
+	enum step_rc rc;
+	size_t pick;
+
+	*swap = false;
+	if (prompt_id(id, sizeof(id), PROMPT_ID_TEST, k->sk->id, n) != 0 ||
+	    prompt_id(nid, sizeof(nid), PROMPT_ID_TEST_NEXT, k->sk->id, n) != 0)
+		return engine_fail(e, STEP_ERROR, "prompt id too long for %s", k->sk->id);
+	prompt_clear(e->p);
+	for (unsigned attempt = 1;; attempt++) {
+		unsigned char *pass = NULL;
+		size_t plen = 0;
+		enum sharefile_err serr;
+		int prc;
+
+		if (attempt > ENGINE_TRIES) {
+			rc = engine_what_now(e, &a, nid,
+					     can_swap ? "The share did not open at any try. Try again, "
+							"or use another custodian's share?"
+						  : "The share did not open at any try. Try again?",
+					     choices, can_swap ? 2 : 1, &pick, "");
+			if (rc != STEP_OK || pick == 1) {
+				*swap = rc == STEP_OK;
+				return rc;
+			}
+			attempt = 1;
+		}
+		snprintf(q, sizeof(q), "%s, type the passphrase of your share %u of '%s'%s:",
+			 holder->name, n, k->sk->id, engine_try_text(t, sizeof(t), attempt));
+		prc = prompt_secret(e->p, id, q, 0, NULL, NULL, NULL, &pass, &plen);
+		if (prc != PROMPT_OK)
+			return engine_prompt_rc(e, prc, id);
+		serr = sharefile_open(blob, blen, (const char *)pass, plen, &meta, text, tlen);
+		prompt_secret_free(pass, plen);
+		if (serr == SHAREFILE_OK)
+			return STEP_OK;
+		snprintf(why, sizeof(why), "Share %u of '%s' does not open: %s", n, k->sk->id,
+			 sharefile_strerror(serr));
+		if (prompt_from_answers(e->p))
+			return engine_fail(e, STEP_FAILED, "share %u of %s: %s", n, k->sk->id,
+					   sharefile_strerror(serr));
+		if ((rc = engine_slip(e, &a, id, attempt, why)) != STEP_OK)
+			return rc;
+	}
+}
+
 static enum step_rc read_share(struct engine *e, struct engine_key *k,
-			       const struct script_custodian_set *set, unsigned n,
-			       struct slip39_collector *c)
+			       const struct script_custodian_set *set, unsigned n, bool can_swap,
+			       struct slip39_collector *c, bool *swap)
 {
 	unsigned g = 0, m = 0;
 	const struct script_participant *holder = script_set_share(set, n, &g, &m);
 	const struct script_medium *medium = holder ? script_medium_of(e->plan, holder) : NULL;
-	unsigned char *blob = NULL, *pass = NULL;
-	size_t blen = 0, plen = 0, tlen = 0;
-	char id[ANSWERS_ID_MAX + 1], q[300], *text = NULL;
-	struct sharefile_meta meta;
+	unsigned char *blob = NULL;
+	size_t blen = 0, tlen = 0;
+	char *text = NULL;
 	struct slip39_where where;
-	enum sharefile_err serr;
 	enum media_err mrc;
-	int src, prc;
+	enum step_rc rc;
+	int src;
 
+	*swap = false;
 	if (medium == NULL)
 		return engine_fail(e, STEP_ERROR, "share %u of %s has no medium", n, k->sk->id);
 	mrc = engine_read_file(e, medium, k->share_files[n - 1], SHARE_FILE_MAX, MEDIA_READ_LISTED,
@@ -618,29 +791,57 @@ static enum step_rc read_share(struct engine *e, struct engine_key *k,
 	if (mrc != MEDIA_OK)
 		return engine_fail(e, STEP_FAILED, "reading %s/%s: %s", medium->id,
 				   k->share_files[n - 1], media_strerror(mrc));
-	if (prompt_id(id, sizeof(id), PROMPT_ID_TEST, k->sk->id, n) != 0) {
-		free(blob);
-		return engine_fail(e, STEP_ERROR, "prompt id too long for %s", k->sk->id);
-	}
-	snprintf(q, sizeof(q), "%s, type the passphrase of your share %u of '%s':", holder->name,
-		 n, k->sk->id);
-	prc = prompt_secret(e->p, id, q, 0, NULL, NULL, NULL, &pass, &plen);
-	if (prc != PROMPT_OK) {
-		free(blob);
-		return engine_prompt_rc(e, prc, id);
-	}
-	serr = sharefile_open(blob, blen, (const char *)pass, plen, &meta, &text, &tlen);
+	rc = open_share(e, k, n, holder, can_swap, blob, blen, &text, &tlen, swap);
 	free(blob);
-	prompt_secret_free(pass, plen);
-	if (serr != SHAREFILE_OK)
-		return engine_fail(e, STEP_FAILED, "share %u of %s: %s", n, k->sk->id,
-				   sharefile_strerror(serr));
+	if (rc != STEP_OK || *swap)
+		return rc;
 	src = slip39_collector_add(c, text, tlen, &where);
 	text_free(text, tlen);
 	if (src != SLIP39_OK)
 		return engine_fail(e, STEP_FAILED, "share %u of %s: %s", n, k->sk->id,
 				   slip39_strerror(src));
 	return STEP_OK;
+}
+
+/* Reads the test quorum's shares into c; a share its holder cannot open is replaced by another
+ * of its group where there is one. used gets the share numbers read. */
+static enum step_rc read_quorum(struct engine *e, const struct script_step *s,
+				struct engine_key *k, struct slip39_collector *c, json_t *used,
+				unsigned *nq)
+{
+	const struct script_custodian_set *set = k->share_set;
+	unsigned quorum[SCRIPT_MAX_GROUPS * SCRIPT_MAX_MEMBERS];
+	bool taken[SCRIPT_MAX_GROUPS * SCRIPT_MAX_MEMBERS + 1] = {false};
+	struct transcript_actor a = engine_step_actor(e, s);
+	enum step_rc rc = STEP_OK;
+
+	*nq = script_set_quorum(set, quorum, sizeof(quorum) / sizeof(quorum[0]));
+	for (unsigned i = 0; i < *nq; i++)
+		taken[quorum[i]] = true;
+	for (unsigned i = 0; rc == STEP_OK && i < *nq;) {
+		unsigned other = swap_candidate(set, quorum[i], taken);
+		bool swap = false;
+
+		rc = read_share(e, k, set, quorum[i], other != 0, c, &swap);
+		if (rc == STEP_OK && swap) {
+			rc = engine_record(e, &a, "note",
+					   json_pack("{s:s,s:s,s:I,s:I}", "text",
+						     "a share that did not open is replaced in the "
+						     "test by another of its group",
+						     "key", k->sk->id, "number",
+						     (json_int_t)quorum[i], "replaced_by",
+						     (json_int_t)other));
+			prompt_say(e->p, PROMPT_WARN, "  Share %u is used instead of share %u.",
+				   other, quorum[i]);
+			quorum[i] = other;
+			taken[other] = true;
+			continue;
+		}
+		if (rc == STEP_OK)
+			json_array_append_new(used, json_integer(quorum[i]));
+		i++;
+	}
+	return rc;
 }
 
 enum step_rc engine_step_test(struct engine *e, const struct script_step *s)
@@ -651,7 +852,7 @@ enum step_rc engine_step_test(struct engine *e, const struct script_step *s)
 	struct slip39_collector *c = NULL;
 	EVP_PKEY *rebuilt = NULL;
 	struct slip39_where where;
-	unsigned quorum[SCRIPT_MAX_GROUPS * SCRIPT_MAX_MEMBERS], nq;
+	unsigned nq = 0;
 	uint8_t *secret = NULL;
 	size_t slen = 0;
 	json_t *used, *data;
@@ -660,14 +861,10 @@ enum step_rc engine_step_test(struct engine *e, const struct script_step *s)
 
 	if (!k->split || set == NULL)
 		return engine_fail(e, STEP_FAILED, "key %s has no shares to test", s->key->id);
-	nq = script_set_quorum(set, quorum, sizeof(quorum) / sizeof(quorum[0]));
 	if (slip39_collector_new(&c) != SLIP39_OK)
 		return engine_fail(e, STEP_ERROR, "out of secure memory");
 	used = json_array();
-	for (unsigned i = 0; rc == STEP_OK && i < nq; i++) {
-		rc = read_share(e, k, set, quorum[i], c);
-		json_array_append_new(used, json_integer(quorum[i]));
-	}
+	rc = read_quorum(e, s, k, c, used, &nq);
 	if (rc == STEP_OK) {
 		src = slip39_collector_combine(c, NULL, 0, &secret, &slen, &where);
 		if (src != SLIP39_OK)

@@ -43,4 +43,9 @@ enum step_rc engine_step_reshare(struct engine *e, const struct script_step *s);
 enum step_rc engine_split_to(struct engine *e, const struct script_step *s, struct engine_key *k,
 			     const struct script_custodian_set *set);
 
+/* Sealing (engine_seal.c): after step i, when it is the last step that uses the custodians'
+ * cards and media and shares were written, each holder's bag number is asked (seal.*), checked
+ * by a witness and recorded; otherwise nothing. */
+enum step_rc engine_seal(struct engine *e, unsigned i);
+
 #endif

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -489,6 +490,10 @@ enum prompt_err prompt_secret(struct prompt *p, const char *id, const char *ques
 		return PROMPT_E_NOMEM;
 	ret = answer_loop(p, id, question, "", true, flags, check, ctx, shown, buf,
 			  PROMPT_SECRET_MAX, len);
+	/* Whatever was typed (echoed words, or the length of a passphrase) leaves the screen
+	 * before anything else is shown. */
+	if (ret == PROMPT_OK)
+		prompt_clear(p);
 	if (ret == PROMPT_OK) {
 		*out = sodium_malloc(*len + 1);
 		if (*out == NULL)
@@ -579,15 +584,35 @@ enum prompt_err prompt_show_secret(struct prompt *p, const char *id, const char 
 		prompt_say(p, PROMPT_PLAIN, "[answers] %s (shown on the terminal only)", id);
 		return interrupted ? PROMPT_E_INTERRUPTED : PROMPT_OK;
 	}
+	/* A screen of its own: nothing of anyone else's above it. */
+	prompt_clear(p);
 	prompt_say(p, PROMPT_HEADING, "%s", title);
 	prompt_block(p, text);
 	puts_(p, "\nPress Enter when you have finished. The screen is then cleared.");
 	ret = read_tty(p, false, buf, sizeof(buf), &len);
 	sodium_memzero(buf, sizeof(buf));
+	prompt_clear(p);
+	return ret == LINE_TOO_LONG ? PROMPT_OK : ret;
+}
+
+void prompt_clear(struct prompt *p)
+{
 	/* Home, clear screen, clear scrollback (xterm, the Linux console and most serial
 	 * terminals honour all three). */
-	puts_(p, "\033[H\033[2J\033[3J");
-	return ret == LINE_TOO_LONG ? PROMPT_OK : ret;
+	if (p->tty)
+		puts_(p, "\033[H\033[2J\033[3J");
+}
+
+bool prompt_screen(const struct prompt *p, unsigned *rows, unsigned *cols)
+{
+	struct winsize ws;
+
+	*rows = *cols = 0;
+	if (!p->tty || ioctl(p->out, TIOCGWINSZ, &ws) != 0 || ws.ws_row == 0 || ws.ws_col == 0)
+		return false;
+	*rows = ws.ws_row;
+	*cols = ws.ws_col;
+	return true;
 }
 
 /* ---- ids ----------------------------------------------------------------------------------- */
@@ -605,8 +630,41 @@ int prompt_id(char *out, size_t outlen, const char *fmt, ...)
 	return 0;
 }
 
-enum media_err prompt_qr_play(struct prompt *p, struct media_qr_anim *anim, const char *caption,
-			      unsigned period_ms, size_t max_frames)
+static int not_interrupted(void *ctx)
 {
-	return media_qr_play(p->out, anim, 0, caption, period_ms, max_frames, NULL, NULL);
+	(void)ctx;
+	return !interrupted;
+}
+
+static const char *check_received(const char *value, size_t len, void *ctx)
+{
+	(void)len;
+	(void)ctx;
+	return strcasecmp(value, "yes") == 0 || strcasecmp(value, "replay") == 0
+		   ? NULL
+		   : "answer yes or replay";
+}
+
+enum prompt_err prompt_qr_play(struct prompt *p, const char *id, struct media_qr_anim *anim,
+			       const char *caption, unsigned period_ms, size_t max_frames,
+			       enum media_err *played)
+{
+	unsigned char buf[8];
+	size_t len;
+	enum prompt_err ret;
+
+	/* The codes play, and play again, until the receiving side says it has them: a camera
+	 * that missed parts, or a person who looked away, only has to ask. */
+	for (;;) {
+		*played = media_qr_play(p->out, anim, 0, caption, period_ms, max_frames,
+					not_interrupted, NULL);
+		if (*played != MEDIA_OK)
+			return PROMPT_OK;
+		if (interrupted)
+			return PROMPT_E_INTERRUPTED;
+		ret = answer_loop(p, id, "Was it received?", " (yes/replay)", false, 0,
+				  check_received, NULL, NULL, buf, sizeof(buf) - 1, &len);
+		if (ret != PROMPT_OK || strcasecmp((const char *)buf, "yes") == 0)
+			return ret;
+	}
 }

@@ -125,10 +125,20 @@ void prompt_block(struct prompt *p, const char *text);
  * shown at all; "[answers] id (shown on the terminal only)" is printed instead. */
 struct media_qr_anim;
 /* Plays an animated multi-part QR code (media/qr_out.h) where people look, with caption under
- * each frame: max_frames frames, period_ms apart. Only public payloads are animated (a share's
- * QR code is part of its card, prompt_show_secret). Returns what media_qr_play returns. */
-enum media_err prompt_qr_play(struct prompt *p, struct media_qr_anim *anim, const char *caption,
-			      unsigned period_ms, size_t max_frames);
+ * each frame: max_frames frames, period_ms apart, then asks at id "Was it received?
+ * (yes/replay)" and plays it again until the answer is yes. Only public payloads are animated
+ * (a share's QR code is shown by prompt_show_secret). *played is what media_qr_play returned
+ * (the prompt result is PROMPT_OK when playing failed). */
+enum prompt_err prompt_qr_play(struct prompt *p, const char *id, struct media_qr_anim *anim,
+			       const char *caption, unsigned period_ms, size_t max_frames,
+			       enum media_err *played);
+
+/* Terminal: clears the screen and its scrollback (ESC[3J, where the terminal honours it), so
+ * that nothing one person typed or was shown is left for the next. Answers mode: nothing. */
+void prompt_clear(struct prompt *p);
+
+/* Terminal: its size in rows and columns; false when unknown (answers mode, not a tty). */
+bool prompt_screen(const struct prompt *p, unsigned *rows, unsigned *cols);
 
 enum prompt_err prompt_show_secret(struct prompt *p, const char *id, const char *title,
 				   const char *text);
@@ -150,15 +160,23 @@ void prompt_progress(struct prompt *p, const char *what, unsigned done, unsigned
 #define PROMPT_ID_ACK	      "ack.%s.%s"	      /* step, participant */
 #define PROMPT_ID_SHARE	      "share.%s.%u.%s"	      /* key, share, SHARE_FIELD_* */
 #define PROMPT_ID_TEST	      "test.%s.%u.passphrase" /* key, share (test reconstruction) */
+#define PROMPT_ID_TEST_NEXT   "test.%s.%u.next"	      /* choice after the last try (terminal) */
+#define PROMPT_ID_SEAL_BAG    "seal.%s.bag"	      /* custodian: tamper-evident bag number */
+#define PROMPT_ID_SEAL_CHECK  "seal.check"	      /* a witness: the bags match the list */
 #define PROMPT_ID_COLLECT     "collect.%s.%u.%s"      /* key, entry, COLLECT_FIELD_* */
 #define PROMPT_ID_INPUT	      "input.%s.%s"	      /* input, INPUT_FIELD_* */
 #define PROMPT_ID_CLOSE	      "close.%s"	      /* participant: final digest copied */
+#define PROMPT_ID_RECEIVED    "output.%s.received"    /* terminal only: QR codes received */
+#define PROMPT_ID_ABORT	      "abort.%s"	      /* step: the administrator confirms */
 
 #define SHARE_FIELD_MEDIUM	      "medium"		  /* confirm: medium inserted */
 #define SHARE_FIELD_PASSPHRASE	      "passphrase"	  /* secret */
 #define SHARE_FIELD_PASSPHRASE_REPEAT "passphrase-repeat" /* secret, must match */
 #define SHARE_FIELD_WORDS	      "words"		  /* secret, echoed: copy-back check */
-#define SHARE_FIELD_BAG		      "bag"		  /* text: tamper-evident bag number */
+#define SHARE_FIELD_MEDIUM_NEXT	      "medium-next"	  /* choice after the last try (terminal) */
+#define SHARE_FIELD_PASSPHRASE_NEXT   "passphrase-next"	  /* choice after the last try (terminal) */
+#define SHARE_FIELD_WORDS_NEXT	      "words-next"	  /* choice after the last try (terminal) */
+#define SHARE_FIELD_WITNESS	      "witness"		  /* confirm: the card may be shown again */
 #define SHARE_FIELD_RETRY	      "retry" /* confirm: after a failed write, a fresh medium (conditional) \
 					       */
 #define SHARE_FIELD_CARD	 "card"	       /* shown: the words and QR (not answered) */

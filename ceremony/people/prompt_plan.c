@@ -111,7 +111,6 @@ static int share_prompts(struct walk *w, const struct script_plan *plan)
 	    {SHARE_FIELD_PASSPHRASE, PROMPT_KIND_SECRET},
 	    {SHARE_FIELD_PASSPHRASE_REPEAT, PROMPT_KIND_SECRET},
 	    {SHARE_FIELD_WORDS, PROMPT_KIND_SECRET},
-	    {SHARE_FIELD_BAG, PROMPT_KIND_TEXT},
 	};
 	const struct script_key *key = w->step->key;
 	const struct script_custodian_set *set = script_step_share_set(w->step);
@@ -223,6 +222,42 @@ static int step_prompts(struct walk *w, const struct script_plan *plan)
 	return ret;
 }
 
+static bool uses_custodian_media(enum script_action a)
+{
+	return a == SCRIPT_ACT_SPLIT_SHARES || a == SCRIPT_ACT_TEST_RECONSTRUCTION ||
+	       a == SCRIPT_ACT_RESHARE || a == SCRIPT_ACT_COLLECT_SHARES;
+}
+
+/* After the last step that uses the custodians' cards and media (engine_seal): the bag of
+ * each holder of a share written here, then the witness's check. */
+static int seal_prompts(struct walk *w, const struct script_plan *plan, unsigned i)
+{
+	bool holds[SCRIPT_MAX_PARTICIPANTS] = {false}, any = false;
+	int ret = 0;
+
+	if (!uses_custodian_media(plan->steps[i].action))
+		return 0;
+	for (unsigned j = 0; j < plan->step_count; j++) {
+		const struct script_custodian_set *set = script_step_share_set(&plan->steps[j]);
+
+		if (j > i && uses_custodian_media(plan->steps[j].action))
+			return 0;
+		for (unsigned n = 1; set != NULL && n <= set->share_count; n++) {
+			unsigned g, m;
+			const struct script_participant *p = script_set_share(set, n, &g, &m);
+
+			if (p != NULL && script_medium_of(plan, p) != NULL)
+				holds[p->index] = any = true;
+		}
+	}
+	for (unsigned j = 0; j < plan->participant_count && ret == 0; j++)
+		if (holds[j])
+			ret = EMIT(w, PROMPT_KIND_TEXT, PROMPT_ID_SEAL_BAG, plan->participants[j].id);
+	if (any && ret == 0)
+		ret = EMIT(w, PROMPT_KIND_CONFIRM, "%s", PROMPT_ID_SEAL_CHECK);
+	return ret;
+}
+
 int prompt_plan_ids(const struct script_plan *plan, prompt_plan_fn fn, void *ctx)
 {
 	struct walk *w = calloc(1, sizeof(*w));
@@ -237,6 +272,8 @@ int prompt_plan_ids(const struct script_plan *plan, prompt_plan_fn fn, void *ctx
 		ret = step_inputs(w, plan);
 		if (ret == 0)
 			ret = step_prompts(w, plan);
+		if (ret == 0)
+			ret = seal_prompts(w, plan, i);
 	}
 	free(w);
 	return ret;

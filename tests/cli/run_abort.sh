@@ -33,12 +33,12 @@ grep -q "rehearsal override" "$T/out" || fail "override not recorded as an excep
 
 # A missing answer stops with the prompt named, and the transcript says why.
 media
-grep -v '^share.root.2.bag' "$answers" >"$T/missing.answers"
+grep -v '^seal.dave.bag' "$answers" >"$T/missing.answers"
 expect 2 ceremony run "$script" --media "$T/m" --answers "$T/missing.answers" --rehearsal
-grep -q "no answer for prompt share.root.2.bag" "$T/out" || fail "missing prompt not named"
+grep -q "no answer for prompt seal.dave.bag" "$T/out" || fail "missing prompt not named"
 expect 0 ceremony transcript verify "$T/m/public/transcript.jsonl"
 grep -q "outcome *aborted" "$T/out" || fail "not aborted"
-grep -q "no answer for prompt share.root.2.bag" "$T/out" || fail "abort reason not recorded"
+grep -q "no answer for prompt seal.dave.bag" "$T/out" || fail "abort reason not recorded"
 for d in "$T"/m/*; do
 	(cd "$d" && { [ ! -f SHA256SUMS ] || sha256sum -c --quiet SHA256SUMS; }) ||
 		fail "a medium is inconsistent after the abort: $d"

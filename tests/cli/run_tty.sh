@@ -14,6 +14,7 @@ tty_start "$SRCDIR/scripts/smki-keygen.answers" \
 	"$bin" run "$SRCDIR/scripts/smki-keygen.yaml" --media "$M" --rehearsal
 tty_drive
 [ "$tty_cards" = 14 ] || fail "expected 14 share cards (5 root, 3 each for the others), saw $tty_cards"
+[ "$tty_qrs" = 14 ] || fail "expected every card's QR code on a screen of its own, saw $tty_qrs"
 expect 0 ceremony transcript verify "$M/public/transcript.jsonl" --artifacts "$M/public"
 grep -q "outcome *closed" "$T/out" || fail "not closed"
 echo "answered $tty_asked prompts, copied $tty_cards share cards"

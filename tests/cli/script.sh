@@ -77,14 +77,14 @@ expect_err 1 "unknown key 'colour'" ceremony script print "$V/bad/unknown-key.ya
 
 # --- prompts and answers ---
 expect 0 ceremony script prompts "$EX"
-[ "$(wc -l <"$T/out")" = 105 ] || fail "105 prompts expected"
+[ "$(wc -l <"$T/out")" = 98 ] || fail "98 prompts expected"
 head -n 1 "$T/out" | grep -qx 'attendance.alice confirm attendance' || fail "first prompt"
 grep -qx 'share.root.3.passphrase secret split-root' "$T/out" || fail "share prompt"
-grep -qx 'share.contingency-symmetric.3.bag text split-symmetric' "$T/out" || fail "bag prompt"
+grep -qx 'seal.heidi.bag text test-recovery' "$T/out" || fail "bag prompt"
 expect 0 ceremony script check "$EX" --answers "$ANS"
-grep -q 'answers all 105 prompts' "$T/out" || fail "answers coverage"
+grep -q 'answers all 98 prompts' "$T/out" || fail "answers coverage"
 grep -v '^share.root.3.words = ' "$ANS" >"$T/short.answers"
-expect_err 1 "no answer for prompt 'share.root.3.words' (1 of 105 prompts unanswered)" \
+expect_err 1 "no answer for prompt 'share.root.3.words' (1 of 98 prompts unanswered)" \
 	ceremony script check "$EX" --answers "$T/short.answers"
 sed 's/^ceremony = .*/ceremony = other-ceremony/' "$ANS" >"$T/other.answers"
 expect_err 1 "answers are for ceremony 'other-ceremony'" \

@@ -9,8 +9,8 @@
 #                             STOP_ID is on the screen (unanswered: call tty_drive again to go on)
 #   tty_pane                  the screen, lines joined
 #
-# Counters for the caller: tty_cards (share cards copied), tty_asked (prompts answered). Each
-# card's words are appended to $T/cards, one card a line.
+# Counters for the caller: tty_cards (share cards copied), tty_qrs (their QR screens),
+# tty_asked (prompts answered). Each card's words are appended to $T/cards, one card a line.
 need tmux
 
 tty_sock=$T/tmux.sock
@@ -24,7 +24,7 @@ tty_start() {
 	tm new-session -d -s ceremony -x 110 -y 150 \
 		"sh -c 'echo \$\$ >$T/pid; exec \"\$@\"' sh $* >/dev/tty 2>&1; echo \$? >$T/exit; sleep 5"
 	trap 'tm kill-server 2>/dev/null || true' EXIT
-	tty_last= tty_words= tty_cards=0 tty_asked=0
+	tty_last= tty_words= tty_cards=0 tty_asked=0 tty_qrs=0
 	tty_deadline=$((SECONDS + 300))
 	: >"$T/cards"
 }
@@ -54,6 +54,13 @@ tty_drive() {
 	while [ ! -s "$T/exit" ]; do
 		[ $SECONDS -lt $tty_deadline ] || { tty_pane | tail -n 30; fail "timed out"; }
 		pane=$(tty_pane 2>/dev/null) || break
+		if printf '%s\n' "$pane" | grep -q "the QR code of your share"; then
+			# The card's QR code, on a screen of its own after the words.
+			tty_qrs=$((tty_qrs + 1))
+			tm send-keys -t ceremony Enter
+			while tty_pane | grep -q "the QR code of your share"; do sleep 0.05; done
+			continue
+		fi
 		if printf '%s\n' "$pane" | grep -q "Press Enter when you have finished"; then
 			tty_card "$pane"
 			continue
@@ -62,6 +69,8 @@ tty_drive() {
 		if [ -n "$id" ] && [ "$id" != "$tty_last" ]; then
 			[ "$id" != "$stop" ] || return 0
 			v=$(tty_answer "$id")
+			# QR codes played on the screen: the receiving side has them.
+			case $id in output.*.received) v=yes ;; esac
 			case $id in go.override.*) ;; *) [ -n "$v" ] || [ "${id#entropy.}" != "$id" ] ||
 				fail "no answer for $id" ;; esac
 			[ "$v" = "@shown" ] && v=$tty_words
