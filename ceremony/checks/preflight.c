@@ -353,7 +353,8 @@ enum preflight_err preflight_clock(struct preflight_report *r, time_t now, time_
 		return preflight_add(r, "clock", false, "%s is before %s: set the clock", shown,
 				     least);
 	}
-	return preflight_add(r, "clock", true, "%s (UTC): a witness confirms it", shown);
+	return preflight_add(r, "clock", true, "%s (UTC): plausible; a witness is asked below",
+			     shown);
 }
 
 /* Streams a file (an image or a block device) through SHA-256. */

@@ -207,6 +207,18 @@ static enum step_rc override(struct engine *e, struct go *g, const struct prefli
 	return rc;
 }
 
+/* Whether check id failed and was overridden. */
+static bool overridden(const struct go *g, const char *id)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach (g->overrides, i, v)
+		if (strcmp(json_string_value(v), id) == 0)
+			return true;
+	return false;
+}
+
 /* What the witnesses and the administrator confirm: the clock, the image, the script, the
  * media. */
 static enum step_rc confirm_go(struct engine *e, struct go *g)
@@ -234,17 +246,41 @@ static enum step_rc confirm_go(struct engine *e, struct go *g)
 	qs[2] = (struct go_question){ PROMPT_ID_GO_SCRIPT, "script", SCRIPT_ROLE_WITNESS, qscript };
 	qs[3] = (struct go_question){ PROMPT_ID_GO_MEDIA, "media", SCRIPT_ROLE_ADMINISTRATOR,
 				     "Is the media inventory complete and correct?" };
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < 4; i++) {
+		/* A failed image check was overridden already (asked once, recorded as an
+		 * exception): the witness is not asked the same thing again. */
+		if (i == 1 && overridden(g, "image"))
+			continue;
 		if ((rc = ask_role(e, &qs[i], g->confirmed)) != STEP_OK)
 			return rc;
+	}
 	return STEP_OK;
 }
 
 static enum step_rc decide(struct engine *e, struct go *g)
 {
 	bool yes = false;
-	int prc =
-	    prompt_confirm(e->p, PROMPT_ID_GO_DECISION, "All checks passed. Declare GO?", &yes);
+	size_t n = json_array_size(g->overrides), used = 0, i;
+	char q[600], names[400] = "";
+	json_t *v;
+	int prc;
+
+	/* Only what is true is said: overridden checks did not pass. */
+	json_array_foreach (g->overrides, i, v) {
+		int w = snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "",
+				 json_string_value(v));
+
+		if (w > 0 && (size_t)w < sizeof(names) - used)
+			used += (size_t)w;
+	}
+	if (n == 0)
+		snprintf(q, sizeof(q), "All checks passed and were confirmed. Declare GO?");
+	else
+		snprintf(q, sizeof(q),
+			 "REHEARSAL: %zu check%s FAILED and %s overridden (%s); the others passed "
+			 "and were confirmed. Declare GO for this rehearsal?",
+			 n, n == 1 ? "" : "s", n == 1 ? "was" : "were", names);
+	prc = prompt_confirm(e->p, PROMPT_ID_GO_DECISION, q, &yes);
 
 	if (prc != PROMPT_OK)
 		return engine_prompt_rc(e, prc, PROMPT_ID_GO_DECISION);
