@@ -28,3 +28,17 @@ expect_err() {
 ceremony() { $CEREMONY "$@"; }
 
 need() { for c in "$@"; do command -v "$c" >/dev/null || { echo "no $c"; exit 77; }; done; }
+
+# need_python IMPORTS WHAT: sets PY to a python3 (the PATH's, else Debian's) that can run
+# "import IMPORTS", or skips the test naming WHAT (the Debian packages to install).
+need_python() {
+	PY=
+	for p in python3 /usr/bin/python3; do
+		if command -v "$p" >/dev/null && "$p" -c "import $1" 2>/dev/null; then
+			PY=$p
+			return 0
+		fi
+	done
+	echo "no python3 with $2"
+	exit 77
+}

@@ -5,14 +5,8 @@
 # with the rebuilt Symmetric Key and checked against the rebuilt Contingency key.
 . "$SRCDIR/tests/cli/lib.sh"
 need openssl
-PY=
-for p in python3 /usr/bin/python3; do
-	if command -v "$p" >/dev/null && "$p" -c 'import nacl.pwhash, nacl.bindings, cryptography' 2>/dev/null; then
-		PY=$p
-		break
-	fi
-done
-[ -n "$PY" ] || { echo "no python3 with PyNaCl and cryptography (python3-nacl, python3-cryptography)"; exit 77; }
+need_python 'nacl.pwhash, nacl.bindings, cryptography' \
+	"PyNaCl and cryptography (python3-nacl, python3-cryptography)"
 . "$SRCDIR/tests/cli/interop.bash"
 # SLIP-39 with the empty passphrase (docs/slip39.md, "What the ceremonies split").
 SLIP39="node $SRCDIR/tests/interop/slip39.js combine"

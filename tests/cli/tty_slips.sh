@@ -4,14 +4,7 @@
 # each is retried and recorded, the ceremony closes, the transcript verifies, and no custodian's
 # words are on the screen or in its scrollback when another custodian is addressed.
 . "$SRCDIR/tests/cli/lib.sh"
-PY=
-for p in python3 /usr/bin/python3; do
-	if command -v "$p" >/dev/null && "$p" -c 'import pexpect, pyte' 2>/dev/null; then
-		PY=$p
-		break
-	fi
-done
-[ -n "$PY" ] || { echo "no python3 with pexpect and pyte (python3-pexpect, python3-pyte)"; exit 77; }
+need_python 'pexpect, pyte' "pexpect and pyte (python3-pexpect, python3-pyte)"
 bin=${CEREMONY%% *}
 [ "$bin" = "$CEREMONY" ] || { echo "under a runner: the terminal test drives the binary alone"; exit 77; }
 
