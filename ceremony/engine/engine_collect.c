@@ -14,6 +14,7 @@
 #include "ceremony/engine/engine_keyfile.h"
 #include "ceremony/engine/engine_media.h"
 #include "ceremony/engine/engine_record.h"
+#include "ceremony/engine/engine_slip.h"
 #include "ceremony/engine/engine_secrets.h"
 #include "ceremony/engine/engine_steps.h"
 #include "media/error.h"
@@ -605,6 +606,21 @@ static enum step_rc rebuild(struct engine *e, const struct script_step *s, struc
 	return engine_record(e, &a, "key-reconstructed", d);
 }
 
+/* After as many refused entries as the set allows: more entries, or a confirmed abort. */
+static enum step_rc after_refusals(struct engine *e, const struct script_step *s,
+				   const struct transcript_actor *who)
+{
+	static const char *const again[] = {"again"};
+	char id[ANSWERS_ID_MAX + 1];
+	size_t pick;
+
+	if (prompt_id(id, sizeof(id), PROMPT_ID_COLLECT_NEXT, s->key->id) != 0)
+		return engine_fail(e, STEP_ERROR, "prompt id too long for %s", s->key->id);
+	return engine_what_now(e, who, id,
+			       "Many shares were refused. Go on taking shares?", again, 1, &pick,
+			       "too many shares refused");
+}
+
 enum step_rc engine_step_collect(struct engine *e, const struct script_step *s)
 {
 	struct engine_key *k = engine_key(e, s->key);
@@ -639,20 +655,27 @@ enum step_rc engine_step_collect(struct engine *e, const struct script_step *s)
 		en.number = ++number;
 		rc = one_entry(e, k, &en, c, given);
 		if (rc == STEP_OK) {
+			/* The next custodian sees nothing of this one's entry. */
+			prompt_clear(e->p);
 			say_missing(e, set, c, given);
 			continue;
 		}
-		if (rc != STEP_FAILED || prompt_from_answers(e->p) ||
-		    ++tries >= ENTRY_TRIES * set->share_count)
+		if (rc != STEP_FAILED || prompt_from_answers(e->p))
 			break;
 		/* At a terminal a refused share is said, recorded, and another one asked for. */
-		prompt_say(e->p, PROMPT_BAD, "  refused: %s", e->reason);
+		prompt_say(e->p, PROMPT_BAD, "  refused (%u of %u refusals before the people choose): %s",
+			   tries + 1, ENTRY_TRIES * set->share_count, e->reason);
 		who = en.who ? engine_actor(en.who) : engine_system;
 		rc = engine_record(e, &who, "note",
-				   json_pack("{s:s,s:s,s:s}", "text", "share refused", "key",
-					     s->key->id, "reason", e->reason));
+				   json_pack("{s:s,s:s,s:s,s:I,s:I}", "text", "share refused", "key",
+					     s->key->id, "reason", e->reason, "attempt",
+					     (json_int_t)(tries + 1), "tries",
+					     (json_int_t)(ENTRY_TRIES * set->share_count)));
+		if (rc == STEP_OK && ++tries >= ENTRY_TRIES * set->share_count)
+			rc = after_refusals(e, s, &who);
 		if (rc != STEP_OK)
 			break;
+		tries %= ENTRY_TRIES * set->share_count;
 	}
 	if (rc == STEP_OK)
 		rc = rebuild(e, s, k, c);

@@ -193,7 +193,7 @@ static void test_example(void **state)
 	if (answers_load("scripts/smki-keygen.answers", &a, &err) != ANSWERS_OK)
 		fail_msg("%u: %s", err.line, err.message);
 	assert_string_equal(answers_ceremony(a), "smki-keygen-2025");
-	assert_int_equal(answers_count(a), 110);
+	assert_int_equal(answers_count(a), 103);
 	assert_true(answers_get(a, "share.contingency-symmetric.2.words", &v, &len, &shown));
 	assert_true(shown);
 	assert_true(answers_get(a, "share.root.3.passphrase", &v, &len, &shown));
