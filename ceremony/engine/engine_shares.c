@@ -519,7 +519,7 @@ static enum step_rc show_card_qr(struct engine *e, const struct gift *gf, const 
 	enum step_rc rc;
 
 	if (qr != NULL && (!prompt_screen(e->p, &trows, &tcols) ||
-			   (rows + 5 <= trows && cols <= tcols))) {
+			   (rows + 4 <= trows && cols <= tcols))) {
 		snprintf(q, sizeof(q), "%s: the QR code of your share %u of '%s' (%s)",
 			 gf->holder->name, gf->n, gf->k->sk->id, e->plan->id);
 		rc = engine_prompt_rc(e, prompt_show_secret(e->p, id, q, qr), id);
@@ -531,7 +531,7 @@ static enum step_rc show_card_qr(struct engine *e, const struct gift *gf, const 
 	else
 		snprintf(why, sizeof(why),
 			 "the QR code (%u x %u characters) does not fit this terminal (%u x %u)",
-			 cols, rows + 5, tcols, trows);
+			 cols, rows + 4, tcols, trows);
 	free_card(qr);
 	prompt_say(e->p, PROMPT_WARN, "  No QR code on this card: %s. The words are the share.",
 		   why);

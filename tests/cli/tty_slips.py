@@ -12,7 +12,8 @@ of that these slips are made, and each must be retried (never an abort) and said
   - Cody's copy-back misses once;
   - Cara types a wrong passphrase at the test reconstruction once;
   - Cody's passphrase is wrong at every try: Cruz's share is used instead (2 of 3);
-  - the certificate's QR codes are asked to play again once.
+  - the certificate's QR codes are asked to play again once;
+  - Cody's terminal is too small for his card's QR code: it is said, not silently dropped.
 Whenever a custodian is addressed, no other custodian's words may be on the screen or in its
 scrollback. Exits 0 when the ceremony closed; prints what failed otherwise.
 """
@@ -111,7 +112,7 @@ env = {"TERM": "xterm", "NO_COLOR": "1", "LANG": "C.UTF-8", "PATH": "/usr/bin:/b
 child = pexpect.spawn(ceremony, ["run", script, "--media", media, "--rehearsal"], env=env,
                       dimensions=(ROWS, COLS), timeout=120)
 card_for = None
-tries_said = 0
+tries_said = qr_screens = 0
 while True:
     i = child.expect([rb"\[([a-z0-9.-]+)\] $", rb"Press Enter when you have finished[^\n]*",
                       pexpect.EOF])
@@ -122,6 +123,7 @@ while True:
     if i == 1:
         shown = text()
         if "the QR code of your share" in shown:
+            qr_screens += 1
             if not re.search(r"[\u2580\u2584\u2588]", shown):
                 errors.append("the QR screen shows no QR code")
         else:
@@ -148,6 +150,15 @@ while True:
         check_private(who, pid)
     if re.search(r"\(try [23] of 3\)", screen.display[screen.cursor.y]):
         tries_said += 1
+    # Cody's card comes on a terminal too small for its QR code.
+    if pid == "share.root.2.passphrase-repeat":
+        child.setwinsize(24, COLS)
+        screen.resize(24, COLS)
+    if pid == "share.root.2.words" and pid not in asked:
+        if "No QR code on this card" not in text():
+            errors.append("a QR code too big for the terminal is not said:\n" + text())
+        child.setwinsize(ROWS, COLS)
+        screen.resize(ROWS, COLS)
     child.send(answer(pid) + "\r")
 
 child.close()
@@ -156,6 +167,8 @@ for pid, queue in slips.items():
         errors.append(f"slip at {pid} not reached ({asked.get(pid, 0)} of {len(queue)})")
 if tries_said != 8:
     errors.append(f"{tries_said} retries said which try they were, not 8")
+if qr_screens != 3:
+    errors.append(f"{qr_screens} QR screens, not 3 (Cara's twice, Cruz's)")
 if "test.root.3.passphrase" not in asked:
     errors.append("Cruz's share was not used instead of Cody's")
 if child.exitstatus != 0:

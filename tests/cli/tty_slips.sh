@@ -1,6 +1,7 @@
 # A ceremony at a pseudo-terminal with the slips people make (tests/cli/tty_slips.py: a `no` to
 # "medium inserted", passphrases that differ, wrong copy-backs and the card shown again, wrong
-# passphrases at the test reconstruction and another custodian's share used instead, a QR replay):
+# passphrases at the test reconstruction and another custodian's share used instead, a QR replay,
+# a terminal too small for a card's QR code):
 # each is retried and recorded, the ceremony closes, the transcript verifies, and no custodian's
 # words are on the screen or in its scrollback when another custodian is addressed.
 . "$SRCDIR/tests/cli/lib.sh"
@@ -20,5 +21,7 @@ slips=$(grep -c '"text":"a slip, not accepted"' "$M/public/transcript.jsonl" || 
 grep -q '"choice":"other-share"' "$M/public/transcript.jsonl" || fail "the swap is not recorded"
 grep -q '"text":"the share card shown again, a witness confirming"' "$M/public/transcript.jsonl" ||
 	fail "the card shown again is not recorded"
+grep -q '"text":"the share card'"'"'s QR code was not shown"' "$M/public/transcript.jsonl" ||
+	fail "the QR code too big for the terminal is not recorded"
 grep -q '"event":"share-accepted".*"bag":"EX-502"' "$M/public/transcript.jsonl" ||
 	fail "the bag numbers are not recorded"
