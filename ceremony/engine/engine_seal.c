@@ -23,21 +23,67 @@ static bool media_action(enum script_action a)
 	       a == SCRIPT_ACT_RESHARE || a == SCRIPT_ACT_COLLECT_SHARES;
 }
 
-/* Bag numbers: 1..32 of A-Z a-z 0-9 and '-', as printed on tamper-evident bags, each used
- * once. */
+/* Bag numbers: 1..32 of A-Z a-z 0-9 and '-', as printed on tamper-evident bags. */
 static const char *check_bag(const char *v, size_t len, void *ctx)
 {
-	const struct bags *b = ctx;
-
+	(void)ctx;
 	if (len == 0 || len > BAG_MAX)
 		return "a bag number has 1 to 32 characters";
 	for (size_t i = 0; i < len; i++)
 		if (!isalnum((unsigned char)v[i]) && v[i] != '-')
 			return "a bag number has letters, digits and '-' only";
+	return NULL;
+}
+
+/* The custodian who has bag number v already, other than the one asked; NULL if none. */
+static const struct script_participant *bag_taken(const struct bags *b, const char *v)
+{
 	for (unsigned i = 0; i < b->plan->participant_count; i++)
 		if (i != b->asking && strcmp(b->bag[i], v) == 0)
-			return "that bag number is recorded already, for another custodian";
+			return &b->plan->participants[i];
 	return NULL;
+}
+
+/* One custodian's bag number at id (question q), until it is one no other custodian has: a
+ * number used twice is a slip, said and recorded, and asked again. */
+static enum step_rc ask_bag(struct engine *e, struct bags *b, const struct script_participant *p,
+			    const char *id, const char *q)
+{
+	static const char *const again[] = {"again"};
+	struct transcript_actor a = engine_actor(p);
+	const struct script_participant *other;
+	char qt[1000], t[32], why[200], nid[ANSWERS_ID_MAX + 1];
+	enum step_rc rc;
+	size_t pick;
+
+	if (prompt_id(nid, sizeof(nid), PROMPT_ID_SEAL_NEXT, p->id) != 0)
+		return engine_fail(e, STEP_ERROR, "prompt id too long for %s", p->id);
+	for (unsigned attempt = 1;; attempt++) {
+		int prc;
+
+		if (attempt > ENGINE_TRIES) {
+			rc = engine_what_now(e, &a, nid,
+					     "The bag number was used twice at every try. Ask again?",
+					     again, 1, &pick, "");
+			if (rc != STEP_OK)
+				return rc;
+			attempt = 1;
+		}
+		snprintf(qt, sizeof(qt), "%s%s:", q, engine_try_text(t, sizeof(t), attempt));
+		prc = prompt_text(e->p, id, qt, 0, check_bag, NULL, b->bag[p->index],
+				  sizeof(b->bag[p->index]));
+		if (prc != PROMPT_OK)
+			return engine_prompt_rc(e, prc, id);
+		if ((other = bag_taken(b, b->bag[p->index])) == NULL)
+			return STEP_OK;
+		snprintf(why, sizeof(why), "Bag %s is recorded already, for %s", b->bag[p->index],
+			 other->name);
+		b->bag[p->index][0] = '\0';
+		if (prompt_from_answers(e->p))
+			return engine_fail(e, STEP_FAILED, "%s: %s", id, why);
+		if ((rc = engine_slip(e, &a, id, attempt, why)) != STEP_OK)
+			return rc;
+	}
 }
 
 /* The shares participant p received in this ceremony, as "root share 1, recovery share 2". */
@@ -75,7 +121,7 @@ static enum step_rc ask_bags(struct engine *e, struct bags *b)
 		const struct script_participant *p = &e->plan->participants[i];
 		const struct script_medium *m = script_medium_of(e->plan, p);
 		char id[ANSWERS_ID_MAX + 1], list[600], q[900];
-		int prc;
+		enum step_rc rc;
 
 		if (m == NULL || shares_of(e, p, list, sizeof(list)) == 0)
 			continue;
@@ -85,11 +131,10 @@ static enum step_rc ask_bags(struct engine *e, struct bags *b)
 		b->bag[i][0] = '\0';
 		snprintf(q, sizeof(q),
 			 "%s, seal your medium '%s' and your share cards (%s) in one "
-			 "tamper-evident bag, and type its number:",
+			 "tamper-evident bag, and type its number",
 			 p->name, m->id, list);
-		prc = prompt_text(e->p, id, q, 0, check_bag, b, b->bag[i], sizeof(b->bag[i]));
-		if (prc != PROMPT_OK)
-			return engine_prompt_rc(e, prc, id);
+		if ((rc = ask_bag(e, b, p, id, q)) != STEP_OK)
+			return rc;
 	}
 	return STEP_OK;
 }
@@ -170,7 +215,7 @@ enum step_rc engine_seal(struct engine *e, unsigned i)
 		size_t pick;
 
 		if (attempt > ENGINE_TRIES) {
-			rc = engine_what_now(e, &w, PROMPT_ID_SEAL_CHECK,
+			rc = engine_what_now(e, &w, PROMPT_ID_SEAL_CHECK_NEXT,
 					     "The bags did not match at any try. Type the numbers "
 					     "again?",
 					     again, 1, &pick, "");

@@ -163,6 +163,8 @@ void prompt_progress(struct prompt *p, const char *what, unsigned done, unsigned
 #define PROMPT_ID_TEST_NEXT   "test.%s.%u.next"	      /* choice after the last try (terminal) */
 #define PROMPT_ID_SEAL_BAG    "seal.%s.bag"	      /* custodian: tamper-evident bag number */
 #define PROMPT_ID_SEAL_CHECK  "seal.check"	      /* a witness: the bags match the list */
+#define PROMPT_ID_SEAL_NEXT   "seal.%s.next"	      /* choice after the last try (terminal) */
+#define PROMPT_ID_SEAL_CHECK_NEXT "seal.check-next"   /* choice after the last try (terminal) */
 #define PROMPT_ID_COLLECT     "collect.%s.%u.%s"      /* key, entry, COLLECT_FIELD_* */
 #define PROMPT_ID_COLLECT_NEXT "collect.%s.next"      /* choice after many refusals (terminal) */
 #define PROMPT_ID_INPUT	      "input.%s.%s"	      /* input, INPUT_FIELD_* */

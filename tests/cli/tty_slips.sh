@@ -1,7 +1,7 @@
 # A ceremony at a pseudo-terminal with the slips people make (tests/cli/tty_slips.py: a `no` to
 # "medium inserted", passphrases that differ, wrong copy-backs and the card shown again, wrong
 # passphrases at the test reconstruction and another custodian's share used instead, a QR replay,
-# a terminal too small for a card's QR code):
+# a terminal too small for a card's QR code, a bag number typed twice):
 # each is retried and recorded, the ceremony closes, the transcript verifies, and no custodian's
 # words are on the screen or in its scrollback when another custodian is addressed.
 . "$SRCDIR/tests/cli/lib.sh"
@@ -15,9 +15,10 @@ for d in public cara cody cruz; do mkdir -p "$M/$d"; done
 	"$SRCDIR/scripts/generic-root-keygen.answers" "$M" || fail "the ceremony at the terminal"
 expect 0 ceremony transcript verify "$M/public/transcript.jsonl" --artifacts "$M/public"
 grep -q "outcome *closed" "$T/out" || fail "not closed"
-# Every slip is in the transcript: 1 medium, 1 passphrase, 4 copy-backs, 4 test passphrases.
+# Every slip is in the transcript: 1 medium, 1 passphrase, 4 copy-backs, 4 test passphrases,
+# 1 bag number.
 slips=$(grep -c '"text":"a slip, not accepted"' "$M/public/transcript.jsonl" || true)
-[ "$slips" = 10 ] || fail "expected 10 slips recorded, found $slips"
+[ "$slips" = 11 ] || fail "expected 11 slips recorded, found $slips"
 grep -q '"choice":"other-share"' "$M/public/transcript.jsonl" || fail "the swap is not recorded"
 grep -q '"text":"the share card shown again, a witness confirming"' "$M/public/transcript.jsonl" ||
 	fail "the card shown again is not recorded"
