@@ -13,6 +13,7 @@
 #include "ceremony/engine/engine_media.h"
 #include "ceremony/engine/engine_record.h"
 #include "ceremony/engine/engine_secrets.h"
+#include "ceremony/engine/engine_slip.h"
 #include "ceremony/engine/engine_steps.h"
 
 /* Phases, for the signed checkpoints: one is written whenever the phase changes. An action of
@@ -414,6 +415,7 @@ enum engine_result engine_run(const struct engine_options *o, struct engine_erro
 	res = start(e, err);
 	if (res != ENGINE_DONE)
 		goto out;
+	engine_slip_watch(e);
 	res = run_steps(e);
 	if (res == ENGINE_DONE && e->answers)
 		say_unused_answers(e);

@@ -83,3 +83,19 @@ enum step_rc engine_what_now(struct engine *e, const struct transcript_actor *ac
 			return rc;
 	}
 }
+
+static void refused(void *ctx, const char *id, const char *why)
+{
+	struct engine *e = ctx;
+	struct transcript_actor a = e->step ? engine_step_actor(e, e->step) : engine_system;
+
+	/* A record that cannot be written is found by the next one, which stops the step. */
+	(void)engine_record(e, &a, "note",
+			    json_pack("{s:s,s:s,s:s}", "text", "an answer refused, asked again",
+				      "prompt", id, "reason", why));
+}
+
+void engine_slip_watch(struct engine *e)
+{
+	prompt_on_refusal(e->p, refused, e);
+}

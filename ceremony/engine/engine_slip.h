@@ -34,4 +34,8 @@ enum step_rc engine_what_now(struct engine *e, const struct transcript_actor *ac
 			     const char *id, const char *question, const char *const *choices,
 			     size_t n, size_t *index, const char *failed);
 
+/* From now on, every answer the prompt layer refuses at a terminal (not yes or no, too short a
+ * passphrase, not one of the choices...) is recorded as a slip too. */
+void engine_slip_watch(struct engine *e);
+
 #endif

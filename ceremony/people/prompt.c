@@ -33,6 +33,8 @@ struct prompt {
 	bool colour;
 	unsigned flags;
 	struct answers *answers;
+	prompt_refused_fn refused;
+	void *refused_ctx;
 	struct sigaction saved[NCAUGHT];
 	char reason[96];
 };
@@ -152,6 +154,12 @@ void prompt_close(struct prompt *p)
 bool prompt_from_answers(const struct prompt *p)
 {
 	return !p->tty;
+}
+
+void prompt_on_refusal(struct prompt *p, prompt_refused_fn fn, void *ctx)
+{
+	p->refused = fn;
+	p->refused_ctx = ctx;
 }
 
 const char *prompt_reason(const struct prompt *p)
@@ -342,6 +350,8 @@ static enum prompt_err refuse(struct prompt *p, const char *id, const char *why)
 	snprintf(p->reason, sizeof(p->reason), "%s", why);
 	if (p->tty) {
 		prompt_say(p, PROMPT_WARN, "  not accepted: %s", why);
+		if (p->refused != NULL)
+			p->refused(p->refused_ctx, id, why);
 		return PROMPT_OK;
 	}
 	prompt_say(p, PROMPT_BAD, "[answers] %s: refused: %s", id, why);

@@ -100,6 +100,11 @@ void prompt_secret_free(unsigned char *secret, size_t len);
 enum prompt_err prompt_choice(struct prompt *p, const char *id, const char *question,
 			      const char *const *choices, size_t n, size_t *index);
 
+/* Called at a terminal each time an answer is refused and the question asked again: its id and
+ * the reason shown (never the value). */
+typedef void (*prompt_refused_fn)(void *ctx, const char *id, const char *why);
+void prompt_on_refusal(struct prompt *p, prompt_refused_fn fn, void *ctx);
+
 /* Why the last answer was refused (for PROMPT_E_INVALID), or "". */
 const char *prompt_reason(const struct prompt *p);
 

@@ -5,7 +5,7 @@ Usage: tty_slips.py CEREMONY SCRIPT ANSWERS MEDIA_DIR
 
 The rehearsal answers file answers every prompt the script asks, as in tests/cli/tty.bash; on top
 of that these slips are made, and each must be retried (never an abort) and said as a try:
-  - Cara answers `no` to "is your own medium inserted";
+  - Cara answers `maybe`, then `no`, to "is your own medium inserted";
   - Cara's two passphrases differ once;
   - Cara's copy-back misses three times; she asks for the card again, first choosing to abort
     and declining when the administrator is asked to confirm, then a witness confirms;
@@ -37,7 +37,7 @@ for line in open(answers_path, encoding="utf-8"):
 
 # The slips, by prompt id: the answers given before the right one, in order.
 slips = {
-    "share.root.1.medium": ["no"],
+    "share.root.1.medium": ["maybe", "no"],
     "share.root.1.passphrase-repeat": ["not the same passphrase"],
     "share.root.1.words": ["academic acid acne acquire"] * 3,
     "share.root.1.words-next": ["abort", "show-card"],

@@ -20,6 +20,8 @@ grep -q "outcome *closed" "$T/out" || fail "not closed"
 slips=$(grep -c '"text":"a slip, not accepted"' "$M/public/transcript.jsonl" || true)
 [ "$slips" = 11 ] || fail "expected 11 slips recorded, found $slips"
 grep -q '"choice":"other-share"' "$M/public/transcript.jsonl" || fail "the swap is not recorded"
+grep -q '"prompt":"share.root.1.medium","reason":"answer yes or no","text":"an answer refused' \
+	"$M/public/transcript.jsonl" || fail "the refused answer is not recorded"
 grep -q '"text":"the share card shown again, a witness confirming"' "$M/public/transcript.jsonl" ||
 	fail "the card shown again is not recorded"
 grep -q '"text":"the share card'"'"'s QR code was not shown"' "$M/public/transcript.jsonl" ||
