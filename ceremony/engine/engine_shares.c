@@ -174,8 +174,7 @@ static enum step_rc ask_passphrase(struct engine *e, const struct gift *gf, unsi
 					     "The passphrases differed at every try. Start again?",
 					     again, 1, &pick, "the passphrases differ");
 			if (rc != STEP_OK)
-				return engine_fail(e, rc, "share %u of %s: %s", gf->n, key,
-						   e->reason);
+				return rc;
 			attempt = 1;
 		}
 		snprintf(q, sizeof(q), "%s, choose a passphrase for your share file%s:",
@@ -221,9 +220,9 @@ static enum step_rc show_again(struct engine *e, const struct gift *gf, const ch
 				     "The words did not match at any try. Show the card again?",
 				     choices, 1, &pick, "the words on the card do not match");
 		if (rc != STEP_OK)
-			return engine_fail(e, rc, "share %u of %s: %s", gf->n, gf->k->sk->id,
-					   e->reason);
-		snprintf(q, sizeof(q), "Witness: is %s alone in front of the screen, to see the card again?",
+			return rc;
+		snprintf(q, sizeof(q),
+			 "Witness: is %s alone in front of the screen, to see the card again?",
 			 gf->holder->name);
 		rc = engine_prompt_rc(e, prompt_confirm(e->p, wid, q, &yes), wid);
 	}
