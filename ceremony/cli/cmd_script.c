@@ -1,5 +1,5 @@
 /*
- * ceremony script check FILE [--answers FILE]
+ * ceremony script check FILE [--answers FILE] [--rehearsal]
  * ceremony script print FILE
  * ceremony script prompts FILE
  *
@@ -24,13 +24,14 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: ceremony script check FILE [--answers ANSWERS]\n"
+	fputs("usage: ceremony script check FILE [--answers ANSWERS] [--rehearsal]\n"
 	      "       ceremony script print FILE\n"
 	      "       ceremony script prompts FILE\n"
 	      "       ceremony script media FILE\n"
 	      "\n"
 	      "check    validate FILE (errors as FILE:LINE); with --answers, that ANSWERS answers\n"
-	      "         every prompt a run asks\n"
+	      "         every prompt a run asks; a placeholder digest (all zero) is refused,\n"
+	      "         and with --rehearsal accepted and flagged\n"
 	      "print    the paper script participants initial, with blank share cards\n"
 	      "prompts  the id and kind of every prompt a run asks, in order\n"
 	      "media    the media a run uses, one per line: id, kind, holder (or -)\n",
@@ -130,23 +131,58 @@ out:
 	return ret;
 }
 
+/* Placeholder digests (script_placeholder): refused by a production check, each flagged in a
+ * rehearsal one. Returns how many there are. */
+static unsigned placeholders(const char *path, const struct script_plan *plan, bool rehearsal)
+{
+	struct script_placeholder ph;
+	unsigned n = 0;
+
+	while (script_placeholder(plan, n, &ph)) {
+		if (rehearsal)
+			printf("%s:%u: WARNING: input '%s': its %s is a PLACEHOLDER, not an approved "
+			       "value: a rehearsal only\n",
+			       path, ph.line, ph.input->id, ph.field);
+		else if (n == 0)
+			cli_error("%s:%u: input '%s': its %s is a placeholder, not an approved value "
+				  "(write in the approved one; --rehearsal accepts it)",
+				  path, ph.line, ph.input->id, ph.field);
+		n++;
+	}
+	return n;
+}
+
 static int do_check(int argc, char **argv)
 {
 	struct script_plan *plan = NULL;
 	const char *answers = NULL;
 	char hex[2 * SCRIPT_SHA256_LEN + 1];
+	bool rehearsal = false;
 	int ret;
 
-	if (argc != 2 && !(argc == 4 && strcmp(argv[2], "--answers") == 0)) {
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--answers") == 0 && i + 1 < argc && answers == NULL) {
+			answers = argv[++i];
+		} else if (strcmp(argv[i], "--rehearsal") == 0 && !rehearsal) {
+			rehearsal = true;
+		} else {
+			usage(stderr);
+			return CLI_USAGE;
+		}
+	}
+	if (argc < 2) {
 		usage(stderr);
 		return CLI_USAGE;
 	}
-	answers = argc == 4 ? argv[3] : NULL;
 	if ((ret = load(argv[1], &plan)) != CLI_OK)
 		return ret;
+	if (placeholders(argv[1], plan, rehearsal) > 0 && !rehearsal) {
+		script_free(plan);
+		return CLI_FAIL;
+	}
 	sodium_bin2hex(hex, sizeof(hex), plan->sha256, sizeof(plan->sha256));
-	printf("%s: valid script '%s', %u steps, SHA-256 %s\n", argv[1], plan->id, plan->step_count,
-	       hex);
+	printf("%s: valid %sscript '%s', %u steps, SHA-256 %s\n", argv[1],
+	       rehearsal ? "rehearsal " : "", plan->id, plan->step_count, hex);
 	if (answers != NULL)
 		ret = check_answers(plan, answers);
 	script_free(plan);

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "ceremony/engine/engine_record.h"
@@ -95,13 +96,39 @@ json_t *engine_json_hex(const uint8_t *b, size_t len)
 	return j;
 }
 
+/* Fingerprints are read aloud and copied onto paper: each line fits an 80-column screen, so a
+ * terminal never breaks one inside a group or a word. */
+#define FPR_SCREEN_COLS 80
+#define FPR_INDENT "          "
+
 void engine_show_fpr(struct engine *e, const char *label, const uint8_t fpr[32])
 {
 	char hex[FPR_HEX_32], words[FPR_WORDS_32];
+	const char *w = words, *lead = "  words   ";
 
 	fpr_hex(fpr, 32, hex, sizeof(hex));
 	fpr_words(fpr, 32, words, sizeof(words));
 	prompt_say(e->p, PROMPT_HEADING, "%s", label);
-	prompt_say(e->p, PROMPT_PLAIN, "  SHA-256 %s", hex);
-	prompt_say(e->p, PROMPT_PLAIN, "  words   %s", words);
+	/* Two lines of eight groups: 16 bytes each, as the paper script's boxes have them. */
+	prompt_say(e->p, PROMPT_PLAIN, "  SHA-256 %.39s", hex);
+	prompt_say(e->p, PROMPT_PLAIN, FPR_INDENT "%s", hex + 40);
+	/* The 32 words, as many whole words a line as fit. */
+	while (*w != '\0') {
+		size_t take = 0, room = FPR_SCREEN_COLS - strlen(FPR_INDENT);
+
+		for (;;) {
+			size_t next = take + strcspn(w + take + (take ? 1 : 0), " ") + (take ? 1 : 0);
+
+			if (take > 0 && next > room)
+				break;
+			take = next;
+			if (w[take] == '\0')
+				break;
+		}
+		prompt_say(e->p, PROMPT_PLAIN, "%s%.*s", lead, (int)take, w);
+		lead = FPR_INDENT;
+		w += take;
+		while (*w == ' ')
+			w++;
+	}
 }

@@ -12,14 +12,40 @@ expect 0 ceremony script check "$EX"
 sum=$(sha256sum "$EX" | cut -d' ' -f1)
 grep -q "valid script 'smki-keygen-2025', 21 steps, SHA-256 $sum\$" "$T/out" || fail "check line"
 for f in "$V"/good/*.yaml; do
+	# A placeholder digest (all zero) is refused outside a rehearsal, and flagged in one.
+	if grep -q '0\{64\}' "$f"; then
+		expect_err 1 "$f:[0-9]*: input '.*': its .* is a placeholder" ceremony script check "$f"
+		expect 0 ceremony script check "$f" --rehearsal
+		grep -q "^$f:[0-9]*: WARNING: input '.*': its .* is a PLACEHOLDER" "$T/out" ||
+			fail "$f: placeholder not flagged in a rehearsal check"
+		grep -q "valid rehearsal script" "$T/out" || fail "$f: rehearsal check line"
+		continue
+	fi
 	expect 0 ceremony script check "$f"
 done
+
+# A digest as the screen and the paper print it (groups of four, either case) is the same
+# digest as the 64 digits together: the plan, hence a run, cannot tell them apart.
+I=$SRCDIR/scripts/smki-issuing-ca.yaml
+d=2192d2ef26c8230effa074536df36ff3e86cfe418cb49e7d7162cd80e9f43cf9
+g=$(echo "$d" | tr a-f A-F | sed 's/..../& /g; s/ $//')
+sed "s/^\(  *digest:\) 0*$/\1 $d/" "$I" >"$T/flat.yaml"
+sed "s/^\(  *digest:\) 0*$/\1 $g/" "$I" >"$T/grouped.yaml"
+grep -q "digest: 2192 D2EF" "$T/grouped.yaml" || fail "no grouped digest written"
+expect 0 ceremony script check "$T/grouped.yaml"
+grep -q "PLACEHOLDER" "$T/out" && fail "an approved digest flagged"
+expect 0 ceremony script print "$T/grouped.yaml"
+grep -q "2192 D2EF 26C8 230E" "$T/out" || fail "the grouped digest is not printed"
+sed "s/^\(  *digest:\) 0*$/\1 $(echo "$g" | sed 's/ /  /')/" "$I" >"$T/badgroup.yaml"
+expect_err 1 "badgroup.yaml:[0-9]*: 'digest' must be 64 hex digits" \
+	ceremony script check "$T/badgroup.yaml"
 
 # --- usage and operational errors are exit 2 ---
 expect 2 ceremony script
 expect 2 ceremony script check
 expect 2 ceremony script frobnicate "$EX"
 expect 2 ceremony script check "$EX" extra
+expect 2 ceremony script check "$EX" --rehearsal --rehearsal
 expect_err 2 "cannot read the script" ceremony script check "$T/absent.yaml"
 expect_err 2 "cannot read the script" ceremony script check "$V"
 expect 0 ceremony script --help
