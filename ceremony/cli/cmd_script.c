@@ -311,6 +311,19 @@ static void wrap(const char *text, size_t col, size_t indent)
 	putchar('\n');
 }
 
+/* s in a cell of width columns after a two-column margin; a longer s gets a line of its own
+ * and the cell stays blank under it. */
+static void lead_cell(const char *s, size_t width)
+{
+	spaces(2);
+	if (utf8_columns(s, strlen(s)) > width - 1) {
+		puts(s);
+		spaces(2);
+		s = "";
+	}
+	cell(s, width);
+}
+
 static void heading(const char *title)
 {
 	printf("\n%s\n", title);
@@ -342,6 +355,23 @@ static void print_hash(const unsigned char *sha256, size_t indent)
 	wrap(words, indent, indent);
 }
 
+/* A box for a 32-byte value the screen shows for people to write down or compare later: its
+ * label, its length and grouping, and a blank per group of four hex digits, two lines of eight
+ * as the screen shows them. The PGP words the screen shows with it are for reading aloud. */
+static void box(const char *label)
+{
+	static const char *const edge = "     +---------------------------------------------------------+";
+
+	putchar('\n');
+	spaces(5);
+	wrap(label, 5, 7);
+	puts("     64 hex digits, 16 groups of 4, two lines of 8 as on the screen:");
+	puts(edge);
+	for (int line = 0; line < 2; line++)
+		puts("     |  ____   ____   ____   ____   ____   ____   ____   ____  |");
+	puts(edge);
+}
+
 static void print_header(const struct script_plan *plan)
 {
 	char line[WIDTH + 1];
@@ -357,6 +387,8 @@ static void print_header(const struct script_plan *plan)
 	puts("\nScript SHA-256: check it against the approved script and the screen.");
 	print_hash(plan->sha256, 4);
 	puts("\nDate: ____________________   Place: ___________________________________________");
+	box("Transcript signing key: shown when the ceremony starts (\"write it down\"); the "
+	    "auditor compares it with the report of `ceremony transcript verify`.");
 }
 
 static void print_participants(const struct script_plan *plan)
@@ -368,13 +400,7 @@ static void print_participants(const struct script_plan *plan)
 		char who[SCRIPT_ID_MAX + SCRIPT_NAME_MAX + 8];
 
 		snprintf(who, sizeof(who), "%s  %s", p->id, p->name);
-		spaces(2);
-		if (utf8_columns(who, strlen(who)) > 42) {
-			puts(who);
-			spaces(2);
-			who[0] = '\0';
-		}
-		cell(who, 43);
+		lead_cell(who, 43);
 		cell(script_role_name(p->role), 15);
 		puts("[ ]       ________");
 	}
@@ -438,9 +464,12 @@ static void print_keys(const struct script_plan *plan)
 			sodium_bin2hex(hex, sizeof(hex), k->entity_id, sizeof(k->entity_id));
 			printf("      entity id: %s\n", hex);
 		}
-		if (k->apex != NULL)
-			printf("      its certificate carries '%s' wrapped by '%s'\n", k->apex->id,
-			       k->apex->wrapped_by->id);
+		if (k->apex != NULL) {
+			snprintf(line, sizeof(line), "its certificate carries '%s' wrapped by '%s'",
+				 k->apex->id, k->apex->wrapped_by->id);
+			spaces(6);
+			wrap(line, 6, 8);
+		}
 		if (k->wrapped_by != NULL)
 			printf("      wrapped by: %s\n", k->wrapped_by->id);
 		if (k->issuer != NULL)
@@ -544,8 +573,88 @@ static bool per_person(enum script_action a)
 	       a == SCRIPT_ACT_ACKNOWLEDGE || a == SCRIPT_ACT_CLOSE;
 }
 
+/* The inputs step s reads that people check by eye: a certificate's or CSR's fingerprint
+ * compared with its sender's (or with the approved one printed under INPUTS), an earlier
+ * ceremony's final digest typed or compared from its paper record. */
+static void input_boxes(const struct script_plan *plan, const struct script_step *s, bool *seen)
+{
+	const struct script_input *in[SCRIPT_MAX_INPUTS];
+	unsigned n = script_step_inputs(plan, s, in, SCRIPT_MAX_INPUTS);
+	char label[WIDTH * 3];
+
+	for (unsigned i = 0; i < n; i++) {
+		size_t at = (size_t)(in[i] - plan->inputs);
+
+		/* An input is read once, by the first step that needs it. */
+		if (in[i]->type == SCRIPT_INPUT_SHARES || seen[at])
+			continue;
+		seen[at] = true;
+		if (in[i]->type == SCRIPT_INPUT_TRANSCRIPT_DIGEST)
+			snprintf(label, sizeof(label),
+				 "Final digest of the earlier ceremony %s (input '%s'): %s",
+				 in[i]->ceremony, in[i]->id,
+				 in[i]->has_digest ? "compare the screen with the approved digest "
+						     "under INPUTS and its paper record"
+						   : "typed from its paper record; copy what the "
+						     "screen shows");
+		else
+			snprintf(label, sizeof(label),
+				 "Fingerprint of the %s of input '%s' (SHA-256 of its DER): %s",
+				 script_input_type_name(in[i]->type), in[i]->id,
+				 in[i]->has_sha256 ? "compare with the approved SHA-256 under INPUTS"
+						   : "compare with the one its sender gave");
+		box(label);
+	}
+}
+
+/* The values step s shows for people to write down (docs/script.md, "The printed script"). */
+static void step_boxes(const struct script_plan *plan, const struct script_step *s, bool *seen)
+{
+	const char *id = s->key != NULL ? s->key->id : "";
+	char label[WIDTH * 3];
+
+	label[0] = '\0';
+	switch (s->action) {
+	case SCRIPT_ACT_ENTROPY:
+		snprintf(label, sizeof(label), "Entropy commitment");
+		break;
+	case SCRIPT_ACT_GENERATE_KEY:
+		if (s->key->kind == SCRIPT_KEY_CONTINGENCY_SYMMETRIC)
+			snprintf(label, sizeof(label),
+				 "Check value of '%s' (read aloud; the key itself is never shown)",
+				 id);
+		else
+			snprintf(label, sizeof(label),
+				 "Public key fingerprint of '%s' (SHA-256 of its SubjectPublicKeyInfo)",
+				 id);
+		break;
+	case SCRIPT_ACT_ISSUE_ROOT_CERTIFICATE:
+	case SCRIPT_ACT_SIGN_CSR:
+	case SCRIPT_ACT_IMPORT_CERTIFICATE:
+		snprintf(label, sizeof(label), "Certificate of '%s' (SHA-256 of its DER)", id);
+		break;
+	case SCRIPT_ACT_EXPORT_CSR:
+		snprintf(label, sizeof(label), "CSR of '%s' (SHA-256 of its DER, not of the PEM file)",
+			 id);
+		break;
+	case SCRIPT_ACT_SIGN_CRL:
+		snprintf(label, sizeof(label), "CRL signed by '%s' (SHA-256 of its DER)", id);
+		break;
+	case SCRIPT_ACT_SHOW_FINGERPRINTS:
+		puts("     Compare every fingerprint read aloud with the boxes above.");
+		break;
+	default:
+		break;
+	}
+	input_boxes(plan, s, seen);
+	if (label[0] != '\0')
+		box(label);
+}
+
 static void print_steps(const struct script_plan *plan)
 {
+	bool seen[SCRIPT_MAX_INPUTS] = { false };
+
 	heading("STEPS");
 	puts(" No  Step                                     Who             Initials  Time");
 	puts("---  ---------------------------------------  --------------  --------  -----");
@@ -597,28 +706,49 @@ static void print_steps(const struct script_plan *plan)
 			spaces(5);
 			wrap(line, 5, 7);
 		}
+		step_boxes(plan, s, seen);
 	}
 }
 
 static void print_signatures(const struct script_plan *plan)
 {
 	heading("SIGNATURES AT THE CLOSE");
-	puts("Final digest (from the screen at the close):");
-	puts("    ____ ____ ____ ____ ____ ____ ____ ____");
-	puts("    ____ ____ ____ ____ ____ ____ ____ ____\n");
+	box("Final digest: shown at the close (or at an abort), every witness copies it; a later "
+	    "ceremony that uses these keys names this ceremony by it.");
+	putchar('\n');
 	for (unsigned i = 0; i < plan->participant_count; i++) {
 		const struct script_participant *p = &plan->participants[i];
 		char who[SCRIPT_NAME_MAX + 24];
 
 		snprintf(who, sizeof(who), "%s (%s)", p->name, script_role_name(p->role));
-		spaces(2);
-		if (utf8_columns(who, strlen(who)) > 44) {
-			puts(who);
-			spaces(2);
-			who[0] = '\0';
-		}
-		cell(who, 45);
+		lead_cell(who, 45);
 		puts("________________________________");
+	}
+}
+
+/* One line per share written: the bag it is sealed in, for the witness who checks every bag
+ * number against the one recorded. */
+static void print_bags(const struct script_plan *plan)
+{
+	bool any = false;
+
+	for (unsigned i = 0; i < plan->step_count; i++) {
+		const struct script_step *s = &plan->steps[i];
+		const struct script_custodian_set *set = script_step_share_set(s);
+
+		for (unsigned n = 1; set != NULL && n <= set->share_count; n++) {
+			unsigned g = 0, m = 0;
+			const struct script_participant *p = script_set_share(set, n, &g, &m);
+			char what[WIDTH * 2];
+
+			if (!any)
+				heading("BAG NUMBERS (one tamper-evident bag per share)");
+			any = true;
+			snprintf(what, sizeof(what), "%s share %u of %u (group %u, member %u), %s",
+				 s->key->id, n, set->share_count, g, m, p->id);
+			lead_cell(what, 56);
+			puts("bag ____________");
+		}
 	}
 }
 
@@ -671,6 +801,7 @@ static int do_print(int argc, char **argv)
 	print_keys(plan);
 	print_io(plan);
 	print_steps(plan);
+	print_bags(plan);
 	print_signatures(plan);
 	for (unsigned i = 0; i < plan->step_count; i++) {
 		const struct script_custodian_set *set = script_step_share_set(&plan->steps[i]);

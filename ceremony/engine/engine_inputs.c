@@ -299,7 +299,7 @@ static enum step_rc digest_only(struct engine *e, const struct script_step *s,
 static enum step_rc read_transcript(struct engine *e, const struct script_step *s,
 				    const struct script_input *in, struct engine_input *ei)
 {
-	struct transcript_actor a = engine_step_actor(e, s);
+	struct transcript_actor a = engine_role_actor(e, SCRIPT_ROLE_ADMINISTRATOR);
 	struct lineage *l = NULL;
 	const char *source = "medium";
 	uint8_t *data = NULL, sha[32];
@@ -455,7 +455,9 @@ static enum step_rc bind_to_key(struct engine *e, const struct script_input *in,
 static enum step_rc read_object(struct engine *e, const struct script_step *s,
 				const struct script_input *in, struct engine_input *ei)
 {
-	struct transcript_actor a = engine_step_actor(e, s);
+	/* The administrator brings inputs in, whoever the step's actor is (a custodian when
+	 * the Root certificate comes with the shares that rebuild its key). */
+	struct transcript_actor a = engine_role_actor(e, SCRIPT_ROLE_ADMINISTRATOR);
 	const struct script_key *bind = bound_key(e->plan, s, in);
 	enum pki_obj_type want = in->type == SCRIPT_INPUT_CSR ? PKI_OBJ_CSR : PKI_OBJ_CERT;
 	struct pki_lint_ctx ctx;

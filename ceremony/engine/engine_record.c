@@ -63,19 +63,24 @@ struct transcript_actor engine_actor(const struct script_participant *p)
 	return a;
 }
 
-struct transcript_actor engine_step_actor(struct engine *e, const struct script_step *s)
+struct transcript_actor engine_role_actor(struct engine *e, enum script_role role)
 {
 	const struct script_plan *plan = e->plan;
 
-	if (!s->actor.is_role)
-		return engine_actor(s->actor.participant);
 	for (unsigned i = 0; i < plan->participant_count; i++) {
 		const struct script_participant *p = &plan->participants[i];
 
-		if (p->role == s->actor.role && e->present[p->index])
+		if (p->role == role && e->present[p->index])
 			return engine_actor(p);
 	}
 	return engine_system;
+}
+
+struct transcript_actor engine_step_actor(struct engine *e, const struct script_step *s)
+{
+	if (!s->actor.is_role)
+		return engine_actor(s->actor.participant);
+	return engine_role_actor(e, s->actor.role);
 }
 
 int64_t engine_now(const struct engine *e)

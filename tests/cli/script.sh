@@ -36,6 +36,14 @@ expect 0 ceremony script check "$T/grouped.yaml"
 grep -q "PLACEHOLDER" "$T/out" && fail "an approved digest flagged"
 expect 0 ceremony script print "$T/grouped.yaml"
 grep -q "2192 D2EF 26C8 230E" "$T/out" || fail "the grouped digest is not printed"
+# A key-use script's paper: the predecessor's digest compared, each input's fingerprint boxed
+# once (the Root certificate is read by two steps, once), the issued certificate boxed.
+grep -q "^     Final digest of the earlier ceremony smki-keygen-2025 (input 'keygen')" \
+	"$T/out" || fail "no box for the predecessor's digest"
+[ "$(grep -c "^     Fingerprint of the certificate of input 'root-cert'" "$T/out")" = 1 ] ||
+	fail "the Root certificate's box is not there exactly once"
+grep -q "^     Fingerprint of the csr of input 'issuing-csr'" "$T/out" || fail "no CSR box"
+grep -q "^     Certificate of 'issuing' (SHA-256 of its DER)" "$T/out" || fail "no cert box"
 sed "s/^\(  *digest:\) 0*$/\1 $(echo "$g" | sed 's/ /  /')/" "$I" >"$T/badgroup.yaml"
 expect_err 1 "badgroup.yaml:[0-9]*: 'digest' must be 64 hex digits" \
 	ceremony script check "$T/badgroup.yaml"
@@ -95,6 +103,27 @@ grep -qF "    $grouped" "$T/printed" || fail "printed script lacks the SHA-256 (
 [ "$(grep -c '^  33 _' "$T/printed")" = 11 ] || fail "33 numbered word lines"
 grep -q '^  Tamper-evident bag number: _' "$T/printed" || fail "bag number line"
 grep -q '^ 21  Close the ceremony' "$T/printed" || fail "numbered steps"
+# A box, with the value's length and grouping, for every value the screen asks people to write
+# down: the transcript key, the entropy commitment, four key fingerprints (the Symmetric Key's
+# a check value), the Root certificate, the Recovery CSR (its DER) and the final digest.
+[ "$(grep -c '^     64 hex digits, 16 groups of 4, two lines of 8' "$T/printed")" = 9 ] ||
+	fail "expected 9 boxes"
+[ "$(grep -c '^     |  ____   ____   ____   ____   ____   ____   ____   ____  |$' \
+	"$T/printed")" = 18 ] || fail "expected two lines of eight groups per box"
+for l in "Transcript signing key: shown when the ceremony starts" "Entropy commitment" \
+	"Check value of 'contingency-symmetric'" "Public key fingerprint of 'root'" \
+	"Certificate of 'root' (SHA-256 of its DER)" "CSR of 'recovery' (SHA-256 of its DER" \
+	"Final digest: shown at the close"; do
+	grep -qF "     $l" "$T/printed" || fail "no box for: $l"
+done
+# A bag number per share, for the witness who checks them against the recorded ones.
+[ "$(grep -c ' bag ____________$' "$T/printed")" = 14 ] || fail "expected 14 bag numbers"
+grep -q '^  root share 1 of 5 (group 1, member 1), carol  *bag _' "$T/printed" ||
+	fail "bag line names the share as the screen does"
+# Word lines (the PGP words of the hash) break between words.
+sed -n '/^Script SHA-256/,/^Date/p' "$T/printed" | grep -v '^Script\|^Date\|^$' |
+	tr ' ' '\n' | grep -v '^$' | sed -n '17,$p' >"$T/words"
+[ "$(wc -l <"$T/words")" = 32 ] || fail "the script hash's 32 words are not whole words"
 for f in "$V"/good/*.yaml; do
 	expect 0 ceremony script print "$f"
 	[ "$(wc -L <"$T/out")" -le 80 ] || fail "$f: printed wider than 80 columns"
