@@ -49,3 +49,14 @@ if command -v groff >/dev/null; then
 	done
 	[ "$n" -ge 24 ] || fail "only $n usage lines compared"
 fi
+
+# Plain make on a machine that lacks a library says what is missing and what to run, before
+# any compiler meets a missing header.
+if command -v make >/dev/null; then
+	expect 2 make -s -C "$SRCDIR" BUILD="$T/build" PKGS="libsodium no-such-library"
+	grep -q "missing build dependencies (pkg-config names): no-such-library$" "$T/err" ||
+		{ cat "$T/err"; fail "make does not name the missing library"; }
+	grep -q 'run "scripts/install-deps build"' "$T/err" || fail "make does not say what to run"
+	! grep -q "No such file" "$T/err" || fail "make reached the compiler"
+	[ ! -e "$T/build/obj" ] || fail "make compiled something"
+fi

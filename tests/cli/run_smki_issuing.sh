@@ -66,6 +66,17 @@ c = [s for s in o["shares"] if s["event"] == "share-collected"]
 assert c and c[0]["by"] == "Carol Castleton" and c[0]["holder"] == "carol", c
 PY
 
+# The layout docs/ceremonies.md gives for a key-use rehearsal on a host, run as written there.
+sed -n '/^<!-- keyuse-layout -->$/,/^<!-- end -->$/p' "$SRCDIR/docs/ceremonies.md" |
+	sed '1,2d; $d' | sed '$d' >"$T/layout.sh"
+grep -q 'ceremony run "$M.yaml"' "$T/layout.sh" || fail "no layout in docs/ceremonies.md"
+(cd "$SRCDIR" && KEYGEN=$KEYGEN M=$T/doc CSR=$T/m/inbox/issuing-csr.pem . "$T/layout.sh") \
+	>"$T/doc.out" 2>&1 || { tail -n 20 "$T/doc.out"; fail "the documented layout does not run"; }
+grep -q "valid rehearsal script" "$T/doc.out" || fail "the documented check did not pass"
+grep -q "Ceremony $(sed -n 's/^id: //p' "$SRCDIR/scripts/smki-issuing-ca.yaml") closed" \
+	"$T/doc.out" || fail "the documented rehearsal did not close"
+verified "$T/doc/public"
+
 # Again with everything by QR: the CSR as one code, the key generation's transcript as a
 # multi-part UR (PNG frames, as `ceremony qr encode --ur` writes them), both from images on the
 # input medium; the transcript input has no file, only `source: qr`.
