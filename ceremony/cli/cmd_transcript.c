@@ -166,6 +166,29 @@ static int on_note(struct report *r, size_t seq, const json_t *actor, const json
 	return 0;
 }
 
+/* For `show`: a share record's share as the screen named it (numbers from 1, "share 1 of 5"
+ * when the record has its number), under the record's own members (SLIP-39 indices from 0). */
+static void show_share(const struct report *r, const json_t *data)
+{
+	json_t *num = json_object_get(data, "number"), *of;
+	char set[160];
+
+	if (!json_is_integer(json_object_get(data, "group")) ||
+	    !json_is_integer(json_object_get(data, "member")))
+		return;
+	snprintf(set, sizeof(set), "%s/%" JSON_INTEGER_FORMAT, sget(data, "key"),
+		 json_integer_value(json_object_get(data, "identifier")));
+	of = json_object_get(r->sets, set);
+	printf("         %-16s %s share", "as on screen", sget(data, "key"));
+	if (num != NULL)
+		printf(" %" JSON_INTEGER_FORMAT, json_integer_value(num));
+	if (num != NULL && of != NULL)
+		printf(" of %" JSON_INTEGER_FORMAT, json_integer_value(of));
+	printf(" (group %" JSON_INTEGER_FORMAT ", member %" JSON_INTEGER_FORMAT ")\n",
+	       json_integer_value(json_object_get(data, "group")) + 1,
+	       json_integer_value(json_object_get(data, "member")) + 1);
+}
+
 /* The decision, and the failed checks the administrator overrode, by name. */
 static json_t *decision(size_t seq, const char *time, const json_t *data)
 {
@@ -209,6 +232,8 @@ static int on_record(void *ctx, size_t seq, const json_t *rec)
 
 	if (r->show)
 		show_record(seq, rec);
+	if (r->show)
+		show_share(r, data);
 	if (seq == 0)
 		snprintf(r->first, sizeof(r->first), "%s", time);
 	snprintf(r->last, sizeof(r->last), "%s", time);

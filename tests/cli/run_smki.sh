@@ -68,6 +68,9 @@ for ev in proof-of-possession key-wiped; do
 	grep "\"event\":\"$ev\"" "$F" | grep -v '"actor":{"role":"system","name":"ceremony"}' |
 		grep -q . && fail "$ev recorded as a person's act"
 done
+expect 0 ceremony transcript show "$F"
+grep -q "^         as on screen     root share 1 of 5 (group 1, member 1)$" "$T/out" ||
+	fail "show does not name shares as the screen does"
 expect 0 ceremony transcript verify "$F" --json
 python3 - "$T/out" <<'PY' || fail "the JSON report lacks what the text shows"
 import json, sys

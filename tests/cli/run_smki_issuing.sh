@@ -77,6 +77,20 @@ grep -q "Ceremony $(sed -n 's/^id: //p' "$SRCDIR/scripts/smki-issuing-ca.yaml") 
 	"$T/doc.out" || fail "the documented rehearsal did not close"
 verified "$T/doc/public"
 
+# The key generation named by its digest alone, typed from the paper as printed there (groups
+# of four, upper case): accepted as the same digest, and recorded as such.
+M=$T/typed
+media "$M"
+cp "$T/m/inbox/issuing-csr.pem" "$M/inbox/"
+sed '/^    medium: inbox$/d; /^    file: keygen-transcript.jsonl$/d; /^    digest: /d' \
+	"$SRCDIR/scripts/smki-issuing-ca.yaml" >"$T/typed.yaml"
+cp "$SRCDIR/scripts/smki-issuing-ca.answers" "$T/typed.answers"
+answer "$T/typed.answers" input.keygen.digest \
+	"$(echo "$KEYGEN_DIGEST" | tr a-f A-F | sed 's/..../& /g; s/ $//')"
+expect 0 ceremony run "$T/typed.yaml" --media "$M" --answers "$T/typed.answers" --rehearsal
+grep '"typed from the paper record"' "$M/public/transcript.jsonl" |
+	grep -q "\"final_digest\":\"$KEYGEN_DIGEST\"" || fail "the typed digest is not the recorded one"
+
 # Again with everything by QR: the CSR as one code, the key generation's transcript as a
 # multi-part UR (PNG frames, as `ceremony qr encode --ur` writes them), both from images on the
 # input medium; the transcript input has no file, only `source: qr`.
