@@ -360,7 +360,8 @@ static void print_hash(const unsigned char *sha256, size_t indent)
  * as the screen shows them. The PGP words the screen shows with it are for reading aloud. */
 static void box(const char *label)
 {
-	static const char *const edge = "     +---------------------------------------------------------+";
+	static const char *const edge =
+		"     +---------------------------------------------------------+";
 
 	putchar('\n');
 	spaces(5);
