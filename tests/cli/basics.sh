@@ -30,8 +30,9 @@ for c in $cmds help; do
 	grep -q "^\.Cm $c\( \|$\)" "$MAN" || fail "docs/ceremony.1 does not list $c"
 done
 if command -v groff >/dev/null; then
-	groff -mdoc -Tascii -P-cbou "$MAN" 2>/dev/null |
+	groff -mdoc -Tascii -P-cbou -ww "$MAN" 2>"$T/groff.err" |
 		sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | tr -s ' \n' ' ' >"$T/synopsis"
+	[ ! -s "$T/groff.err" ] || { cat "$T/groff.err"; fail "groff finds errors in the man page"; }
 	n=0
 	for c in $cmds; do
 		ceremony "$c" --help | awk '

@@ -124,6 +124,22 @@ grep -q '^  root share 1 of 5 (group 1, member 1), carol  *bag _' "$T/printed" |
 sed -n '/^Script SHA-256/,/^Date/p' "$T/printed" | grep -v '^Script\|^Date\|^$' |
 	tr ' ' '\n' | grep -v '^$' | sed -n '17,$p' >"$T/words"
 [ "$(wc -l <"$T/words")" = 32 ] || fail "the script hash's 32 words are not whole words"
+# The same as PostScript for A4: DSC comments whose page count is the pages drawn, every text
+# line once, in order, as a PostScript string (parentheses and backslashes escaped), and a page
+# of its own for each share card.
+expect 0 ceremony script print "$EX" --ps
+ps=$T/printed.ps
+cp "$T/out" "$ps"
+[ "$(head -n 1 "$ps")" = "%!PS-Adobe-3.0" ] || fail "not PostScript"
+pages=$(grep -c '^%%Page: ' "$ps")
+grep -qx "%%Pages: $pages" "$ps" || fail "%%Pages is not the number of pages"
+[ "$(grep -c '^showpage$' "$ps")" = "$pages" ] || fail "a page is not shown"
+[ "$(tail -n 1 "$ps")" = "%%EOF" ] || fail "no %%EOF"
+sed -n 's/^(\(.*\)) L$/\1/p' "$ps" | sed 's/\\\([()\\]\)/\1/g' >"$T/ps.txt"
+cmp -s "$T/ps.txt" "$T/printed" || { diff "$T/printed" "$T/ps.txt" | head; fail "PostScript text"; }
+[ "$(grep -A2 '^%%Page: ' "$ps" | grep -c '^(- - - .* cut here')" = 14 ] ||
+	fail "share cards do not start pages"
+expect 2 ceremony script print "$EX" --pdf
 for f in "$V"/good/*.yaml; do
 	expect 0 ceremony script print "$f"
 	[ "$(wc -L <"$T/out")" -le 80 ] || fail "$f: printed wider than 80 columns"
