@@ -82,7 +82,15 @@ deps:
 # changed Makefile, CFLAGS=...) rebuild them, where file times alone would keep stale objects.
 # The file is rewritten only when the command changes (make compares times after the recipe).
 COMPILE_CMD = $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS)
+# On a machine without a library (or pkg-config) this says what to run, once, before any compile
+# fails on a missing header.
 $(BUILD)/compile-command: FORCE
+	@$(PKG_CONFIG) --exists $(PKGS) 2>/dev/null || { \
+	  printf 'make: missing build dependencies (pkg-config names):' >&2; \
+	  command -v $(PKG_CONFIG) >/dev/null || printf ' $(PKG_CONFIG) itself' >&2; \
+	  for p in $(PKGS); do $(PKG_CONFIG) --exists $$p 2>/dev/null || printf ' %s' $$p >&2; done; \
+	  printf '\nmake: run "$(DEPS) build" (Debian 12; "make deps" for the tests too), then make again\n' >&2; \
+	  exit 1; }
 	@mkdir -p $(dir $@)
 	@printf '%s\n' '$(subst ','\'',$(COMPILE_CMD))' | cmp -s - $@ || \
 	  printf '%s\n' '$(subst ','\'',$(COMPILE_CMD))' >$@

@@ -187,3 +187,38 @@ int fpr_hex(const unsigned char *data, size_t len, char *out, size_t outlen)
 	}
 	return 0;
 }
+
+static int nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int fpr_parse_hex(const char *s, size_t len, unsigned char *out, size_t n)
+{
+	/* Grouped: 4 digits per group, so 2n digits make ceil(2n / 4) groups and one fewer
+	 * spaces. */
+	size_t grouped = 2 * n + (2 * n + 3) / 4 - 1, at = 0;
+
+	if (n == 0 || (len != 2 * n && len != grouped))
+		return -1;
+	for (size_t i = 0; i < 2 * n; i++) {
+		int v;
+
+		if (len == grouped && i > 0 && i % 4 == 0 && s[at++] != ' ')
+			return -1;
+		v = nibble(s[at++]);
+		if (v < 0)
+			return -1;
+		if (i % 2 == 0)
+			out[i / 2] = (unsigned char)(v << 4);
+		else
+			out[i / 2] = (unsigned char)(out[i / 2] | v);
+	}
+	return 0;
+}

@@ -25,4 +25,10 @@ int fpr_words(const unsigned char *data, size_t len, char *out, size_t outlen);
  * small. */
 int fpr_hex(const unsigned char *data, size_t len, char *out, size_t outlen);
 
+/* The inverse, for what people type and scripts carry: exactly n bytes written as 2n hex digits
+ * in either case, either all together or grouped as fpr_hex prints them (groups of four digits,
+ * one space between groups, nothing before or after). Returns 0, or -1 when s[0..len) is
+ * neither (out is then unspecified). */
+int fpr_parse_hex(const char *s, size_t len, unsigned char *out, size_t n);
+
 #endif

@@ -1,6 +1,6 @@
 /*
- * ceremony script check FILE [--answers FILE]
- * ceremony script print FILE
+ * ceremony script check FILE [--answers FILE] [--rehearsal]
+ * ceremony script print FILE [--ps]
  * ceremony script prompts FILE
  *
  * check validates a script (exit 0 valid, 1 invalid with FILE:LINE: reason, 2 usage or I/O) and,
@@ -24,14 +24,16 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: ceremony script check FILE [--answers ANSWERS]\n"
-	      "       ceremony script print FILE\n"
+	fputs("usage: ceremony script check FILE [--answers ANSWERS] [--rehearsal]\n"
+	      "       ceremony script print FILE [--ps]\n"
 	      "       ceremony script prompts FILE\n"
 	      "       ceremony script media FILE\n"
 	      "\n"
 	      "check    validate FILE (errors as FILE:LINE); with --answers, that ANSWERS answers\n"
-	      "         every prompt a run asks\n"
-	      "print    the paper script participants initial, with blank share cards\n"
+	      "         every prompt a run asks; a placeholder digest (all zero) is refused,\n"
+	      "         and with --rehearsal accepted and flagged\n"
+	      "print    the paper script participants initial, with blank share cards;\n"
+	      "         --ps: the same as PostScript for A4 paper (a page per share card)\n"
 	      "prompts  the id and kind of every prompt a run asks, in order\n"
 	      "media    the media a run uses, one per line: id, kind, holder (or -)\n",
 	      f);
@@ -130,23 +132,58 @@ out:
 	return ret;
 }
 
+/* Placeholder digests (script_placeholder): refused by a production check, each flagged in a
+ * rehearsal one. Returns how many there are. */
+static unsigned placeholders(const char *path, const struct script_plan *plan, bool rehearsal)
+{
+	struct script_placeholder ph;
+	unsigned n = 0;
+
+	while (script_placeholder(plan, n, &ph)) {
+		if (rehearsal)
+			printf("%s:%u: WARNING: input '%s': its %s is a PLACEHOLDER, not an approved "
+			       "value: a rehearsal only\n",
+			       path, ph.line, ph.input->id, ph.field);
+		else if (n == 0)
+			cli_error("%s:%u: input '%s': its %s is a placeholder, not an approved value "
+				  "(write in the approved one; --rehearsal accepts it)",
+				  path, ph.line, ph.input->id, ph.field);
+		n++;
+	}
+	return n;
+}
+
 static int do_check(int argc, char **argv)
 {
 	struct script_plan *plan = NULL;
 	const char *answers = NULL;
 	char hex[2 * SCRIPT_SHA256_LEN + 1];
+	bool rehearsal = false;
 	int ret;
 
-	if (argc != 2 && !(argc == 4 && strcmp(argv[2], "--answers") == 0)) {
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--answers") == 0 && i + 1 < argc && answers == NULL) {
+			answers = argv[++i];
+		} else if (strcmp(argv[i], "--rehearsal") == 0 && !rehearsal) {
+			rehearsal = true;
+		} else {
+			usage(stderr);
+			return CLI_USAGE;
+		}
+	}
+	if (argc < 2) {
 		usage(stderr);
 		return CLI_USAGE;
 	}
-	answers = argc == 4 ? argv[3] : NULL;
 	if ((ret = load(argv[1], &plan)) != CLI_OK)
 		return ret;
+	if (placeholders(argv[1], plan, rehearsal) > 0 && !rehearsal) {
+		script_free(plan);
+		return CLI_FAIL;
+	}
 	sodium_bin2hex(hex, sizeof(hex), plan->sha256, sizeof(plan->sha256));
-	printf("%s: valid script '%s', %u steps, SHA-256 %s\n", argv[1], plan->id, plan->step_count,
-	       hex);
+	printf("%s: valid %sscript '%s', %u steps, SHA-256 %s\n", argv[1],
+	       rehearsal ? "rehearsal " : "", plan->id, plan->step_count, hex);
 	if (answers != NULL)
 		ret = check_answers(plan, answers);
 	script_free(plan);
@@ -201,17 +238,31 @@ static int do_media(int argc, char **argv)
 /* ---- print ------------------------------------------------------------------------------------
  */
 
+/* Where the printed script goes: standard output, or the buffer the PostScript is made from. */
+static FILE *page;
+
+static void put(int c)
+{
+	fputc(c, page);
+}
+
+static void out_line(const char *s)
+{
+	fputs(s, page);
+	fputc('\n', page);
+}
+
 static void spaces(size_t n)
 {
 	while (n-- > 0)
-		putchar(' ');
+		put(' ');
 }
 
 static void rule(char ch)
 {
 	for (int i = 0; i < WIDTH; i++)
-		putchar(ch);
-	putchar('\n');
+		put(ch);
+	put('\n');
 }
 
 /* s left-aligned in width columns (no cut: callers keep to widths that fit). */
@@ -219,7 +270,7 @@ static void cell(const char *s, size_t width)
 {
 	size_t cols = utf8_columns(s, strlen(s));
 
-	fputs(s, stdout);
+	fputs(s, page);
 	if (cols < width)
 		spaces(width - cols);
 }
@@ -237,7 +288,7 @@ static void wrap(const char *text, size_t col, size_t indent)
 
 		if (*s == '\n' || *s == ' ') {
 			if (*s == '\n') {
-				putchar('\n');
+				put('\n');
 				spaces(indent);
 				col = indent;
 				started = false;
@@ -249,38 +300,51 @@ static void wrap(const char *text, size_t col, size_t indent)
 		word = strcspn(s, " \n");
 		cols = utf8_columns(s, word);
 		if (started && col + cols + space > WIDTH) {
-			putchar('\n');
+			put('\n');
 			spaces(indent);
 			col = indent;
 			space = started = false;
 		}
 		if (space) {
-			putchar(' ');
+			put(' ');
 			col++;
 		}
 		room = WIDTH > col ? WIDTH - col : 1;
 		take = cols > room ? utf8_prefix(s, word, room) : word;
-		fwrite(s, 1, take, stdout);
+		fwrite(s, 1, take, page);
 		col += utf8_columns(s, take);
 		s += take;
 		space = false;
 		started = true;
 		if (take < word) {
-			putchar('\n');
+			put('\n');
 			spaces(indent);
 			col = indent;
 			started = false;
 		}
 	}
-	putchar('\n');
+	put('\n');
+}
+
+/* s in a cell of width columns after a two-column margin; a longer s gets a line of its own
+ * and the cell stays blank under it. */
+static void lead_cell(const char *s, size_t width)
+{
+	spaces(2);
+	if (utf8_columns(s, strlen(s)) > width - 1) {
+		out_line(s);
+		spaces(2);
+		s = "";
+	}
+	cell(s, width);
 }
 
 static void heading(const char *title)
 {
-	printf("\n%s\n", title);
+	fprintf(page, "\n%s\n", title);
 	for (size_t i = 0; i < strlen(title); i++)
-		putchar('-');
-	putchar('\n');
+		put('-');
+	put('\n');
 }
 
 static void set_line(const struct script_custodian_set *set, char *out, size_t outlen)
@@ -297,13 +361,31 @@ static void print_hash(const unsigned char *sha256, size_t indent)
 
 	fpr_hex(sha256, 16, hex, sizeof(hex));
 	spaces(indent);
-	puts(hex);
+	out_line(hex);
 	fpr_hex(sha256 + 16, 16, hex, sizeof(hex));
 	spaces(indent);
-	puts(hex);
+	out_line(hex);
 	fpr_words(sha256, SCRIPT_SHA256_LEN, words, sizeof(words));
 	spaces(indent);
 	wrap(words, indent, indent);
+}
+
+/* A box for a 32-byte value the screen shows for people to write down or compare later: its
+ * label, its length and grouping, and a blank per group of four hex digits, two lines of eight
+ * as the screen shows them. The PGP words the screen shows with it are for reading aloud. */
+static void box(const char *label)
+{
+	static const char *const edge =
+		"     +---------------------------------------------------------+";
+
+	put('\n');
+	spaces(5);
+	wrap(label, 5, 7);
+	out_line("     64 hex digits, 16 groups of 4, two lines of 8 as on the screen:");
+	out_line(edge);
+	for (int line = 0; line < 2; line++)
+		out_line("     |  ____   ____   ____   ____   ____   ____   ____   ____  |");
+	out_line(edge);
 }
 
 static void print_header(const struct script_plan *plan)
@@ -312,35 +394,31 @@ static void print_header(const struct script_plan *plan)
 
 	rule('=');
 	snprintf(line, sizeof(line), "script format version %u", plan->version);
-	fputs("CEREMONY SCRIPT  ", stdout);
+	fputs("CEREMONY SCRIPT  ", page);
 	cell(plan->id, WIDTH - 17 - strlen(line));
-	puts(line);
+	out_line(line);
 	wrap(plan->title, 0, 0);
-	printf("Profile: %s\n", plan->profile == SCRIPT_PROFILE_SMKI ? "smki" : "generic");
+	fprintf(page, "Profile: %s\n", plan->profile == SCRIPT_PROFILE_SMKI ? "smki" : "generic");
 	rule('=');
-	puts("\nScript SHA-256: check it against the approved script and the screen.");
+	out_line("\nScript SHA-256: check it against the approved script and the screen.");
 	print_hash(plan->sha256, 4);
-	puts("\nDate: ____________________   Place: ___________________________________________");
+	out_line("\nDate: ____________________   Place: ___________________________________________");
+	box("Transcript signing key: shown when the ceremony starts (\"write it down\"); the "
+	    "auditor compares it with the report of `ceremony transcript verify`.");
 }
 
 static void print_participants(const struct script_plan *plan)
 {
 	heading("PARTICIPANTS");
-	puts("  Id / name                                  Role           Identity  Initials");
+	out_line("  Id / name                                  Role           Identity  Initials");
 	for (unsigned i = 0; i < plan->participant_count; i++) {
 		const struct script_participant *p = &plan->participants[i];
 		char who[SCRIPT_ID_MAX + SCRIPT_NAME_MAX + 8];
 
 		snprintf(who, sizeof(who), "%s  %s", p->id, p->name);
-		spaces(2);
-		if (utf8_columns(who, strlen(who)) > 42) {
-			puts(who);
-			spaces(2);
-			who[0] = '\0';
-		}
-		cell(who, 43);
+		lead_cell(who, 43);
 		cell(script_role_name(p->role), 15);
-		puts("[ ]       ________");
+		out_line("[ ]       ________");
 	}
 }
 
@@ -354,7 +432,7 @@ static void print_sets(const struct script_plan *plan)
 		char need[48], line[WIDTH * 8];
 
 		set_line(set, need, sizeof(need));
-		printf("  %s: %s\n", set->id, need);
+		fprintf(page, "  %s: %s\n", set->id, need);
 		for (unsigned g = 0; g < set->group_count; g++) {
 			const struct script_group *gr = &set->groups[g];
 			size_t used = 0;
@@ -380,37 +458,40 @@ static void print_keys(const struct script_plan *plan)
 		char line[WIDTH * 8], need[48];
 		size_t used;
 
-		printf("  %s: %s key, %s, %s\n", k->id, script_key_kind_name(k->kind),
+		fprintf(page, "  %s: %s key, %s, %s\n", k->id, script_key_kind_name(k->kind),
 		       script_algorithm_name(k->algorithm),
 		       k->origin == SCRIPT_ORIGIN_GENERATE ? "generated here"
 		       : k->origin == SCRIPT_ORIGIN_SHARES ? "rebuilt from shares"
 		       : k->origin == SCRIPT_ORIGIN_CSR	   ? "public key from a CSR"
 							   : "public key from a certificate");
 		if (k->subject.count > 0) {
-			fputs("      subject: ", stdout);
+			fputs("      subject: ", page);
 			wrap(k->subject.text, 15, 8);
 		}
 		if (k->validity.years || k->validity.days)
-			printf("      validity: %u %s\n",
+			fprintf(page, "      validity: %u %s\n",
 			       k->validity.years ? k->validity.years : k->validity.days,
 			       k->validity.years ? "years" : "days");
 		for (unsigned p = 0; p < k->policy_count; p++)
-			printf("      policy: %s\n", k->policies[p]);
+			fprintf(page, "      policy: %s\n", k->policies[p]);
 		if (k->has_entity_id) {
 			char hex[2 * SCRIPT_ENTITY_ID_LEN + 1];
 
 			sodium_bin2hex(hex, sizeof(hex), k->entity_id, sizeof(k->entity_id));
-			printf("      entity id: %s\n", hex);
+			fprintf(page, "      entity id: %s\n", hex);
 		}
-		if (k->apex != NULL)
-			printf("      its certificate carries '%s' wrapped by '%s'\n", k->apex->id,
-			       k->apex->wrapped_by->id);
+		if (k->apex != NULL) {
+			snprintf(line, sizeof(line), "its certificate carries '%s' wrapped by '%s'",
+				 k->apex->id, k->apex->wrapped_by->id);
+			spaces(6);
+			wrap(line, 6, 8);
+		}
 		if (k->wrapped_by != NULL)
-			printf("      wrapped by: %s\n", k->wrapped_by->id);
+			fprintf(page, "      wrapped by: %s\n", k->wrapped_by->id);
 		if (k->issuer != NULL)
-			printf("      issuer: %s\n", k->issuer->id);
+			fprintf(page, "      issuer: %s\n", k->issuer->id);
 		if (k->path_length >= 0)
-			printf("      path length: %d\n", k->path_length);
+			fprintf(page, "      path length: %d\n", k->path_length);
 		used = 0;
 		line[0] = '\0';
 		for (unsigned n = 0; n < k->permitted_count + k->excluded_count; n++) {
@@ -425,16 +506,16 @@ static void print_keys(const struct script_plan *plan)
 				    perm ? "permit" : "exclude", types[ct->type], ct->value);
 		}
 		if (used > 0) {
-			fputs("      names: ", stdout);
+			fputs("      names: ", page);
 			wrap(line, 13, 8);
 		}
 		if (k->input != NULL)
-			printf("      from input: %s\n", k->input->id);
+			fprintf(page, "      from input: %s\n", k->input->id);
 		if (k->certificate != NULL)
-			printf("      certificate: input %s\n", k->certificate->id);
+			fprintf(page, "      certificate: input %s\n", k->certificate->id);
 		if (k->custodians != NULL) {
 			set_line(k->custodians, need, sizeof(need));
-			printf("      custodians: %s (%s)\n", k->custodians->id, need);
+			fprintf(page, "      custodians: %s (%s)\n", k->custodians->id, need);
 		}
 	}
 }
@@ -456,11 +537,11 @@ static void print_io(const struct script_plan *plan)
 		spaces(2);
 		wrap(line, 2, 6);
 		if (in->has_sha256) {
-			puts("      approved SHA-256:");
+			out_line("      approved SHA-256:");
 			print_hash(in->sha256, 8);
 		}
 		if (in->has_digest) {
-			puts("      approved final digest:");
+			out_line("      approved final digest:");
 			print_hash(in->digest, 8);
 		}
 	}
@@ -482,12 +563,12 @@ static void print_io(const struct script_plan *plan)
 
 			sodium_bin2hex(hex, sizeof(hex), o->revoked[r].serial,
 				       o->revoked[r].serial_len);
-			printf("      revokes %s (%s)\n", hex,
+			fprintf(page, "      revokes %s (%s)\n", hex,
 			       script_crl_reason_name(o->revoked[r].reason));
 		}
 	}
 	heading("MEDIA");
-	puts("  Name           Kind        Holder / label                    Serial no.");
+	out_line("  Name           Kind        Holder / label                    Serial no.");
 	for (unsigned i = 0; i < plan->medium_count; i++) {
 		const struct script_medium *m = &plan->media[i];
 		const char *what = m->holder ? m->holder->name : m->label ? m->label : "";
@@ -498,7 +579,7 @@ static void print_io(const struct script_plan *plan)
 		cell(script_medium_kind_name(m->kind), 12);
 		snprintf(cut, sizeof(cut), "%.*s", (int)utf8_prefix(what, strlen(what), 33), what);
 		cell(cut, 34);
-		puts("__________");
+		out_line("__________");
 	}
 }
 
@@ -508,11 +589,91 @@ static bool per_person(enum script_action a)
 	       a == SCRIPT_ACT_ACKNOWLEDGE || a == SCRIPT_ACT_CLOSE;
 }
 
+/* The inputs step s reads that people check by eye: a certificate's or CSR's fingerprint
+ * compared with its sender's (or with the approved one printed under INPUTS), an earlier
+ * ceremony's final digest typed or compared from its paper record. */
+static void input_boxes(const struct script_plan *plan, const struct script_step *s, bool *seen)
+{
+	const struct script_input *in[SCRIPT_MAX_INPUTS];
+	unsigned n = script_step_inputs(plan, s, in, SCRIPT_MAX_INPUTS);
+	char label[WIDTH * 3];
+
+	for (unsigned i = 0; i < n; i++) {
+		size_t at = (size_t)(in[i] - plan->inputs);
+
+		/* An input is read once, by the first step that needs it. */
+		if (in[i]->type == SCRIPT_INPUT_SHARES || seen[at])
+			continue;
+		seen[at] = true;
+		if (in[i]->type == SCRIPT_INPUT_TRANSCRIPT_DIGEST)
+			snprintf(label, sizeof(label),
+				 "Final digest of the earlier ceremony %s (input '%s'): %s",
+				 in[i]->ceremony, in[i]->id,
+				 in[i]->has_digest ? "compare the screen with the approved digest "
+						     "under INPUTS and its paper record"
+						   : "typed from its paper record; copy what the "
+						     "screen shows");
+		else
+			snprintf(label, sizeof(label),
+				 "Fingerprint of the %s of input '%s' (SHA-256 of its DER): %s",
+				 script_input_type_name(in[i]->type), in[i]->id,
+				 in[i]->has_sha256 ? "compare with the approved SHA-256 under INPUTS"
+						   : "compare with the one its sender gave");
+		box(label);
+	}
+}
+
+/* The values step s shows for people to write down (docs/script.md, "The printed script"). */
+static void step_boxes(const struct script_plan *plan, const struct script_step *s, bool *seen)
+{
+	const char *id = s->key != NULL ? s->key->id : "";
+	char label[WIDTH * 3];
+
+	label[0] = '\0';
+	switch (s->action) {
+	case SCRIPT_ACT_ENTROPY:
+		snprintf(label, sizeof(label), "Entropy commitment");
+		break;
+	case SCRIPT_ACT_GENERATE_KEY:
+		if (s->key->kind == SCRIPT_KEY_CONTINGENCY_SYMMETRIC)
+			snprintf(label, sizeof(label),
+				 "Check value of '%s' (read aloud; the key itself is never shown)",
+				 id);
+		else
+			snprintf(label, sizeof(label),
+				 "Public key fingerprint of '%s' (SHA-256 of its SubjectPublicKeyInfo)",
+				 id);
+		break;
+	case SCRIPT_ACT_ISSUE_ROOT_CERTIFICATE:
+	case SCRIPT_ACT_SIGN_CSR:
+	case SCRIPT_ACT_IMPORT_CERTIFICATE:
+		snprintf(label, sizeof(label), "Certificate of '%s' (SHA-256 of its DER)", id);
+		break;
+	case SCRIPT_ACT_EXPORT_CSR:
+		snprintf(label, sizeof(label), "CSR of '%s' (SHA-256 of its DER, not of the PEM file)",
+			 id);
+		break;
+	case SCRIPT_ACT_SIGN_CRL:
+		snprintf(label, sizeof(label), "CRL signed by '%s' (SHA-256 of its DER)", id);
+		break;
+	case SCRIPT_ACT_SHOW_FINGERPRINTS:
+		out_line("     Compare every fingerprint read aloud with the boxes above.");
+		break;
+	default:
+		break;
+	}
+	input_boxes(plan, s, seen);
+	if (label[0] != '\0')
+		box(label);
+}
+
 static void print_steps(const struct script_plan *plan)
 {
+	bool seen[SCRIPT_MAX_INPUTS] = { false };
+
 	heading("STEPS");
-	puts(" No  Step                                     Who             Initials  Time");
-	puts("---  ---------------------------------------  --------------  --------  -----");
+	out_line(" No  Step                                     Who             Initials  Time");
+	out_line("---  ---------------------------------------  --------------  --------  -----");
 	for (unsigned i = 0; i < plan->step_count; i++) {
 		const struct script_step *s = &plan->steps[i];
 		const char *who =
@@ -528,10 +689,10 @@ static void print_steps(const struct script_plan *plan)
 		if (take == 0)
 			take = utf8_prefix(t, len, 39);
 		snprintf(title, sizeof(title), "%.*s", (int)take, t);
-		printf("%3u  ", s->number);
+		fprintf(page, "%3u  ", s->number);
 		cell(title, 41);
 		cell(strlen(who) <= 14 ? who : "see below", 16);
-		puts("________  _____");
+		out_line("________  _____");
 		t += take;
 		while (*t == ' ')
 			t++;
@@ -540,14 +701,14 @@ static void print_steps(const struct script_plan *plan)
 			wrap(t, 5, 5);
 		}
 		if (s->action == SCRIPT_ACT_ACKNOWLEDGE) {
-			fputs("     Confirm: ", stdout);
+			fputs("     Confirm: ", page);
 			wrap(s->text, 14, 7);
 		} else if (script_step_summary(s, summary, sizeof(summary)) == 0) {
 			spaces(5);
 			wrap(summary, 5, 7);
 		}
 		if (strlen(who) > 14)
-			printf("     Who: %s\n", who);
+			fprintf(page, "     Who: %s\n", who);
 		if (per_person(s->action)) {
 			char line[WIDTH * 8];
 			size_t used = (size_t)snprintf(line, sizeof(line), "Each of: ");
@@ -561,28 +722,49 @@ static void print_steps(const struct script_plan *plan)
 			spaces(5);
 			wrap(line, 5, 7);
 		}
+		step_boxes(plan, s, seen);
 	}
 }
 
 static void print_signatures(const struct script_plan *plan)
 {
 	heading("SIGNATURES AT THE CLOSE");
-	puts("Final digest (from the screen at the close):");
-	puts("    ____ ____ ____ ____ ____ ____ ____ ____");
-	puts("    ____ ____ ____ ____ ____ ____ ____ ____\n");
+	box("Final digest: shown at the close (or at an abort), every witness copies it; a later "
+	    "ceremony that uses these keys names this ceremony by it.");
+	put('\n');
 	for (unsigned i = 0; i < plan->participant_count; i++) {
 		const struct script_participant *p = &plan->participants[i];
 		char who[SCRIPT_NAME_MAX + 24];
 
 		snprintf(who, sizeof(who), "%s (%s)", p->name, script_role_name(p->role));
-		spaces(2);
-		if (utf8_columns(who, strlen(who)) > 44) {
-			puts(who);
-			spaces(2);
-			who[0] = '\0';
+		lead_cell(who, 45);
+		out_line("________________________________");
+	}
+}
+
+/* One line per share written: the bag it is sealed in, for the witness who checks every bag
+ * number against the one recorded. */
+static void print_bags(const struct script_plan *plan)
+{
+	bool any = false;
+
+	for (unsigned i = 0; i < plan->step_count; i++) {
+		const struct script_step *s = &plan->steps[i];
+		const struct script_custodian_set *set = script_step_share_set(s);
+
+		for (unsigned n = 1; set != NULL && n <= set->share_count; n++) {
+			unsigned g = 0, m = 0;
+			const struct script_participant *p = script_set_share(set, n, &g, &m);
+			char what[WIDTH * 2];
+
+			if (!any)
+				heading("BAG NUMBERS (one tamper-evident bag per share)");
+			any = true;
+			snprintf(what, sizeof(what), "%s share %u of %u (group %u, member %u), %s",
+				 s->key->id, n, set->share_count, g, m, p->id);
+			lead_cell(what, 56);
+			out_line("bag ____________");
 		}
-		cell(who, 45);
-		puts("________________________________");
 	}
 }
 
@@ -595,46 +777,144 @@ static void print_card(const struct script_plan *plan, const struct script_step 
 	const struct script_group *g = &set->groups[group - 1];
 	char hex[2 * 8 + 1];
 
-	puts("\n- - - - - - - - - - - - - - - - - - cut here - - - - - - - - - - - - - - - - - -");
-	printf("SHARE CARD   ceremony %s\n\n", plan->id);
-	printf("  Key:         %s (%s, %s)\n", k->id, script_key_kind_name(k->kind),
+	out_line("\n- - - - - - - - - - - - - - - - - - cut here - - - - - - - - - - - - - - - - - -");
+	fprintf(page, "SHARE CARD   ceremony %s\n\n", plan->id);
+	fprintf(page, "  Key:         %s (%s, %s)\n", k->id, script_key_kind_name(k->kind),
 	       script_algorithm_name(k->algorithm));
 	if (set->group_count == 1) {
-		printf("  Share:       %u of %u; any %u rebuild the key\n", n, set->share_count,
+		fprintf(page, "  Share:       %u of %u; any %u rebuild the key\n", n, set->share_count,
 		       g->threshold);
-		printf("  Group:       1 of 1\n");
+		fprintf(page, "  Group:       1 of 1\n");
 	} else {
-		printf("  Share:       %u of %u: group %u, member %u of %u\n", n, set->share_count,
+		fprintf(page, "  Share:       %u of %u: group %u, member %u of %u\n", n, set->share_count,
 		       group, member, g->count);
-		printf("  Needed:      %u of this group's %u, from %u of the %u groups\n",
+		fprintf(page, "  Needed:      %u of this group's %u, from %u of the %u groups\n",
 		       g->threshold, g->count, set->group_threshold, set->group_count);
 	}
-	printf("  Custodian:   %s (%s)\n", holder->name, holder->id);
-	printf("  Set:         %s%s\n", set->id,
+	fprintf(page, "  Custodian:   %s (%s)\n", holder->name, holder->id);
+	fprintf(page, "  Set:         %s%s\n", set->id,
 	       s->action == SCRIPT_ACT_RESHARE ? " (reshare: replaces the earlier shares)" : "");
 	sodium_bin2hex(hex, sizeof(hex), plan->sha256, 8);
-	printf("  Script:      SHA-256 %s...\n\n", hex);
-	printf("  The %u words, copied from the screen in order:\n\n", words);
+	fprintf(page, "  Script:      SHA-256 %s...\n\n", hex);
+	fprintf(page, "  The %u words, copied from the screen in order:\n\n", words);
 	for (unsigned w = 1; w <= words; w++)
-		printf("  %2u _____________%s", w, w % 4 == 0 || w == words ? "\n" : "  ");
-	puts("\n  Tamper-evident bag number: ______________________\n");
-	puts("  Custodian signature: ______________________________   Date: ____________\n");
-	puts("  Witness signature:   ______________________________");
+		fprintf(page, "  %2u _____________%s", w, w % 4 == 0 || w == words ? "\n" : "  ");
+	out_line("\n  Tamper-evident bag number: ______________________\n");
+	out_line("  Custodian signature: ______________________________   Date: ____________\n");
+	out_line("  Witness signature:   ______________________________");
+}
+
+/* ---- PostScript -------------------------------------------------------------------------------
+ * The same text, set in Courier (ISO Latin-1) on A4 for a printer, written by hand: DSC comments,
+ * one procedure, one string per line. A share card starts a page of its own. Characters outside
+ * Latin-1 become '?' (the text rendering keeps them). */
+
+#define PS_LINES     64	  /* lines on a page */
+#define PS_TOP	     800  /* points from the bottom of an A4 page (842) */
+#define PS_LEADING   12
+#define PS_CUT	     "- - - - - - - - - - - - - - - - - - cut here"
+
+static void ps_string(const char *s, size_t len)
+{
+	putchar('(');
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)s[i];
+		unsigned cp = c, n = 1;
+
+		if (c >= 0xC0 && c < 0xE0 && i + 1 < len) {
+			cp = ((c & 0x1Fu) << 6) | ((unsigned char)s[i + 1] & 0x3Fu);
+			n = 2;
+		} else if (c >= 0xE0) {
+			cp = '?';
+			n = c >= 0xF0 ? 4 : 3;
+		}
+		if (cp == '(' || cp == ')' || cp == '\\')
+			printf("\\%c", (int)cp);
+		else if (cp >= 0x20 && cp < 0x7F)
+			putchar((int)cp);
+		else
+			printf("\\%03o", cp < 0x100 && cp >= 0xA0 ? cp : (unsigned)'?');
+		i += n;
+	}
+	puts(") L");
+}
+
+static void ps_page(unsigned n)
+{
+	printf("%%%%Page: %u %u\nF %d M\n", n, n, PS_TOP);
+}
+
+/* Counts the pages text takes, then writes them. */
+static void ps_emit(const char *id, const char *text, size_t len)
+{
+	unsigned pages = 0;
+
+	for (int pass = 0; pass < 2; pass++) {
+		unsigned on_page = PS_LINES, n = 0;
+		const char *s = text, *end = text + len;
+
+		if (pass == 1) {
+			printf("%%!PS-Adobe-3.0\n%%%%Title: ceremony script %s\n"
+			       "%%%%Creator: ceremony %s\n%%%%Pages: %u\n"
+			       "%%%%BoundingBox: 0 0 595 842\n%%%%DocumentNeededResources: font "
+			       "Courier\n%%%%EndComments\n%%%%BeginProlog\n"
+			       "/Courier findfont dup length dict begin\n"
+			       "  { 1 index /FID ne { def } { pop pop } ifelse } forall\n"
+			       "  /Encoding ISOLatin1Encoding def currentdict end\n"
+			       "/Courier-Latin1 exch definefont pop\n"
+			       "/F { /Courier-Latin1 findfont 9.5 scalefont setfont } def\n"
+			       "/M { /y exch def } def\n"
+			       "/L { 56 y moveto show /y y %d sub def } def\n%%%%EndProlog\n",
+			       id, CEREMONY_VERSION, pages, PS_LEADING);
+		}
+		while (s < end) {
+			const char *nl = memchr(s, '\n', (size_t)(end - s));
+			size_t l = nl ? (size_t)(nl - s) : (size_t)(end - s);
+
+			if (on_page == PS_LINES ||
+			    (l >= strlen(PS_CUT) && memcmp(s, PS_CUT, strlen(PS_CUT)) == 0)) {
+				if (pass == 1 && n > 0)
+					puts("showpage");
+				n++;
+				on_page = 0;
+				if (pass == 1)
+					ps_page(n);
+			}
+			if (pass == 1)
+				ps_string(s, l);
+			on_page++;
+			s += l + (nl != NULL);
+		}
+		if (pass == 1 && n > 0)
+			puts("showpage");
+		pages = n;
+	}
+	puts("%%Trailer\n%%EOF");
 }
 
 static int do_print(int argc, char **argv)
 {
 	struct script_plan *plan = NULL;
+	bool ps = argc == 3 && strcmp(argv[2], "--ps") == 0;
+	char *text = NULL;
+	size_t len = 0;
 	int ret;
 
-	if ((ret = load_only(argc, argv, &plan)) != CLI_OK)
+	if ((ret = load_only(ps ? 2 : argc, argv, &plan)) != CLI_OK)
 		return ret;
+	page = ps ? open_memstream(&text, &len) : stdout;
+	if (page == NULL) {
+		script_free(plan);
+		cli_error("out of memory");
+		return CLI_USAGE;
+	}
 	print_header(plan);
 	print_participants(plan);
 	print_sets(plan);
 	print_keys(plan);
 	print_io(plan);
 	print_steps(plan);
+	print_bags(plan);
 	print_signatures(plan);
 	for (unsigned i = 0; i < plan->step_count; i++) {
 		const struct script_custodian_set *set = script_step_share_set(&plan->steps[i]);
@@ -642,7 +922,14 @@ static int do_print(int argc, char **argv)
 		for (unsigned n = 1; set != NULL && n <= set->share_count; n++)
 			print_card(plan, &plan->steps[i], set, n);
 	}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
+	if (ps) {
+		if (fclose(page) != 0 || text == NULL)
+			ret = CLI_USAGE;
+		else
+			ps_emit(plan->id, text, len);
+		free(text);
+	}
+	if (ret != CLI_OK || fflush(stdout) != 0 || ferror(stdout)) {
 		cli_error("cannot write the printed script");
 		ret = CLI_USAGE;
 	}

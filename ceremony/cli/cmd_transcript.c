@@ -38,7 +38,8 @@ static void usage(FILE *f)
 
 struct report {
 	json_t *participants, *steps, *exceptions, *keys, *outputs, *shares, *possession,
-		*checkpoints, *decisions;
+		*checkpoints, *decisions, *inputs;
+	json_t *sets; /* "key/identifier" -> the share count its "share set created" note gave */
 	char first[32], last[32];
 	char abort_reason[512];
 	int show; /* print each record as it verifies */
@@ -122,13 +123,107 @@ static void show_record(size_t seq, const json_t *rec)
 	}
 }
 
+/* A share as the screen named it: the person who brought or received it, and for a share
+ * written here its number in its set ("share 1 of 5"), counted from 1 like the screen's. */
+static json_t *share_entry(struct report *r, size_t seq, const char *event, const json_t *actor,
+			   const json_t *data)
+{
+	static const char *const fields[] = { "key",	"group",  "member",	"number",
+					      "holder", "medium", "file",	"sha256",
+					      "identifier", "source", NULL };
+	json_t *o = pick(data, fields, seq);
+	char set[160];
+
+	if (o == NULL)
+		return NULL;
+	json_object_set_new(o, "event", json_string(event));
+	json_object_set_new(o, "by", json_string(sget(actor, "name")));
+	snprintf(set, sizeof(set), "%s/%" JSON_INTEGER_FORMAT, sget(data, "key"),
+		 json_integer_value(json_object_get(data, "identifier")));
+	if (strcmp(event, "share-written") == 0 && json_object_get(r->sets, set) != NULL)
+		json_object_set(o, "of", json_object_get(r->sets, set));
+	return o;
+}
+
+/* Notes the report shows: a share set created (its size numbers the shares) and a share
+ * refused at a key-use ceremony (what was refused, brought by whom, and why). */
+static int on_note(struct report *r, size_t seq, const json_t *actor, const json_t *data)
+{
+	const char *text = sget(data, "text");
+	char set[160];
+
+	if (strcmp(text, "share set created") == 0) {
+		snprintf(set, sizeof(set), "%s/%" JSON_INTEGER_FORMAT, sget(data, "key"),
+			 json_integer_value(json_object_get(data, "identifier")));
+		return json_object_set(r->sets, set, json_object_get(data, "count"));
+	}
+	if (strcmp(text, "share refused") == 0)
+		return json_array_append_new(
+			r->shares, json_pack("{s:I,s:s,s:s,s:s,s:s}", "record", (json_int_t)seq,
+					     "event", "share-refused", "key", sget(data, "key"),
+					     "by", sget(actor, "name"), "reason",
+					     sget(data, "reason")));
+	return 0;
+}
+
+/* For `show`: a share record's share as the screen named it (numbers from 1, "share 1 of 5"
+ * when the record has its number), under the record's own members (SLIP-39 indices from 0). */
+static void show_share(const struct report *r, const json_t *data)
+{
+	json_t *num = json_object_get(data, "number"), *of;
+	char set[160];
+
+	if (!json_is_integer(json_object_get(data, "group")) ||
+	    !json_is_integer(json_object_get(data, "member")))
+		return;
+	snprintf(set, sizeof(set), "%s/%" JSON_INTEGER_FORMAT, sget(data, "key"),
+		 json_integer_value(json_object_get(data, "identifier")));
+	of = json_object_get(r->sets, set);
+	printf("         %-16s %s share", "as on screen", sget(data, "key"));
+	if (num != NULL)
+		printf(" %" JSON_INTEGER_FORMAT, json_integer_value(num));
+	if (num != NULL && of != NULL)
+		printf(" of %" JSON_INTEGER_FORMAT, json_integer_value(of));
+	printf(" (group %" JSON_INTEGER_FORMAT ", member %" JSON_INTEGER_FORMAT ")\n",
+	       json_integer_value(json_object_get(data, "group")) + 1,
+	       json_integer_value(json_object_get(data, "member")) + 1);
+}
+
+/* The decision, and the failed checks the administrator overrode, by name. */
+static json_t *decision(size_t seq, const char *time, const json_t *data)
+{
+	json_t *o = json_pack("{s:I,s:s,s:s}", "record", (json_int_t)seq, "time", time,
+			      "decision", sget(data, "decision"));
+
+	if (o != NULL && json_is_array(json_object_get(data, "overrides")))
+		json_object_set(o, "overrides", json_object_get(data, "overrides"));
+	return o;
+}
+
+static json_t *exception(size_t seq, const json_t *rec, const json_t *data)
+{
+	json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s}", "record", (json_int_t)seq, "step",
+			      sget(rec, "step"), "time", sget(rec, "time"), "description",
+			      sget(data, "description"), "approved_by", sget(data, "approved_by"));
+
+	/* An overridden go/no-go check names itself and what failed. */
+	if (o != NULL && json_object_get(data, "check") != NULL)
+		json_object_set(o, "check", json_object_get(data, "check"));
+	if (o != NULL && json_object_get(data, "detail") != NULL)
+		json_object_set(o, "detail", json_object_get(data, "detail"));
+	return o;
+}
+
 static int on_record(void *ctx, size_t seq, const json_t *rec)
 {
-	static const char *const key_fields[] = { "key", "algorithm", "spki_sha256", NULL };
-	static const char *const out_fields[] = { "file", "sha256", "key", "issuer", "cert_sha256",
-						  "medium", NULL };
-	static const char *const share_fields[] = { "key",  "group",  "member",	    "medium",
-						    "file", "sha256", "identifier", "source", NULL };
+	static const char *const key_fields[] = { "key",	 "kind",	"algorithm",
+						  "spki_sha256", "check_value", "shares",
+						  "input",	 NULL };
+	static const char *const out_fields[] = { "file",	"sha256", "key",   "issuer",
+						  "cert_sha256", "csr_sha256", "medium", NULL };
+	static const char *const in_fields[] = { "input",	"kind",	   "key",	  "source",
+						 "medium",	"file",	   "sha256",	  "cert_sha256",
+						 "csr_sha256", "ceremony", "final_digest", NULL };
 	static const char *const pop_fields[] = { "key", "algorithm", "spki_sha256", NULL };
 	struct report *r = ctx;
 	const json_t *actor = json_object_get(rec, "actor"), *data = json_object_get(rec, "data");
@@ -137,22 +232,28 @@ static int on_record(void *ctx, size_t seq, const json_t *rec)
 
 	if (r->show)
 		show_record(seq, rec);
+	if (r->show)
+		show_share(r, data);
 	if (seq == 0)
 		snprintf(r->first, sizeof(r->first), "%s", time);
 	snprintf(r->last, sizeof(r->last), "%s", time);
 	bad |= add_participant(r, sget(actor, "role"), sget(actor, "name"), NULL);
 	bad |= add_step(r, seq, sget(rec, "step"), time);
+	if (strcmp(event, "input-imported") == 0)
+		bad |= json_array_append_new(r->inputs, pick(data, in_fields, seq));
 	if (strcmp(event, "attendance") == 0)
 		bad |= add_participant(r, sget(data, "role"), sget(data, "name"), data);
 	else if (strcmp(event, "exception") == 0)
-		bad |= json_array_append_new(
-			r->exceptions,
-			json_pack("{s:I,s:s,s:s,s:s,s:s}", "record", (json_int_t)seq, "step",
-				  sget(rec, "step"), "time", time, "description",
-				  sget(data, "description"), "approved_by", sget(data, "approved_by")));
+		bad |= json_array_append_new(r->exceptions, exception(seq, rec, data));
+	else if (strcmp(event, "note") == 0)
+		bad |= on_note(r, seq, actor, data);
 	else if (strcmp(event, "key-generated") == 0 || strcmp(event, "key-reconstructed") == 0 ||
-		 (strcmp(event, "input-imported") == 0 && json_object_get(data, "key")))
-		bad |= json_array_append_new(r->keys, pick(data, key_fields, seq));
+		 (strcmp(event, "input-imported") == 0 && json_object_get(data, "key"))) {
+		json_t *o = pick(data, key_fields, seq);
+
+		bad |= o == NULL || json_object_set_new(o, "event", json_string(event)) != 0;
+		bad |= json_array_append_new(r->keys, o);
+	}
 	else if (strcmp(event, "certificate-issued") == 0 || strcmp(event, "csr-exported") == 0 ||
 		 strcmp(event, "crl-issued") == 0 || strcmp(event, "media-written") == 0) {
 		json_t *o = pick(data, out_fields, seq);
@@ -161,10 +262,7 @@ static int on_record(void *ctx, size_t seq, const json_t *rec)
 		bad |= json_array_append_new(r->outputs, o);
 	} else if (strcmp(event, "share-written") == 0 || strcmp(event, "share-collected") == 0 ||
 		   strcmp(event, "shares-superseded") == 0) {
-		json_t *o = pick(data, share_fields, seq);
-
-		bad |= o == NULL || json_object_set_new(o, "event", json_string(event)) != 0;
-		bad |= json_array_append_new(r->shares, o);
+		bad |= json_array_append_new(r->shares, share_entry(r, seq, event, actor, data));
 	} else if (strcmp(event, "share-accepted") == 0) {
 		size_t i;
 		json_t *s;
@@ -181,10 +279,7 @@ static int on_record(void *ctx, size_t seq, const json_t *rec)
 					     json_pack("{s:I,s:s,s:s}", "record", (json_int_t)seq,
 						       "time", time, "phase", sget(data, "phase")));
 	} else if (strcmp(event, "go-no-go") == 0) {
-		bad |= json_array_append_new(r->decisions,
-					     json_pack("{s:I,s:s,s:s}", "record", (json_int_t)seq,
-						       "time", time, "decision",
-						       sget(data, "decision")));
+		bad |= json_array_append_new(r->decisions, decision(seq, time, data));
 	} else if (strcmp(event, "abort") == 0) {
 		snprintf(r->abort_reason, sizeof(r->abort_reason), "%s", sget(data, "reason"));
 	}
@@ -237,6 +332,7 @@ static json_t *json_report(const struct report *r, const char *file, enum transc
 	json_object_set(o, "steps", r->steps);
 	json_object_set(o, "exceptions", r->exceptions);
 	json_object_set(o, "keys", r->keys);
+	json_object_set(o, "inputs", r->inputs);
 	json_object_set(o, "outputs", r->outputs);
 	json_object_set(o, "shares", r->shares);
 	json_object_set(o, "possession", r->possession);
@@ -295,10 +391,18 @@ static void print_conduct(const json_t *o)
 	json_t *v;
 
 	printf("\ngo/no-go\n");
-	json_array_foreach (json_object_get(o, "decisions"), i, v)
-		printf("  record %-6" JSON_INTEGER_FORMAT " %s  %s\n",
+	json_array_foreach (json_object_get(o, "decisions"), i, v) {
+		size_t j;
+		json_t *c;
+
+		printf("  record %-6" JSON_INTEGER_FORMAT " %s  %s",
 		       json_integer_value(json_object_get(v, "record")), sget(v, "time"),
 		       sget(v, "decision"));
+		/* The failed checks the administrator overrode, by name (a rehearsal only). */
+		json_array_foreach (json_object_get(v, "overrides"), j, c)
+			printf("%s%s", j ? ", " : "; overridden: ", json_string_value(c));
+		printf("\n");
+	}
 	printf("\nparticipants\n");
 	json_array_foreach (json_object_get(o, "participants"), i, v) {
 		printf("  %-14s %s", sget(v, "role"), sget(v, "name"));
@@ -318,10 +422,57 @@ static void print_conduct(const json_t *o)
 	printf("\nexceptions\n");
 	if (json_array_size(json_object_get(o, "exceptions")) == 0)
 		printf("  none\n");
-	json_array_foreach (json_object_get(o, "exceptions"), i, v)
-		printf("  record %" JSON_INTEGER_FORMAT " (step %s, %s): %s; approved by %s\n",
+	json_array_foreach (json_object_get(o, "exceptions"), i, v) {
+		printf("  record %" JSON_INTEGER_FORMAT " (step %s, %s): %s",
 		       json_integer_value(json_object_get(v, "record")), sget(v, "step"),
-		       sget(v, "time"), sget(v, "description"), sget(v, "approved_by"));
+		       sget(v, "time"), sget(v, "description"));
+		if (json_object_get(v, "check"))
+			printf(" %s (%s)", sget(v, "check"), sget(v, "detail"));
+		printf("; approved by %s\n", sget(v, "approved_by"));
+	}
+}
+
+/* before, the member's text and after, when v has the member. */
+static void opt(const json_t *v, const char *member, const char *before, const char *after)
+{
+	if (json_object_get(v, member) != NULL)
+		printf("%s%s%s", before, sget(v, member), after);
+}
+
+/* A file's hash, and the fingerprints people read aloud: a certificate's or CSR's DER hash. */
+static void print_object_hashes(const json_t *v)
+{
+	if (json_object_get(v, "sha256"))
+		print_digest("    file sha256", sget(v, "sha256"), 0);
+	if (json_object_get(v, "cert_sha256"))
+		print_digest("    cert sha256", sget(v, "cert_sha256"), 1);
+	/* The CSR's fingerprint read aloud: the SHA-256 of its DER, not of the PEM file. */
+	if (json_object_get(v, "csr_sha256"))
+		print_digest("    csr sha256", sget(v, "csr_sha256"), 1);
+}
+
+/* What came in: certificates, CSRs and earlier transcripts, with the fingerprints people
+ * compared with their senders'. */
+static void print_inputs(const json_t *o)
+{
+	size_t i;
+	json_t *v;
+
+	if (json_array_size(json_object_get(o, "inputs")) == 0)
+		return;
+	printf("\ninputs\n");
+	json_array_foreach (json_object_get(o, "inputs"), i, v) {
+		printf("  %s: %s", sget(v, "input"), sget(v, "kind"));
+		opt(v, "medium", ", ", "/");
+		opt(v, "file", "", "");
+		opt(v, "source", " (by ", ")");
+		opt(v, "ceremony", " of ceremony ", "\n");
+		if (json_object_get(v, "ceremony") == NULL)
+			printf("\n");
+		print_object_hashes(v);
+		if (json_object_get(v, "final_digest"))
+			print_digest("    final digest", sget(v, "final_digest"), 1);
+	}
 }
 
 /* The keys made or used, and the files published. */
@@ -332,25 +483,57 @@ static void print_keys(const json_t *o)
 
 	printf("\nkeys\n");
 	json_array_foreach (json_object_get(o, "keys"), i, v) {
-		printf("  %s (%s)\n", sget(v, "key"), sget(v, "algorithm"));
+		const char *ev = sget(v, "event");
+
+		if (strcmp(ev, "key-reconstructed") == 0)
+			printf("  %s: rebuilt from %" JSON_INTEGER_FORMAT " shares\n", sget(v, "key"),
+			       json_integer_value(json_object_get(v, "shares")));
+		else if (strcmp(ev, "input-imported") == 0)
+			printf("  %s: public key from %s input %s\n", sget(v, "key"),
+			       sget(v, "kind"), sget(v, "input"));
+		else if (json_object_get(v, "kind"))
+			printf("  %s (%s, %s)\n", sget(v, "key"), sget(v, "kind"),
+			       sget(v, "algorithm"));
+		else
+			printf("  %s (%s)\n", sget(v, "key"), sget(v, "algorithm"));
 		if (json_object_get(v, "spki_sha256"))
 			print_digest("    spki sha256", sget(v, "spki_sha256"), 1);
+		/* A symmetric key's check value, read aloud as its fingerprint was. */
+		if (json_object_get(v, "check_value"))
+			print_digest("    check value", sget(v, "check_value"), 1);
 	}
+	print_inputs(o);
 	printf("\noutputs\n");
 	json_array_foreach (json_object_get(o, "outputs"), i, v) {
 		printf("  %s: %s", sget(v, "event"), sget(v, "file"));
-		if (json_object_get(v, "key"))
-			printf(" (key %s)", sget(v, "key"));
-		if (json_object_get(v, "issuer"))
-			printf(" (issuer %s)", sget(v, "issuer"));
+		opt(v, "key", " (key ", ")");
+		opt(v, "issuer", " (issuer ", ")");
 		printf("\n");
-		print_digest("    file sha256", sget(v, "sha256"), 0);
-		if (json_object_get(v, "cert_sha256"))
-			print_digest("    cert sha256", sget(v, "cert_sha256"), 1);
+		print_object_hashes(v);
 	}
 }
 
-/* Where the shares went (and which sets a reshare replaced). */
+/* A share named as the screen named it: "share 1 of 5 (group 1, member 1)" for one written
+ * here, "group 1, member 3" for one brought to a key-use ceremony (numbers from 1). */
+static void share_name(const json_t *v)
+{
+	json_int_t g = json_integer_value(json_object_get(v, "group")) + 1;
+	json_int_t m = json_integer_value(json_object_get(v, "member")) + 1;
+
+	if (json_object_get(v, "number") && json_object_get(v, "of"))
+		printf("  %s share %" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT, sget(v, "key"),
+		       json_integer_value(json_object_get(v, "number")),
+		       json_integer_value(json_object_get(v, "of")));
+	else if (json_object_get(v, "number"))
+		printf("  %s share %" JSON_INTEGER_FORMAT, sget(v, "key"),
+		       json_integer_value(json_object_get(v, "number")));
+	else
+		printf("  %s share", sget(v, "key"));
+	printf(" (group %" JSON_INTEGER_FORMAT ", member %" JSON_INTEGER_FORMAT ")", g, m);
+}
+
+/* Where the shares went, which ones a key-use ceremony was brought and by whom, which it
+ * refused and why, and which sets a reshare replaced. */
 static void print_shares(const json_t *o)
 {
 	size_t i;
@@ -360,21 +543,27 @@ static void print_shares(const json_t *o)
 	json_array_foreach (json_object_get(o, "shares"), i, v) {
 		const char *ev = sget(v, "event");
 
-		if (strcmp(ev, "shares-superseded") == 0)
+		if (strcmp(ev, "shares-superseded") == 0) {
 			printf("  %s set %" JSON_INTEGER_FORMAT " superseded\n", sget(v, "key"),
 			       json_integer_value(json_object_get(v, "identifier")));
-		else if (strcmp(ev, "share-collected") == 0)
-			printf("  %s group %" JSON_INTEGER_FORMAT " member %" JSON_INTEGER_FORMAT
-			       ": collected (%s) from set %" JSON_INTEGER_FORMAT "\n",
-			       sget(v, "key"), json_integer_value(json_object_get(v, "group")),
-			       json_integer_value(json_object_get(v, "member")), sget(v, "source"),
+		} else if (strcmp(ev, "share-refused") == 0) {
+			printf("  %s share REFUSED at record %" JSON_INTEGER_FORMAT
+			       ", brought by %s: %s\n",
+			       sget(v, "key"), json_integer_value(json_object_get(v, "record")),
+			       sget(v, "by"), sget(v, "reason"));
+		} else if (strcmp(ev, "share-collected") == 0) {
+			share_name(v);
+			printf(": brought by %s (%s), by %s, from set %" JSON_INTEGER_FORMAT "\n",
+			       sget(v, "by"), sget(v, "holder"), sget(v, "source"),
 			       json_integer_value(json_object_get(v, "identifier")));
-		else
-			printf("  %s group %" JSON_INTEGER_FORMAT " member %" JSON_INTEGER_FORMAT
-			       ": medium %s, file %s, bag %s\n",
-			       sget(v, "key"), json_integer_value(json_object_get(v, "group")),
-			       json_integer_value(json_object_get(v, "member")), sget(v, "medium"),
-			       sget(v, "file"), json_object_get(v, "bag") ? sget(v, "bag") : "(none)");
+		} else {
+			share_name(v);
+			printf(": %s", sget(v, "by"));
+			if (json_object_get(v, "holder"))
+				printf(" (%s)", sget(v, "holder"));
+			printf(", medium %s, file %s, bag %s\n", sget(v, "medium"), sget(v, "file"),
+			       json_object_get(v, "bag") ? sget(v, "bag") : "(none)");
+		}
 	}
 }
 
@@ -453,6 +642,8 @@ static void report_free(struct report *r)
 	json_decref(r->possession);
 	json_decref(r->checkpoints);
 	json_decref(r->decisions);
+	json_decref(r->inputs);
+	json_decref(r->sets);
 }
 
 static void print_failure(enum transcript_err err, const struct transcript_failure *f)
@@ -488,6 +679,8 @@ static int run(const char *file, const char *artifacts, int json, int show)
 	r.possession = json_array();
 	r.checkpoints = json_array();
 	r.decisions = json_array();
+	r.inputs = json_array();
+	r.sets = json_object();
 	err = transcript_verify(buf, len, &opts, &sum, &fail);
 	free(buf);
 	if (err == TRANSCRIPT_E_NOMEM || (artifacts && err == TRANSCRIPT_E_IO)) {

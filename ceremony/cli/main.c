@@ -1,4 +1,5 @@
 /* ceremony: the offline key ceremony appliance. Dispatches to one subcommand per file. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: ceremony <command> [arguments]\n"
 	      "       ceremony <command> --help\n"
+	      "       ceremony help [<command>]\n"
 	      "       ceremony --version\n\ncommands:\n",
 	      f);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
@@ -39,9 +41,23 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return CLI_USAGE;
 	}
-	if (strcmp(argv[1], "help") == 0 || cli_is_help(argv[1])) {
+	/* "help CMD" is "CMD --help": one usage text per command, wherever it is asked for. */
+	if (strcmp(argv[1], "help") == 0 && argc == 3) {
+		char *sub[] = { argv[2], (char *)(uintptr_t)"--help", NULL };
+
+		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			if (strcmp(argv[2], commands[i].name) == 0)
+				return commands[i].run(2, sub);
+		cli_error("unknown command '%.40s' (see 'ceremony help')", argv[2]);
+		return CLI_USAGE;
+	}
+	if ((strcmp(argv[1], "help") == 0 && argc == 2) || cli_is_help(argv[1])) {
 		usage(stdout);
 		return CLI_OK;
+	}
+	if (strcmp(argv[1], "help") == 0) {
+		usage(stderr);
+		return CLI_USAGE;
 	}
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
 		printf("ceremony %s\n", CEREMONY_VERSION);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ceremony/base/fpr.h"
 #include "ceremony/checks/preflight.h"
@@ -187,7 +188,15 @@ static enum engine_result start(struct engine *e, struct engine_error *err)
 	json_decref(extra);
 	if (terr != TRANSCRIPT_OK) {
 		/* Nothing is recorded yet: an operational error of the command, not a step. */
-		say_error(err, "cannot start the transcript %s: %s", path,
+		struct stat sb;
+		/* Which copy is in the way: a leftover backup copy blocks a restart as surely as
+		 * the public one, and the person clearing it needs its name. */
+		const char *which = terr == TRANSCRIPT_E_EXIST && copy[0] &&
+					    lstat(path, &sb) != 0 && lstat(copy, &sb) == 0
+					? copy
+					: path;
+
+		say_error(err, "cannot start the transcript %s: %s", which,
 			  transcript_strerror(terr));
 		return ENGINE_ERROR;
 	}
@@ -349,11 +358,24 @@ static bool load(struct engine *e, struct engine_error *err)
 {
 	const struct engine_options *o = e->o;
 	unsigned flags = o->rehearsal ? PROMPT_REHEARSAL : 0;
+	struct script_placeholder ph;
 	struct script_error serr;
 	int rc;
 
 	if (script_load(o->script, &e->plan, &serr) != SCRIPT_OK) {
 		file_error(err, o->script, serr.line, serr.message);
+		return false;
+	}
+	/* A placeholder digest would be compared with a real one nine prompts later: refused
+	 * before anything starts (a rehearsal flags it in say_opening). */
+	if (!o->rehearsal && script_placeholder(e->plan, 0, &ph)) {
+		char why[160];
+
+		snprintf(why, sizeof(why),
+			 "input '%s': its %s is a placeholder, not an approved value "
+			 "(only a --rehearsal accepts it)",
+			 ph.input->id, ph.field);
+		file_error(err, o->script, ph.line, why);
 		return false;
 	}
 	for (unsigned i = 0; i < e->plan->key_count; i++)
@@ -373,6 +395,7 @@ static bool load(struct engine *e, struct engine_error *err)
 
 static void say_opening(struct engine *e)
 {
+	struct script_placeholder ph;
 	char hex[FPR_HEX_32];
 
 	prompt_say(e->p, PROMPT_HEADING, "%s", e->plan->title);
@@ -380,7 +403,14 @@ static void say_opening(struct engine *e)
 		   e->o->rehearsal ? "  ** REHEARSAL: nothing made here is for production **" : "");
 	fpr_hex(e->plan->sha256, 32, hex, sizeof(hex));
 	prompt_say(e->p, PROMPT_PLAIN, "Script %s", e->o->script);
-	prompt_say(e->p, PROMPT_PLAIN, "Script SHA-256 %s", hex);
+	/* Two lines of eight groups, as on the paper script: an 80-column screen keeps them. */
+	prompt_say(e->p, PROMPT_PLAIN, "Script SHA-256 %.39s", hex);
+	prompt_say(e->p, PROMPT_PLAIN, "               %s", hex + 40);
+	for (unsigned n = 0; script_placeholder(e->plan, n, &ph); n++)
+		prompt_say(e->p, PROMPT_WARN,
+			   "** PLACEHOLDER: input '%s' (line %u): its %s is not an approved value; "
+			   "a rehearsal only **",
+			   ph.input->id, ph.line, ph.field);
 }
 
 /* An answers file that says more than was asked was not written for this script: said,

@@ -73,19 +73,21 @@ enum step_rc engine_step_close(struct engine *e, const struct script_step *s)
 	uint8_t final[32];
 	enum step_rc rc;
 
+	/* The program signs with the keys and wipes them: those records are the system's; the
+	 * close is the step's actor's. */
 	for (unsigned i = 0; i < e->plan->key_count; i++) {
 		struct engine_key *k = &e->keys[i];
 
 		if (k->pkey == NULL || engine_key_cert(e, k->sk) == NULL)
 			continue;
-		terr = transcript_prove_possession(e->t, s->id, &a, k->sk->id, k->pkey);
+		terr = transcript_prove_possession(e->t, s->id, &engine_system, k->sk->id, k->pkey);
 		if (terr != TRANSCRIPT_OK)
 			return engine_fail(e, STEP_ERROR, "proof of possession by %s: %s %s",
 					   k->sk->id, transcript_strerror(terr),
 					   transcript_detail(e->t));
 		prompt_say(e->p, PROMPT_GOOD, "  '%s' signed the transcript head", k->sk->id);
 	}
-	rc = engine_record_wiped(e, &a);
+	rc = engine_record_wiped(e, &engine_system);
 	engine_wipe_keys(e);
 	if (rc != STEP_OK)
 		return rc;

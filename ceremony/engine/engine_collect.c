@@ -559,7 +559,8 @@ static enum step_rc one_entry(struct engine *e, struct engine_key *k, struct ent
 static enum step_rc rebuild(struct engine *e, const struct script_step *s, struct engine_key *k,
 			    struct slip39_collector *c)
 {
-	struct transcript_actor a = engine_step_actor(e, s);
+	/* The program rebuilds the key, not the custodian who brought the last share. */
+	struct transcript_actor a = engine_system;
 	struct slip39_where where;
 	struct slip39_status st;
 	uint8_t *secret = NULL;
@@ -568,6 +569,8 @@ static enum step_rc rebuild(struct engine *e, const struct script_step *s, struc
 	enum step_rc rc;
 	json_t *d;
 	int src;
+
+	(void)s;
 
 	slip39_collector_status(c, &st);
 	prompt_progress(e->p, "rebuilding", 0, 1);

@@ -252,14 +252,14 @@ static json_t *origin_of(const struct script_input *in, const char *source, cons
 	return o;
 }
 
+/* As printed on the paper record ("E6AF 2663 ...") or as 64 digits together, either case. */
 static const char *hexdigits(const char *v, size_t len, void *ctx)
 {
+	unsigned char d[32];
+
 	(void)ctx;
-	if (len != 64)
-		return "a final digest is 64 hex digits";
-	for (size_t i = 0; i < len; i++)
-		if (!isxdigit((unsigned char)v[i]))
-			return "a final digest is 64 hex digits";
+	if (fpr_parse_hex(v, len, d, sizeof(d)) != 0)
+		return "a final digest is 64 hex digits, together or in groups of four as printed";
 	return NULL;
 }
 
@@ -269,7 +269,7 @@ static enum step_rc digest_only(struct engine *e, const struct script_step *s,
 				const struct script_input *in, struct engine_input *ei)
 {
 	struct transcript_actor a = engine_step_actor(e, s);
-	char id[ANSWERS_ID_MAX + 1], hex[65], q[200];
+	char id[ANSWERS_ID_MAX + 1], hex[FPR_HEX_32], q[200];
 	int prc;
 
 	if (in->has_digest) {
@@ -283,7 +283,7 @@ static enum step_rc digest_only(struct engine *e, const struct script_step *s,
 		prc = prompt_text(e->p, id, q, 0, hexdigits, NULL, hex, sizeof(hex));
 		if (prc != PROMPT_OK)
 			return engine_prompt_rc(e, prc, id);
-		if (sodium_hex2bin(ei->digest, 32, hex, 64, NULL, NULL, NULL) != 0)
+		if (fpr_parse_hex(hex, strlen(hex), ei->digest, 32) != 0)
 			return engine_fail(e, STEP_FAILED, "%s: not a final digest", id);
 	}
 	ei->has_digest = true;
@@ -299,7 +299,7 @@ static enum step_rc digest_only(struct engine *e, const struct script_step *s,
 static enum step_rc read_transcript(struct engine *e, const struct script_step *s,
 				    const struct script_input *in, struct engine_input *ei)
 {
-	struct transcript_actor a = engine_step_actor(e, s);
+	struct transcript_actor a = engine_role_actor(e, SCRIPT_ROLE_ADMINISTRATOR);
 	struct lineage *l = NULL;
 	const char *source = "medium";
 	uint8_t *data = NULL, sha[32];
@@ -455,7 +455,9 @@ static enum step_rc bind_to_key(struct engine *e, const struct script_input *in,
 static enum step_rc read_object(struct engine *e, const struct script_step *s,
 				const struct script_input *in, struct engine_input *ei)
 {
-	struct transcript_actor a = engine_step_actor(e, s);
+	/* The administrator brings inputs in, whoever the step's actor is (a custodian when
+	 * the Root certificate comes with the shares that rebuild its key). */
+	struct transcript_actor a = engine_role_actor(e, SCRIPT_ROLE_ADMINISTRATOR);
 	const struct script_key *bind = bound_key(e->plan, s, in);
 	enum pki_obj_type want = in->type == SCRIPT_INPUT_CSR ? PKI_OBJ_CSR : PKI_OBJ_CERT;
 	struct pki_lint_ctx ctx;

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "ceremony/engine/engine_record.h"
@@ -62,19 +63,24 @@ struct transcript_actor engine_actor(const struct script_participant *p)
 	return a;
 }
 
-struct transcript_actor engine_step_actor(struct engine *e, const struct script_step *s)
+struct transcript_actor engine_role_actor(struct engine *e, enum script_role role)
 {
 	const struct script_plan *plan = e->plan;
 
-	if (!s->actor.is_role)
-		return engine_actor(s->actor.participant);
 	for (unsigned i = 0; i < plan->participant_count; i++) {
 		const struct script_participant *p = &plan->participants[i];
 
-		if (p->role == s->actor.role && e->present[p->index])
+		if (p->role == role && e->present[p->index])
 			return engine_actor(p);
 	}
 	return engine_system;
+}
+
+struct transcript_actor engine_step_actor(struct engine *e, const struct script_step *s)
+{
+	if (!s->actor.is_role)
+		return engine_actor(s->actor.participant);
+	return engine_role_actor(e, s->actor.role);
 }
 
 int64_t engine_now(const struct engine *e)
@@ -95,13 +101,39 @@ json_t *engine_json_hex(const uint8_t *b, size_t len)
 	return j;
 }
 
+/* Fingerprints are read aloud and copied onto paper: each line fits an 80-column screen, so a
+ * terminal never breaks one inside a group or a word. */
+#define FPR_SCREEN_COLS 80
+#define FPR_INDENT "          "
+
 void engine_show_fpr(struct engine *e, const char *label, const uint8_t fpr[32])
 {
 	char hex[FPR_HEX_32], words[FPR_WORDS_32];
+	const char *w = words, *lead = "  words   ";
 
 	fpr_hex(fpr, 32, hex, sizeof(hex));
 	fpr_words(fpr, 32, words, sizeof(words));
 	prompt_say(e->p, PROMPT_HEADING, "%s", label);
-	prompt_say(e->p, PROMPT_PLAIN, "  SHA-256 %s", hex);
-	prompt_say(e->p, PROMPT_PLAIN, "  words   %s", words);
+	/* Two lines of eight groups: 16 bytes each, as the paper script's boxes have them. */
+	prompt_say(e->p, PROMPT_PLAIN, "  SHA-256 %.39s", hex);
+	prompt_say(e->p, PROMPT_PLAIN, FPR_INDENT "%s", hex + 40);
+	/* The 32 words, as many whole words a line as fit. */
+	while (*w != '\0') {
+		size_t take = 0, room = FPR_SCREEN_COLS - strlen(FPR_INDENT);
+
+		for (;;) {
+			size_t next = take + strcspn(w + take + (take ? 1 : 0), " ") + (take ? 1 : 0);
+
+			if (take > 0 && next > room)
+				break;
+			take = next;
+			if (w[take] == '\0')
+				break;
+		}
+		prompt_say(e->p, PROMPT_PLAIN, "%s%.*s", lead, (int)take, w);
+		lead = FPR_INDENT;
+		w += take;
+		while (*w == ' ')
+			w++;
+	}
 }

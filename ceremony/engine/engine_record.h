@@ -30,6 +30,10 @@ struct transcript_actor engine_actor(const struct script_participant *p);
 /* The step's actor: the named participant, or the first present holder of the role. */
 struct transcript_actor engine_step_actor(struct engine *e, const struct script_step *s);
 
+/* The first present participant with the role, else engine_system. Records of what the
+ * administrator does whatever the step's actor (inputs brought in) name the administrator. */
+struct transcript_actor engine_role_actor(struct engine *e, enum script_role role);
+
 /* The current time (the fixed test time, or the clock). */
 int64_t engine_now(const struct engine *e);
 

@@ -427,4 +427,17 @@ bool script_step_uses_key(const struct script_step *s, const struct script_key *
  * 'root' (root, ec-p256)"). Returns 0, or -1 when out is too small (out is then truncated). */
 int script_step_summary(const struct script_step *s, char *out, size_t outlen);
 
+/* A digest the script carries that is a placeholder rather than an approved value: one of an
+ * input's `sha256` or `digest` whose 32 bytes are all the same (all zero, all FF...), as the
+ * example scripts ship before a ceremony approves its predecessor. Placeholder n (from 0), in
+ * input order, into *out; false when there are no more. A production run and `script check`
+ * refuse a script with one; a rehearsal accepts it and flags it (docs/script.md, 8). */
+struct script_placeholder {
+	const struct script_input *input;
+	const char *field; /* "sha256" or "digest" */
+	unsigned line;	   /* the input's line */
+};
+bool script_placeholder(const struct script_plan *plan, unsigned n,
+			struct script_placeholder *out);
+
 #endif

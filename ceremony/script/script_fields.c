@@ -4,6 +4,7 @@
  * subject, name constraints, file names). Every failure names its key and line.
  */
 #include "ceremony/script/script_fields.h"
+#include "ceremony/base/fpr.h"
 #include "ceremony/base/utf8.h"
 
 #include <sodium.h>
@@ -218,25 +219,24 @@ enum script_err field_seq(struct script_parse *p, const struct ynode *map, const
 	return SCRIPT_OK;
 }
 
-/* Exactly n bytes as 2n hex digits. */
+/* Exactly n bytes as 2n hex digits, together or grouped in fours as the screen prints them. */
 enum script_err field_hex(struct script_parse *p, const struct ynode *map, const char *what,
 			  const char *key, unsigned flags, unsigned char *out, size_t n,
 			  bool *present)
 {
 	struct script_ctx *c = &p->c;
 	const struct ynode *v;
-	const char *end = NULL;
-	size_t got = 0;
 
 	*present = false;
 	if (field_value(c, map, what, key, flags, &v) != SCRIPT_OK || v == NULL)
 		return script_failed(c);
 	if (field_scalar(c, v, key) != SCRIPT_OK)
 		return script_failed(&p->c);
-	if (v->len != 2 * n || sodium_hex2bin(out, n, v->text, v->len, NULL, &got, &end) != 0 ||
-	    got != n || end != v->text + v->len)
-		return script_fail(c, v->line, SCRIPT_E_SCHEMA, "'%s' must be %zu hex digits", key,
-				   2 * n);
+	if (fpr_parse_hex(v->text, v->len, out, n) != 0)
+		return script_fail(c, v->line, SCRIPT_E_SCHEMA,
+				   "'%s' must be %zu hex digits (together, or in groups of four "
+				   "as printed)",
+				   key, 2 * n);
 	*present = true;
 	return SCRIPT_OK;
 }

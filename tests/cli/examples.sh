@@ -5,7 +5,12 @@ n=0
 for s in "$SRCDIR"/scripts/*.yaml; do
 	name=$(basename "$s" .yaml)
 	[ -f "$SRCDIR/scripts/$name.answers" ] || fail "$name has no answers file"
-	expect 0 ceremony script check "$s" --answers "$SRCDIR/scripts/$name.answers"
+	# The key-use examples carry a placeholder for the digest their ceremony approves: a
+	# production check refuses them until it is written in.
+	if grep -q 'digest: 0\{64\}$' "$s"; then
+		expect_err 1 "placeholder" ceremony script check "$s"
+	fi
+	expect 0 ceremony script check "$s" --answers "$SRCDIR/scripts/$name.answers" --rehearsal
 	grep -q "answers all [0-9]* prompts" "$T/out" || fail "$name: answers incomplete"
 	expect 0 ceremony script print "$s"
 	grep -q "$(sed -n 's/^id: //p' "$s")" "$T/out" || fail "$name: printed script lacks its id"

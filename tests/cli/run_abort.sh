@@ -64,3 +64,20 @@ media
 echo "earlier" >"$T/m/public/transcript.jsonl"
 expect 2 ceremony run "$script" --media "$T/m" --answers "$answers" --rehearsal
 [ "$(cat "$T/m/public/transcript.jsonl")" = earlier ] || fail "transcript overwritten"
+grep -q "cannot start the transcript .*/public/transcript.jsonl" "$T/err" ||
+	fail "the public transcript in the way is not named"
+# A leftover backup copy blocks a restart too, and it is the one named.
+media
+echo "earlier" >"$T/m/backup/transcript.jsonl"
+expect 2 ceremony run "$script" --media "$T/m" --answers "$answers" --rehearsal
+grep -q "cannot start the transcript .*/backup/transcript.jsonl" "$T/err" ||
+	{ cat "$T/err"; fail "the backup transcript in the way is not named"; }
+[ ! -e "$T/m/public/transcript.jsonl" ] || fail "a public transcript was left behind"
+
+# A key-use script whose approved digest is still the placeholder is refused before anything
+# starts outside a rehearsal (a rehearsal flags it on the screen).
+media
+expect_err 2 "smki-issuing-ca.yaml:[0-9]*: input 'keygen': its digest is a placeholder" \
+	ceremony run "$SRCDIR/scripts/smki-issuing-ca.yaml" --media "$T/m" \
+	--answers "$SRCDIR/scripts/smki-issuing-ca.answers"
+[ ! -e "$T/m/public/transcript.jsonl" ] || fail "a transcript was started"

@@ -12,6 +12,10 @@ for d in public backup carol dave erin frank grace heidi; do mkdir -p "$M/$d"; d
 expect 0 ceremony run "$script" --media "$M" --answers "$answers" --rehearsal
 grep -q "Ceremony smki-keygen-2025 closed" "$T/out" || fail "no closing line"
 grep -q "FINAL DIGEST" "$T/out" || fail "no final digest shown"
+cp "$T/out" "$T/run.out"
+# Fingerprints fit an 80-column screen: a terminal never breaks a group or a word.
+[ "$(grep -A4 'Transcript signing key' "$T/run.out" | wc -L)" -le 80 ] ||
+	fail "a fingerprint line is wider than 80 columns"
 
 pub=$M/public
 for f in root.pem recovery-csr.pem transcript.jsonl SHA256SUMS; do
@@ -32,6 +36,51 @@ expect 0 ceremony transcript verify "$pub/transcript.jsonl" --artifacts "$pub"
 grep -q "VALID" "$T/out" || fail "verify did not say VALID"
 grep -q "outcome *closed" "$T/out" || fail "not closed"
 grep -q "REHEARSAL" "$T/out" || fail "not marked as a rehearsal"
+cp "$T/out" "$T/report"
+
+# The report shows what people were shown, hashed and numbered as on the screen: the checks
+# overridden by name, the Symmetric Key's check value, the CSR's fingerprint (the SHA-256 of its
+# DER, as openssl computes it, not of the PEM file), shares as "share 1 of 5 (group 1, member
+# 1)" with their holders; and the program's own acts are the system's.
+F=$pub/transcript.jsonl
+grouped() { echo "$1" | tr a-f A-F | sed 's/..../& /g; s/ $//'; }
+over=$(grep '"event":"go-no-go"' "$F" | python3 -c \
+	'import json,sys; print(", ".join(json.loads(sys.stdin.read())["data"]["overrides"]))')
+if [ -n "$over" ]; then
+	grep -q "  go; overridden: $over\$" "$T/report" || fail "overridden checks not named: $over"
+fi
+cv=$(grep '"event":"key-generated"' "$F" | grep -o '"check_value":"[0-9a-f]*"' | cut -d'"' -f4)
+[ ${#cv} = 64 ] || fail "no check value recorded"
+grep -q "^    check value  $(grouped "$cv")\$" "$T/report" || fail "check value not in the report"
+der=$(openssl req -in "$pub/recovery-csr.pem" -outform DER | sha256sum | cut -c1-64)
+pem=$(sha256sum "$pub/recovery-csr.pem" | cut -c1-64)
+grep -q "^    csr sha256   $(grouped "$der")\$" "$T/report" || fail "CSR DER fingerprint"
+grep -q "^    file sha256  $(grouped "$pem")\$" "$T/report" || fail "CSR file hash"
+# The screen shows the first eight groups on the SHA-256 line.
+grep -A1 "CSR for 'recovery' made" "$T/run.out" |
+	grep -qF "SHA-256 $(grouped "$der" | cut -c1-39)" ||
+	fail "the screen's CSR fingerprint is not the report's"
+first="root share 1 of 5 (group 1, member 1): Carol Castleton (carol), medium carol"
+grep -q "^  $first, .*bag TEB" "$T/report" || fail "shares not numbered as on the screen"
+[ "$(grep -c '^  recovery share [123] of 3 (group 1, member [123]): ' "$T/report")" = 3 ] ||
+	fail "recovery shares"
+for ev in proof-of-possession key-wiped; do
+	grep "\"event\":\"$ev\"" "$F" | grep -v '"actor":{"role":"system","name":"ceremony"}' |
+		grep -q . && fail "$ev recorded as a person's act"
+done
+expect 0 ceremony transcript show "$F"
+grep -q "^         as on screen     root share 1 of 5 (group 1, member 1)$" "$T/out" ||
+	fail "show does not name shares as the screen does"
+expect 0 ceremony transcript verify "$F" --json
+python3 - "$T/out" <<'PY' || fail "the JSON report lacks what the text shows"
+import json, sys
+o = json.load(open(sys.argv[1]))
+assert all("overrides" in d for d in o["decisions"]), o["decisions"]
+assert any(k.get("check_value") for k in o["keys"]), "check value"
+assert any(x.get("csr_sha256") for x in o["outputs"] if x["event"] == "csr-exported"), "csr"
+s = [x for x in o["shares"] if x["event"] == "share-written"]
+assert len(s) == 14 and all(x["of"] >= x["number"] >= 1 and x["by"] for x in s), s[0]
+PY
 
 # openssl: the Root is self-signed, strict, and carries the wrapped contingency key.
 openssl verify -x509_strict -CAfile "$pub/root.pem" "$pub/root.pem" >/dev/null || fail "root"

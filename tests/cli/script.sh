@@ -12,14 +12,48 @@ expect 0 ceremony script check "$EX"
 sum=$(sha256sum "$EX" | cut -d' ' -f1)
 grep -q "valid script 'smki-keygen-2025', 21 steps, SHA-256 $sum\$" "$T/out" || fail "check line"
 for f in "$V"/good/*.yaml; do
+	# A placeholder digest (all zero) is refused outside a rehearsal, and flagged in one.
+	if grep -q '0\{64\}' "$f"; then
+		expect_err 1 "$f:[0-9]*: input '.*': its .* is a placeholder" ceremony script check "$f"
+		expect 0 ceremony script check "$f" --rehearsal
+		grep -q "^$f:[0-9]*: WARNING: input '.*': its .* is a PLACEHOLDER" "$T/out" ||
+			fail "$f: placeholder not flagged in a rehearsal check"
+		grep -q "valid rehearsal script" "$T/out" || fail "$f: rehearsal check line"
+		continue
+	fi
 	expect 0 ceremony script check "$f"
 done
+
+# A digest as the screen and the paper print it (groups of four, either case) is the same
+# digest as the 64 digits together: the plan, hence a run, cannot tell them apart.
+I=$SRCDIR/scripts/smki-issuing-ca.yaml
+d=2192d2ef26c8230effa074536df36ff3e86cfe418cb49e7d7162cd80e9f43cf9
+g=$(echo "$d" | tr a-f A-F | sed 's/..../& /g; s/ $//')
+sed "s/^\(  *digest:\) 0*$/\1 $d/" "$I" >"$T/flat.yaml"
+sed "s/^\(  *digest:\) 0*$/\1 $g/" "$I" >"$T/grouped.yaml"
+grep -q "digest: 2192 D2EF" "$T/grouped.yaml" || fail "no grouped digest written"
+expect 0 ceremony script check "$T/grouped.yaml"
+grep -q "PLACEHOLDER" "$T/out" && fail "an approved digest flagged"
+expect 0 ceremony script print "$T/grouped.yaml"
+grep -q "2192 D2EF 26C8 230E" "$T/out" || fail "the grouped digest is not printed"
+# A key-use script's paper: the predecessor's digest compared, each input's fingerprint boxed
+# once (the Root certificate is read by two steps, once), the issued certificate boxed.
+grep -q "^     Final digest of the earlier ceremony smki-keygen-2025 (input 'keygen')" \
+	"$T/out" || fail "no box for the predecessor's digest"
+[ "$(grep -c "^     Fingerprint of the certificate of input 'root-cert'" "$T/out")" = 1 ] ||
+	fail "the Root certificate's box is not there exactly once"
+grep -q "^     Fingerprint of the csr of input 'issuing-csr'" "$T/out" || fail "no CSR box"
+grep -q "^     Certificate of 'issuing' (SHA-256 of its DER)" "$T/out" || fail "no cert box"
+sed "s/^\(  *digest:\) 0*$/\1 $(echo "$g" | sed 's/ /  /')/" "$I" >"$T/badgroup.yaml"
+expect_err 1 "badgroup.yaml:[0-9]*: 'digest' must be 64 hex digits" \
+	ceremony script check "$T/badgroup.yaml"
 
 # --- usage and operational errors are exit 2 ---
 expect 2 ceremony script
 expect 2 ceremony script check
 expect 2 ceremony script frobnicate "$EX"
 expect 2 ceremony script check "$EX" extra
+expect 2 ceremony script check "$EX" --rehearsal --rehearsal
 expect_err 2 "cannot read the script" ceremony script check "$T/absent.yaml"
 expect_err 2 "cannot read the script" ceremony script check "$V"
 expect 0 ceremony script --help
@@ -69,6 +103,43 @@ grep -qF "    $grouped" "$T/printed" || fail "printed script lacks the SHA-256 (
 [ "$(grep -c '^  33 _' "$T/printed")" = 11 ] || fail "33 numbered word lines"
 grep -q '^  Tamper-evident bag number: _' "$T/printed" || fail "bag number line"
 grep -q '^ 21  Close the ceremony' "$T/printed" || fail "numbered steps"
+# A box, with the value's length and grouping, for every value the screen asks people to write
+# down: the transcript key, the entropy commitment, four key fingerprints (the Symmetric Key's
+# a check value), the Root certificate, the Recovery CSR (its DER) and the final digest.
+[ "$(grep -c '^     64 hex digits, 16 groups of 4, two lines of 8' "$T/printed")" = 9 ] ||
+	fail "expected 9 boxes"
+[ "$(grep -c '^     |  ____   ____   ____   ____   ____   ____   ____   ____  |$' \
+	"$T/printed")" = 18 ] || fail "expected two lines of eight groups per box"
+for l in "Transcript signing key: shown when the ceremony starts" "Entropy commitment" \
+	"Check value of 'contingency-symmetric'" "Public key fingerprint of 'root'" \
+	"Certificate of 'root' (SHA-256 of its DER)" "CSR of 'recovery' (SHA-256 of its DER" \
+	"Final digest: shown at the close"; do
+	grep -qF "     $l" "$T/printed" || fail "no box for: $l"
+done
+# A bag number per share, for the witness who checks them against the recorded ones.
+[ "$(grep -c ' bag ____________$' "$T/printed")" = 14 ] || fail "expected 14 bag numbers"
+grep -q '^  root share 1 of 5 (group 1, member 1), carol  *bag _' "$T/printed" ||
+	fail "bag line names the share as the screen does"
+# Word lines (the PGP words of the hash) break between words.
+sed -n '/^Script SHA-256/,/^Date/p' "$T/printed" | grep -v '^Script\|^Date\|^$' |
+	tr ' ' '\n' | grep -v '^$' | sed -n '17,$p' >"$T/words"
+[ "$(wc -l <"$T/words")" = 32 ] || fail "the script hash's 32 words are not whole words"
+# The same as PostScript for A4: DSC comments whose page count is the pages drawn, every text
+# line once, in order, as a PostScript string (parentheses and backslashes escaped), and a page
+# of its own for each share card.
+expect 0 ceremony script print "$EX" --ps
+ps=$T/printed.ps
+cp "$T/out" "$ps"
+[ "$(head -n 1 "$ps")" = "%!PS-Adobe-3.0" ] || fail "not PostScript"
+pages=$(grep -c '^%%Page: ' "$ps")
+grep -qx "%%Pages: $pages" "$ps" || fail "%%Pages is not the number of pages"
+[ "$(grep -c '^showpage$' "$ps")" = "$pages" ] || fail "a page is not shown"
+[ "$(tail -n 1 "$ps")" = "%%EOF" ] || fail "no %%EOF"
+sed -n 's/^(\(.*\)) L$/\1/p' "$ps" | sed 's/\\\([()\\]\)/\1/g' >"$T/ps.txt"
+cmp -s "$T/ps.txt" "$T/printed" || { diff "$T/printed" "$T/ps.txt" | head; fail "PostScript text"; }
+[ "$(grep -A2 '^%%Page: ' "$ps" | grep -c '^(- - - .* cut here')" = 14 ] ||
+	fail "share cards do not start pages"
+expect 2 ceremony script print "$EX" --pdf
 for f in "$V"/good/*.yaml; do
 	expect 0 ceremony script print "$f"
 	[ "$(wc -L <"$T/out")" -le 80 ] || fail "$f: printed wider than 80 columns"

@@ -60,12 +60,50 @@ static void test_hex(void **state)
 	assert_int_equal(fpr_hex(d, sizeof(d), out, 5), -1);
 }
 
+/* What people type and scripts carry: the printed grouped form or the digits together, either
+ * case; anything else (a missing or extra space, a short group, a stray character) is refused. */
+static void test_parse_hex(void **state)
+{
+	const unsigned char d[5] = { 0x3F, 0x2A, 0x9C, 0x01, 0xB0 };
+	static const char *const good[] = { "3F2A 9C01 B0", "3f2a 9c01 b0", "3F2A9C01B0",
+					     "3f2A9c01B0" };
+	static const char *const bad[] = { "3F2A  9C01 B0", "3F2A 9C01B0", " 3F2A 9C01 B0",
+					   "3F2A 9C01 B0 ", "3F2 A9C01 B0", "3F2A 9C01 BG",
+					   "3F2A9C01B", "3F2A 9C01 B0B0", "" };
+	unsigned char out[5];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		memset(out, 0, sizeof(out));
+		assert_int_equal(fpr_parse_hex(good[i], strlen(good[i]), out, sizeof(out)), 0);
+		assert_memory_equal(out, d, sizeof(d));
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(fpr_parse_hex(bad[i], strlen(bad[i]), out, sizeof(out)), -1);
+}
+
+/* Round trip of a whole digest through the printed form. */
+static void test_parse_hex_32(void **state)
+{
+	unsigned char d[32], back[32];
+	char hex[FPR_HEX_32];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(d); i++)
+		d[i] = (unsigned char)(i * 37 + 11);
+	assert_int_equal(fpr_hex(d, sizeof(d), hex, sizeof(hex)), 0);
+	assert_int_equal(strlen(hex), 79);
+	assert_int_equal(fpr_parse_hex(hex, strlen(hex), back, sizeof(back)), 0);
+	assert_memory_equal(d, back, sizeof(d));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_words_parity), cmocka_unit_test(test_words_known),
 		cmocka_unit_test(test_words_too_small), cmocka_unit_test(test_words_fit_32),
-		cmocka_unit_test(test_hex),
+		cmocka_unit_test(test_hex), cmocka_unit_test(test_parse_hex),
+		cmocka_unit_test(test_parse_hex_32),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

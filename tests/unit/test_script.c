@@ -272,6 +272,45 @@ static void test_key_use(void **state)
 	script_free(plan);
 }
 
+/* Placeholder digests (all 32 bytes alike) are found, with their input and line; an approved
+ * digest is not one; hex may be written grouped as printed, and means the same bytes. */
+static void test_placeholders(void **state)
+{
+	static const char flat[] =
+		"2192d2ef26c8230effa074536df36ff3e86cfe418cb49e7d7162cd80e9f43cf9";
+	static const char grouped[] = "2192 D2EF 26C8 230E FFA0 7453 6DF3 6FF3 E86C FE41 8CB4 "
+				      "9E7D 7162 CD80 E9F4 3CF9";
+	struct script_plan *plan = NULL, *other = NULL;
+	struct script_placeholder ph;
+	struct script_error err;
+
+	(void)state;
+	assert_int_equal(script_load(GOOD "key-use.yaml", &plan, &err), SCRIPT_OK);
+	assert_true(script_placeholder(plan, 0, &ph));
+	assert_ptr_equal(ph.input, script_find_input(plan, "root-cert"));
+	assert_string_equal(ph.field, "sha256");
+	assert_int_equal(ph.line, 34);
+	assert_false(script_placeholder(plan, 1, &ph));
+	script_free(plan);
+
+	assert_int_equal(script_load(GOOD "issuing-ca.yaml", &plan, &err), SCRIPT_OK);
+	assert_false(script_placeholder(plan, 0, &ph));
+	assert_int_equal(parse_edit(GOOD "issuing-ca.yaml", flat, grouped, &other, &err),
+			 SCRIPT_OK);
+	assert_memory_equal(other->inputs[0].digest, plan->inputs[0].digest, 32);
+	script_free(other);
+	assert_int_equal(parse_edit(GOOD "issuing-ca.yaml", flat,
+				    "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+				    &other, &err),
+			 SCRIPT_OK);
+	assert_true(script_placeholder(other, 0, &ph));
+	assert_string_equal(ph.field, "digest");
+	script_free(other);
+	script_free(plan);
+	expect_error(GOOD "issuing-ca.yaml", flat, "2192 D2EF26C8", SCRIPT_E_SCHEMA, 24,
+		     "'digest' must be 64 hex digits");
+}
+
 /* Thresholds at and past the SLIP-39 limits. */
 static void test_limits(void **state)
 {
@@ -552,6 +591,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_example_plan), cmocka_unit_test(test_secret_sizes),
 	    cmocka_unit_test(test_groups),	 cmocka_unit_test(test_key_use),
+	    cmocka_unit_test(test_placeholders),
 	    cmocka_unit_test(test_limits),	 cmocka_unit_test(test_values),
 	    cmocka_unit_test(test_rules),	 cmocka_unit_test(test_bad_vectors),
 	    cmocka_unit_test(test_size_and_io),	 cmocka_unit_test(test_names),
