@@ -620,6 +620,8 @@ enum step_rc engine_step_collect(struct engine *e, const struct script_step *s)
 	if (k->pkey != NULL || k->secret != NULL)
 		return engine_fail(e, STEP_FAILED, "'%s' is held already", s->key->id);
 	rc = recorded_key(e, k);
+	if (rc == STEP_OK)
+		rc = engine_refuse_retired(e, k);
 	if (rc != STEP_OK)
 		return rc;
 	engine_show_fpr(e, "The key on record:", k->fpr);

@@ -78,6 +78,9 @@ struct engine_input {
 	struct lineage *lineage;  /* a transcript-digest input whose transcript was read */
 	bool has_digest;	  /* transcript-digest: the final digest, approved or read */
 	uint8_t digest[32];
+	/* payloads: each payload's bytes as received and checked (public), in script order */
+	uint8_t **payload;
+	size_t *payload_len;
 };
 
 /* An artifact written in this ceremony, for the closing statement. */
