@@ -6,12 +6,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <openssl/x509.h>
 
 #include "ceremony/engine/engine_inputs.h"
 #include "ceremony/engine/engine_media.h"
+#include "ceremony/engine/engine_pki.h"
 #include "ceremony/engine/engine_record.h"
 #include "ceremony/engine/engine_steps.h"
 #include "ceremony/base/fpr.h"
+#include "ceremony/pki/name.h"
 #include "ceremony/pki/rawsig.h"
 #include "media/error.h"
 #include "media/qr_in.h"
@@ -350,5 +355,50 @@ enum step_rc engine_refuse_retired(struct engine *e, const struct engine_key *k)
 					   "retired: it is never rebuilt or used again",
 					   k->sk->id, r->name, r->ceremony, l->ceremony);
 	}
+	return STEP_OK;
+}
+
+/* --- a Root certified again ---------------------------------------------------------------- */
+
+static int epoch_of(const ASN1_TIME *t, int64_t *out)
+{
+	struct tm tm;
+
+	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1)
+		return -1;
+	*out = (int64_t)timegm(&tm);
+	return 0;
+}
+
+enum step_rc engine_recert_params(struct engine *e, const struct script_key *sk,
+				  struct engine_cert_params *cp)
+{
+	X509 *old = engine_key_cert(e, sk);
+	struct script_key with = *sk;
+	enum step_rc rc;
+
+	if (old == NULL)
+		return engine_fail(e, STEP_FAILED, "the current certificate of '%s' is not here",
+				   sk->id);
+	/* A validity to build from; replaced below when the script keeps the old one. */
+	if (with.validity.years == 0 && with.validity.days == 0)
+		with.validity.days = 1;
+	if ((rc = engine_cert_params(e, &with, cp)) != STEP_OK)
+		return rc;
+	if (sk->subject.count == 0) {
+		if (pki_name_text(X509_get_subject_name(old), cp->subject, sizeof(cp->subject)) !=
+		    PKI_OK)
+			return engine_fail(e, STEP_FAILED, "the subject of '%s' is too long",
+					   sk->id);
+		cp->p.subject = cp->subject;
+	}
+	if (sk->validity.years == 0 && sk->validity.days == 0 &&
+	    (epoch_of(X509_get0_notBefore(old), &cp->p.validity.not_before) != 0 ||
+	     epoch_of(X509_get0_notAfter(old), &cp->p.validity.not_after) != 0))
+		return engine_fail(e, STEP_FAILED, "the validity of '%s' cannot be read", sk->id);
+	prompt_say(e->p, PROMPT_PLAIN, "  the same Root key, certified again: subject %s (%s), "
+				       "validity %s",
+		   cp->p.subject, sk->subject.count ? "the script's" : "kept",
+		   sk->validity.years || sk->validity.days ? "the script's" : "kept");
 	return STEP_OK;
 }
