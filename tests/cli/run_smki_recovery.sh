@@ -180,7 +180,8 @@ grep '"event":"shares-superseded"' "$tr" | grep -q "\"identifier\":$id," ||
 recovery_media "$T/sign-old" smki-recovery-sign
 refused replace "$tr" smki-recovery-replace-2025 "$T/sign-old" \
 	"$SRCDIR/scripts/smki-recovery-sign.yaml" "$SRCDIR/scripts/smki-recovery-sign.answers"
-# ... and the new one, from the replacement's shares, signs, proven against its record there.
+# ... and the new one, from the replacement's shares, signs, proven against its record there;
+# the payloads come by QR this time (images on the inbox, when qrencode is here).
 M3=$T/sign-new
 media "$M3" "$M"
 cp "$SRCDIR/scripts/smki-recovery-sign.inbox/"* "$M3/inbox/"
@@ -190,7 +191,21 @@ sed "s/{id: recovery-shares, type: shares, ceremony: smki-keygen-2025}/{id: reco
 sed -e 's/heidi rehearsal passphrase for recovery share 3/heidi replacement passphrase for recovery share 3/' \
 	-e 's/dave rehearsal passphrase for recovery share 1/dave replacement passphrase for recovery share 1/' \
 	"$SRCDIR/scripts/smki-recovery-sign.answers" >"$T/sign-new.answers"
+mkdir -p "$T/payloads/inbox"
+cp "$M3"/inbox/payload-*.bin "$T/payloads/inbox/"
+if command -v qrencode >/dev/null; then
+	for p in "$T"/payloads/inbox/*.bin; do
+		qrencode -o "$M3/inbox/${p##*/}.png" <"$p"
+		rm "$M3/inbox/${p##*/}"
+	done
+	sed -i '/id: commands/,/signing-input/{s/source: medium/source: qr/;/medium: inbox/d}' \
+		"$T/sign-new.yaml"
+	answer "$T/sign-new.answers" input.commands.qr inbox
+fi
 expect 0 ceremony run "$T/sign-new.yaml" --media "$M3" --answers "$T/sign-new.answers" --rehearsal
 pub=$M3/public tr=$M3/public/transcript.jsonl
 verified "$pub"
-signed "$M3" "$T/recovery2.pub"
+signed "$T/payloads" "$T/recovery2.pub"
+if command -v qrencode >/dev/null; then
+	grep '"kind":"payloads"' "$tr" | grep -q '"source":"qr"' || fail "the payloads did not come by QR"
+fi
