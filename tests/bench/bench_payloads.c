@@ -3,6 +3,7 @@
  * the key, the DER form, the two files written atomically and listed in SHA256SUMS
  * (media_write, as engine_write does), and the payload-signed transcript record (fdatasync'ed
  * by the writer). On tmpfs when there is one. Prints figures only; never fails on time. */
+#include <dirent.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -64,6 +65,28 @@ static int sign_one(EVP_PKEY *key, struct media_medium *m, struct transcript *t,
 	return bad ? -1 : 0;
 }
 
+/* Removes the scratch directory and the files in it (no subdirectories). */
+static int remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char path[1024];
+	int bad = d == NULL;
+
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= (int)sizeof(path)) {
+			bad = 1;
+			continue;
+		}
+		bad |= unlink(path) != 0;
+	}
+	if (d != NULL)
+		closedir(d);
+	return bad | (rmdir(dir) != 0);
+}
+
 int main(void)
 {
 	static const struct transcript_actor admin = {"administrator", "Alice Example"};
@@ -106,8 +129,7 @@ out:
 	if (t != NULL)
 		transcript_free(t);
 	EVP_PKEY_free(key);
-	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
-	if (system(path) != 0)
+	if (remove_dir(dir) != 0)
 		ret = 2;
 	return ret;
 }
