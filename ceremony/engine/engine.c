@@ -191,7 +191,10 @@ static enum engine_result start(struct engine *e, struct engine_error *err)
 		return ENGINE_ERROR;
 	}
 	transcript_public_key(e->t, pk);
-	engine_show_fpr(e, "Transcript signing key (write it down):", pk);
+	engine_show_value(e,
+			  "Transcript key: the Ed25519 public key that signs this transcript, not a "
+			  "digest (write it down):",
+			  "Ed25519", pk);
 	return ENGINE_DONE;
 }
 
@@ -230,7 +233,10 @@ static enum engine_result abort_ceremony(struct engine *e, enum step_rc rc)
 			   "last whole record and verifies as incomplete",
 			   transcript_detail(e->t));
 	else
-		engine_show_fpr(e, "Final digest of the aborted ceremony's transcript:", final);
+		engine_show_fpr(e,
+				"Final digest of the aborted ceremony's transcript (the SHA-256 of its "
+				"last record but one):",
+				final);
 	closing_statement(e);
 	prompt_say(e->p, PROMPT_PLAIN, "Every secret held in memory has been wiped.");
 	return res;

@@ -76,7 +76,7 @@ enum step_rc engine_step_close(struct engine *e, const struct script_step *s)
 	for (unsigned i = 0; i < e->plan->key_count; i++) {
 		struct engine_key *k = &e->keys[i];
 
-		if (k->pkey == NULL || engine_key_cert(e, k->sk) == NULL)
+		if (!engine_key_proves(k))
 			continue;
 		terr = transcript_prove_possession(e->t, s->id, &a, k->sk->id, k->pkey);
 		if (terr != TRANSCRIPT_OK)
@@ -99,7 +99,10 @@ enum step_rc engine_step_close(struct engine *e, const struct script_step *s)
 	e->closed = true;
 
 	prompt_say(e->p, PROMPT_PLAIN, "%s", "");
-	engine_show_fpr(e, "FINAL DIGEST: copy it onto the paper script, every witness:", final);
+	engine_show_fpr(e,
+			"FINAL DIGEST, the SHA-256 of the record before the close: copy it onto the "
+			"paper script, every witness:",
+			final);
 	show_digest_qr(e, final);
 	for (unsigned i = 0; i < e->plan->participant_count; i++) {
 		const struct script_participant *p = &e->plan->participants[i];

@@ -95,13 +95,18 @@ json_t *engine_json_hex(const uint8_t *b, size_t len)
 	return j;
 }
 
-void engine_show_fpr(struct engine *e, const char *label, const uint8_t fpr[32])
+void engine_show_value(struct engine *e, const char *label, const char *what, const uint8_t v[32])
 {
 	char hex[FPR_HEX_32], words[FPR_WORDS_32];
 
-	fpr_hex(fpr, 32, hex, sizeof(hex));
-	fpr_words(fpr, 32, words, sizeof(words));
+	fpr_hex(v, 32, hex, sizeof(hex));
+	fpr_words(v, 32, words, sizeof(words));
 	prompt_say(e->p, PROMPT_HEADING, "%s", label);
-	prompt_say(e->p, PROMPT_PLAIN, "  SHA-256 %s", hex);
+	prompt_say(e->p, PROMPT_PLAIN, "  %-7s %s", what, hex);
 	prompt_say(e->p, PROMPT_PLAIN, "  words   %s", words);
+}
+
+void engine_show_fpr(struct engine *e, const char *label, const uint8_t fpr[32])
+{
+	engine_show_value(e, label, "SHA-256", fpr);
 }
