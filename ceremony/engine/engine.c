@@ -181,6 +181,18 @@ static enum engine_result start(struct engine *e, struct engine_error *err)
 		prompt_say(e->p, PROMPT_BAD, "the script has no transcript on a public medium");
 		return ENGINE_ERROR;
 	}
+	for (unsigned i = 0; i < e->plan->output_count; i++) {
+		const struct script_output *out = &e->plan->outputs[i];
+		char msg[4200];
+
+		/* Said as what it is, before the transcript's own I/O error could say less. */
+		if (out->type == SCRIPT_OUTPUT_TRANSCRIPT &&
+		    engine_medium_missing(e, out->medium, msg, sizeof(msg))) {
+			json_decref(extra);
+			say_error(err, "cannot start the transcript: %s", msg);
+			return ENGINE_ERROR;
+		}
+	}
 	terr = transcript_create(&e->t, path, copy[0] ? copy : NULL, &st, "start", &engine_system,
 				 e->o->fixed_time ? &env : NULL);
 	json_decref(extra);

@@ -77,6 +77,12 @@ expect 1 ceremony run "$script" --media "$T/m" --answers "$T/miscopy.answers" --
 grep -q "Word 1 does not match\|do not match" "$T/out" || fail "mis-copied words not caught"
 [ "$(ls "$T/m/dave")" = "" ] || fail "shares written after a failed copy"
 
+# A medium that is not there is named, with its path and what to do, not as a bare errno.
+rm -rf "$T/m" && mkdir -p "$T/m/backup"
+expect_err 2 "cannot start the transcript: medium 'public' is not present at $T/m/public: insert it" \
+	ceremony run "$script" --media "$T/m" --answers "$answers" --rehearsal
+[ -z "$(find "$T/m" -type f)" ] || fail "files written without the public medium"
+
 # Answers for another ceremony are refused before anything starts.
 media
 sed 's/^ceremony = .*/ceremony = some-other-ceremony/' "$answers" >"$T/other.answers"
