@@ -338,6 +338,25 @@ static void print_digest(const char *label, const char *hex, int words)
 		printf("%-16s %s\n", "", w);
 }
 
+/* The values the paper copies hold, each labelled for what it is: those of record 0 ... */
+static void print_start_values(const json_t *o)
+{
+	if (json_object_get(o, "predecessor")) {
+		printf("predecessor      the final digest of the earlier ceremony's transcript "
+		       "(SHA-256)\n");
+		print_digest("", sget(o, "predecessor"), 1);
+	}
+	printf("transcript key   the Ed25519 public key of record 0 (32 bytes, not a digest)\n");
+	print_digest("", sget(o, "transcript_key"), 1);
+}
+
+/* ... and the close's. */
+static void print_final(const json_t *o)
+{
+	printf("final digest     the SHA-256 of the record before the close\n");
+	print_digest("", sget(o, "final_digest"), 1);
+}
+
 /* What the ceremony was: the start record's public fields and the outcome. */
 static void print_summary(const json_t *o)
 {
@@ -356,13 +375,7 @@ static void print_summary(const json_t *o)
 	       sget(o, "last_time"));
 	printf("script sha256    %s\n", sget(o, "script_sha256"));
 	printf("image sha256     %s\n", sget(o, "image_sha256"));
-	if (json_object_get(o, "predecessor")) {
-		printf("predecessor      the final digest of the earlier ceremony's transcript "
-		       "(SHA-256)\n");
-		print_digest("", sget(o, "predecessor"), 1);
-	}
-	printf("transcript key   the Ed25519 public key of record 0 (32 bytes, not a digest)\n");
-	print_digest("", sget(o, "transcript_key"), 1);
+	print_start_values(o);
 }
 
 /* How it went: the go/no-go decisions, who was there, the steps, the exceptions. */
@@ -508,8 +521,8 @@ static void print_signatures(const json_t *o)
 	else
 		printf("  NOT ANCHORED     without --artifacts, anyone with a key of their own could\n"
 		       "                   have written this transcript: only the paper copies tell\n");
-	printf("\nfinal digest     the SHA-256 of the record before the close\n");
-	print_digest("", sget(o, "final_digest"), 1);
+	printf("\n");
+	print_final(o);
 	print_paper(o);
 }
 
@@ -634,8 +647,11 @@ static void print_result(const json_t *o, const char *file, enum transcript_err 
 			printf("records %zu to %zu are UNSIGNED: no signature covers them, and anyone "
 			       "could have written them\n",
 			       sum->has_signed ? sum->last_signed + 1 : 0, sum->records - 1);
-		if (err == TRANSCRIPT_OK)
-			print_digest("final digest", sget(o, "final_digest"), 1);
+		if (err == TRANSCRIPT_OK) {
+			print_start_values(o);
+			print_final(o);
+			print_paper(o);
+		}
 	} else if (err == TRANSCRIPT_OK) {
 		print_report(o);
 	}

@@ -234,7 +234,17 @@ static enum engine_result abort_ceremony(struct engine *e, enum step_rc rc)
 				 : rc == STEP_INTERRUPTED ? ENGINE_ABORTED
 							 : ENGINE_ERROR;
 
-	/* Secrets first: nothing may outlive an abort, whatever happens to the transcript. */
+	/* The keys held sign the record's head first (a few signatures, written or not), so that
+	 * what the ceremony wrote before it stopped is anchored in its record. Then the secrets:
+	 * nothing may outlive an abort, whatever happens to the transcript. The reason stays the
+	 * abort's, not a failed proof's. */
+	if (e->t != NULL && rc != STEP_NOGO) {
+		char reason[sizeof(e->reason)];
+
+		memcpy(reason, e->reason, sizeof(reason));
+		engine_prove_held(e, e->step ? e->step->id : "start", &engine_system);
+		memcpy(e->reason, reason, sizeof(reason));
+	}
 	engine_wipe_keys(e);
 	prompt_say(e->p, PROMPT_BAD, "%s: %s", res == ENGINE_NOGO ? "NO-GO" : "ABORT", e->reason);
 	terr = transcript_abort(e->t, e->step ? e->step->id : "start", &engine_system, e->reason,

@@ -66,25 +66,34 @@ static void show_digest_qr(struct engine *e, const uint8_t final[32])
 	media_qr_free(&qr);
 }
 
-enum step_rc engine_step_close(struct engine *e, const struct script_step *s)
+enum step_rc engine_prove_held(struct engine *e, const char *step,
+			       const struct transcript_actor *a)
 {
-	struct transcript_actor a = engine_step_actor(e, s);
-	enum transcript_err terr;
-	uint8_t final[32];
-	enum step_rc rc;
-
 	for (unsigned i = 0; i < e->plan->key_count; i++) {
 		struct engine_key *k = &e->keys[i];
+		enum transcript_err terr;
 
 		if (!engine_key_proves(k))
 			continue;
-		terr = transcript_prove_possession(e->t, s->id, &a, k->sk->id, k->pkey);
+		terr = transcript_prove_possession(e->t, step, a, k->sk->id, k->pkey);
 		if (terr != TRANSCRIPT_OK)
 			return engine_fail(e, STEP_ERROR, "proof of possession by %s: %s %s",
 					   k->sk->id, transcript_strerror(terr),
 					   transcript_detail(e->t));
 		prompt_say(e->p, PROMPT_GOOD, "  '%s' signed the transcript head", k->sk->id);
 	}
+	return STEP_OK;
+}
+
+enum step_rc engine_step_close(struct engine *e, const struct script_step *s)
+{
+	struct transcript_actor a = engine_step_actor(e, s);
+	enum transcript_err terr;
+	uint8_t final[32];
+	enum step_rc rc = engine_prove_held(e, s->id, &a);
+
+	if (rc != STEP_OK)
+		return rc;
 	rc = engine_record_wiped(e, &a);
 	engine_wipe_keys(e);
 	if (rc != STEP_OK)

@@ -23,6 +23,11 @@ void engine_wipe_key(struct engine_key *k);
  * held whose public key is published, that is all but the Contingency key, whose public key
  * stays unpublished. The verifier asks it of every such key (docs/transcript.md section 8). */
 bool engine_key_proves(const struct engine_key *k);
+/* Writes those proofs (engine_close.c): at the close, and before an abort record, so that the
+ * outputs of an aborted ceremony are anchored in its record too. Fails the step (e->reason) on
+ * the first that cannot be written. */
+enum step_rc engine_prove_held(struct engine *e, const char *step,
+			       const struct transcript_actor *a);
 
 /* Wipes the keys no step after step_index uses (keys that prove possession keep their private
  * key for the close, not their split secret) and records key-wiped for each key whose private

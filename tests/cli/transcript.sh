@@ -180,6 +180,11 @@ if python3 -c 'import cryptography' 2>/dev/null; then
 		grep -q "(anchor)\|(mode)" "$T/err" || fail "$forgery: $(cat "$T/err")"
 		expect_err 1 "DIFFERS from the paper copy: the transcript key is $fkey" \
 			ceremony transcript verify "$T/$forgery.jsonl" --expect-key "$paper_key"
+		# The independent verifier, written from section 8.1, refuses it too.
+		if python3 "$SRCDIR/tests/cli/transcript_verify.py" "$T/$forgery.jsonl" "$PUB" \
+			>/dev/null; then
+			fail "python verifier accepted the $forgery forgery with the artifacts"
+		fi
 	done
 	expect_err 1 "REHEARSAL .* under a production transcript (mode)" \
 		ceremony transcript verify "$T/production.jsonl" --artifacts "$PUB"
@@ -193,7 +198,7 @@ if python3 -c 'import cryptography' 2>/dev/null; then
 	forge after-close >/dev/null
 	expect_err 1 "data after the close record (record 32): added after the ceremony (after-close)" \
 		ceremony transcript verify "$T/after-close.jsonl"
-	# The independent verifier agrees on what it checks (it has no artifact anchor).
+	# The independent verifier agrees without the artifacts too.
 	for bad in resign tail after-close; do
 		if python3 "$SRCDIR/tests/cli/transcript_verify.py" "$T/$bad.jsonl" >/dev/null; then
 			fail "python verifier accepted the $bad forgery"
