@@ -45,6 +45,7 @@ static const char *const reasons[MEDIA_E_MAX] = {
     [MEDIA_E_PAYLOAD_SHARE] = "words, but not shaped like a SLIP-39 share",
     [MEDIA_E_PAYLOAD_UNKNOWN] = "not a certificate, CSR, CRL, SLIP-39 share or UR part",
     [MEDIA_E_NOTREG] = "not a regular file (a symbolic link, directory or device is refused)",
+    [MEDIA_E_MANIFEST_NOTREG] = "SHA256SUMS is not a regular file (a link, directory or device)",
 };
 
 const char *media_strerror(enum media_err code)

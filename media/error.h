@@ -53,6 +53,7 @@ enum media_err {
 	MEDIA_E_PAYLOAD_SHARE,	 /* words, but not shaped like a SLIP-39 share */
 	MEDIA_E_PAYLOAD_UNKNOWN, /* not a certificate, CSR, CRL, share or UR part */
 	MEDIA_E_NOTREG,		 /* a symbolic link, directory or device where a file should be */
+	MEDIA_E_MANIFEST_NOTREG, /* the same where SHA256SUMS should be: named as the manifest */
 	MEDIA_E_MAX
 };
 

@@ -108,6 +108,9 @@ static int load_manifest(struct media_medium *m, struct media_manifest *man, uns
 		return MEDIA_OK;
 	if (ret == MEDIA_E_TOOBIG)
 		return MEDIA_E_MANIFEST;
+	/* Said as the manifest's fault, not the file being written's. */
+	if (ret == MEDIA_E_NOTREG)
+		return MEDIA_E_MANIFEST_NOTREG;
 	if (ret != MEDIA_OK)
 		return ret;
 	*existed = 1;

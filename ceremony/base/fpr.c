@@ -166,6 +166,88 @@ int fpr_words(const unsigned char *data, size_t len, char *out, size_t outlen)
 	return 0;
 }
 
+static int nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* 64 hex digits, spaces anywhere between them: a person may type the groups with a slip of
+ * spacing (fpr_parse_hex, for what scripts carry, takes only the exact printed form). */
+static int parse_hex(const char *s, size_t len, unsigned char out[32])
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		int v = nibble(s[i]);
+
+		if (s[i] == ' ')
+			continue;
+		if (v < 0 || n == 64)
+			return -1;
+		out[n / 2] = (unsigned char)(n % 2 ? (out[n / 2] << 4) | v : v);
+		n++;
+	}
+	return n == 64 ? 0 : -1;
+}
+
+/* The byte whose word at position is w (lower case, wl bytes), or -1. */
+static int word_byte(const char *w, size_t wl, size_t position)
+{
+	for (int b = 0; b < 256; b++) {
+		const char *t = fpr_word((unsigned char)b, position);
+
+		if (strlen(t) == wl && memcmp(t, w, wl) == 0)
+			return b;
+	}
+	return -1;
+}
+
+/* 32 PGP words separated by spaces. */
+static int parse_words(const char *s, size_t len, unsigned char out[32])
+{
+	size_t i = 0, n = 0;
+
+	while (i < len) {
+		char w[FPR_WORD_MAX + 1];
+		size_t wl = 0;
+		int b;
+
+		if (s[i] == ' ') {
+			i++;
+			continue;
+		}
+		for (; i < len && s[i] != ' '; i++) {
+			char c = s[i];
+
+			if (c >= 'A' && c <= 'Z')
+				c = (char)(c - 'A' + 'a');
+			if (c < 'a' || c > 'z' || wl == FPR_WORD_MAX)
+				return -1;
+			w[wl++] = c;
+		}
+		if (n == 32 || (b = word_byte(w, wl, n)) < 0)
+			return -1;
+		out[n++] = (unsigned char)b;
+	}
+	return n == 32 ? 0 : -1;
+}
+
+int fpr_parse32(const char *s, size_t len, unsigned char out[32])
+{
+	if (len > FPR_PARSE_MAX)
+		return -1;
+	if (parse_hex(s, len, out) == 0 || parse_words(s, len, out) == 0)
+		return 0;
+	memset(out, 0, 32);
+	return -1;
+}
+
 int fpr_hex(const unsigned char *data, size_t len, char *out, size_t outlen)
 {
 	static const char digits[] = "0123456789ABCDEF";
@@ -186,17 +268,6 @@ int fpr_hex(const unsigned char *data, size_t len, char *out, size_t outlen)
 		out[used] = '\0';
 	}
 	return 0;
-}
-
-static int nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 int fpr_parse_hex(const char *s, size_t len, unsigned char *out, size_t n)

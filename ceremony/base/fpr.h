@@ -31,4 +31,12 @@ int fpr_hex(const unsigned char *data, size_t len, char *out, size_t outlen);
  * neither (out is then unspecified). */
 int fpr_parse_hex(const char *s, size_t len, unsigned char *out, size_t n);
 
+/* Reads a 32-byte value back as a person copied it from the screen: 64 hex digits in either
+ * case, with or without spaces between them (fpr_hex's groups), or 32 PGP words in either case
+ * separated by spaces, each word from the table of its position (so a swapped or dropped word
+ * is refused, not misread). Nothing but letters, digits and spaces; at most FPR_PARSE_MAX
+ * bytes. Returns 0, or -1 (out then holds nothing usable). */
+#define FPR_PARSE_MAX 1024
+int fpr_parse32(const char *s, size_t len, unsigned char out[32]);
+
 #endif

@@ -152,6 +152,7 @@ static int exit_for(int ret)
 	case MEDIA_E_MISSING:
 	case MEDIA_E_INCOMPLETE:
 	case MEDIA_E_NOTREG:
+	case MEDIA_E_MANIFEST_NOTREG:
 	case MEDIA_E_MANIFEST:
 	case MEDIA_E_READBACK:
 		return CLI_FAIL;

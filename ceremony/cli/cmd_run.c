@@ -20,7 +20,12 @@ static void usage(FILE *f)
 	      "  --media DIR       where the media are\n"
 	      "  --answers FILE    answer the prompts from FILE by id (docs/answers.md)\n"
 	      "  --rehearsal       a rehearsal: everything made is marked, overrides allowed\n"
+	      "\n"
+	      "Test switches, refused (exit 2, before anything is written) without --rehearsal:\n"
 	      "  --image-hash FILE the booted image's SHA-256 (default /run/ceremony/image.sha256)\n"
+	      "  --sysfs DIR       a fake /sys for the air-gap check\n"
+	      "  and the environment variables CEREMONY_FIXED_TIME, OPENSSL_CONF,\n"
+	      "  OPENSSL_MODULES, OPENSSL_ENGINES and OPENSSL_ia32cap\n"
 	      "\n"
 	      "exit status: 0 closed; 1 NO-GO or a failed check (aborted); 2 usage, interruption\n"
 	      "or operational error (aborted)\n",
@@ -44,6 +49,43 @@ static int fixed_clock(struct engine_options *o)
 	}
 	o->fixed_time = t;
 	return 0;
+}
+
+/* What only tests and rehearsals may change: the go/no-go's inputs, the clock, and what OpenSSL
+ * loads or which code paths it takes. TERM and NO_COLOR only change how the screen looks. */
+static const char *const test_env[] = {
+	"CEREMONY_FIXED_TIME", "OPENSSL_CONF", "OPENSSL_MODULES", "OPENSSL_ENGINES",
+	"OPENSSL_ia32cap",
+};
+
+/* A production run takes no test switch: each would let a host that is not the appliance fake
+ * a check (a fake /sys hides a network interface, a fake image hash passes for the published
+ * one) and record a production ceremony whose checks all passed. Refused before anything is
+ * written; returns 0, or -1 when refused (said). */
+static int refuse_test_switches(const struct engine_options *o, int sysfs, int image_hash)
+{
+	int refused = 0;
+
+	if (o->rehearsal)
+		return 0;
+	if (sysfs) {
+		cli_error("--sysfs is a test switch, refused without --rehearsal: nothing was "
+			  "written");
+		refused = 1;
+	}
+	if (image_hash) {
+		cli_error("--image-hash is a test switch, refused without --rehearsal: nothing was "
+			  "written");
+		refused = 1;
+	}
+	for (size_t i = 0; i < sizeof(test_env) / sizeof(test_env[0]); i++)
+		if (getenv(test_env[i]) != NULL) {
+			cli_error("the environment variable %s is a test override, refused "
+				  "without --rehearsal (unset it): nothing was written",
+				  test_env[i]);
+			refused = 1;
+		}
+	return refused ? -1 : 0;
 }
 
 /* Runs the ceremony; says why it could not start, if it could not. */
@@ -78,7 +120,7 @@ int cmd_run(int argc, char **argv)
 	};
 	struct engine_options o;
 	struct stat st;
-	int c;
+	int c, sysfs = 0;
 
 	memset(&o, 0, sizeof(o));
 	o.sysfs = "/sys";
@@ -104,6 +146,7 @@ int cmd_run(int argc, char **argv)
 		case 's':
 			/* Tests only: a fake /sys tree. */
 			o.sysfs = optarg;
+			sysfs = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -118,6 +161,8 @@ int cmd_run(int argc, char **argv)
 		return CLI_USAGE;
 	}
 	o.script = argv[optind];
+	if (refuse_test_switches(&o, sysfs, o.image_hash != NULL) != 0)
+		return CLI_USAGE;
 	if (stat(o.media_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
 		cli_error("--media %.200s: not a directory", o.media_dir);
 		return CLI_USAGE;

@@ -1,10 +1,12 @@
 /*
- * ceremony transcript verify FILE [--artifacts DIR] [--json]
+ * ceremony transcript verify FILE [--artifacts DIR] [--expect-key KEY] [--expect-final DIGEST]
+ *                                 [--json]
  * ceremony transcript show FILE
  *
  * verify: checks everything docs/transcript.md says a verifier checks and prints the auditor's
- * report (or a JSON report); show: every record, readable. Exit 0 valid, 1 invalid (the first
- * bad record and why), 2 usage or an unreadable file.
+ * report (or a JSON report); show: every record, readable, those no signature covers marked.
+ * Exit 0 valid, 1 invalid (the first bad record and why, or a value that differs from the one
+ * expected), 2 usage or an unreadable file.
  */
 #include <fcntl.h>
 #include <jansson.h>
@@ -22,13 +24,19 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: ceremony transcript verify FILE [--artifacts DIR] [--json]\n"
+	fputs("usage: ceremony transcript verify FILE [--artifacts DIR] [--expect-key KEY]\n"
+	      "                                    [--expect-final DIGEST] [--json]\n"
 	      "       ceremony transcript show FILE\n"
 	      "\n"
 	      "verify  check the hash chain, sequence, times, signatures and closing record;\n"
 	      "        with --artifacts, that every file the transcript names is in DIR with\n"
-	      "        its recorded SHA-256 and every certificate, CSR and CRL verifies\n"
-	      "show    print every record for people\n"
+	      "        its recorded SHA-256, every certificate, CSR and CRL verifies, and the\n"
+	      "        transcript is anchored: every CA key whose certificate or CSR is in DIR\n"
+	      "        signed it (proof of possession), and DIR's rehearsal marking is its own\n"
+	      "        --expect-key, --expect-final: the transcript key and the final digest as\n"
+	      "        the paper copies have them (hex in either case, spaces or not, or the\n"
+	      "        PGP words): a difference is exit 1\n"
+	      "show    print every record for people, marking those no signature covers\n"
 	      "\n"
 	      "exit status: 0 valid, 1 invalid, 2 usage or unreadable file\n",
 	      f);
@@ -42,8 +50,21 @@ struct report {
 	json_t *sets; /* "key/identifier" -> the share count its "share set created" note gave */
 	char first[32], last[32];
 	char abort_reason[512];
-	int show; /* print each record as it verifies */
+	int show;		/* print each record as it verifies */
+	const struct transcript_summary *signed_by; /* show: what the first pass found signed */
 };
+
+/* The values the paper copies hold, given on the command line (--expect-key, --expect-final). */
+struct expect {
+	int has_key, has_final;
+	unsigned char key[32], final[32];
+};
+
+/* Whether no signature covers record seq: after the last signed record. */
+static int is_unsigned(const struct transcript_summary *sum, size_t seq)
+{
+	return !sum->has_signed || seq > sum->last_signed;
+}
 
 static const char *sget(const json_t *o, const char *k)
 {
@@ -102,14 +123,15 @@ static int add_step(struct report *r, size_t seq, const char *step, const char *
 					       time, "records", (json_int_t)1));
 }
 
-static void show_record(size_t seq, const json_t *rec)
+static void show_record(size_t seq, const json_t *rec, int unsigned_)
 {
 	const json_t *actor = json_object_get(rec, "actor"), *data = json_object_get(rec, "data");
 	const char *k;
 	json_t *v;
 
-	printf("%-6zu %s  %-20s  step %s, %s %s\n", seq, sget(rec, "time"), sget(rec, "event"),
-	       sget(rec, "step"), sget(actor, "role"), sget(actor, "name"));
+	printf("%-6zu %s  %-20s  step %s, %s %s%s\n", seq, sget(rec, "time"), sget(rec, "event"),
+	       sget(rec, "step"), sget(actor, "role"), sget(actor, "name"),
+	       unsigned_ ? "  [UNSIGNED: no signature covers this record]" : "");
 	json_object_foreach ((json_t *)(uintptr_t)data, k, v) {
 		char *s;
 
@@ -231,7 +253,7 @@ static int on_record(void *ctx, size_t seq, const json_t *rec)
 	int bad = 0;
 
 	if (r->show)
-		show_record(seq, rec);
+		show_record(seq, rec, r->signed_by == NULL || is_unsigned(r->signed_by, seq));
 	if (r->show)
 		show_share(r, data);
 	if (seq == 0)
@@ -291,9 +313,57 @@ static void hexstr(const unsigned char *d, char out[65])
 	sodium_bin2hex(out, 65, d, 32);
 }
 
+/* Whether the value was given and matched (1), given and differs (-1), or not given (0). */
+static int expected(int given, const unsigned char want[32], const unsigned char got[32])
+{
+	if (!given)
+		return 0;
+	return sodium_memcmp(want, got, 32) == 0 ? 1 : -1;
+}
+
+static const char *expect_word(int v)
+{
+	return v > 0 ? "match" : v < 0 ? "differs" : "not given";
+}
+
+/* What the paper copies still have to be compared with by hand, and what was compared. */
+static void json_paper(json_t *o, const struct transcript_summary *sum, const struct expect *x)
+{
+	int k = expected(x->has_key, x->key, sum->transcript_key);
+	int f = expected(x->has_final, x->final, sum->final_digest);
+	json_t *hand = json_array();
+
+	json_object_set_new(o, "expected", json_pack("{s:s,s:s}", "transcript_key",
+						     expect_word(k), "final_digest",
+						     expect_word(f)));
+	if (k == 0)
+		json_array_append_new(hand, json_string("transcript_key"));
+	if (f == 0 && sum->outcome != TRANSCRIPT_OPEN)
+		json_array_append_new(hand, json_string("final_digest"));
+	if (sum->start != NULL && json_object_get(sum->start, "predecessor") != NULL)
+		json_array_append_new(hand, json_string("predecessor"));
+	json_object_set_new(o, "compare_by_hand", hand);
+}
+
+/* Which records a signature covers; the rest anyone could have written. */
+static void json_coverage(json_t *o, const struct transcript_summary *sum)
+{
+	json_object_set_new(o, "signed_through", sum->has_signed
+							 ? json_integer((json_int_t)sum->last_signed)
+							 : json_null());
+	if (sum->records > 0 && is_unsigned(sum, sum->records - 1))
+		json_object_set_new(o, "unsigned_records",
+				    json_pack("{s:I,s:I}", "first",
+					      (json_int_t)(sum->has_signed ? sum->last_signed + 1 : 0),
+					      "last", (json_int_t)(sum->records - 1)));
+	else
+		json_object_set_new(o, "unsigned_records", json_null());
+}
+
 static json_t *json_report(const struct report *r, const char *file, enum transcript_err err,
 			   const struct transcript_summary *sum,
-			   const struct transcript_failure *fail, int artifacts)
+			   const struct transcript_failure *fail, int artifacts,
+			   const struct expect *x)
 {
 	static const char *const outcomes[] = { "open", "closed", "aborted" };
 	json_t *o = json_object(), *error = json_null(), *start = sum->start;
@@ -342,6 +412,9 @@ static json_t *json_report(const struct report *r, const char *file, enum transc
 						  (json_int_t)sum->artifacts_checked, "objects",
 						  (json_int_t)sum->objects_checked)
 				      : json_null());
+	json_object_set_new(o, "anchored", json_boolean(sum->anchored));
+	json_coverage(o, sum);
+	json_paper(o, sum, x);
 	return o;
 }
 
@@ -359,6 +432,25 @@ static void print_digest(const char *label, const char *hex, int words)
 	printf("%-16s %s\n", label, h);
 	if (words)
 		printf("%-16s %s\n", "", w);
+}
+
+/* The values the paper copies hold, each labelled for what it is: those of record 0 ... */
+static void print_start_values(const json_t *o)
+{
+	if (json_object_get(o, "predecessor")) {
+		printf("predecessor      the final digest of the earlier ceremony's transcript "
+		       "(SHA-256)\n");
+		print_digest("", sget(o, "predecessor"), 1);
+	}
+	printf("transcript key   the Ed25519 public key of record 0 (32 bytes, not a digest)\n");
+	print_digest("", sget(o, "transcript_key"), 1);
+}
+
+/* ... and the close's. */
+static void print_final(const json_t *o)
+{
+	printf("final digest     the SHA-256 of the record before the close\n");
+	print_digest("", sget(o, "final_digest"), 1);
 }
 
 /* What the ceremony was: the start record's public fields and the outcome. */
@@ -379,9 +471,7 @@ static void print_summary(const json_t *o)
 	       sget(o, "last_time"));
 	printf("script sha256    %s\n", sget(o, "script_sha256"));
 	printf("image sha256     %s\n", sget(o, "image_sha256"));
-	if (json_object_get(o, "predecessor"))
-		printf("predecessor      %s\n", sget(o, "predecessor"));
-	print_digest("transcript key", sget(o, "transcript_key"), 1);
+	print_start_values(o);
 }
 
 /* How it went: the go/no-go decisions, who was there, the steps, the exceptions. */
@@ -567,6 +657,33 @@ static void print_shares(const json_t *o)
 	}
 }
 
+/* The values given on the command line, and what is left to compare with the paper copies. */
+static void print_paper(const json_t *o)
+{
+	const json_t *x = json_object_get(o, "expected"), *hand = json_object_get(o, "compare_by_hand");
+	static const char *const names[][2] = { { "transcript_key", "the transcript key" },
+						{ "final_digest", "the final digest" },
+						{ "predecessor", "the predecessor digest" } };
+	size_t n = json_array_size(hand), i;
+	json_t *v;
+
+	printf("\n");
+	if (strcmp(sget(x, "transcript_key"), "match") == 0)
+		printf("The transcript key matches --expect-key.\n");
+	if (strcmp(sget(x, "final_digest"), "match") == 0)
+		printf("The final digest matches --expect-final.\n");
+	if (n == 0) {
+		printf("Nothing is left to compare by hand.\n");
+		return;
+	}
+	printf("Compare by hand with the paper copies: ");
+	json_array_foreach (hand, i, v)
+		for (size_t j = 0; j < sizeof(names) / sizeof(names[0]); j++)
+			if (strcmp(json_string_value(v), names[j][0]) == 0)
+				printf("%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ", names[j][1]);
+	printf(".\n");
+}
+
 /* The signatures and artifacts that verified, and the final digest. */
 static void print_signatures(const json_t *o)
 {
@@ -587,9 +704,15 @@ static void print_signatures(const json_t *o)
 		       json_integer_value(json_object_get(v, "objects")));
 	else
 		printf("  artifacts        not checked (use --artifacts DIR)\n");
+	if (json_is_true(json_object_get(o, "anchored")))
+		printf("  anchored         every CA key whose certificate or CSR is in the artifacts,\n"
+		       "                   or that was held at the close, signed this transcript\n");
+	else
+		printf("  NOT ANCHORED     without --artifacts, anyone with a key of their own could\n"
+		       "                   have written this transcript: only the paper copies tell\n");
 	printf("\n");
-	print_digest("final digest", sget(o, "final_digest"), 1);
-	printf("\nCompare the transcript key and the final digest with the paper copies.\n");
+	print_final(o);
+	print_paper(o);
 }
 
 static void print_report(const json_t *o)
@@ -655,32 +778,98 @@ static void print_failure(enum transcript_err err, const struct transcript_failu
 		cli_error("transcript INVALID: %s (%s)", f->detail, transcript_errname(err));
 }
 
-static int run(const char *file, const char *artifacts, int json, int show)
+/* A value the paper copies hold that the transcript does not: said with both values, so that a
+ * slip in copying is told from another transcript. Returns 0 when nothing differs. */
+static int differs(const struct transcript_summary *sum, const struct expect *x, char *detail,
+		   size_t n)
 {
-	struct report r = { 0 };
+	const unsigned char *got = NULL, *want = NULL;
+	const char *what = NULL, *opt = NULL;
+	char g[65], w[65];
+
+	if (expected(x->has_key, x->key, sum->transcript_key) < 0) {
+		what = "transcript key", opt = "--expect-key";
+		got = sum->transcript_key, want = x->key;
+	} else if (expected(x->has_final, x->final, sum->final_digest) < 0) {
+		what = "final digest", opt = "--expect-final";
+		got = sum->final_digest, want = x->final;
+	}
+	if (what == NULL)
+		return 0;
+	hexstr(got, g);
+	hexstr(want, w);
+	snprintf(detail, n, "the %s is %.64s, not %.64s (%s)", what, g, w, opt);
+	return 1;
+}
+
+static void report_init(struct report *r, int show)
+{
+	memset(r, 0, sizeof(*r));
+	r->show = show;
+	r->participants = json_array();
+	r->steps = json_array();
+	r->exceptions = json_array();
+	r->keys = json_array();
+	r->outputs = json_array();
+	r->shares = json_array();
+	r->possession = json_array();
+	r->checkpoints = json_array();
+	r->decisions = json_array();
+	r->inputs = json_array();
+	r->sets = json_object();
+}
+
+/* show: which records a signature covers is known only at the end, so a first pass finds it. */
+static void first_pass(const unsigned char *buf, size_t len, struct transcript_summary *sum)
+{
+	struct transcript_failure fail;
+
+	transcript_verify(buf, len, NULL, sum, &fail);
+}
+
+static void print_result(const json_t *o, const char *file, enum transcript_err err,
+			 const struct transcript_summary *sum, int json, int show)
+{
+	if (json) {
+		if (json_dumpf(o, stdout, JSON_INDENT(2)) == 0)
+			fputc('\n', stdout);
+	} else if (show) {
+		printf("\n%s: %zu record(s) verified%s\n", file, sum->records,
+		       err == TRANSCRIPT_OK ? ", transcript VALID" : "");
+		if (sum->records > 0 && is_unsigned(sum, sum->records - 1))
+			printf("records %zu to %zu are UNSIGNED: no signature covers them, and anyone "
+			       "could have written them\n",
+			       sum->has_signed ? sum->last_signed + 1 : 0, sum->records - 1);
+		if (err == TRANSCRIPT_OK) {
+			print_start_values(o);
+			print_final(o);
+			print_paper(o);
+		}
+	} else if (err == TRANSCRIPT_OK) {
+		print_report(o);
+	}
+}
+
+static int run(const char *file, const char *artifacts, int json, int show,
+	       const struct expect *x)
+{
+	struct report r;
 	struct transcript_verify_opts opts = { artifacts, on_record, &r };
-	struct transcript_summary sum;
+	struct transcript_summary sum, first = { 0 };
 	struct transcript_failure fail;
 	enum transcript_err err;
 	unsigned char *buf = NULL;
 	size_t len = 0;
 	json_t *o;
-	int ret;
+	int ret, paper = 0;
 
 	if (read_file(file, &buf, &len) != 0)
 		return CLI_USAGE;
-	r.show = show;
-	r.participants = json_array();
-	r.steps = json_array();
-	r.exceptions = json_array();
-	r.keys = json_array();
-	r.outputs = json_array();
-	r.shares = json_array();
-	r.possession = json_array();
-	r.checkpoints = json_array();
-	r.decisions = json_array();
-	r.inputs = json_array();
-	r.sets = json_object();
+	report_init(&r, show);
+	if (show) {
+		first_pass(buf, len, &first);
+		r.signed_by = &first;
+	}
 	err = transcript_verify(buf, len, &opts, &sum, &fail);
 	free(buf);
 	if (err == TRANSCRIPT_E_NOMEM || (artifacts && err == TRANSCRIPT_E_IO)) {
@@ -688,32 +877,51 @@ static int run(const char *file, const char *artifacts, int json, int show)
 		ret = CLI_USAGE;
 		goto out;
 	}
-	ret = err == TRANSCRIPT_OK ? CLI_OK : CLI_FAIL;
-	o = json_report(&r, file, err, &sum, &fail, artifacts != NULL);
-	if (json) {
-		if (json_dumpf(o, stdout, JSON_INDENT(2)) == 0)
-			fputc('\n', stdout);
-	} else if (show) {
-		printf("\n%s: %zu record(s) verified%s\n", file, sum.records,
-		       err == TRANSCRIPT_OK ? ", transcript VALID" : "");
-		if (err == TRANSCRIPT_OK)
-			print_digest("final digest", sget(o, "final_digest"), 1);
-	} else if (err == TRANSCRIPT_OK) {
-		print_report(o);
+	if (err == TRANSCRIPT_OK && differs(&sum, x, fail.detail, sizeof(fail.detail))) {
+		/* Verified, but not the transcript the witnesses copied: as invalid as any other. */
+		err = TRANSCRIPT_E_CONFLICT;
+		fail.at_record = 0;
+		paper = 1;
 	}
+	ret = err == TRANSCRIPT_OK ? CLI_OK : CLI_FAIL;
+	o = json_report(&r, file, err, &sum, &fail, artifacts != NULL, x);
+	if (paper)
+		json_object_set_new(json_object_get(o, "error"), "code", json_string("expected"));
+	print_result(o, file, err, &sum, json, show);
 	json_decref(o);
-	if (err != TRANSCRIPT_OK)
+	if (paper)
+		cli_error("transcript DIFFERS from the paper copy: %s (expected)", fail.detail);
+	else if (err != TRANSCRIPT_OK)
 		print_failure(err, &fail);
 out:
+	transcript_summary_free(&first);
 	transcript_summary_free(&sum);
 	report_free(&r);
 	fflush(stdout);
 	return ret;
 }
 
+/* --expect-key VALUE, --expect-final VALUE: as the paper copy has it. Returns 0, or -1 (said). */
+static int expect_arg(const char *opt, const char *value, int *has, unsigned char out[32])
+{
+	if (*has) {
+		cli_error("%s given twice", opt);
+		return -1;
+	}
+	if (fpr_parse32(value, strlen(value), out) != 0) {
+		cli_error("%s: not 64 hex digits (spaces allowed) or the 32 PGP words of the "
+			  "paper copy",
+			  opt);
+		return -1;
+	}
+	*has = 1;
+	return 0;
+}
+
 int cmd_transcript(int argc, char **argv)
 {
 	const char *file = NULL, *artifacts = NULL;
+	struct expect x = { 0 };
 	int json = 0, verify;
 
 	if (argc < 2) {
@@ -741,6 +949,14 @@ int cmd_transcript(int argc, char **argv)
 		} else if (verify && strcmp(argv[i], "--artifacts") == 0 && i + 1 < argc &&
 			   artifacts == NULL) {
 			artifacts = argv[++i];
+		} else if (verify && strcmp(argv[i], "--expect-key") == 0 && i + 1 < argc) {
+			if (expect_arg(argv[i], argv[i + 1], &x.has_key, x.key) != 0)
+				return CLI_USAGE;
+			i++;
+		} else if (verify && strcmp(argv[i], "--expect-final") == 0 && i + 1 < argc) {
+			if (expect_arg(argv[i], argv[i + 1], &x.has_final, x.final) != 0)
+				return CLI_USAGE;
+			i++;
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
 			cli_error("unknown or repeated option '%.40s'", argv[i]);
 			return CLI_USAGE;
@@ -755,5 +971,5 @@ int cmd_transcript(int argc, char **argv)
 		usage(stderr);
 		return CLI_USAGE;
 	}
-	return run(file, artifacts, json, !verify);
+	return run(file, artifacts, json, !verify, &x);
 }

@@ -187,6 +187,18 @@ static enum engine_result start(struct engine *e, struct engine_error *err)
 		prompt_say(e->p, PROMPT_BAD, "the script has no transcript on a public medium");
 		return ENGINE_ERROR;
 	}
+	for (unsigned i = 0; i < e->plan->output_count; i++) {
+		const struct script_output *out = &e->plan->outputs[i];
+		char msg[4200];
+
+		/* Said as what it is, before the transcript's own I/O error could say less. */
+		if (out->type == SCRIPT_OUTPUT_TRANSCRIPT &&
+		    engine_medium_missing(e, out->medium, msg, sizeof(msg))) {
+			json_decref(extra);
+			say_error(err, "cannot start the transcript: %s", msg);
+			return ENGINE_ERROR;
+		}
+	}
 	terr = transcript_create(&e->t, path, copy[0] ? copy : NULL, &st, "start", &engine_system,
 				 e->o->fixed_time ? &env : NULL);
 	json_decref(extra);
@@ -205,7 +217,10 @@ static enum engine_result start(struct engine *e, struct engine_error *err)
 		return ENGINE_ERROR;
 	}
 	transcript_public_key(e->t, pk);
-	engine_show_fpr(e, "Transcript signing key (write it down):", pk);
+	engine_show_value(e,
+			  "Transcript key: the Ed25519 public key that signs this transcript, not a "
+			  "digest (write it down):",
+			  "Ed25519", pk);
 	return ENGINE_DONE;
 }
 
@@ -233,7 +248,17 @@ static enum engine_result abort_ceremony(struct engine *e, enum step_rc rc)
 				 : rc == STEP_INTERRUPTED ? ENGINE_ABORTED
 							 : ENGINE_ERROR;
 
-	/* Secrets first: nothing may outlive an abort, whatever happens to the transcript. */
+	/* The keys held sign the record's head first (a few signatures, written or not), so that
+	 * what the ceremony wrote before it stopped is anchored in its record. Then the secrets:
+	 * nothing may outlive an abort, whatever happens to the transcript. The reason stays the
+	 * abort's, not a failed proof's. */
+	if (e->t != NULL && rc != STEP_NOGO) {
+		char reason[sizeof(e->reason)];
+
+		memcpy(reason, e->reason, sizeof(reason));
+		engine_prove_held(e, e->step ? e->step->id : "start", &engine_system);
+		memcpy(e->reason, reason, sizeof(reason));
+	}
 	engine_wipe_keys(e);
 	prompt_say(e->p, PROMPT_BAD, "%s: %s", res == ENGINE_NOGO ? "NO-GO" : "ABORT", e->reason);
 	terr = transcript_abort(e->t, e->step ? e->step->id : "start", &engine_system, e->reason,
@@ -244,7 +269,10 @@ static enum engine_result abort_ceremony(struct engine *e, enum step_rc rc)
 			   "last whole record and verifies as incomplete",
 			   transcript_detail(e->t));
 	else
-		engine_show_fpr(e, "Final digest of the aborted ceremony's transcript:", final);
+		engine_show_fpr(e,
+				"Final digest of the aborted ceremony's transcript (the SHA-256 of its "
+				"last record but one):",
+				final);
 	closing_statement(e);
 	prompt_say(e->p, PROMPT_PLAIN, "Every secret held in memory has been wiped.");
 	return res;

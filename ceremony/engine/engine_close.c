@@ -66,27 +66,36 @@ static void show_digest_qr(struct engine *e, const uint8_t final[32])
 	media_qr_free(&qr);
 }
 
-enum step_rc engine_step_close(struct engine *e, const struct script_step *s)
+enum step_rc engine_prove_held(struct engine *e, const char *step,
+			       const struct transcript_actor *a)
 {
-	struct transcript_actor a = engine_step_actor(e, s);
-	enum transcript_err terr;
-	uint8_t final[32];
-	enum step_rc rc;
-
-	/* The program signs with the keys and wipes them: those records are the system's; the
-	 * close is the step's actor's. */
 	for (unsigned i = 0; i < e->plan->key_count; i++) {
 		struct engine_key *k = &e->keys[i];
+		enum transcript_err terr;
 
-		if (k->pkey == NULL || engine_key_cert(e, k->sk) == NULL)
+		if (!engine_key_proves(k))
 			continue;
-		terr = transcript_prove_possession(e->t, s->id, &engine_system, k->sk->id, k->pkey);
+		terr = transcript_prove_possession(e->t, step, a, k->sk->id, k->pkey);
 		if (terr != TRANSCRIPT_OK)
 			return engine_fail(e, STEP_ERROR, "proof of possession by %s: %s %s",
 					   k->sk->id, transcript_strerror(terr),
 					   transcript_detail(e->t));
 		prompt_say(e->p, PROMPT_GOOD, "  '%s' signed the transcript head", k->sk->id);
 	}
+	return STEP_OK;
+}
+
+/* The program signs with the keys and wipes them: those records are the system's; the close is
+ * the step's actor's. */
+enum step_rc engine_step_close(struct engine *e, const struct script_step *s)
+{
+	struct transcript_actor a = engine_step_actor(e, s);
+	enum transcript_err terr;
+	uint8_t final[32];
+	enum step_rc rc = engine_prove_held(e, s->id, &engine_system);
+
+	if (rc != STEP_OK)
+		return rc;
 	rc = engine_record_wiped(e, &engine_system);
 	engine_wipe_keys(e);
 	if (rc != STEP_OK)
@@ -101,7 +110,10 @@ enum step_rc engine_step_close(struct engine *e, const struct script_step *s)
 	e->closed = true;
 
 	prompt_say(e->p, PROMPT_PLAIN, "%s", "");
-	engine_show_fpr(e, "FINAL DIGEST: copy it onto the paper script, every witness:", final);
+	engine_show_fpr(e,
+			"FINAL DIGEST, the SHA-256 of the record before the close: copy it onto the "
+			"paper script, every witness:",
+			final);
 	show_digest_qr(e, final);
 	for (unsigned i = 0; i < e->plan->participant_count; i++) {
 		const struct script_participant *p = &e->plan->participants[i];

@@ -204,7 +204,7 @@ static enum step_rc find_share_file(struct engine *e, const struct script_medium
 		free(b);
 	}
 	if (mrc != MEDIA_OK)
-		rc = engine_fail(e, STEP_FAILED, "medium %s: %s", m->id, media_strerror(mrc));
+		rc = engine_media_fail(e, STEP_FAILED, m, "reading shares", NULL, mrc);
 	else if (best < 0)
 		rc = engine_fail(e, STEP_FAILED, "no share of '%s' on medium %s%s", sk->id, m->id,
 				 why);

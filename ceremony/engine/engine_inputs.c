@@ -89,7 +89,7 @@ static enum step_rc from_images(struct engine *e, const struct script_medium *m,
 	im->prefix = prefix;
 	mrc = engine_list_files(e, m, add_image, im);
 	if (mrc != MEDIA_OK)
-		rc = engine_fail(e, STEP_FAILED, "medium %s: %s", m->id, media_strerror(mrc));
+		rc = engine_media_fail(e, STEP_FAILED, m, "listing QR images", NULL, mrc);
 	else if (im->n == 0)
 		rc = engine_fail(e, STEP_FAILED,
 				 "no QR image of %s on medium %s (%s.png, %s-1.png ...)", what,

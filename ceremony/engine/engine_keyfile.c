@@ -127,6 +127,6 @@ enum step_rc engine_put_keyfile(struct engine *e, const struct script_medium *m,
 		return STEP_OK;
 	}
 	if (rc != MEDIA_E_NOENT)
-		return engine_fail(e, STEP_ERROR, "medium %s: %s", m->id, media_strerror(rc));
+		return engine_media_fail(e, STEP_ERROR, m, "reading", k->keyfile_name, rc);
 	return engine_write(e, m, k->keyfile_name, k->keyfile, k->keyfile_len, sha);
 }

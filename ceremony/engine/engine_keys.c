@@ -102,7 +102,7 @@ enum step_rc engine_step_generate(struct engine *e, const struct script_step *s)
 		return rc;
 	snprintf(label, sizeof(label), "Key '%s' generated (%s)%s:", s->key->id,
 		 script_algorithm_name(s->key->algorithm), symmetric ? ", check value" : "");
-	engine_show_fpr(e, label, k->fpr);
+	engine_show_value(e, label, symmetric ? "HMAC" : "SHA-256", k->fpr);
 	data = json_pack("{s:s,s:s,s:s}", "key", s->key->id, "kind",
 			 script_key_kind_name(s->key->kind), "algorithm",
 			 script_algorithm_name(s->key->algorithm));

@@ -1,4 +1,5 @@
 /* The engine's media (engine_media.h). */
+#include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,8 @@
 #include "ceremony/engine/engine_media.h"
 #include "ceremony/engine/engine_record.h"
 #include "media/medium.h"
+
+#include <sys/stat.h>
 
 int engine_medium_path(const struct engine *e, const struct script_medium *m, char *out,
 		       size_t outlen)
@@ -22,6 +25,65 @@ int engine_file_path(const struct engine *e, const struct script_medium *m, cons
 	int n = snprintf(out, outlen, "%s/%s/%s", e->o->media_dir, m->id, file);
 
 	return (n < 0 || (size_t)n >= outlen) ? -1 : 0;
+}
+
+/* What a person at the console can do about a medium that failed. */
+static const char *remedy(enum media_err rc)
+{
+	switch (rc) {
+	case MEDIA_E_NOSPACE:
+		return "replace it with an empty medium";
+	case MEDIA_E_READONLY:
+	case MEDIA_E_PERM:
+		return "unlock it (write protection) or insert a writable medium";
+	case MEDIA_E_GONE:
+	case MEDIA_E_IO:
+		return "check the medium and its connection, or insert another";
+	case MEDIA_E_EXISTS:
+		return "nothing is ever overwritten: insert an empty medium";
+	case MEDIA_E_MANIFEST:
+	case MEDIA_E_MANIFEST_NOTREG:
+	case MEDIA_E_NOTREG:
+	case MEDIA_E_INCOMPLETE:
+		return "insert an empty medium";
+	default:
+		return "check the medium";
+	}
+}
+
+int engine_medium_missing(const struct engine *e, const struct script_medium *m, char *msg,
+			  size_t n)
+{
+	char path[4096];
+	struct stat st;
+	int r;
+
+	if (engine_medium_path(e, m, path, sizeof(path)) != 0) {
+		snprintf(msg, n, "medium '%s': its path is too long", m->id);
+		return 1;
+	}
+	r = stat(path, &st);
+	if (r == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	if (r == 0 || errno == ENOENT || errno == ENOTDIR)
+		snprintf(msg, n, "medium '%s' is not present at %.3000s: insert it", m->id, path);
+	else
+		snprintf(msg, n, "medium '%s' at %.3000s cannot be opened (%s): check it or insert "
+			 "another", m->id, path, strerror(errno));
+	return 1;
+}
+
+enum step_rc engine_media_fail(struct engine *e, enum step_rc kind, const struct script_medium *m,
+			       const char *doing, const char *file, enum media_err rc)
+{
+	char msg[4200], path[4096];
+
+	if (engine_medium_missing(e, m, msg, sizeof(msg)))
+		return engine_fail(e, kind, "%s", msg);
+	if (engine_medium_path(e, m, path, sizeof(path)) != 0)
+		path[0] = '\0';
+	return engine_fail(e, kind, "medium '%s' at %s: %s%s%s: %s: %s", m->id, path, doing,
+			   file ? " " : "", file ? file : "", media_strerror(rc), remedy(rc));
 }
 
 /* Names from a medium are untrusted: shown and recorded as printable ASCII only. */
@@ -131,19 +193,17 @@ static enum step_rc write_file(struct engine *e, const struct script_medium *m, 
 		return said;
 	rc = media_open_dir(path, 1, &mm);
 	if (rc != MEDIA_OK)
-		return engine_fail(e, STEP_ERROR, "medium %s: %s", m->id, media_strerror(rc));
+		return engine_media_fail(e, STEP_ERROR, m, "opening it", NULL, rc);
 	rc = media_write(mm, file, data, len);
 	if (rc == MEDIA_E_EXISTS && again)
 		rc = same_file(mm, file, data, len);
 	if (rc != MEDIA_OK) {
 		media_close(mm);
-		return engine_fail(e, STEP_ERROR, "writing %s to medium %s: %s", file, m->id,
-				   media_strerror(rc));
+		return engine_media_fail(e, STEP_ERROR, m, "writing", file, rc);
 	}
 	rc = media_close(mm);
 	if (rc != MEDIA_OK)
-		return engine_fail(e, STEP_ERROR, "closing medium %s: %s", m->id,
-				   media_strerror(rc));
+		return engine_media_fail(e, STEP_ERROR, m, "closing it", NULL, rc);
 	a = &e->artifacts[e->nartifacts++];
 	snprintf(a->medium, sizeof(a->medium), "%s", m->id);
 	snprintf(a->file, sizeof(a->file), "%s", file);

@@ -21,6 +21,16 @@
 int engine_medium_path(const struct engine *e, const struct script_medium *m, char *out,
 		       size_t outlen);
 
+/* Whether medium m's directory is missing; if so msg says so, its path and what to do
+ * ("medium 'public' is not present at DIR/public: insert it"). Returns 1 when missing. */
+int engine_medium_missing(const struct engine *e, const struct script_medium *m, char *msg,
+			  size_t n);
+
+/* Fails the step (kind: STEP_ERROR, STEP_FAILED) saying the medium, its path, what was being
+ * done ("writing", file), the media error and what a person can do about it. */
+enum step_rc engine_media_fail(struct engine *e, enum step_rc kind, const struct script_medium *m,
+			       const char *doing, const char *file, enum media_err rc);
+
 /* "medium_dir/<id>/<file>" into out. Returns 0, or -1 when it does not fit. */
 int engine_file_path(const struct engine *e, const struct script_medium *m, const char *file,
 		     char *out, size_t outlen);

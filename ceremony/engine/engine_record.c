@@ -106,16 +106,16 @@ json_t *engine_json_hex(const uint8_t *b, size_t len)
 #define FPR_SCREEN_COLS 80
 #define FPR_INDENT "          "
 
-void engine_show_fpr(struct engine *e, const char *label, const uint8_t fpr[32])
+void engine_show_value(struct engine *e, const char *label, const char *what, const uint8_t v[32])
 {
 	char hex[FPR_HEX_32], words[FPR_WORDS_32];
 	const char *w = words, *lead = "  words   ";
 
-	fpr_hex(fpr, 32, hex, sizeof(hex));
-	fpr_words(fpr, 32, words, sizeof(words));
+	fpr_hex(v, 32, hex, sizeof(hex));
+	fpr_words(v, 32, words, sizeof(words));
 	prompt_say(e->p, PROMPT_HEADING, "%s", label);
 	/* Two lines of eight groups: 16 bytes each, as the paper script's boxes have them. */
-	prompt_say(e->p, PROMPT_PLAIN, "  SHA-256 %.39s", hex);
+	prompt_say(e->p, PROMPT_PLAIN, "  %-7s %.39s", what, hex);
 	prompt_say(e->p, PROMPT_PLAIN, FPR_INDENT "%s", hex + 40);
 	/* The 32 words, as many whole words a line as fit. */
 	while (*w != '\0') {
@@ -137,3 +137,9 @@ void engine_show_fpr(struct engine *e, const char *label, const uint8_t fpr[32])
 			w++;
 	}
 }
+
+void engine_show_fpr(struct engine *e, const char *label, const uint8_t fpr[32])
+{
+	engine_show_value(e, label, "SHA-256", fpr);
+}
+

@@ -40,7 +40,10 @@ int64_t engine_now(const struct engine *e);
 /* Lower-case hex of len bytes into a new JSON string; NULL when out of memory. */
 json_t *engine_json_hex(const uint8_t *b, size_t len);
 
-/* Shows a fingerprint as hex and words under a label. */
+/* Shows a fingerprint (a SHA-256) as hex and words under a label. */
 void engine_show_fpr(struct engine *e, const char *label, const uint8_t fpr[32]);
+/* The same for any 32-byte value, its hex line labelled what (at most 7 characters: "SHA-256",
+ * "Ed25519", "HMAC"), so that no value is shown as what it is not. */
+void engine_show_value(struct engine *e, const char *label, const char *what, const uint8_t v[32]);
 
 #endif

@@ -41,6 +41,11 @@ void engine_wipe_keys(struct engine *e)
 		engine_wipe_key(&e->keys[i]);
 }
 
+bool engine_key_proves(const struct engine_key *k)
+{
+	return k->pkey != NULL && k->sk->kind != SCRIPT_KEY_CONTINGENCY;
+}
+
 static bool holds(const struct engine_key *k)
 {
 	return k->pkey != NULL || k->secret != NULL || k->shares != NULL;
@@ -72,8 +77,8 @@ enum step_rc engine_release_unused(struct engine *e, unsigned step_index)
 		if (later)
 			continue;
 		wipe_secret(k);
-		/* A CA key with a certificate signs the transcript's head at the close. */
-		if (k->pkey != NULL && engine_key_cert(e, k->sk) != NULL)
+		/* A published key pair signs the transcript's head at the close. */
+		if (engine_key_proves(k))
 			continue;
 		engine_wipe_key(k);
 		prompt_say(e->p, PROMPT_PLAIN, "  '%s' is needed no more: wiped from memory",

@@ -19,9 +19,19 @@
 void engine_wipe_keys(struct engine *e);
 void engine_wipe_key(struct engine_key *k);
 
-/* Wipes the keys no step after step_index uses (CA keys with a certificate stay for the close's
- * proof of possession, their split secret does not) and records key-wiped for each key whose
- * private part is gone. */
+/* Whether key k signs the transcript's head at the close (a proof of possession): every key pair
+ * held whose public key is published, that is all but the Contingency key, whose public key
+ * stays unpublished. The verifier asks it of every such key (docs/transcript.md section 8). */
+bool engine_key_proves(const struct engine_key *k);
+/* Writes those proofs (engine_close.c): at the close, and before an abort record, so that the
+ * outputs of an aborted ceremony are anchored in its record too. Fails the step (e->reason) on
+ * the first that cannot be written. */
+enum step_rc engine_prove_held(struct engine *e, const char *step,
+			       const struct transcript_actor *a);
+
+/* Wipes the keys no step after step_index uses (keys that prove possession keep their private
+ * key for the close, not their split secret) and records key-wiped for each key whose private
+ * part is gone. */
 enum step_rc engine_release_unused(struct engine *e, unsigned step_index);
 /* Records key-wiped for every key held here that has no such record yet (the close). */
 enum step_rc engine_record_wiped(struct engine *e, const struct transcript_actor *actor);

@@ -1,5 +1,6 @@
 #include "ceremony/transcript/transcript_artifacts.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/asn1.h>
@@ -327,6 +328,204 @@ enum transcript_err tartifacts_check(const char *dir, const struct tartifact *ar
 			(*objects_ok)++;
 		free(buf);
 	}
+	close(c.dirfd);
+	return e;
+}
+
+/* --- the anchor -------------------------------------------------------------------------- */
+
+/* Whether pk is the public key of a key that proved possession; its name in *who. */
+static int proven(const struct ctx *c, EVP_PKEY *pk, const char **who)
+{
+	for (size_t i = 0; i < c->nkeys; i++)
+		if ((c->keys[i].flags & TK_PROVEN) && is_key(pk, &c->keys[i])) {
+			*who = c->keys[i].name;
+			return 1;
+		}
+	return 0;
+}
+
+/* Whether a key that proved possession signed the object (verify(obj, key) == 1). */
+static int proven_signer(const struct ctx *c, int (*verify)(void *, EVP_PKEY *), void *obj,
+			 const char **who)
+{
+	for (size_t i = 0; i < c->nkeys; i++) {
+		const struct tkey *k = &c->keys[i];
+		const unsigned char *p = k->spki;
+		EVP_PKEY *pk;
+		int ok;
+
+		if (!(k->flags & TK_PROVEN) || k->spki == NULL)
+			continue;
+		pk = d2i_PUBKEY(NULL, &p, (long)k->spki_len);
+		ok = pk != NULL && verify(obj, pk) == 1;
+		EVP_PKEY_free(pk);
+		if (ok) {
+			*who = k->name;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int verify_cert(void *x, EVP_PKEY *pk)
+{
+	return X509_verify(x, pk);
+}
+
+static int verify_crl(void *x, EVP_PKEY *pk)
+{
+	return X509_CRL_verify(x, pk);
+}
+
+/* Whether a common name of name holds the word REHEARSAL. The appliance marks a rehearsal's
+ * objects with a CN that starts with it (pki/name.h); the verifier takes the word anywhere, so
+ * that nothing that calls itself a rehearsal passes for production output. */
+static int marked(const X509_NAME *name)
+{
+	static const char word[] = "REHEARSAL";
+	const size_t wl = sizeof(word) - 1;
+
+	for (int i = -1; (i = X509_NAME_get_index_by_NID(name, NID_commonName, i)) >= 0;) {
+		const ASN1_STRING *v = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i));
+		unsigned char *cn = NULL;
+		int n = ASN1_STRING_to_UTF8(&cn, v), found = 0;
+
+		for (size_t j = 0; n > 0 && j + wl <= (size_t)n && !found; j++)
+			found = memcmp(cn + j, word, wl) == 0 && (j == 0 || cn[j - 1] == ' ') &&
+				(j + wl == (size_t)n || cn[j + wl] == ' ');
+		OPENSSL_free(cn);
+		if (found)
+			return 1;
+	}
+	return 0;
+}
+
+/* One signed object found in the artifacts directory, whatever the transcript says of it. */
+struct found {
+	const char *kind; /* "certificate", "CSR", "CRL" */
+	int marked;	  /* its subject (a CRL: its issuer) is marked REHEARSAL */
+	int anchored;	  /* held or signed by a key that proved possession */
+	const char *who;
+};
+
+/* Reads the object in buf, if it is a certificate, a CSR or a CRL. Returns 0 when it is none
+ * of them (a manifest, a transcript, a share: not this check's business). */
+static int found_object(const struct ctx *c, const unsigned char *buf, size_t len,
+			struct found *f)
+{
+	X509 *x = decode(buf, len, PEM_STRING_X509, ASN1_ITEM_rptr(X509));
+	X509_REQ *req = x ? NULL : decode(buf, len, PEM_STRING_X509_REQ, ASN1_ITEM_rptr(X509_REQ));
+	X509_CRL *crl =
+		x || req ? NULL : decode(buf, len, PEM_STRING_X509_CRL, ASN1_ITEM_rptr(X509_CRL));
+
+	memset(f, 0, sizeof(*f));
+	if (x != NULL) {
+		f->kind = "certificate";
+		f->marked = marked(X509_get_subject_name(x));
+		f->anchored = proven(c, X509_get0_pubkey(x), &f->who) ||
+			      proven_signer(c, verify_cert, x, &f->who);
+	} else if (req != NULL) {
+		f->kind = "CSR";
+		f->marked = marked(X509_REQ_get_subject_name(req));
+		f->anchored = proven(c, X509_REQ_get0_pubkey(req), &f->who);
+	} else if (crl != NULL) {
+		f->kind = "CRL";
+		f->marked = marked(X509_CRL_get_issuer(crl));
+		f->anchored = proven_signer(c, verify_crl, crl, &f->who);
+	}
+	X509_free(x);
+	X509_REQ_free(req);
+	X509_CRL_free(crl);
+	return f->kind != NULL;
+}
+
+/* Every certificate, CSR and CRL in the directory, named by the transcript or not: a forger who
+ * drops a record does not drop the file from the medium. */
+static enum transcript_err anchor_dir(const struct ctx *c, int rehearsal)
+{
+	int fd = dup(c->dirfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	enum transcript_err e = TRANSCRIPT_OK;
+	struct transcript_failure loose = { TRANSCRIPT_OK, 0, 0, "" };
+	struct dirent *de;
+
+	if (d == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return tformat_fail(c->fail, TRANSCRIPT_E_IO, -1,
+				    "cannot list the artifacts directory");
+	}
+	while (e == TRANSCRIPT_OK && (de = readdir(d)) != NULL) {
+		unsigned char *buf = NULL;
+		size_t len = 0;
+		struct found f;
+
+		/* Dot files are never outputs (temporary names are .*.tmp, docs/media.md). */
+		if (de->d_name[0] == '.' || read_at(c->dirfd, de->d_name, &buf, &len) != 0)
+			continue;
+		if (found_object(c, buf, len, &f) && f.marked != rehearsal)
+			e = tformat_fail(c->fail, TRANSCRIPT_E_MODE, -1,
+					 "'%.100s' is a %s %s under a %s transcript", de->d_name,
+					 f.marked ? "REHEARSAL" : "production", f.kind,
+					 rehearsal ? "rehearsal" : "production");
+		else if (f.kind != NULL && !f.anchored && loose.err == TRANSCRIPT_OK)
+			/* Said once every file's marking is known: a mixed mode says more. */
+			tformat_fail(&loose, TRANSCRIPT_E_ANCHOR, -1,
+				     "the %s '%.100s' is not anchored: no key that holds or signed it "
+				     "proved possession in this transcript",
+				     f.kind, de->d_name);
+		free(buf);
+	}
+	closedir(d);
+	if (e == TRANSCRIPT_OK && loose.err != TRANSCRIPT_OK) {
+		*c->fail = loose;
+		e = loose.err;
+	}
+	return e;
+}
+
+/* The keys the transcript says it held: each one that published its public key at a close, and
+ * each one whose certificate or CSR is an artifact, must have proved possession. */
+static enum transcript_err anchor_keys(const struct ctx *c, int closed)
+{
+	for (size_t i = 0; closed && i < c->nkeys; i++) {
+		const struct tkey *k = &c->keys[i];
+
+		if ((k->flags & TK_PUBLISHED) && !(k->flags & TK_PROVEN))
+			return tformat_fail(c->fail, TRANSCRIPT_E_ANCHOR, -1,
+					    "key '%s' was held and its public key published, but it "
+					    "has no proof of possession",
+					    k->name);
+	}
+	for (size_t i = 0; i < c->n; i++) {
+		const struct tartifact *a = &c->arts[i];
+		const struct tkey *k = key_named(c, a->key);
+
+		if ((a->event == TEV_CERTIFICATE_ISSUED || a->event == TEV_CSR_EXPORTED) &&
+		    k != NULL && (k->flags & TK_HELD) && !(k->flags & TK_PROVEN))
+			return tformat_fail(c->fail, TRANSCRIPT_E_ANCHOR, (long)a->record,
+					    "key '%s', whose %s is '%s', has no proof of possession",
+					    k->name,
+					    a->event == TEV_CSR_EXPORTED ? "CSR" : "certificate",
+					    a->file);
+	}
+	return TRANSCRIPT_OK;
+}
+
+enum transcript_err tartifacts_anchor(const char *dir, const struct tartifact *arts, size_t n,
+				      const struct tkey *keys, size_t nkeys, int rehearsal,
+				      int closed, struct transcript_failure *fail)
+{
+	struct ctx c = { -1, arts, n, keys, nkeys, fail };
+	enum transcript_err e;
+
+	c.dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (c.dirfd < 0)
+		return tformat_fail(fail, TRANSCRIPT_E_IO, -1, "cannot open the artifacts directory");
+	e = anchor_dir(&c, rehearsal);
+	if (e == TRANSCRIPT_OK)
+		e = anchor_keys(&c, closed);
 	close(c.dirfd);
 	return e;
 }

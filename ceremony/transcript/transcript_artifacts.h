@@ -17,9 +17,15 @@
 #include "ceremony/transcript/transcript_format.h"
 #include "ceremony/transcript/transcript_err.h"
 
+#define TK_HELD 1u	 /* key-generated or key-reconstructed: the ceremony held its private key */
+#define TK_PUBLISHED 2u /* ... and that record published its public key (spki) */
+#define TK_PROVEN 4u	 /* a proof-of-possession by it verified */
+
 /* A key the transcript names: generated, reconstructed or imported in this ceremony. */
 struct tkey {
 	char name[TRANSCRIPT_TOKEN_MAX + 1];
+	unsigned flags;	   /* TK_* */
+	size_t pop_record; /* with TK_PROVEN: the record of its first proof of possession */
 	int has_fpr;
 	unsigned char fpr[32]; /* SHA-256 of the DER SubjectPublicKeyInfo */
 	unsigned char *spki;   /* the DER SPKI when the transcript published it, else NULL */
@@ -46,5 +52,14 @@ enum transcript_err tartifacts_check(const char *dir, const struct tartifact *ar
 				     const struct tkey *keys, size_t nkeys,
 				     struct transcript_failure *fail, size_t *files_ok,
 				     size_t *objects_ok);
+
+/* The anchor (docs/transcript.md section 8): every key the transcript says it held and
+ * published at a close (closed set) must have proved possession; so must every held key whose
+ * certificate or CSR is an artifact; and every certificate, CSR and CRL found in dir, named by
+ * the transcript or not, must carry rehearsal's marking (a REHEARSAL subject, or issuer for a
+ * CRL) and be held or signed by a key that proved possession. Stops at the first failure. */
+enum transcript_err tartifacts_anchor(const char *dir, const struct tartifact *arts, size_t n,
+				      const struct tkey *keys, size_t nkeys, int rehearsal,
+				      int closed, struct transcript_failure *fail);
 
 #endif

@@ -25,6 +25,8 @@ static const char *const errnames[] = {
 	[TRANSCRIPT_E_INCOMPLETE] = "incomplete",
 	[TRANSCRIPT_E_ARTIFACT] = "artifact",
 	[TRANSCRIPT_E_CERT] = "certificate",
+	[TRANSCRIPT_E_ANCHOR] = "anchor",
+	[TRANSCRIPT_E_MODE] = "mode",
 };
 
 static const char *const messages[] = {
@@ -52,6 +54,8 @@ static const char *const messages[] = {
 	[TRANSCRIPT_E_INCOMPLETE] = "no closing record",
 	[TRANSCRIPT_E_ARTIFACT] = "artifact missing or altered",
 	[TRANSCRIPT_E_CERT] = "certificate, CSR or CRL does not verify",
+	[TRANSCRIPT_E_ANCHOR] = "not anchored: no proof of possession",
+	[TRANSCRIPT_E_MODE] = "rehearsal and production mixed",
 };
 
 const char *transcript_strerror(enum transcript_err err)

@@ -38,6 +38,8 @@ enum transcript_err {
 	TRANSCRIPT_E_INCOMPLETE, /* intact, but no close or abort record */
 	TRANSCRIPT_E_ARTIFACT,	 /* an artifact is missing or its SHA-256 differs */
 	TRANSCRIPT_E_CERT,	 /* a certificate, CSR or CRL does not verify */
+	TRANSCRIPT_E_ANCHOR,	 /* a key or an artifact without its proof of possession */
+	TRANSCRIPT_E_MODE,	 /* an artifact's rehearsal marking differs from record 0's */
 };
 
 const char *transcript_strerror(enum transcript_err err);

@@ -369,6 +369,8 @@ struct key_update {
 	size_t spki_len;
 	int has_cv;
 	unsigned char cv[32];
+	unsigned flags; /* TK_* the record adds to the key */
+	size_t record;
 };
 
 /* Reads the optional spki / spki_sha256 pair (both must agree, and the SPKI must parse) and a
@@ -470,6 +472,9 @@ static void key_apply(struct transcript_checker *c, struct key_update *u)
 		memcpy(k->cv, u->cv, 32);
 		k->has_cv = 1;
 	}
+	if ((u->flags & TK_PROVEN) && !(k->flags & TK_PROVEN))
+		k->pop_record = u->record;
+	k->flags |= u->flags;
 	if (u->spki != NULL && k->spki == NULL) {
 		k->spki = u->spki;
 		k->spki_len = u->spki_len;
@@ -592,6 +597,10 @@ static int is_artifact(const struct rec *r)
 /* What this event means for the key table. */
 static enum transcript_err check_event(struct rec *r, struct key_update *u)
 {
+	u->record = (size_t)r->seq;
+	/* Held here: the anchor asks a proof of possession of every held key it published. */
+	if (r->ev->id == TEV_KEY_GENERATED || r->ev->id == TEV_KEY_RECONSTRUCTED)
+		u->flags = TK_HELD | (dtok(r, "spki") >= 0 ? TK_PUBLISHED : 0u);
 	switch (r->ev->id) {
 	case TEV_KEY_GENERATED:
 		return key_mention(r, "key", KM_ADD | KM_NEW | KM_SPKI, u);
@@ -632,6 +641,7 @@ static enum transcript_err check_event(struct rec *r, struct key_update *u)
 	case TEV_POSSESSION: {
 		enum transcript_err e = key_mention(r, "key", KM_FPR | KM_SPKI, u);
 
+		u->flags = TK_PROVEN;
 		return e != TRANSCRIPT_OK ? e : check_possession(r, u);
 	}
 	default:
@@ -824,8 +834,18 @@ out:
 
 enum transcript_err transcript_checker_artifacts(struct transcript_checker *c, const char *dir)
 {
-	return tartifacts_check(dir, c->arts, c->narts, c->keys, c->nkeys, &c->fail,
-				&c->sum.artifacts_checked, &c->sum.objects_checked);
+	enum transcript_err e = tartifacts_check(dir, c->arts, c->narts, c->keys, c->nkeys, &c->fail,
+						 &c->sum.artifacts_checked,
+						 &c->sum.objects_checked);
+
+	if (e != TRANSCRIPT_OK)
+		return e;
+	e = tartifacts_anchor(dir, c->arts, c->narts, c->keys, c->nkeys,
+			      json_is_true(json_object_get(c->sum.start, "rehearsal")),
+			      c->sum.outcome == TRANSCRIPT_CLOSED, &c->fail);
+	if (e == TRANSCRIPT_OK)
+		c->sum.anchored = 1;
+	return e;
 }
 
 enum transcript_err transcript_verify(const unsigned char *buf, size_t len,
@@ -847,8 +867,16 @@ enum transcript_err transcript_verify(const unsigned char *buf, size_t len,
 		json_t *rec = NULL;
 
 		if (nl == NULL) {
-			/* Only a crash leaves a line without its newline: say so, not "tampered". */
-			if (c->sum.records == 0)
+			/* Only a crash leaves a line without its newline: say so, not "tampered".
+			 * But the writer appends nothing after a close or abort: bytes there were
+			 * added afterwards. */
+			if (c->sum.outcome != TRANSCRIPT_OPEN)
+				e = tformat_fail(&c->fail, TRANSCRIPT_E_AFTER, -1,
+						 "data after the %s record (record %zu): added "
+						 "after the ceremony",
+						 c->sum.outcome == TRANSCRIPT_CLOSED ? "close" : "abort",
+						 c->sum.records - 1);
+			else if (c->sum.records == 0)
 				e = tformat_fail(&c->fail, TRANSCRIPT_E_TRUNCATED, -1,
 					    "truncated before the first record");
 			else

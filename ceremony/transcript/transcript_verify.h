@@ -43,6 +43,7 @@ struct transcript_summary {
 	size_t last_signed;	   /* records 0..last_signed are covered by a signature */
 	size_t artifacts_checked;  /* files that matched their recorded SHA-256 */
 	size_t objects_checked;	   /* certificates, CSRs and CRLs whose signatures verified */
+	int anchored;		   /* the artifacts check passed its anchor (proofs of possession) */
 	json_t *start;		   /* record 0's data (own reference), or NULL */
 };
 

@@ -54,21 +54,21 @@ share_fault() {
 }
 
 trees=
-share_fault full 'writing root-[0-9a-f]{4}-1\.share to medium carol: the medium is full' \
+share_fault full 'medium .carol. at [^:]*: writing root-[0-9a-f]{4}-1\.share: the medium is full' \
 	FAULT_OP=write FAULT_BYTES=200 FAULT_ERRNO=ENOSPC FAULT_TIMES=1
-more && share_fault eio-write 'writing root-[0-9a-f]{4}-1\.share to medium carol: input/output error' \
+more && share_fault eio-write 'medium .carol. at [^:]*: writing root-[0-9a-f]{4}-1\.share: input/output error' \
 	FAULT_OP=write FAULT_ERRNO=EIO FAULT_TIMES=1
-more && share_fault eio-fsync 'writing root-[0-9a-f]{4}-1\.share to medium carol: input/output error' \
+more && share_fault eio-fsync 'medium .carol. at [^:]*: writing root-[0-9a-f]{4}-1\.share: input/output error' \
 	FAULT_OP=fsync FAULT_ERRNO=EIO FAULT_TIMES=1
 # The directory's fsync after the rename: the file under its final name is taken away again.
-more && share_fault eio-dirsync 'writing root-[0-9a-f]{4}-1\.share to medium carol: input/output error' \
+more && share_fault eio-dirsync 'medium .carol. at [^:]*: writing root-[0-9a-f]{4}-1\.share: input/output error' \
 	FAULT_OP=fsync FAULT_AFTER=1 FAULT_ERRNO=EIO FAULT_TIMES=1
-more && share_fault eio-rename 'writing root-[0-9a-f]{4}-1\.share to medium carol: input/output error' \
+more && share_fault eio-rename 'medium .carol. at [^:]*: writing root-[0-9a-f]{4}-1\.share: input/output error' \
 	FAULT_OP=rename FAULT_ERRNO=EIO FAULT_TIMES=1
 # The second write is SHA256SUMS: the share goes, the manifest stays as it was.
-more && share_fault eio-manifest 'writing root-[0-9a-f]{4}-1\.share to medium carol: input/output error' \
+more && share_fault eio-manifest 'medium .carol. at [^:]*: writing root-[0-9a-f]{4}-1\.share: input/output error' \
 	FAULT_OP=write FAULT_AFTER=1 FAULT_ERRNO=EIO FAULT_TIMES=1
-more && share_fault readonly 'writing root-[0-9a-f]{4}-1\.share to medium carol: the medium is read-only' \
+more && share_fault readonly 'medium .carol. at [^:]*: writing root-[0-9a-f]{4}-1\.share: the medium is read-only' \
 	FAULT_OP=create FAULT_ERRNO=EROFS FAULT_TIMES=1
 $CHECK --reference "$R/ref" --expect-closed $trees >"$T/check" || { cat "$T/check"; fail "share faults"; }
 
@@ -109,7 +109,7 @@ fresh_media "$R/stays-full"
 fault_run "$retry" "$R/stays-full" FAULT_PATH="$R/stays-full/carol*" FAULT_OP=write \
 	FAULT_BYTES=200 FAULT_ERRNO=ENOSPC
 [ "$rc" = 2 ] || fail "a medium that stays full: exit $rc"
-said "ABORT: writing $S1 to medium carol: the medium is full"
+said "ABORT: medium .carol. at [^:]*: writing $S1: the medium is full"
 not_said "share file carol/$S1 written"
 not_said 'Ceremony smki-keygen-2025 closed'
 [ "$(grep -c '"text":"the share file could not be written"' "$R/stays-full/public/transcript.jsonl")" = 3 ] ||
@@ -133,7 +133,7 @@ if more; then
 	fault_run "$ANSWERS" "$R/root-pem" FAULT_PATH="$R/root-pem/public/.root.pem.*" FAULT_OP=write \
 		FAULT_ERRNO=EIO
 	[ "$rc" = 2 ] || fail "root.pem: exit $rc"
-	said 'ABORT: writing root.pem to medium public: input/output error'
+	said 'ABORT: medium .public. at [^:]*: writing root.pem: input/output error'
 	[ ! -e "$R/root-pem/public/root.pem" ] || fail "root.pem exists"
 	trees="$trees $R/root-pem"
 fi
@@ -148,7 +148,7 @@ if [ "$FAULT_TMPFS" = 1 ] && more; then
 	ls -A "$R/tmpfs/carol" >"$T/left"
 	umount "$R/tmpfs/carol"
 	[ "$rc" = 2 ] || fail "real full medium: exit $rc"
-	said "ABORT: writing $S1 to medium carol: the medium is full"
+	said "ABORT: medium .carol. at [^:]*: writing $S1: the medium is full"
 	not_said "share file carol/$S1 written"
 	[ ! -s "$T/left" ] || fail "left on the full medium: $(cat "$T/left")"
 	trees="$trees $R/tmpfs"

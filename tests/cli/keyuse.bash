@@ -40,6 +40,14 @@ verified() {
 	expect 0 ceremony transcript verify "$1/transcript.jsonl" --artifacts "$1"
 	grep -q "VALID" "$T/out" || fail "verify did not say VALID"
 	grep -q "outcome *closed" "$T/out" || fail "not closed"
+	grep -q "^  anchored" "$T/out" || fail "not anchored in its artifacts"
+	# A key-use ceremony's predecessor: as hex and words, and on the comparison line.
+	if grep -q '"predecessor":' "$1/transcript.jsonl"; then
+		[ "$(grep -A2 "^predecessor" "$T/out" | tail -n 1 | wc -w)" = 32 ] ||
+			fail "predecessor digest not shown as words"
+		grep -q "^Compare by hand with the paper copies: .*and the predecessor digest\.$" \
+			"$T/out" || fail "predecessor digest not on the comparison line"
+	fi
 	(cd "$1" && sha256sum -c --quiet SHA256SUMS) || fail "SHA256SUMS of $1"
 	if python3 -c 'import cryptography' 2>/dev/null; then
 		py=$(python3 "$SRCDIR/tests/cli/transcript_verify.py" "$1/transcript.jsonl" "$1") ||

@@ -53,3 +53,10 @@ expect_err 1 "SHA256SUMS is malformed" ceremony media write "$M" new.txt <"$T/a"
 expect_err 2 "not a directory" ceremony media verify "$T/a"
 expect 0 ceremony media --help
 expect 2 ceremony media frobnicate
+
+# A SHA256SUMS that is a symbolic link stops a write, and is named as the manifest, not as the
+# file being written.
+mkdir "$T/linked"
+ln -s /etc/hostname "$T/linked/SHA256SUMS"
+expect_err 1 "SHA256SUMS is not a regular file" ceremony media write "$T/linked" new.txt <"$T/a"
+[ ! -e "$T/linked/new.txt" ] || fail "written beside a linked manifest"

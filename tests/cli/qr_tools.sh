@@ -74,3 +74,16 @@ expect 2 ceremony qr encode --ec X --png "$T/x.png"
 expect 2 ceremony qr decode
 expect_err 2 "empty payload" sh -c "$CEREMONY qr encode --terminal </dev/null"
 expect 0 ceremony qr --help
+
+# An image over the pixel limit (docs/qr.md section 3: 12 million) is refused from its header,
+# before a pixel is decoded: a 20 KB PNG claiming 4000x4000 pixels.
+python3 - "$T/huge.png" <<'PY'
+import struct, sys, zlib
+w = h = 4000
+def chunk(t, d):
+    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+raw = zlib.compress(b"\0" * ((w + 1) * h), 9)
+png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
+open(sys.argv[1], "wb").write(png + chunk(b"IDAT", raw) + chunk(b"IEND", b""))
+PY
+expect_err 1 "larger than allowed" ceremony qr decode "$T/huge.png"

@@ -11,12 +11,37 @@ media() {
 	for d in public backup carol dave erin frank grace heidi; do mkdir -p "$T/m/$d"; done
 }
 
-# A fake /sys with a network interface: production refuses (no override outside rehearsal).
+# Test switches never reach a production run: each is refused (exit 2) before anything is
+# written, so a host with a fake /sys or a fake image hash cannot record a production ceremony
+# whose checks all passed. Nothing exists afterwards: no transcript, no key, no share.
 mkdir -p "$T/sys/class/net/lo" "$T/sys/class/net/eth0" "$T/sys/bus/pci/devices"
+printf '%064d\n' 0 >"$T/image.sha256"
+nothing_written() {
+	[ -z "$(find "$T/m" -type f)" ] || fail "$1: files written: $(find "$T/m" -type f)"
+}
+refused_switch() { # NAME PATTERN COMMAND...
+	name=$1 pattern=$2
+	shift 2
+	media
+	expect_err 2 "$pattern" "$@"
+	grep -q "nothing was written" "$T/err" || fail "$name: not said that nothing was written"
+	nothing_written "$name"
+}
+refused_switch sysfs "--sysfs is a test switch, refused without --rehearsal" \
+	ceremony run "$script" --media "$T/m" --answers "$answers" --sysfs "$T/sys"
+refused_switch image-hash "--image-hash is a test switch, refused without --rehearsal" \
+	ceremony run "$script" --media "$T/m" --answers "$answers" --image-hash "$T/image.sha256"
+for var in CEREMONY_FIXED_TIME OPENSSL_CONF OPENSSL_MODULES OPENSSL_ENGINES OPENSSL_ia32cap; do
+	refused_switch "$var" "the environment variable $var is a test override" \
+		env "$var=/nonexistent" $CEREMONY run "$script" --media "$T/m" --answers "$answers"
+done
+# Production on this host, which is not the appliance: NO-GO (a network interface, or no
+# image hash from the boot), nothing generated.
 media
-expect 1 ceremony run "$script" --media "$T/m" --answers "$answers" --sysfs "$T/sys"
+expect 1 ceremony run "$script" --media "$T/m" --answers "$answers"
 grep -q "NO-GO" "$T/out" || fail "no NO-GO said"
-grep -q "air-gap.interfaces" "$T/out" || fail "the failed check is not named"
+grep -q "air-gap.interfaces\|not running from the appliance image" "$T/out" ||
+	fail "the failed check is not named"
 expect 0 ceremony transcript verify "$T/m/public/transcript.jsonl"
 grep -q "outcome *aborted" "$T/out" || fail "transcript not aborted"
 if grep -q "key-generated" "$T/m/public/transcript.jsonl"; then fail "a key was generated"; fi
@@ -51,6 +76,12 @@ awk '/^share.root.1.words/ { print "share.root.1.words = academic acid acne acqu
 expect 1 ceremony run "$script" --media "$T/m" --answers "$T/miscopy.answers" --rehearsal
 grep -q "Word 1 does not match\|do not match" "$T/out" || fail "mis-copied words not caught"
 [ "$(ls "$T/m/dave")" = "" ] || fail "shares written after a failed copy"
+
+# A medium that is not there is named, with its path and what to do, not as a bare errno.
+rm -rf "$T/m" && mkdir -p "$T/m/backup"
+expect_err 2 "cannot start the transcript: medium 'public' is not present at $T/m/public: insert it" \
+	ceremony run "$script" --media "$T/m" --answers "$answers" --rehearsal
+[ -z "$(find "$T/m" -type f)" ] || fail "files written without the public medium"
 
 # Answers for another ceremony are refused before anything starts.
 media

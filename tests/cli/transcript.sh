@@ -26,7 +26,7 @@ n=$(wc -l <"$F")
 final=$(sed -n "$((n - 1))p" "$F" | tr -d '\n' | sha256sum | cut -d' ' -f1)
 grep -q "\"final\":\"$final\"" "$F" || fail "close record's final is not sha256 of the record before"
 want=$(echo "$final" | tr a-f A-F | sed 's/..../& /g; s/ $//' | cut -c1-79)
-grep -q "final digest     $want" "$T/out" || fail "report's final digest"
+grep -q "^                 $want" "$T/out" || fail "report's final digest"
 
 # Every artifact's hash as sha256sum and openssl compute it.
 for f in root.pem recovery-csr.pem root-crl.pem manifest.txt; do
@@ -153,3 +153,113 @@ if python3 -c 'import cryptography' 2>/dev/null; then
 else
 	echo "python3 cryptography missing: independent verifier not run"
 fi
+
+# --- the forger: the whole transcript, none of the CA keys ------------------------------------
+# tests/cli/transcript_forge.py re-chains and re-signs with a fresh Ed25519 key of its own, as
+# docs/security.md says anyone holding the transcript can. Each forgery must fail against the
+# public medium (--artifacts) and against the paper copies (--expect-key, --expect-final).
+expect 0 ceremony transcript verify "$F"
+paper_key=$(grep -A1 "^transcript key" "$T/out" | tail -n 1 | sed 's/^ *//')
+paper_final=$(grep -A2 "^final digest" "$T/out" | tail -n 1 | sed 's/^ *//')
+[ "$(echo "$paper_final" | wc -w)" = 32 ] || fail "final digest words not shown: $paper_final"
+if python3 -c 'import cryptography' 2>/dev/null; then
+	forge() { python3 "$SRCDIR/tests/cli/transcript_forge.py" "$F" "$T/$1.jsonl" "$1"; }
+	# Re-signed, proofs kept: a CA key's signature breaks at once, without any artifact.
+	forge resign >/dev/null
+	expect_err 1 "record 30: proof-of-possession signature by key 'root' does not verify" \
+		ceremony transcript verify "$T/resign.jsonl"
+	# Re-signed with the proofs dropped, record 0 or a bag edited, or every record naming the
+	# Root and Recovery keys erased: valid on its own (a transcript key of its own is all it
+	# takes), refused against the public medium and against the paper.
+	for forgery in drop-proofs production image bag erase; do
+		fkey=$(forge $forgery)
+		expect 0 ceremony transcript verify "$T/$forgery.jsonl"
+		grep -q "NOT ANCHORED" "$T/out" || fail "$forgery: not said that it is not anchored"
+		grep -qi "$fkey" <(tr -d ' \n' <"$T/out") || fail "$forgery: report lacks its key"
+		expect 1 ceremony transcript verify "$T/$forgery.jsonl" --artifacts "$PUB"
+		grep -q "(anchor)\|(mode)" "$T/err" || fail "$forgery: $(cat "$T/err")"
+		expect_err 1 "DIFFERS from the paper copy: the transcript key is $fkey" \
+			ceremony transcript verify "$T/$forgery.jsonl" --expect-key "$paper_key"
+		# The independent verifier, written from section 8.1, refuses it too.
+		if python3 "$SRCDIR/tests/cli/transcript_verify.py" "$T/$forgery.jsonl" "$PUB" \
+			>/dev/null; then
+			fail "python verifier accepted the $forgery forgery with the artifacts"
+		fi
+	done
+	expect_err 1 "REHEARSAL .* under a production transcript (mode)" \
+		ceremony transcript verify "$T/production.jsonl" --artifacts "$PUB"
+	grep -q '"rehearsal":false' "$T/production.jsonl" || fail "production forgery"
+	grep -q '"image_known":true' "$T/image.jsonl" || fail "image forgery"
+	if grep -q '"key":"root"' "$T/erase.jsonl"; then fail "erase forgery kept the root"; fi
+	# A record after the last checkpoint rewritten, re-chained: the close's signature fails.
+	forge tail >/dev/null
+	expect_err 1 "does not verify (signature)" ceremony transcript verify "$T/tail.jsonl"
+	# Bytes after a signed close are tampering, not a crash's truncation.
+	forge after-close >/dev/null
+	expect_err 1 "data after the close record (record 32): added after the ceremony (after-close)" \
+		ceremony transcript verify "$T/after-close.jsonl"
+	# The independent verifier agrees without the artifacts too.
+	for bad in resign tail after-close; do
+		if python3 "$SRCDIR/tests/cli/transcript_verify.py" "$T/$bad.jsonl" >/dev/null; then
+			fail "python verifier accepted the $bad forgery"
+		fi
+	done
+else
+	echo "python3 cryptography missing: forgeries not built"
+fi
+
+# The paper copies as the witnesses wrote them: hex in either case, spaced or not, or words.
+key_hex=$(sed -n 1p "$F" | sed 's/.*"transcript_key":"\([0-9a-f]*\)".*/\1/')
+expect 0 ceremony transcript verify "$F" --artifacts "$PUB" --expect-key "$paper_key" \
+	--expect-final "$(echo "$final" | tr a-f A-F | sed 's/..../& /g')"
+grep -q "Nothing is left to compare by hand" "$T/out" || fail "nothing left to compare"
+expect 0 ceremony transcript verify "$F" --expect-key "$key_hex"
+grep -q "transcript key matches --expect-key" "$T/out" || fail "key matched"
+grep -q "Compare by hand with the paper copies: the final digest\.$" "$T/out" ||
+	fail "what is left to compare: $(tail -n 1 "$T/out")"
+expect 0 ceremony transcript verify "$F"
+grep -q "Compare by hand with the paper copies: the transcript key and the final digest\.$" \
+	"$T/out" || fail "comparison line"
+grep -q "the Ed25519 public key of record 0 (32 bytes, not a digest)" "$T/out" ||
+	fail "transcript key not labelled for what it is"
+expect 0 ceremony transcript verify --json "$F" --expect-final "$final"
+grep -q '"final_digest": "match"' "$T/out" || fail "json expected"
+grep -q '"compare_by_hand": \[' "$T/out" || fail "json compare_by_hand"
+grep -q '"anchored": false' "$T/out" || fail "json anchored without artifacts"
+# One word swapped, one digit changed: a difference, exit 1; not a value at all: usage, exit 2.
+swapped=$(echo "$paper_final" | awk '{ t = $1; $1 = $2; $2 = t; print }')
+expect_err 2 "--expect-final: not 64 hex digits" \
+	ceremony transcript verify "$F" --expect-final "$swapped"
+expect_err 1 "DIFFERS from the paper copy: the final digest is $final" \
+	ceremony transcript verify "$F" --expect-final "${final%?}$( [ "${final: -1}" = 0 ] && echo 1 || echo 0)"
+expect_err 2 "--expect-key: not 64 hex digits" ceremony transcript verify "$F" --expect-key abc
+expect_err 2 "given twice" ceremony transcript verify "$F" --expect-key "$key_hex" \
+	--expect-key "$key_hex"
+
+# Records no signature covers: after a crash, everything after the last checkpoint is unsigned,
+# and show and --json say so; rewriting one is not detectable, which is what the mark says.
+head -n 29 "$F" >"$T/crash.jsonl"
+expect 1 ceremony transcript show "$T/crash.jsonl"
+grep -q "^14 .*checkpoint" "$T/out" || fail "show crash"
+if grep -q "^14 .*UNSIGNED" "$T/out"; then fail "a signed record marked unsigned"; fi
+grep -q "^15 .*UNSIGNED" "$T/out" || fail "record 15 not marked unsigned"
+grep -q "^28 .*UNSIGNED" "$T/out" || fail "record 28 not marked unsigned"
+grep -q "records 15 to 28 are UNSIGNED" "$T/out" || fail "unsigned summary"
+expect 1 ceremony transcript verify --json "$T/crash.jsonl"
+grep -q '"signed_through": 14' "$T/out" || fail "json signed_through"
+tr -d ' \n' <"$T/out" | grep -q '"unsigned_records":{"first":15,"last":28}' ||
+	fail "json unsigned_records"
+expect 0 ceremony transcript show "$F"
+if grep -q "UNSIGNED" "$T/out"; then fail "a closed transcript has unsigned records"; fi
+
+# An artifact directory with a certificate that no key of the transcript holds or signed: a
+# forger who drops records does not drop files from the medium.
+rm -rf "$T/pub" && mkdir "$T/pub" && cp "$PUB"/* "$T/pub/"
+openssl req -new -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout /dev/null \
+	-subj "/CN=REHEARSAL stray" -days 1 -out "$T/pub/stray.pem" 2>/dev/null
+expect_err 1 "the certificate 'stray.pem' is not anchored" \
+	ceremony transcript verify "$F" --artifacts "$T/pub"
+openssl req -new -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout /dev/null \
+	-subj "/CN=ZA" -days 1 -out "$T/pub/stray.pem" 2>/dev/null
+expect_err 1 "'stray.pem' is a production certificate under a rehearsal transcript (mode)" \
+	ceremony transcript verify "$F" --artifacts "$T/pub"

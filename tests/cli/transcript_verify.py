@@ -11,6 +11,7 @@ import hmac
 import json
 import os
 import re
+import stat
 import sys
 
 from cryptography import x509
@@ -93,6 +94,70 @@ def load_pem_or_der(data, pem, der):
     return pem(data) if data.startswith(b"-----BEGIN ") else der(data)
 
 
+def load_any(blob):
+    """A certificate, CSR or CRL (one DER object or one PEM block), or None."""
+    kinds = [("certificate", x509.load_pem_x509_certificate, x509.load_der_x509_certificate),
+             ("CSR", x509.load_pem_x509_csr, x509.load_der_x509_csr),
+             ("CRL", x509.load_pem_x509_crl, x509.load_der_x509_crl)]
+    for kind, pem, der in kinds:
+        try:
+            return kind, load_pem_or_der(blob, pem, der)
+        except ValueError:
+            continue
+    return None, None
+
+
+def marked(name):
+    """Section 8.1: a common name with the word REHEARSAL in it."""
+    return any("REHEARSAL" in a.value.split(" ")
+               for a in name.get_attributes_for_oid(x509.NameOID.COMMON_NAME))
+
+
+def signed_by(obj, kind, spki):
+    key = serialization.load_der_public_key(spki)
+    if kind == "CRL":
+        return obj.is_signature_valid(key)
+    try:
+        verify_signed_object(key, obj.signature, obj.tbs_certificate_bytes,
+                             obj.signature_hash_algorithm)
+        return True
+    except (InvalidSignature, Invalid, TypeError):
+        return False
+
+
+def anchor(artifacts, rehearsal, closed, held, published, proven, files):
+    """docs/transcript.md section 8.1: every certificate, CSR and CRL in the directory is
+    marked as the transcript's mode and held or signed by a key that proved possession; every
+    key held and published at a close, or held with a certificate or CSR, proved possession."""
+    loose = None
+    for name in sorted(os.listdir(artifacts)):
+        path = os.path.join(artifacts, name)
+        st = os.lstat(path)
+        if name.startswith(".") or not stat.S_ISREG(st.st_mode) or st.st_size > 1 << 20:
+            continue
+        kind, obj = load_any(open(path, "rb").read())
+        if obj is None:
+            continue
+        if marked(obj.issuer if kind == "CRL" else obj.subject) != rehearsal:
+            raise Invalid("%s %s: rehearsal marking is not the transcript's" % (kind, name))
+        spki = None if kind == "CRL" else obj.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        ok = spki is not None and spki in proven.values()
+        if not ok and kind != "CSR":
+            ok = any(signed_by(obj, kind, k) for k in proven.values())
+        if not ok and loose is None:
+            loose = "%s %s is not anchored" % (kind, name)
+    if loose:
+        raise Invalid(loose)
+    for name in published if closed else ():
+        if name not in proven:
+            raise Invalid("key %s held and published without a proof of possession" % name)
+    for seq, ev, d in files:
+        if ev in ("certificate-issued", "csr-exported") and d["key"] in held and \
+                d["key"] not in proven:
+            raise Invalid("record %d: key %s has no proof of possession" % (seq, d["key"]))
+
+
 def check(path, artifacts):
     data = open(path, "rb").read()
     if not data.endswith(b"\n"):
@@ -104,6 +169,7 @@ def check(path, artifacts):
     keys = {}  # name -> (spki_sha256 hex, spki bytes or None)
     files = []
     final = None
+    held, published, proven = set(), set(), {}  # proven: name -> the SPKI that signed
     for seq, line in enumerate(lines):
         where = "record %d: " % seq
         if final is not None:
@@ -137,6 +203,10 @@ def check(path, artifacts):
             if ev == "key-generated" and d["key"] in keys:
                 raise Invalid(where + "key generated twice")
             keys.setdefault(d["key"], (d.get("spki_sha256"), spki))
+            if ev != "input-imported":
+                held.add(d["key"])
+                if spki is not None:
+                    published.add(d["key"])
         if ev == "key-revealed" and "spki" in d:
             # A public key kept unpublished until now (section 6, key-revealed).
             spki = bytes.fromhex(d["spki"])
@@ -159,6 +229,7 @@ def check(path, artifacts):
                         keys.get(d["key"], (None,))[0] != d["spki_sha256"]:
                     raise Invalid(where + "possession key")
                 verify_with(spki, d["algorithm"], bytes.fromhex(d["sig"]), message(ev, rec))
+                proven[d["key"]] = spki
         except InvalidSignature:
             raise Invalid(where + "signature")
         prev = hashlib.sha256(line).digest()
@@ -200,6 +271,9 @@ def check(path, artifacts):
                 issuer = serialization.load_der_public_key(keys[d["issuer"]][1])
                 if not crl.is_signature_valid(issuer):
                     raise Invalid("record %d: CRL" % seq)
+        rehearsal = json.loads(lines[0])["data"]["rehearsal"]
+        closed = json.loads(lines[-1])["event"] == "close"
+        anchor(artifacts, rehearsal, closed, held, published, proven, files)
     return len(lines), final.hex()
 
 

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <cmocka.h>
 #include <string.h>
 
@@ -97,13 +98,56 @@ static void test_parse_hex_32(void **state)
 	assert_memory_equal(d, back, sizeof(d));
 }
 
+/* The paper copy read back: every form the screen shows, and nothing that only looks like it. */
+static void test_parse(void **state)
+{
+	/* docs/transcript.md section 11's transcript key, as the report shows it. */
+	static const char hex[] = "2152f8d19b791d24453242e15f2eab6cb7cffa7b6a5ed30097960e069881db12";
+	unsigned char want[32], got[32];
+	char grouped[FPR_HEX_32], words[FPR_WORDS_32], bad[FPR_WORDS_32];
+	char *sp;
+
+	(void)state;
+	for (size_t i = 0; i < 32; i++) {
+		unsigned v;
+
+		assert_int_equal(sscanf(hex + 2 * i, "%2x", &v), 1);
+		want[i] = (unsigned char)v;
+	}
+	assert_int_equal(fpr_hex(want, 32, grouped, sizeof(grouped)), 0);
+	assert_int_equal(fpr_words(want, 32, words, sizeof(words)), 0);
+	assert_int_equal(fpr_parse32(hex, strlen(hex), got), 0);
+	assert_memory_equal(got, want, 32);
+	assert_int_equal(fpr_parse32(grouped, strlen(grouped), got), 0); /* upper case, spaced */
+	assert_memory_equal(got, want, 32);
+	assert_int_equal(fpr_parse32(words, strlen(words), got), 0);
+	assert_memory_equal(got, want, 32);
+	words[0] = (char)(words[0] - 'a' + 'A'); /* either case */
+	assert_int_equal(fpr_parse32(words, strlen(words), got), 0);
+	assert_memory_equal(got, want, 32);
+	/* One digit short, one too many, a stray character: refused. */
+	assert_int_equal(fpr_parse32(hex, 63, got), -1);
+	snprintf(bad, sizeof(bad), "%s0", hex);
+	assert_int_equal(fpr_parse32(bad, strlen(bad), got), -1);
+	snprintf(bad, sizeof(bad), "%s", hex);
+	bad[10] = ':';
+	assert_int_equal(fpr_parse32(bad, strlen(bad), got), -1);
+	/* The first two words swapped: each is from the other position's table, so refused. */
+	sp = strchr(words, ' ');
+	snprintf(bad, sizeof(bad), "%s %.*s%s", fpr_word(want[1], 1), (int)(sp - words), words,
+		 strchr(sp + 1, ' '));
+	assert_int_equal(fpr_parse32(bad, strlen(bad), got), -1);
+	/* A word dropped: 31 words. */
+	assert_int_equal(fpr_parse32(sp + 1, strlen(sp + 1), got), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_words_parity), cmocka_unit_test(test_words_known),
 		cmocka_unit_test(test_words_too_small), cmocka_unit_test(test_words_fit_32),
 		cmocka_unit_test(test_hex), cmocka_unit_test(test_parse_hex),
-		cmocka_unit_test(test_parse_hex_32),
+		cmocka_unit_test(test_parse_hex_32), cmocka_unit_test(test_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -375,7 +375,8 @@ static void test_not_regular(void **state)
 	snprintf(p, sizeof(p), "%s/SHA256SUMS", dir);
 	assert_int_equal(unlink(p), 0);
 	assert_int_equal(symlink("/etc/hostname", p), 0);
-	assert_int_equal(media_write(m, "d", (const unsigned char *)"d", 1), MEDIA_E_NOTREG);
+	assert_int_equal(media_write(m, "d", (const unsigned char *)"d", 1),
+			 MEDIA_E_MANIFEST_NOTREG);
 	snprintf(p, sizeof(p), "%s/d", dir);
 	assert_int_equal(access(p, F_OK), -1);
 	media_close(m);
