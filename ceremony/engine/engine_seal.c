@@ -62,9 +62,9 @@ static enum step_rc ask_bag(struct engine *e, struct bags *b, const struct scrip
 		int prc;
 
 		if (attempt > ENGINE_TRIES) {
-			rc = engine_what_now(e, &a, nid,
-					     "The bag number was used twice at every try. Ask again?",
-					     again, 1, &pick, "");
+			rc = engine_what_now(
+			    e, &a, nid, "The bag number was used twice at every try. Ask again?",
+			    again, 1, &pick, "");
 			if (rc != STEP_OK)
 				return rc;
 			attempt = 1;
@@ -150,8 +150,8 @@ static void show_bags(struct engine *e, const struct bags *b)
 		if (b->bag[i][0] == '\0')
 			continue;
 		shares_of(e, p, list, sizeof(list));
-		prompt_say(e->p, PROMPT_PLAIN, "  bag %-12s %s: medium '%s', %s", b->bag[i], p->name,
-			   script_medium_of(e->plan, p)->id, list);
+		prompt_say(e->p, PROMPT_PLAIN, "  bag %-12s %s: medium '%s', %s", b->bag[i],
+			   p->name, script_medium_of(e->plan, p)->id, list);
 	}
 }
 
@@ -172,11 +172,12 @@ static enum step_rc record_bags(struct engine *e, const struct bags *b)
 	for (unsigned i = 0; rc == STEP_OK && i < e->plan->key_count; i++) {
 		const struct engine_key *k = &e->keys[i];
 
-		for (unsigned n = 1; rc == STEP_OK && k->split && k->share_set &&
-				     n <= k->share_set->share_count;
+		for (unsigned n = 1;
+		     rc == STEP_OK && k->split && k->share_set && n <= k->share_set->share_count;
 		     n++) {
 			unsigned g, m;
-			const struct script_participant *p = script_set_share(k->share_set, n, &g, &m);
+			const struct script_participant *p =
+			    script_set_share(k->share_set, n, &g, &m);
 			struct transcript_actor a = engine_actor(p);
 
 			rc = engine_record(e, &a, "share-accepted",
@@ -241,8 +242,8 @@ enum step_rc engine_seal(struct engine *e, unsigned i)
 			return rc;
 	}
 	if (rc == STEP_OK)
-		rc = engine_record(e, &w, "acknowledgement",
-				   json_pack("{s:s}", "subject",
-					     "each bag carries the number recorded for it"));
+		rc = engine_record(
+		    e, &w, "acknowledgement",
+		    json_pack("{s:s}", "subject", "each bag carries the number recorded for it"));
 	return rc == STEP_OK ? record_bags(e, &b) : rc;
 }
