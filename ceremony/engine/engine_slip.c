@@ -84,6 +84,21 @@ enum step_rc engine_what_now(struct engine *e, const struct transcript_actor *ac
 	}
 }
 
+enum step_rc engine_after_tries(struct engine *e, const struct transcript_actor *actor,
+				const char *id, const char *q, unsigned *attempt)
+{
+	static const char *const again[] = {"again"};
+	size_t pick;
+	enum step_rc rc;
+
+	if (*attempt <= ENGINE_TRIES)
+		return STEP_OK;
+	rc = engine_what_now(e, actor, id, q, again, 1, &pick, "no more tries");
+	if (rc == STEP_OK)
+		*attempt = 1;
+	return rc;
+}
+
 static void refused(void *ctx, const char *id, const char *why)
 {
 	struct engine *e = ctx;

@@ -34,6 +34,11 @@ enum step_rc engine_what_now(struct engine *e, const struct transcript_actor *ac
 			     const char *question, const char *const *choices, size_t n,
 			     size_t *index, const char *failed);
 
+/* Before a try: once *attempt is past the last, asks at id (question q) whether to start again
+ * ("again", or a confirmed abort, as engine_what_now), and on "again" sets *attempt to 1. */
+enum step_rc engine_after_tries(struct engine *e, const struct transcript_actor *actor,
+				const char *id, const char *q, unsigned *attempt);
+
 /* From now on, every answer the prompt layer refuses at a terminal (not yes or no, too short a
  * passphrase, not one of the choices...) is recorded as a slip too. */
 void engine_slip_watch(struct engine *e);
