@@ -49,26 +49,21 @@ static const struct script_participant *bag_taken(const struct bags *b, const ch
 static enum step_rc ask_bag(struct engine *e, struct bags *b, const struct script_participant *p,
 			    const char *id, const char *q)
 {
-	static const char *const again[] = {"again"};
 	struct transcript_actor a = engine_actor(p);
 	const struct script_participant *other;
 	char qt[1000], t[32], why[200], nid[ANSWERS_ID_MAX + 1];
 	enum step_rc rc;
-	size_t pick;
 
 	if (prompt_id(nid, sizeof(nid), PROMPT_ID_SEAL_NEXT, p->id) != 0)
 		return engine_fail(e, STEP_ERROR, "prompt id too long for %s", p->id);
 	for (unsigned attempt = 1;; attempt++) {
 		int prc;
 
-		if (attempt > ENGINE_TRIES) {
-			rc = engine_what_now(e, &a, nid,
-					     "The bag number was used twice at every try. Ask again?",
-					     again, 1, &pick, "");
-			if (rc != STEP_OK)
-				return rc;
-			attempt = 1;
-		}
+		rc = engine_after_tries(e, &a, nid,
+					"The bag number was used twice at every try. Ask again?",
+					&attempt);
+		if (rc != STEP_OK)
+			return rc;
 		snprintf(qt, sizeof(qt), "%s%s:", q, engine_try_text(t, sizeof(t), attempt));
 		prc = prompt_text(e->p, id, qt, 0, check_bag, NULL, b->bag[p->index],
 				  sizeof(b->bag[p->index]));
@@ -150,8 +145,8 @@ static void show_bags(struct engine *e, const struct bags *b)
 		if (b->bag[i][0] == '\0')
 			continue;
 		shares_of(e, p, list, sizeof(list));
-		prompt_say(e->p, PROMPT_PLAIN, "  bag %-12s %s: medium '%s', %s", b->bag[i], p->name,
-			   script_medium_of(e->plan, p)->id, list);
+		prompt_say(e->p, PROMPT_PLAIN, "  bag %-12s %s: medium '%s', %s", b->bag[i],
+			   p->name, script_medium_of(e->plan, p)->id, list);
 	}
 }
 
@@ -172,11 +167,12 @@ static enum step_rc record_bags(struct engine *e, const struct bags *b)
 	for (unsigned i = 0; rc == STEP_OK && i < e->plan->key_count; i++) {
 		const struct engine_key *k = &e->keys[i];
 
-		for (unsigned n = 1; rc == STEP_OK && k->split && k->share_set &&
-				     n <= k->share_set->share_count;
+		for (unsigned n = 1;
+		     rc == STEP_OK && k->split && k->share_set && n <= k->share_set->share_count;
 		     n++) {
 			unsigned g, m;
-			const struct script_participant *p = script_set_share(k->share_set, n, &g, &m);
+			const struct script_participant *p =
+			    script_set_share(k->share_set, n, &g, &m);
 			struct transcript_actor a = engine_actor(p);
 
 			rc = engine_record(e, &a, "share-accepted",
@@ -211,18 +207,12 @@ enum step_rc engine_seal(struct engine *e, unsigned i)
 	prompt_clear(e->p);
 	prompt_say(e->p, PROMPT_HEADING, "Sealing: the cards and media are not needed any more");
 	for (unsigned attempt = 1;; attempt++) {
-		static const char *const again[] = {"again"};
-		size_t pick;
 
-		if (attempt > ENGINE_TRIES) {
-			rc = engine_what_now(e, &w, PROMPT_ID_SEAL_CHECK_NEXT,
-					     "The bags did not match at any try. Type the numbers "
-					     "again?",
-					     again, 1, &pick, "");
-			if (rc != STEP_OK)
-				return rc;
-			attempt = 1;
-		}
+		rc = engine_after_tries(e, &w, PROMPT_ID_SEAL_CHECK_NEXT,
+					"The bags did not match at any try. Type the numbers again?",
+					&attempt);
+		if (rc != STEP_OK)
+			return rc;
 		if ((rc = ask_bags(e, &b)) != STEP_OK)
 			return rc;
 		show_bags(e, &b);
@@ -241,8 +231,8 @@ enum step_rc engine_seal(struct engine *e, unsigned i)
 			return rc;
 	}
 	if (rc == STEP_OK)
-		rc = engine_record(e, &w, "acknowledgement",
-				   json_pack("{s:s}", "subject",
-					     "each bag carries the number recorded for it"));
+		rc = engine_record(
+		    e, &w, "acknowledgement",
+		    json_pack("{s:s}", "subject", "each bag carries the number recorded for it"));
 	return rc == STEP_OK ? record_bags(e, &b) : rc;
 }

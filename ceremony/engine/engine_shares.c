@@ -163,20 +163,16 @@ static enum step_rc ask_passphrase(struct engine *e, const struct gift *gf, unsi
 	    (rc = field_id(e, nid, sizeof(nid), key, gf->n, SHARE_FIELD_PASSPHRASE_NEXT)) != STEP_OK)
 		return rc;
 	for (unsigned attempt = 1;; attempt++) {
-		static const char *const again[] = {"again"};
 		char q[300], t[32];
 		unsigned char *twice = NULL;
-		size_t alen = 0, pick;
+		size_t alen = 0;
 		int prc, same;
 
-		if (attempt > ENGINE_TRIES) {
-			rc = engine_what_now(e, &gf->a, nid,
-					     "The passphrases differed at every try. Start again?",
-					     again, 1, &pick, "the passphrases differ");
-			if (rc != STEP_OK)
-				return rc;
-			attempt = 1;
-		}
+		rc = engine_after_tries(e, &gf->a, nid,
+					"The passphrases differed at every try. Start again?",
+					&attempt);
+		if (rc != STEP_OK)
+			return rc;
 		snprintf(q, sizeof(q), "%s, choose a passphrase for your share file%s:",
 			 gf->holder->name, engine_try_text(t, sizeof(t), attempt));
 		prc = prompt_secret(e->p, id1, q, 0, check_passphrase, NULL, NULL, pass, plen);
@@ -375,10 +371,8 @@ static enum step_rc ask_holder(struct engine *e, const struct gift *gf, const ch
  * after the last one they may go on asking, or the ceremony is aborted deliberately. */
 static enum step_rc medium_ready(struct engine *e, const struct gift *gf)
 {
-	static const char *const again[] = {"again"};
 	char id[ANSWERS_ID_MAX + 1], nid[ANSWERS_ID_MAX + 1], t[32];
 	enum step_rc rc;
-	size_t pick;
 	bool yes;
 
 	if ((rc = field_id(e, id, sizeof(id), gf->k->sk->id, gf->n, SHARE_FIELD_MEDIUM)) !=
@@ -387,14 +381,11 @@ static enum step_rc medium_ready(struct engine *e, const struct gift *gf)
 		    STEP_OK)
 		return rc;
 	for (unsigned attempt = 1;; attempt++) {
-		if (attempt > ENGINE_TRIES) {
-			rc = engine_what_now(e, &gf->a, nid,
-					     "The medium was not inserted at any try. Ask again?",
-					     again, 1, &pick, "");
-			if (rc != STEP_OK)
-				return rc;
-			attempt = 1;
-		}
+		rc = engine_after_tries(e, &gf->a, nid,
+					"The medium was not inserted at any try. Ask again?",
+					&attempt);
+		if (rc != STEP_OK)
+			return rc;
 		rc = ask_holder(e, gf, SHARE_FIELD_MEDIUM, &yes,
 				"%s, is your own medium '%s' inserted (and nobody else's)?%s",
 				gf->holder->name, gf->medium->id,

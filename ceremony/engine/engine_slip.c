@@ -44,15 +44,15 @@ static enum step_rc confirm_abort(struct engine *e, const char *id)
 		return engine_prompt_rc(e, prc, aid);
 	if (yes)
 		return engine_fail(e, STEP_INTERRUPTED,
-				   "aborted by the administrator at prompt %s (confirmed at %s)", id,
-				   aid);
+				   "aborted by the administrator at prompt %s (confirmed at %s)",
+				   id, aid);
 	prompt_say(e->p, PROMPT_PLAIN, "  Not aborted.");
 	return STEP_OK;
 }
 
-enum step_rc engine_what_now(struct engine *e, const struct transcript_actor *actor,
-			     const char *id, const char *question, const char *const *choices,
-			     size_t n, size_t *index, const char *failed)
+enum step_rc engine_what_now(struct engine *e, const struct transcript_actor *actor, const char *id,
+			     const char *question, const char *const *choices, size_t n,
+			     size_t *index, const char *failed)
 {
 	const char *all[CHOICES_MAX + 1];
 	enum step_rc rc;
@@ -82,6 +82,21 @@ enum step_rc engine_what_now(struct engine *e, const struct transcript_actor *ac
 		if ((rc = confirm_abort(e, id)) != STEP_OK)
 			return rc;
 	}
+}
+
+enum step_rc engine_after_tries(struct engine *e, const struct transcript_actor *actor,
+				const char *id, const char *q, unsigned *attempt)
+{
+	static const char *const again[] = {"again"};
+	size_t pick;
+	enum step_rc rc;
+
+	if (*attempt <= ENGINE_TRIES)
+		return STEP_OK;
+	rc = engine_what_now(e, actor, id, q, again, 1, &pick, "no more tries");
+	if (rc == STEP_OK)
+		*attempt = 1;
+	return rc;
 }
 
 static void refused(void *ctx, const char *id, const char *why)

@@ -30,9 +30,14 @@ enum step_rc engine_slip(struct engine *e, const struct transcript_actor *actor,
  * again. The choice is recorded. STEP_OK with *index < n, or STEP_INTERRUPTED (aborted, with
  * e->reason) or another failure. In answers mode, where the same answers would come again,
  * nothing is asked: it fails with e->reason set to failed. */
-enum step_rc engine_what_now(struct engine *e, const struct transcript_actor *actor,
-			     const char *id, const char *question, const char *const *choices,
-			     size_t n, size_t *index, const char *failed);
+enum step_rc engine_what_now(struct engine *e, const struct transcript_actor *actor, const char *id,
+			     const char *question, const char *const *choices, size_t n,
+			     size_t *index, const char *failed);
+
+/* Before a try: once *attempt is past the last, asks at id (question q) whether to start again
+ * ("again", or a confirmed abort, as engine_what_now), and on "again" sets *attempt to 1. */
+enum step_rc engine_after_tries(struct engine *e, const struct transcript_actor *actor,
+				const char *id, const char *q, unsigned *attempt);
 
 /* From now on, every answer the prompt layer refuses at a terminal (not yes or no, too short a
  * passphrase, not one of the choices...) is recorded as a slip too. */
