@@ -403,8 +403,9 @@ static void print_header(const struct script_plan *plan)
 	out_line("\nScript SHA-256: check it against the approved script and the screen.");
 	print_hash(plan->sha256, 4);
 	out_line("\nDate: ____________________   Place: ___________________________________________");
-	box("Transcript signing key: shown when the ceremony starts (\"write it down\"); the "
-	    "auditor compares it with the report of `ceremony transcript verify`.");
+	box("Transcript key: the Ed25519 public key that signs the transcript (not a digest), "
+	    "shown when the ceremony starts; the auditor gives it to `ceremony transcript verify "
+	    "--expect-key`.");
 }
 
 static void print_participants(const struct script_plan *plan)
@@ -742,29 +743,45 @@ static void print_signatures(const struct script_plan *plan)
 	}
 }
 
-/* One line per share written: the bag it is sealed in, for the witness who checks every bag
- * number against the one recorded. */
+/* One bag per custodian who receives shares: their medium and every card they hold, sealed after
+ * the last step that uses them (the engine asks for the numbers then). The witness checks each
+ * bag against the numbers the screen shows. */
 static void print_bags(const struct script_plan *plan)
 {
 	bool any = false;
 
-	for (unsigned i = 0; i < plan->step_count; i++) {
-		const struct script_step *s = &plan->steps[i];
-		const struct script_custodian_set *set = script_step_share_set(s);
+	for (unsigned c = 0; c < plan->participant_count; c++) {
+		const struct script_participant *p = &plan->participants[c];
+		const struct script_medium *md;
+		char what[WIDTH * 2];
+		size_t used = 0;
 
-		for (unsigned n = 1; set != NULL && n <= set->share_count; n++) {
-			unsigned g = 0, m = 0;
-			const struct script_participant *p = script_set_share(set, n, &g, &m);
-			char what[WIDTH * 2];
+		what[0] = '\0';
+		for (unsigned i = 0; i < plan->step_count; i++) {
+			const struct script_step *s = &plan->steps[i];
+			const struct script_custodian_set *set = script_step_share_set(s);
 
-			if (!any)
-				heading("BAG NUMBERS (one tamper-evident bag per share)");
-			any = true;
-			snprintf(what, sizeof(what), "%s share %u of %u (group %u, member %u), %s",
-				 s->key->id, n, set->share_count, g, m, p->id);
-			lead_cell(what, 56);
-			out_line("bag ____________");
+			for (unsigned n = 1; set != NULL && n <= set->share_count; n++) {
+				unsigned g = 0, m = 0;
+				int w;
+
+				if (script_set_share(set, n, &g, &m) != p)
+					continue;
+				w = snprintf(what + used, sizeof(what) - used, "%s%s %u of %u",
+					     used ? ", " : "", s->key->id, n, set->share_count);
+				if (w > 0 && (size_t)w < sizeof(what) - used)
+					used += (size_t)w;
+			}
 		}
+		if (used == 0)
+			continue;
+		if (!any)
+			heading("BAG NUMBERS (one tamper-evident bag per custodian: medium and cards)");
+		any = true;
+		md = script_medium_of(plan, p);
+		fprintf(page, "  %s (%s), medium '%s'\n", p->name, p->id, md ? md->id : "(none)");
+		lead_cell(what, 56);
+		out_line("bag ____________");
 	}
 }
 

@@ -217,10 +217,9 @@ static enum engine_result start(struct engine *e, struct engine_error *err)
 		return ENGINE_ERROR;
 	}
 	transcript_public_key(e->t, pk);
-	engine_show_value(e,
-			  "Transcript key: the Ed25519 public key that signs this transcript, not a "
-			  "digest (write it down):",
-			  "Ed25519", pk);
+	/* A public key, not a digest: the auditor gives it to transcript verify --expect-key. */
+	engine_show_value(e, "Transcript key, the Ed25519 public key (write it down):", "Ed25519",
+			  pk);
 	return ENGINE_DONE;
 }
 

@@ -14,7 +14,9 @@ grep -q "Ceremony smki-keygen-2025 closed" "$T/out" || fail "no closing line"
 grep -q "FINAL DIGEST" "$T/out" || fail "no final digest shown"
 cp "$T/out" "$T/run.out"
 # Fingerprints fit an 80-column screen: a terminal never breaks a group or a word.
-[ "$(grep -A4 'Transcript signing key' "$T/run.out" | wc -L)" -le 80 ] ||
+grep -q '== Transcript key, the Ed25519 public key (write it down): ==' "$T/run.out" ||
+	fail "the transcript key labelled as a public key"
+[ "$(grep -A4 'Transcript key, the Ed25519' "$T/run.out" | wc -L)" -le 80 ] ||
 	fail "a fingerprint line is wider than 80 columns"
 
 pub=$M/public

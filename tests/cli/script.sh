@@ -110,16 +110,18 @@ grep -q '^ 21  Close the ceremony' "$T/printed" || fail "numbered steps"
 	fail "expected 9 boxes"
 [ "$(grep -c '^     |  ____   ____   ____   ____   ____   ____   ____   ____  |$' \
 	"$T/printed")" = 18 ] || fail "expected two lines of eight groups per box"
-for l in "Transcript signing key: shown when the ceremony starts" "Entropy commitment" \
+for l in "Transcript key: the Ed25519 public key that signs the transcript" "Entropy commitment" \
 	"Check value of 'contingency-symmetric'" "Public key fingerprint of 'root'" \
 	"Certificate of 'root' (SHA-256 of its DER)" "CSR of 'recovery' (SHA-256 of its DER" \
 	"Final digest: shown at the close"; do
 	grep -qF "     $l" "$T/printed" || fail "no box for: $l"
 done
-# A bag number per share, for the witness who checks them against the recorded ones.
-[ "$(grep -c ' bag ____________$' "$T/printed")" = 14 ] || fail "expected 14 bag numbers"
-grep -q '^  root share 1 of 5 (group 1, member 1), carol  *bag _' "$T/printed" ||
-	fail "bag line names the share as the screen does"
+# A bag number per custodian (medium and cards), for the witness who checks them against the
+# recorded ones: six custodians hold the 14 shares.
+[ "$(grep -c ' bag ____________$' "$T/printed")" = 6 ] || fail "expected 6 bag numbers"
+grep -q "^  Carol Castleton (carol), medium 'carol'" "$T/printed" || fail "bag names the custodian"
+grep -q '^  root 1 of 5, contingency 1 of 3  *bag _' "$T/printed" ||
+	fail "bag line lists the custodian's shares"
 # Word lines (the PGP words of the hash) break between words.
 sed -n '/^Script SHA-256/,/^Date/p' "$T/printed" | grep -v '^Script\|^Date\|^$' |
 	tr ' ' '\n' | grep -v '^$' | sed -n '17,$p' >"$T/words"
