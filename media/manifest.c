@@ -53,21 +53,58 @@ static int lower_hex(const unsigned char *p, size_t n)
 	return 1;
 }
 
+static int by_name(const void *a, const void *b)
+{
+	const struct media_manifest_entry *const *x = a, *const *y = b;
+
+	return strcmp((*x)->name, (*y)->name);
+}
+
+/* 1 when two entries share a name, 0 when none do, -1 without memory. Sorting pointers keeps the
+ * entries in the file's order. */
+static int has_duplicate(const struct media_manifest *m)
+{
+	const struct media_manifest_entry **v;
+	int dup = 0;
+
+	if (m->count < 2)
+		return 0;
+	v = malloc(m->count * sizeof(*v));
+	if (v == NULL)
+		return -1;
+	for (size_t i = 0; i < m->count; i++)
+		v[i] = &m->entries[i];
+	qsort(v, m->count, sizeof(*v), by_name);
+	for (size_t i = 1; i < m->count && !dup; i++)
+		dup = strcmp(v[i - 1]->name, v[i]->name) == 0;
+	free(v);
+	return dup;
+}
+
+/* The lines are counted first and the entries allocated once, and duplicates are found by
+ * sorting: every write to a medium reads its manifest, and a batch step (sign-payloads) writes
+ * hundreds of files, so reading n entries costs O(n log n), not O(n^2). */
 enum media_err media_manifest_parse(const unsigned char *text, size_t len, struct media_manifest *m)
 {
-	size_t pos = 0;
+	size_t pos = 0, lines = 0;
+	int dup;
 
 	m->count = 0;
 	m->entries = NULL;
+	for (size_t i = 0; i < len; i++)
+		lines += text[i] == '\n';
+	if (lines > MEDIA_MANIFEST_MAX_ENTRIES)
+		return MEDIA_E_MANIFEST;
+	if (lines > 0 && (m->entries = calloc(lines, sizeof(*m->entries))) == NULL)
+		return MEDIA_E_NOMEM;
 	while (pos < len) {
 		const unsigned char *nl = memchr(text + pos, '\n', len - pos);
+		struct media_manifest_entry *e;
 		size_t line, name_len;
-		char name[MEDIA_NAME_MAX + 1];
-		unsigned char sha[32];
-		int ret;
 
 		if (nl == NULL)
 			goto bad; /* every line ends in LF */
+		e = &m->entries[m->count]; /* a LF ahead: one of the lines counted */
 		line = (size_t)(nl - (text + pos));
 		if (line < 64 + 2 + 1 || !lower_hex(text + pos, 64) || text[pos + 64] != ' ' ||
 		    text[pos + 65] != ' ')
@@ -75,21 +112,23 @@ enum media_err media_manifest_parse(const unsigned char *text, size_t len, struc
 		name_len = line - 66;
 		if (name_len > MEDIA_NAME_MAX)
 			goto bad;
-		memcpy(name, text + pos + 66, name_len);
-		name[name_len] = '\0';
-		if (strlen(name) != name_len ||
-		    sodium_hex2bin(sha, sizeof(sha), (const char *)text + pos, 64, NULL, NULL,
-				   NULL) != 0)
+		memcpy(e->name, text + pos + 66, name_len);
+		e->name[name_len] = '\0';
+		if (strlen(e->name) != name_len || !media_name_ok(e->name) ||
+		    strcmp(e->name, MEDIA_MANIFEST_NAME) == 0 ||
+		    sodium_hex2bin(e->sha256, sizeof(e->sha256), (const char *)text + pos, 64, NULL,
+				   NULL, NULL) != 0)
 			goto bad;
-		ret = media_manifest_add(m, name, sha);
-		if (ret == MEDIA_E_NOMEM) {
-			media_manifest_free(m);
-			return ret;
-		}
-		if (ret != MEDIA_OK)
-			goto bad;
+		m->count++;
 		pos += line + 1;
 	}
+	dup = has_duplicate(m);
+	if (dup < 0) {
+		media_manifest_free(m);
+		return MEDIA_E_NOMEM;
+	}
+	if (dup)
+		goto bad;
 	return MEDIA_OK;
 bad:
 	media_manifest_free(m);
