@@ -56,7 +56,8 @@ grep -q -- '-accel tcg' image/vm.sh || fail "vm.sh does not say -accel tcg"
 grep -q 'timeout "$limit" qemu-system-x86_64' image/vm.sh || fail "QEMU runs without a timeout"
 ! grep -E -- '-(net|netdev|nic) [^n]' scripts/rehearse image/*.sh || fail "a network device"
 
-for f in image/build.sh image/check.sh image/bench.sh image/vm.sh scripts/rehearse; do
+for f in image/build.sh image/check.sh image/bench.sh image/vm.sh scripts/rehearse \
+	scripts/rehearse-lifecycle; do
 	bash -n "$f" || fail "$f does not parse"
 done
 sh -n image/init || fail "image/init does not parse (sh)"
