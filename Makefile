@@ -185,7 +185,7 @@ valgrind: deps
 	  RUNNER="$(CURDIR)/tests/valgrind-run" unit
 	@CLI_JOBS=2 $(MAKE) --no-print-directory BUILD=build/valgrind CFLAGS="-O1 -g" \
 	  RUNNER="$(CURDIR)/tests/valgrind-run" \
-	  $(if $(filter all,$(VALGRIND_CLI)),,CLI_TESTS="$(patsubst %,tests/cli/%.sh,$(VALGRIND_CLI))") cli
+	  $(if $(filter all,$(VALGRIND_CLI)),,CLI_TESTS="$(VALGRIND_CLI:%=tests/cli/%.sh)") cli
 	@$(MAKE) --no-print-directory BUILD=build/valgrind CFLAGS="-O1 -g" \
 	  RUNNER="$(CURDIR)/tests/valgrind-run" replay
 

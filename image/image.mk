@@ -13,7 +13,8 @@ IMAGE_ISO    := $(IMAGE_DIR)/ceremony.iso
 IMAGE_INPUTS := image/build.sh image/init image/grub.cfg image/grub-debug.cfg image/applets \
                 image/applets.debug image/modules $(wildcard scripts/*.yaml)
 IMAGE_INPUTS += image/packages.lock
-IMAGE_ENV     = VERSION=$(VERSION) CEREMONY_BIN=$(BIN) $(if $(IMAGE_CACHE),IMAGE_CACHE=$(IMAGE_CACHE))
+IMAGE_ENV     = VERSION=$(VERSION) CEREMONY_BIN=$(BIN) \
+                $(if $(IMAGE_CACHE),IMAGE_CACHE=$(IMAGE_CACHE))
 RELEASE      ?=
 IMAGE_MODE    = $(if $(RELEASE),--release)
 
