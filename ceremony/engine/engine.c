@@ -43,6 +43,9 @@ static const struct step_action {
 	[SCRIPT_ACT_RESHARE] = { engine_step_reshare, PHASE_SHARES },
 	[SCRIPT_ACT_ACKNOWLEDGE] = { engine_step_acknowledge, PHASE_SAME },
 	[SCRIPT_ACT_CLOSE] = { engine_step_close, PHASE_SAME },
+	[SCRIPT_ACT_RECORD_DECISION] = { engine_step_record_decision, PHASE_PREPARATION },
+	[SCRIPT_ACT_SIGN_PAYLOADS] = { engine_step_sign_payloads, PHASE_KEYS },
+	[SCRIPT_ACT_RETIRE_KEY] = { engine_step_retire_key, PHASE_KEYS },
 };
 
 static const char *const phase_names[] = { "none", "preparation", "keys", "shares", "outputs" };
@@ -74,6 +77,7 @@ static void free_keys(struct engine *e)
 		e->keys[i].keyfile = NULL;
 	}
 	for (unsigned i = 0; i < SCRIPT_MAX_INPUTS; i++) {
+		engine_payloads_free(&e->inputs[i]);
 		pki_obj_free(&e->inputs[i].obj);
 		free(e->inputs[i].lineage);
 		e->inputs[i].lineage = NULL;

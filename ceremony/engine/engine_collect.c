@@ -99,7 +99,10 @@ static enum step_rc recorded_key(struct engine *e, struct engine_key *k)
 
 	for (unsigned i = 0; i < e->plan->input_count; i++) {
 		const struct lineage *l = e->inputs[i].lineage;
-		const struct lineage_key *lk = l ? lineage_key(l, k->sk->id) : NULL;
+		/* A key a later ceremony retired is not the one that has its name now. */
+		const struct lineage_key *lk =
+		    l && !engine_key_retired(e, k->sk->id, l->ceremony) ? lineage_key(l, k->sk->id)
+									  : NULL;
 		enum step_rc rc = lk ? agree(e, k, l, lk) : STEP_OK;
 
 		if (rc != STEP_OK)
@@ -619,7 +622,11 @@ enum step_rc engine_step_collect(struct engine *e, const struct script_step *s)
 		return engine_fail(e, STEP_FAILED, "no key is rebuilt before GO");
 	if (k->pkey != NULL || k->secret != NULL)
 		return engine_fail(e, STEP_FAILED, "'%s' is held already", s->key->id);
-	rc = recorded_key(e, k);
+	rc = engine_refuse_retired(e, k);
+	if (rc == STEP_OK)
+		rc = recorded_key(e, k);
+	if (rc == STEP_OK)
+		rc = engine_refuse_retired(e, k);
 	if (rc != STEP_OK)
 		return rc;
 	engine_show_fpr(e, "The key on record:", k->fpr);

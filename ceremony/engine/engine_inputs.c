@@ -252,6 +252,18 @@ static json_t *origin_of(const struct script_input *in, const char *source, cons
 	return o;
 }
 
+enum step_rc engine_receive_input(struct engine *e, const struct script_input *in, size_t max,
+				  uint8_t **data, size_t *len, const char **source)
+{
+	return receive(e, in, max, data, len, source);
+}
+
+enum step_rc engine_confirm_input(struct engine *e, const struct script_input *in,
+				  const char *question)
+{
+	return confirm_fpr(e, in, question);
+}
+
 static const char *hexdigits(const char *v, size_t len, void *ctx)
 {
 	(void)ctx;
@@ -547,6 +559,8 @@ enum step_rc engine_read_step_inputs(struct engine *e, const struct script_step 
 		prompt_say(e->p, PROMPT_HEADING, "Input '%s' (%s)", in->id,
 			   script_input_type_name(in->type));
 		rc = in->type == SCRIPT_INPUT_TRANSCRIPT_DIGEST ? read_transcript(e, s, in, ei)
+		     : in->type == SCRIPT_INPUT_DECISION	? engine_read_decision(e, s, in, ei)
+		     : in->type == SCRIPT_INPUT_PAYLOADS	? engine_read_payloads(e, s, in, ei)
 								: read_object(e, s, in, ei);
 		if (rc != STEP_OK) {
 			pki_obj_free(&ei->obj);

@@ -26,4 +26,21 @@ struct media_rx;
 enum step_rc engine_qr_receive(struct engine *e, const char *id, const char *what,
 			       const char *prefix, size_t max, struct media_rx **rx);
 
+/* The bytes of input in as received (on its medium, or by QR as the operator chooses), at most
+ * max, in a new malloc'ed buffer; how in *source ("medium", "qr"). */
+enum step_rc engine_receive_input(struct engine *e, const struct script_input *in, size_t max,
+				  uint8_t **data, size_t *len, const char **source);
+
+/* A person confirms input in (prompt input.<id>.fingerprint); a "no" stops the ceremony. */
+enum step_rc engine_confirm_input(struct engine *e, const struct script_input *in,
+				  const char *question);
+
+/* Decision and payloads inputs (engine_recovery.c): read, checked against the SHA-256 the
+ * script approves, shown and confirmed; payloads are kept in ei until engine_payloads_free. */
+enum step_rc engine_read_decision(struct engine *e, const struct script_step *s,
+				  const struct script_input *in, struct engine_input *ei);
+enum step_rc engine_read_payloads(struct engine *e, const struct script_step *s,
+				  const struct script_input *in, struct engine_input *ei);
+void engine_payloads_free(struct engine_input *ei);
+
 #endif

@@ -139,7 +139,9 @@ enum step_rc engine_step_root_cert(struct engine *e, const struct script_step *s
 
 	if (k->pkey == NULL)
 		return engine_fail(e, STEP_FAILED, "key %s is not held", s->key->id);
-	if ((rc = engine_cert_params(e, s->key, &cp)) != STEP_OK)
+	rc = s->key->origin == SCRIPT_ORIGIN_SHARES ? engine_recert_params(e, s->key, &cp)
+						    : engine_cert_params(e, s->key, &cp);
+	if (rc != STEP_OK)
 		return rc;
 	if (s->key->kind == SCRIPT_KEY_GENERIC) {
 		err = pki_cert_generic_root(k->pkey, &cp.p, &cert, &lint);

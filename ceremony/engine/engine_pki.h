@@ -26,11 +26,17 @@ struct engine_cert_params {
 	struct pki_cert_params p;
 	char nc[2 * SCRIPT_MAX_CONSTRAINTS][PKI_NC_MAX + 48];
 	const char *permitted[SCRIPT_MAX_CONSTRAINTS], *excluded[SCRIPT_MAX_CONSTRAINTS];
+	char subject[PKI_NAME_TEXT_MAX]; /* a subject kept from an old certificate */
 };
 /* The parameters of a certificate for key sk from the script: subject, validity from now,
  * policies, path length, name constraints, the rehearsal mark. */
 enum step_rc engine_cert_params(struct engine *e, const struct script_key *sk,
 				struct engine_cert_params *cp);
+/* The parameters of a new certificate for a Root rebuilt from shares (engine_recovery.c): the
+ * script's subject and validity, or where it gives none, those of the Root's current
+ * certificate (docs/profiles.md 4.1); the script's policies. */
+enum step_rc engine_recert_params(struct engine *e, const struct script_key *sk,
+				  struct engine_cert_params *cp);
 /* now + v by the calendar (25 years from 29 February is 1 March). Returns 0, or -1 when out of
  * range. */
 int engine_validity(const struct script_validity *v, int64_t now, struct pki_validity *out);

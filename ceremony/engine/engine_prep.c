@@ -50,6 +50,12 @@ static enum step_rc confirm_each(struct engine *e, const struct script_step *s,
 	return STEP_OK;
 }
 
+enum step_rc engine_confirm_each(struct engine *e, const struct script_step *s,
+				 const char *question, const char *event)
+{
+	return confirm_each(e, s, question, event);
+}
+
 enum step_rc engine_step_attendance(struct engine *e, const struct script_step *s)
 {
 	bool admin = false, witness = false;

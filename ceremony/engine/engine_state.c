@@ -27,6 +27,15 @@ X509 *engine_key_cert(struct engine *e, const struct script_key *sk)
 	return ei != NULL && ei->obj.type == PKI_OBJ_CERT ? ei->obj.cert : NULL;
 }
 
+bool engine_key_retired(struct engine *e, const char *name, const char *ceremony)
+{
+	for (unsigned i = 0; i < e->plan->input_count; i++)
+		if (e->inputs[i].lineage != NULL &&
+		    lineage_retired(e->inputs[i].lineage, name, ceremony, NULL) != NULL)
+			return true;
+	return false;
+}
+
 const struct lineage_key *engine_lineage_key(struct engine *e, const char *key,
 					     const char *ceremony)
 {
@@ -35,6 +44,9 @@ const struct lineage_key *engine_lineage_key(struct engine *e, const char *key,
 		const struct lineage_key *lk;
 
 		if (l == NULL || (ceremony != NULL && strcmp(l->ceremony, ceremony) != 0))
+			continue;
+		/* Any ceremony's: not one whose key of that name a later ceremony retired. */
+		if (ceremony == NULL && engine_key_retired(e, key, l->ceremony))
 			continue;
 		if ((lk = lineage_key(l, key)) != NULL)
 			return lk;

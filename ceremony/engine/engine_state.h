@@ -78,6 +78,9 @@ struct engine_input {
 	struct lineage *lineage;  /* a transcript-digest input whose transcript was read */
 	bool has_digest;	  /* transcript-digest: the final digest, approved or read */
 	uint8_t digest[32];
+	/* payloads: each payload's bytes as received and checked (public), in script order */
+	uint8_t **payload;
+	size_t *payload_len;
 };
 
 /* An artifact written in this ceremony, for the closing statement. */
@@ -119,8 +122,12 @@ struct engine_input *engine_input(struct engine *e, const struct script_input *i
 /* A key's certificate: issued here, or its certificate input once read; else NULL. */
 X509 *engine_key_cert(struct engine *e, const struct script_key *sk);
 
+/* Whether a transcript read here retires (key-retired) the key name made by ceremony. */
+bool engine_key_retired(struct engine *e, const char *name, const char *ceremony);
+
 /* What the earlier ceremonies' transcripts say about a key, or NULL when none names it. With
- * ceremony, only that ceremony's transcript is asked. */
+ * ceremony, only that ceremony's transcript is asked; without, none whose key of that name a
+ * later ceremony retired. */
 const struct lineage_key *engine_lineage_key(struct engine *e, const char *key,
 					     const char *ceremony);
 

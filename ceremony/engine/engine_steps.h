@@ -37,6 +37,18 @@ enum step_rc engine_step_import(struct engine *e, const struct script_step *s);
 enum step_rc engine_step_contingency_test(struct engine *e, const struct script_step *s);
 enum step_rc engine_step_contingency_replace(struct engine *e, const struct script_step *s);
 enum step_rc engine_step_reshare(struct engine *e, const struct script_step *s);
+enum step_rc engine_step_record_decision(struct engine *e, const struct script_step *s);
+enum step_rc engine_step_sign_payloads(struct engine *e, const struct script_step *s);
+enum step_rc engine_step_retire_key(struct engine *e, const struct script_step *s);
+
+/* Asks every participant the step's actor covers to confirm question, recorded as event; a "no"
+ * stops the ceremony (engine_prep.c). */
+enum step_rc engine_confirm_each(struct engine *e, const struct script_step *s,
+				 const char *question, const char *event);
+
+/* A key this ceremony rebuilds that an earlier ceremony's transcript, read here, retired (by
+ * name and ceremony, or by fingerprint): refused before any share is asked (engine_recovery.c). */
+enum step_rc engine_refuse_retired(struct engine *e, const struct engine_key *k);
 
 /* Shares (engine_shares.c), for the reshare: splits k's secret to set, one share to each
  * holder. */

@@ -205,6 +205,9 @@ static const struct {
     [SCRIPT_ACT_RESHARE] = {share_prompts, NULL},
     [SCRIPT_ACT_ACKNOWLEDGE] = {NULL, ack_prompt},
     [SCRIPT_ACT_CLOSE] = {NULL, close_prompt},
+    [SCRIPT_ACT_RECORD_DECISION] = {NULL, ack_prompt},
+    [SCRIPT_ACT_SIGN_PAYLOADS] = {NULL, ack_prompt},
+    [SCRIPT_ACT_RETIRE_KEY] = {NULL, ack_prompt},
 };
 _Static_assert(sizeof(action_prompts) / sizeof(action_prompts[0]) == SCRIPT_ACTION_COUNT,
 	       "prompt_plan.c: one row per script action");

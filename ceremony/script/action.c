@@ -162,6 +162,31 @@ static const struct action table[] = {
 	    .single = true,
 	    .text = "Close: secrets wiped, final record, final digest copied",
 	},
+    [SCRIPT_ACT_RECORD_DECISION] =
+	{
+	    .name = "record-decision",
+	    .required = INPUT,
+	    .rule = action_rule_record_decision,
+	    .inputs = action_inputs_own_input,
+	    .summary = action_summary_record_decision,
+	},
+    [SCRIPT_ACT_SIGN_PAYLOADS] =
+	{
+	    .name = "sign-payloads",
+	    .required = KEY | INPUT | OUTPUT,
+	    .rule = action_rule_sign_payloads,
+	    .inputs = action_inputs_own_input,
+	    .summary = action_summary_sign_payloads,
+	},
+    [SCRIPT_ACT_RETIRE_KEY] =
+	{
+	    .name = "retire-key",
+	    .required = KEY | INPUT,
+	    .rule = action_rule_retire_key,
+	    .inputs = action_inputs_own_input,
+	    .uses_key = action_uses_none,
+	    .summary = action_summary_retire_key,
+	},
 };
 
 _Static_assert(sizeof(table) / sizeof(table[0]) == SCRIPT_ACTION_COUNT,

@@ -34,6 +34,7 @@ struct progress {
 	unsigned produced[SCRIPT_MAX_OUTPUTS];
 	unsigned count[SCRIPT_ACTION_COUNT];
 	unsigned last_producer, last_write;
+	unsigned decided; /* the first record-decision step */
 };
 
 /* The inputs a step reads, without repeats, at most max (script_step_inputs). */
@@ -173,5 +174,15 @@ ACTION_RULE(contingency_replace);
 ACTION_INPUTS(contingency_replace);
 ACTION_USES(contingency_replace);
 ACTION_SUMMARY(contingency_replace);
+
+/* action_recovery.c */
+ACTION_RULE(record_decision);
+ACTION_INPUTS(own_input);
+ACTION_SUMMARY(record_decision);
+ACTION_RULE(sign_payloads);
+ACTION_SUMMARY(sign_payloads);
+ACTION_RULE(retire_key);
+ACTION_USES(none);
+ACTION_SUMMARY(retire_key);
 
 #endif

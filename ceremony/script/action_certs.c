@@ -11,13 +11,22 @@ enum script_err action_rule_issue_root_certificate(struct script_ctx *c, const s
 {
 	const struct script_key *k = s->key;
 
+	/* A Root rebuilt from shares is certified again with its old certificate beside it. */
+	bool again = k->kind == SCRIPT_KEY_ROOT && k->origin == SCRIPT_ORIGIN_SHARES;
+
 	if (action_need_kind(c, a, s, k,
 			     (k->kind == SCRIPT_KEY_ROOT || k->kind == SCRIPT_KEY_GENERIC) &&
 				 k->issuer == NULL) != SCRIPT_OK ||
-	    action_need_origin(c, a, s, k, SCRIPT_ORIGIN_GENERATE) != SCRIPT_OK ||
+	    (!again && action_need_origin(c, a, s, k, SCRIPT_ORIGIN_GENERATE) != SCRIPT_OK) ||
 	    action_need_secret(c, s, pr, k) != SCRIPT_OK ||
-	    action_certifiable(c, s, k) != SCRIPT_OK)
+	    (!again && action_certifiable(c, s, k) != SCRIPT_OK))
 		return script_failed(c);
+	if (again && (k->certificate == NULL || (c->plan->profile == SCRIPT_PROFILE_SMKI &&
+						  k->policy_count == 0)))
+		return script_fail(c, s->line, SCRIPT_E_RULE,
+				   "certifying '%s' again needs its current certificate "
+				   "('certificate') and, in the smki profile, its policies",
+				   k->id);
 	if (!action_apex_ready(pr, k))
 		return script_fail(c, s->line, SCRIPT_E_RULE,
 				   "the Root certificate of '%s' needs '%s' and '%s' generated "

@@ -41,6 +41,8 @@
 #define SCRIPT_MAX_CONSTRAINTS	16
 #define SCRIPT_MAX_REVOKED	256
 #define SCRIPT_SERIAL_MAX	20 /* RFC 5280: serial numbers are at most 20 octets */
+#define SCRIPT_MAX_PAYLOADS	1024 /* payloads one sign-payloads step signs */
+#define SCRIPT_PAYLOAD_FILE_MAX 60   /* a payload's name leaves room for ".sig" */
 
 #define SCRIPT_SHA256_LEN    32
 #define SCRIPT_ENTITY_ID_LEN 8
@@ -192,7 +194,20 @@ enum script_input_type {
 	SCRIPT_INPUT_CERTIFICATE,
 	SCRIPT_INPUT_SHARES,		/* shares of a key made by an earlier ceremony */
 	SCRIPT_INPUT_TRANSCRIPT_DIGEST, /* the final digest of an earlier ceremony's transcript */
+	SCRIPT_INPUT_DECISION,		/* the policy authority's decision document */
+	SCRIPT_INPUT_PAYLOADS,		/* device-command payloads to sign, each approved */
 };
+
+/* One payload of a payloads input: its file (on the input's medium, or the prefix of its QR
+ * images) and the SHA-256 of its exact bytes, approved in advance. */
+struct script_payload {
+	const char *file; /* at most SCRIPT_PAYLOAD_FILE_MAX characters */
+	unsigned char sha256[SCRIPT_SHA256_LEN];
+};
+
+/* What a payload's signature covers (docs/profiles.md: GBCS's signing input is not confirmed
+ * public, so the script says it). FILE_BYTES: ECDSA with SHA-256 over the file's exact bytes. */
+enum script_signing_input { SCRIPT_SIGNING_FILE_BYTES };
 
 enum script_source {
 	SCRIPT_SOURCE_ANY,    /* the operator chooses at the time: medium or QR */
@@ -214,6 +229,10 @@ struct script_input {
 	bool has_digest;      /* TRANSCRIPT_DIGEST: the approved final digest */
 	unsigned char digest[SCRIPT_SHA256_LEN];
 	const struct script_key *key; /* the key that names this input (NULL if none) */
+	const char *reference;	      /* DECISION: the decision's reference, as published */
+	unsigned payload_count;	      /* PAYLOADS: 1..SCRIPT_MAX_PAYLOADS */
+	const struct script_payload *payloads;
+	enum script_signing_input signing_input; /* PAYLOADS */
 	unsigned line;
 };
 
@@ -222,6 +241,7 @@ enum script_output_type {
 	SCRIPT_OUTPUT_CSR,	   /* PEM */
 	SCRIPT_OUTPUT_CRL,	   /* PEM */
 	SCRIPT_OUTPUT_TRANSCRIPT,  /* JSON Lines */
+	SCRIPT_OUTPUT_SIGNATURES,  /* payload signatures: a list, and per payload .rs and .sig */
 };
 
 enum script_crl_reason {
@@ -291,8 +311,11 @@ enum script_action {
 	SCRIPT_ACT_RESHARE,
 	SCRIPT_ACT_ACKNOWLEDGE,
 	SCRIPT_ACT_CLOSE,
+	SCRIPT_ACT_RECORD_DECISION,
+	SCRIPT_ACT_SIGN_PAYLOADS,
+	SCRIPT_ACT_RETIRE_KEY,
 };
-#define SCRIPT_ACTION_COUNT 19
+#define SCRIPT_ACTION_COUNT 22
 
 /* Who acts: a role (every participant holding it) or one named participant. */
 struct script_actor {

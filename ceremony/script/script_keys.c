@@ -76,6 +76,9 @@ static enum script_err key_presence(struct script_parse *p, const struct ynode *
 					kind == SCRIPT_KEY_GENERIC);
 	const bool generic_cert = kind == SCRIPT_KEY_GENERIC && certified;
 	const bool new_root = kind == SCRIPT_KEY_ROOT && generated;
+	/* A Root rebuilt from shares may be certified again (a new wrapped contingency key, SMKI
+	 * Recovery Procedure); absent subject and validity are kept from its certificate. */
+	const bool old_root = kind == SCRIPT_KEY_ROOT && k->origin == SCRIPT_ORIGIN_SHARES;
 	const char *const certified_only =
 	    "is only for root, issuing and generic keys certified here";
 	const char *const generic_only = "is only for generic keys certified here";
@@ -86,12 +89,12 @@ static enum script_err key_presence(struct script_parse *p, const struct ynode *
 	     "is only for generated keys or keys from shares"},
 	    {"certificate", false, k->origin == SCRIPT_ORIGIN_SHARES, NULL,
 	     "is only for keys rebuilt from shares"},
-	    {"subject", named, named, "the key's certificate or CSR needs a subject",
+	    {"subject", named, named || old_root, "the key's certificate or CSR needs a subject",
 	     "is only for root, recovery, issuing and generic keys that are generated or come "
 	     "from a CSR"},
-	    {"validity", certified && kind != SCRIPT_KEY_GENERIC, certified,
+	    {"validity", certified && kind != SCRIPT_KEY_GENERIC, certified || old_root,
 	     "its certificate needs a validity", certified_only},
-	    {"policies", certified && smki, certified,
+	    {"policies", certified && smki, certified || old_root,
 	     "smki certificates carry at least one policy", certified_only},
 	    {"entity-id", smki && kind == SCRIPT_KEY_RECOVERY && generated,
 	     kind == SCRIPT_KEY_RECOVERY && secret,
@@ -100,9 +103,9 @@ static enum script_err key_presence(struct script_parse *p, const struct ynode *
 	    {"wrapped-by", smki && kind == SCRIPT_KEY_CONTINGENCY, kind == SCRIPT_KEY_CONTINGENCY,
 	     "the contingency public key is only ever published wrapped",
 	     "is only for contingency keys"},
-	    {"apex-contingency-key", smki && new_root, new_root,
+	    {"apex-contingency-key", smki && new_root, new_root || old_root,
 	     "an smki Root certificate carries the wrapped contingency key",
-	     "is only for generated root keys"},
+	     "is only for root keys generated or rebuilt from shares"},
 	    {"issuer", kind == SCRIPT_KEY_ISSUING,
 	     kind == SCRIPT_KEY_ISSUING || kind == SCRIPT_KEY_GENERIC || new_root,
 	     "an issuing CA certificate is signed by a root key",

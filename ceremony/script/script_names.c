@@ -18,9 +18,10 @@ NAMES(script_kinds, "root", "recovery", "contingency", "contingency-symmetric", 
 NAMES(script_algorithms, "ec-p256", "ec-p384", "rsa-3072", "rsa-4096", "ed25519", "aes-128",
       "aes-256");
 NAMES(script_origins, "generate", "shares", "csr", "certificate");
-NAMES(script_input_types, "csr", "certificate", "shares", "transcript-digest");
+NAMES(script_input_types, "csr", "certificate", "shares", "transcript-digest", "decision",
+      "payloads");
 NAMES(script_sources, "any", "medium", "qr");
-NAMES(script_output_types, "certificate", "csr", "crl", "transcript");
+NAMES(script_output_types, "certificate", "csr", "crl", "transcript", "signatures");
 NAMES(script_medium_kinds, "public", "custodian", "backup", "input");
 
 _Static_assert(COUNT(script_roles_) == SCRIPT_ROLE_COUNT, "one name per role");

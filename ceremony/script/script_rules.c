@@ -106,6 +106,14 @@ static enum script_err check_outputs(struct script_ctx *c)
 			break;
 		case SCRIPT_OUTPUT_TRANSCRIPT:
 			break;
+		case SCRIPT_OUTPUT_SIGNATURES:
+			/* Device commands signed by the Recovery key, or by the Contingency key
+			 * once the authority decides to use it (its Symmetric Key then goes out in
+			 * the same command): signatures, never the key. */
+			if (k->kind == SCRIPT_KEY_RECOVERY || k->kind == SCRIPT_KEY_CONTINGENCY)
+				continue;
+			ok = false;
+			break;
 		}
 		if (k->kind == SCRIPT_KEY_CONTINGENCY ||
 		    k->kind == SCRIPT_KEY_CONTINGENCY_SYMMETRIC)

@@ -223,6 +223,68 @@ enum script_err script_parse_media(struct script_parse *p, const struct ynode *r
 	return SCRIPT_OK;
 }
 
+/* The payloads of a payloads input: each {file, sha256}, files once each. */
+static enum script_err parse_payloads(struct script_parse *p, const struct ynode *n,
+				      struct script_input *in)
+{
+	static const char *const keys[] = {"file", "sha256", NULL};
+	const char *what = "a payload";
+	struct script_payload *pl;
+	bool present = false;
+	const struct ynode *seq;
+	unsigned i = 0;
+
+	if (field_seq(p, n, "an input", "payloads", FIELD_REQ, 1, SCRIPT_MAX_PAYLOADS, &seq) !=
+	    SCRIPT_OK)
+		return script_failed(&p->c);
+	pl = field_array(p, seq->count, sizeof(*pl));
+	if (pl == NULL)
+		return script_failed(&p->c);
+	for (const struct ynode *e = seq->head; e != NULL; e = e->next, i++) {
+		if (field_map(&p->c, e, what, keys) != SCRIPT_OK ||
+		    field_file(p, e, what, FIELD_REQ, &pl[i].file) != SCRIPT_OK ||
+		    field_hex(p, e, what, "sha256", FIELD_REQ, pl[i].sha256, SCRIPT_SHA256_LEN,
+			      &present) != SCRIPT_OK)
+			return script_failed(&p->c);
+		if (strlen(pl[i].file) > SCRIPT_PAYLOAD_FILE_MAX)
+			return script_fail(&p->c, field_line(e, "file"), SCRIPT_E_RANGE,
+					   "a payload's file name has at most %d characters",
+					   SCRIPT_PAYLOAD_FILE_MAX);
+		for (unsigned j = 0; j < i; j++)
+			if (strcmp(pl[j].file, pl[i].file) == 0)
+				return script_fail(&p->c, field_line(e, "file"), SCRIPT_E_RULE,
+						   "payload %s is listed twice", pl[i].file);
+	}
+	in->payloads = pl;
+	in->payload_count = i;
+	return SCRIPT_OK;
+}
+
+/* What decision and payloads inputs add: a decision's reference and approved SHA-256; the
+ * payloads and what their signatures cover. */
+static enum script_err parse_input_extra(struct script_parse *p, const struct ynode *n,
+					 struct script_input *in)
+{
+	static const char *const signing_[] = {"file-bytes"};
+	static const struct script_names signing = {signing_, 1};
+	unsigned si = 0;
+
+	if (in->type == SCRIPT_INPUT_DECISION)
+		return field_text(p, n, "an input", "reference", FIELD_REQ, SCRIPT_NAME_MAX,
+				  &in->reference) != SCRIPT_OK ||
+			       field_require_if(&p->c, n, "sha256", true,
+						"a decision is approved by its SHA-256") !=
+				   SCRIPT_OK
+			   ? script_failed(&p->c)
+			   : SCRIPT_OK;
+	if (in->type != SCRIPT_INPUT_PAYLOADS)
+		return SCRIPT_OK;
+	if (field_enum(p, n, "an input", "signing-input", FIELD_REQ, &signing, &si) != SCRIPT_OK)
+		return script_failed(&p->c);
+	in->signing_input = (enum script_signing_input)si;
+	return parse_payloads(p, n, in);
+}
+
 enum script_err script_parse_inputs(struct script_parse *p, const struct ynode *root)
 {
 	static const char *const file_keys[] = {"id",	"type",	  "source", "medium",
@@ -230,6 +292,10 @@ enum script_err script_parse_inputs(struct script_parse *p, const struct ynode *
 	static const char *const share_keys[] = {"id", "type", "ceremony", NULL};
 	static const char *const digest_keys[] = {"id",	    "type",   "ceremony", "digest",
 						  "source", "medium", "file",	  NULL};
+	static const char *const decision_keys[] = {"id",     "type",	"reference", "sha256",
+						    "source", "medium", "file",	     NULL};
+	static const char *const payload_keys[] = {"id",     "type",	 "source",
+						   "medium", "payloads", "signing-input", NULL};
 	struct script_plan *plan = p->plan;
 	const struct ynode *seq;
 	unsigned i = 0;
@@ -255,6 +321,8 @@ enum script_err script_parse_inputs(struct script_parse *p, const struct ynode *
 		in->type = (enum script_input_type)type;
 		keys = in->type == SCRIPT_INPUT_SHARES		    ? share_keys
 		       : in->type == SCRIPT_INPUT_TRANSCRIPT_DIGEST ? digest_keys
+		       : in->type == SCRIPT_INPUT_DECISION	    ? decision_keys
+		       : in->type == SCRIPT_INPUT_PAYLOADS	    ? payload_keys
 								    : file_keys;
 		snprintf(kind, sizeof(kind), "an input of type %s", script_input_types.name[type]);
 		if (field_map(&p->c, n, kind, keys) != SCRIPT_OK ||
@@ -286,10 +354,12 @@ enum script_err script_parse_inputs(struct script_parse *p, const struct ynode *
 				  "does not go with 'source: qr'") != SCRIPT_OK ||
 		    field_require_if(&p->c, n, "medium", in->source == SCRIPT_SOURCE_MEDIUM,
 				     "'source: medium' names the medium") != SCRIPT_OK ||
-		    field_require_if(&p->c, n, "file", in->medium != NULL,
+		    field_require_if(&p->c, n, "file",
+				     in->medium != NULL && in->type != SCRIPT_INPUT_PAYLOADS,
 				     "a medium input names its file") != SCRIPT_OK ||
 		    field_require_if(&p->c, n, "medium", in->file != NULL,
-				     "a file is on a named medium") != SCRIPT_OK)
+				     "a file is on a named medium") != SCRIPT_OK ||
+		    parse_input_extra(p, n, in) != SCRIPT_OK)
 			return script_failed(&p->c);
 	}
 	return SCRIPT_OK;

@@ -99,6 +99,42 @@ static struct lineage_set *set_for(struct walk *w, struct lineage_key *k, json_i
 	return &k->sets[k->nsets++];
 }
 
+/* key-retired: a key of another ceremony, kept apart from this ceremony's keys (a key
+ * generated here to replace it may have the same name). */
+static void learn_retired(struct walk *w, const json_t *data)
+{
+	const char *name = json_string_value(json_object_get(data, "key"));
+	const char *ceremony = json_string_value(json_object_get(data, "ceremony"));
+	struct lineage_retired *r;
+
+	if (name == NULL || ceremony == NULL)
+		return;
+	if (w->l->nretired == LINEAGE_KEYS_MAX || strlen(name) > LINEAGE_NAME_MAX ||
+	    strlen(ceremony) > LINEAGE_NAME_MAX) {
+		w->err = LINEAGE_E_LIMIT;
+		return;
+	}
+	r = &w->l->retired[w->l->nretired++];
+	snprintf(r->name, sizeof(r->name), "%s", name);
+	snprintf(r->ceremony, sizeof(r->ceremony), "%s", ceremony);
+	r->has_fpr = hex_field(data, "spki_sha256", r->fpr, 32) ||
+		     hex_field(data, "check_value", r->fpr, 32);
+}
+
+const struct lineage_retired *lineage_retired(const struct lineage *l, const char *name,
+					      const char *ceremony, const uint8_t *fpr)
+{
+	for (size_t i = 0; i < l->nretired; i++) {
+		const struct lineage_retired *r = &l->retired[i];
+
+		if (strcmp(r->name, name) == 0 && strcmp(r->ceremony, ceremony) == 0)
+			return r;
+		if (fpr != NULL && r->has_fpr && sodium_memcmp(r->fpr, fpr, 32) == 0)
+			return r;
+	}
+	return NULL;
+}
+
 static int on_record(void *ctx, size_t seq, const json_t *rec)
 {
 	struct walk *w = ctx;
@@ -125,6 +161,8 @@ static int on_record(void *ctx, size_t seq, const json_t *rec)
 
 		if (json_is_integer(id) && (k = key_for(w, data)) != NULL)
 			set_for(w, k, json_integer_value(id));
+	} else if (strcmp(event, "key-retired") == 0) {
+		learn_retired(w, data);
 	} else if (strcmp(event, "shares-superseded") == 0) {
 		k = key_for(w, data);
 		set = k ? set_for(w, k, json_integer_value(json_object_get(data, "identifier")))

@@ -53,6 +53,15 @@ struct lineage_key {
 	struct lineage_set sets[LINEAGE_SETS_MAX];
 };
 
+/* A key of an earlier ceremony that this one retired (key-retired): never rebuilt or used
+ * again. fpr is its SPKI's SHA-256, or a symmetric key's check value. */
+struct lineage_retired {
+	char name[LINEAGE_NAME_MAX + 1];
+	char ceremony[LINEAGE_NAME_MAX + 1];
+	bool has_fpr;
+	uint8_t fpr[32];
+};
+
 struct lineage {
 	char ceremony[LINEAGE_NAME_MAX + 1];
 	bool rehearsal;
@@ -60,6 +69,8 @@ struct lineage {
 	size_t records;
 	size_t nkeys;
 	struct lineage_key keys[LINEAGE_KEYS_MAX];
+	size_t nretired;
+	struct lineage_retired retired[LINEAGE_KEYS_MAX];
 	struct transcript_failure failure; /* for LINEAGE_E_INVALID */
 };
 
@@ -77,6 +88,11 @@ enum lineage_set_state {
 };
 
 enum lineage_set_state lineage_set_state(const struct lineage_key *k, uint16_t identifier);
+
+/* The retirement this transcript records of the key name made by ceremony, or of any key
+ * whose fingerprint is fpr (when not NULL); NULL when none. */
+const struct lineage_retired *lineage_retired(const struct lineage *l, const char *name,
+					      const char *ceremony, const uint8_t *fpr);
 
 /* The key's current share set: 1 with *identifier set when there is exactly one, else 0. */
 int lineage_current_set(const struct lineage_key *k, uint16_t *identifier);
