@@ -1,21 +1,30 @@
 #!/bin/bash
 # Build the appliance's hybrid ISO from Debian packages and build/ceremony, reproducibly.
 #
-# usage: image/build.sh [--debug] OUTDIR
-#   OUTDIR/ceremony.iso (ceremony-debug.iso with --debug), OUTDIR/SHA256SUMS, OUTDIR/MANIFEST;
-#   OUTDIR/work holds the staging trees (kept for inspection, remade every time).
+# usage: image/build.sh [--debug] [--release | --refresh-lock] OUTDIR
+#   OUTDIR/ceremony.iso (ceremony-debug.iso with --debug), OUTDIR/SHA256SUMS, OUTDIR/MANIFEST,
+#   OUTDIR/PACKAGES (the Debian packages in it); OUTDIR/work holds the staging trees (kept for
+#   inspection, remade every time).
+#   --release       take exactly the packages of image/packages.lock (name, version, SHA-256 of
+#                   the .deb) and the host tools it names, or refuse
+#   --refresh-lock  ignore the lock: take the versions installed here (or their stable updates),
+#                   then write them to image/packages.lock
 # environment:
 #   CEREMONY_BIN       the program to ship (default build/ceremony)
 #   VERSION            the program's version, shown at boot (default: `CEREMONY_BIN --version`)
-#   IMAGE_CACHE        downloaded .debs and their extracted trees (default build/image/cache)
+#   IMAGE_CACHE        downloaded .debs and their extracted trees, shared by checkouts (default
+#                      ${XDG_CACHE_HOME:-~/.cache}/ceremony-image; every .deb is checked against
+#                      the lock or apt's signed index on every use)
+#   IMAGE_LOCK         the lock (default image/packages.lock)
 #   SOURCE_DATE_EPOCH  every timestamp in the image (default: the last commit's time)
-#   IMAGE_FRESH=1      compress the initramfs even if the cache has the result
 #
-# Every byte comes from a Debian package at the version installed on this machine, or its stable
-# update (kernel, modules, busybox, the shared libraries the program needs; each .deb checked
-# against the SHA256 of apt's signed index), from this repository (init, grub.cfg, built-in
-# scripts), or is the program itself. GRUB comes from the installed grub-pc-bin and
-# grub-efi-amd64-bin, through grub-mkrescue. docs/image.md explains the whole.
+# Every byte comes from a Debian package at the version image/packages.lock names (or, when a
+# Debian update has taken that version out of apt's index and this is no release build, the
+# installed version or its stable update: the build lists the differences), each .deb checked
+# against the lock's SHA-256 or apt's signed index (kernel, modules, busybox, the shared
+# libraries the program needs), from this repository (init, grub.cfg, built-in scripts), or is
+# the program itself. GRUB comes from the installed grub-pc-bin and grub-efi-amd64-bin, through
+# grub-mkrescue. docs/image.md explains the whole.
 set -euo pipefail
 shopt -s inherit_errexit
 export LC_ALL=C TZ=UTC
@@ -23,12 +32,21 @@ umask 022
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
-debug=0
-if [ "${1:-}" = --debug ]; then debug=1; shift; fi
-[ $# = 1 ] || { echo "usage: $0 [--debug] OUTDIR" >&2; exit 2; }
+debug=0 mode=lock
+while [ $# -gt 1 ]; do
+	case $1 in
+	--debug) debug=1 ;;
+	--release) mode=release ;;
+	--refresh-lock) mode=refresh ;;
+	*) break ;;
+	esac
+	shift
+done
+[ $# = 1 ] || { echo "usage: $0 [--debug] [--release | --refresh-lock] OUTDIR" >&2; exit 2; }
 out=$1
 bin=${CEREMONY_BIN:-build/ceremony}
-cache=${IMAGE_CACHE:-build/image/cache}
+cache=${IMAGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ceremony-image}
+lock=${IMAGE_LOCK:-$top/image/packages.lock}
 arch=$(dpkg --print-architecture)
 
 die() { echo "image: $*" >&2; exit 2; }
@@ -47,6 +65,7 @@ work=$out/work
 root=$work/root
 iso=$work/iso
 mkdir -p "$out" "$cache/debs" "$cache/tree"
+[ "$mode" = refresh ] || [ -f "$lock" ] || [ "$mode" != release ] || die "no lock at $lock"
 out=$(realpath "$out") cache=$(realpath "$cache")
 rm -rf "$work"
 mkdir -p "$root" "$iso"
@@ -54,36 +73,58 @@ manifest=$work/MANIFEST
 : >"$manifest"
 
 # --- Debian packages -----------------------------------------------------------------------
-# resolve PKG...: records in $pkgs "PKG VERSION SHA256" for each .deb the image takes: the installed
-# version (what this machine built and tested with) while apt's index still lists it, else the
-# index's candidate (a stable update of the same package: the build log says so). One apt-cache
-# call for all: each costs a second.
+# $pkgs gets "PKG VERSION ARCH SHA256" for each .deb the image takes. The lock (image/
+# packages.lock) decides: its version, with the SHA-256 it names, as long as that .deb can be
+# had (the cache, apt's archive cache, or apt-get download while apt's index still lists it).
+# For a package the lock lacks, or whose locked version Debian has since replaced, the image
+# takes the installed version (what this machine built and tested with) while apt's index lists
+# it, else the index's candidate (its stable update), checked against the SHA-256 apt's signed
+# index gives; the build then lists how the packages differ from the lock, and a release build
+# refuses. apt is asked once for all packages, not once for each: each call costs a second.
 pkgs=$work/packages
-resolve() {
-	local p st want=() stale=() cand
-	for p in "$@"; do
-		st=$(dpkg-query -W -f='${Status} ${Version}' "$p" 2>/dev/null) || true
-		case $st in
-		"install ok installed "*) want+=("$p=${st#install ok installed }") ;;
-		*) die "package $p is not installed (scripts/install-deps image installs it)" ;;
-		esac
+: >"$pkgs"
+mkdir -p "$cache/debs"
+
+# What dpkg has installed, read once (dpkg-query costs a fork and a database read a call):
+# installed[PKG] is "VERSION ARCH" for a fully installed package.
+declare -A installed
+while read -r p a st v; do
+	[ "$st" = installed ] || continue
+	# A package installed for two architectures (multiarch): the image's is amd64.
+	[ -z "${installed[$p]:-}" ] || [ "$a" = "$arch" ] || [ "$a" = all ] || continue
+	installed[$p]="$v $a"
+done < <(dpkg-query -W -f='${Package} ${Architecture} ${db:Status-Status} ${Version}\n')
+inst_version() { local i=${installed[$1]:-}; printf '%s' "${i% *}"; }
+inst_arch() { local i=${installed[$1]:-}; printf '%s' "${i##* }"; }
+
+# deb_file PKG VERSION ARCH: where the cache keeps that .deb (apt's own file name).
+deb_file() { printf '%s/debs/%s_%s_%s.deb' "$cache" "$1" "${2//:/%3a}" "$3"; }
+
+# get_debs PKG=VERSION:ARCH...: puts each .deb in the cache, from apt's archive cache or with one
+# apt-get download for all that are missing. A .deb that cannot be had is simply not there.
+get_debs() {
+	local w p v a f dl=() tmp
+	for w in "$@"; do
+		p=${w%%=*} v=${w#*=} a=${v##*:} v=${v%:*}
+		f=$(deb_file "$p" "$v" "$a")
+		[ ! -f "$f" ] || continue
+		if [ -f "/var/cache/apt/archives/${f##*/}" ]; then
+			cp "/var/cache/apt/archives/${f##*/}" "$f.tmp.$$" && mv "$f.tmp.$$" "$f"
+		else
+			dl+=("$p:$a=$v")
+		fi
 	done
-	apt_records "${want[@]}" >>"$pkgs"
-	for p in "${want[@]}"; do
-		grep -q "^${p%%=*} " "$pkgs" || stale+=("${p%%=*}")
-	done
-	[ ${#stale[@]} = 0 ] && return 0
-	want=()
-	while read -r p cand; do
-		case $cand in '' | '(none)') die "apt's index has no version of $p (apt-get update)" ;; esac
-		say "$p: the installed version is no longer in apt's index; the image takes $cand"
-		want+=("$p=$cand")
-	done < <(apt-cache policy "${stale[@]}" | awk '/^[^ ]/ { sub(":$", "", $1); p = $1 }
-		/^  Candidate:/ { print p, $2 }')
-	apt_records "${want[@]}" >>"$pkgs"
-	for p in "${stale[@]}"; do
-		grep -q "^$p " "$pkgs" || die "apt's index has no SHA256 for $p (apt-get update)"
-	done
+	[ ${#dl[@]} = 0 ] && return 0
+	say "downloading ${#dl[@]} package(s): ${dl[*]}"
+	tmp=$(mktemp -d "$cache/debs/download.XXXXXX")
+	# One call for all; if one version is gone from the index apt fetches none: one at a time.
+	if ! (cd "$tmp" && apt-get download -q=2 "${dl[@]}" >/dev/null 2>"$tmp/log"); then
+		for w in "${dl[@]}"; do
+			(cd "$tmp" && apt-get download -q=2 "$w" >/dev/null 2>>"$tmp/log") || true
+		done
+	fi
+	for f in "$tmp"/*.deb; do [ -f "$f" ] && mv "$f" "$cache/debs/"; done
+	rm -rf "$tmp"
 }
 
 # apt_records PKG=VERSION...: "PKG VERSION SHA256" for every record apt's index has of them.
@@ -92,43 +133,107 @@ apt_records() {
 		/^SHA256: / { print p, v, $2 }' || true
 }
 
-# fetch_deb PKG: the .deb resolve chose, from the cache, apt's archive cache or apt-get download;
-# its SHA-256 must be one apt's index lists for that version. Prints its path.
-fetch_deb() {
-	local pkg=$1 ver debarch name f want got
-	ver=$(awk -v p="$pkg" '$1 == p { print $2; exit }' "$pkgs")
-	[ -n "$ver" ] || die "internal: $pkg was not resolved"
-	want=$(awk -v p="$pkg" '$1 == p { print $3 }' "$pkgs")
-	debarch=$(dpkg-query -W -f='${Architecture}' "$pkg")
-	name="${pkg}_${ver//:/%3a}_${debarch}.deb"
-	f=$cache/debs/$name
-	if [ ! -f "$f" ]; then
-		if [ -f "/var/cache/apt/archives/$name" ]; then
-			cp "/var/cache/apt/archives/$name" "$f.tmp"
+# resolve PKG...: fills $pkgs (above).
+resolve() {
+	local p st l v a s f want=() loose=() stale=() cand got
+	for p in "$@"; do
+		a=$(inst_arch "$p")
+		[ -n "$a" ] ||
+			die "package $p is not installed (scripts/install-deps image installs it)"
+		l=
+		[ "$mode" = refresh ] || [ ! -f "$lock" ] ||
+			l=$(awk -v p="$p" '$1 == "deb" && $2 == p { print $3, $4, $5; exit }' "$lock")
+		if [ -n "$l" ]; then want+=("$p ${l}"); else loose+=("$p"); fi
+	done
+	# The locked .debs, checked against the lock's SHA-256.
+	get_debs $(for l in "${want[@]}"; do set -- $l; echo "$1=$2:$3"; done)
+	for l in "${want[@]}"; do
+		set -- $l
+		f=$(deb_file "$1" "$2" "$3")
+		if [ -f "$f" ]; then
+			got=$(sha256sum <"$f" | cut -d' ' -f1)
+			[ "$got" = "$4" ] || die "${f##*/}: SHA-256 $got is not the one the lock names ($4)"
+			echo "$1 $2 $3 $4" >>"$pkgs"
 		else
-			say "downloading $pkg $ver" >&2
-			(cd "$cache/debs" && apt-get download -q=2 "$pkg=$ver" >/dev/null 2>"$name.log") ||
-				die "apt-get download $pkg=$ver failed: $(tail -n 2 "$cache/debs/$name.log")"
-			rm -f "$cache/debs/$name.log"
-			mv "$f" "$f.tmp"
+			say "$1 $2 (locked) can no longer be had: apt's index has dropped it"
+			loose+=("$1")
 		fi
-		mv "$f.tmp" "$f"
+	done
+	[ ${#loose[@]} = 0 ] && return 0
+	[ "$mode" != release ] || die "a release build takes the locked packages only, and" \
+		"${loose[*]} cannot be had at the locked version ($lock; Debian's snapshot archive" \
+		"keeps every version: put those .debs in $cache/debs)"
+	# The others: the installed version while apt's index lists it, else the candidate.
+	want=()
+	for p in "${loose[@]}"; do
+		want+=("$p=$(inst_version "$p")")
+	done
+	apt_records "${want[@]}" >"$work/index"
+	for p in "${want[@]}"; do
+		grep -q "^${p%%=*} " "$work/index" || stale+=("${p%%=*}")
+	done
+	if [ ${#stale[@]} != 0 ]; then
+		want=()
+		while read -r p cand; do
+			case $cand in '' | '(none)') die "apt's index has no version of $p (apt-get update)" ;; esac
+			say "$p: the installed version is no longer in apt's index; the image takes $cand"
+			want+=("$p=$cand")
+		done < <(apt-cache policy "${stale[@]}" | awk '/^[^ ]/ { sub(":$", "", $1); p = $1 }
+			/^  Candidate:/ { print p, $2 }')
+		apt_records "${want[@]}" >>"$work/index"
 	fi
-	got=$(sha256sum <"$f" | cut -d' ' -f1)
-	grep -qx "$got" <<<"$want" || die "$name: SHA-256 $got is not the one apt's index lists"
-	printf '%s %s %s\n' "$pkg" "$ver" "$got" >>"$manifest.debs"
-	echo "$f"
+	for p in "${loose[@]}"; do
+		v=$(awk -v p="$p" '$1 == p { v = $2 } END { print v }' "$work/index")
+		[ -n "$v" ] || die "apt's index has no SHA256 for $p (apt-get update)"
+		echo "$p=$v:$(inst_arch "$p")"
+	done >"$work/loose"
+	get_debs $(cat "$work/loose")
+	while IFS='=' read -r p v; do
+		a=${v##*:} v=${v%:*}
+		f=$(deb_file "$p" "$v" "$a")
+		[ -f "$f" ] || die "apt-get download $p=$v failed"
+		got=$(sha256sum <"$f" | cut -d' ' -f1)
+		awk -v p="$p" -v v="$v" '$1 == p && $2 == v { print $3 }' "$work/index" | grep -qx "$got" ||
+			die "${f##*/}: SHA-256 $got is not the one apt's index lists"
+		echo "$p $v $a $got" >>"$pkgs"
+	done <"$work/loose"
+}
+
+# lock_diff: how $pkgs and the host tools differ from the lock, one line each (nothing: exact).
+host_tools="grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools"
+lock_diff() {
+	local p v a s l t
+	[ -f "$lock" ] || { echo "no lock at $lock"; return 0; }
+	while read -r p v a s; do
+		l=$(awk -v p="$p" '$1 == "deb" && $2 == p { print $3, $4, $5; exit }' "$lock")
+		if [ -z "$l" ]; then echo "$p $v: not in the lock"
+		elif [ "${l%% *}" != "$v" ]; then echo "$p: the lock has ${l%% *}, the image $v"
+		elif [ "$l" != "$v $a $s" ]; then echo "$p $v: not the .deb the lock names (${l#* })"
+		fi
+	done <"$pkgs"
+	awk '$1 == "deb" { print $2, $3 }' "$lock" | while read -r p v; do
+		grep -q "^$p " "$pkgs" || echo "$p $v: in the lock, not in the image"
+	done
+	for t in $host_tools; do
+		v=$(inst_version "$t")
+		l=$(awk -v p="$t" '$1 == "tool" && $2 == p { print $3; exit }' "$lock")
+		[ "$v" = "$l" ] || echo "$t (host tool): the lock has ${l:-nothing}, this machine ${v:-nothing}"
+	done
 }
 
 # unpack PKG: extracts PKG's .deb once into the cache (keyed by the .deb's hash); prints the tree.
 unpack() {
 	local deb sum t
-	deb=$(fetch_deb "$1")
-	sum=$(sha256sum <"$deb" | cut -c1-16)
+	deb=$(awk -v p="$1" '$1 == p { print $2, $3; exit }' "$pkgs")
+	[ -n "$deb" ] || die "internal: $1 was not resolved"
+	deb=$(deb_file "$1" ${deb})
+	sum=$(awk -v p="$1" '$1 == p { print substr($4, 1, 16); exit }' "$pkgs")
 	t=$cache/tree/$1-$sum
 	if [ ! -f "$t.done" ]; then
-		rm -rf "$t"
-		dpkg-deb -x "$deb" "$t"
+		rm -rf "$t" "$t.tmp.$$"
+		mkdir -p "$cache/tree"
+		dpkg-deb -x "$deb" "$t.tmp.$$"
+		mv "$t.tmp.$$" "$t"
 		touch "$t.done"
 	fi
 	echo "$t"
@@ -159,18 +264,38 @@ in_tree() {
 env -u LD_PRELOAD -u LD_LIBRARY_PATH ldd "$bin" >"$work/ldd" || die "ldd $bin failed"
 ! grep 'not found' "$work/ldd" || die "the program needs libraries this machine lacks (above)"
 awk '/=>/ { print $3; next } $1 ~ /^\// { print $1 }' "$work/ldd" | sort -u >"$work/libs"
+# Each library's package: one dpkg -S for all (each call reads every package's file list, half a
+# second's work), asked for the path ldd gave and its real path (/lib is /usr/lib here).
 : >"$work/libs.pkg"
+# shellcheck disable=SC2046
+dpkg -S $(while read -r lib; do echo "$lib" "$(realpath "$lib")"; done <"$work/libs") \
+	2>/dev/null | sed 's/^\([^:,]*\)[^ ]* \(.*\)$/\1 \2/' >"$work/owners" || true
 while read -r lib; do
-	owner=$(dpkg -S "$lib" 2>/dev/null || dpkg -S "$(realpath "$lib")" 2>/dev/null) ||
-		die "no Debian package owns $lib"
-	printf '%s %s\n' "$lib" "$(sed -n '1s/:.*//p' <<<"$owner")" >>"$work/libs.pkg"
+	owner=$(awk -v a="$lib" -v b="$(realpath "$lib")" '$2 == a || $2 == b { print $1; exit }' \
+		"$work/owners")
+	[ -n "$owner" ] || die "no Debian package owns $lib"
+	printf '%s %s\n' "$lib" "$owner" >>"$work/libs.pkg"
 done <"$work/libs"
 kpkg=$(dpkg-query -W -f='${Depends}' linux-image-amd64 | sed 's/[ ,(].*//')
 case $kpkg in linux-image-*-amd64) ;; *) die "cannot tell the kernel package from '$kpkg'" ;; esac
 kver=${kpkg#linux-image-}
-: >"$pkgs"
 # shellcheck disable=SC2046
 resolve "$kpkg" busybox-static $(cut -d' ' -f2 "$work/libs.pkg" | sort -u)
+sort -o "$pkgs" "$pkgs"
+lock_diff >"$work/lock.diff"
+if [ "$mode" = refresh ]; then
+	: # the lock is written once the image is built
+elif [ -s "$work/lock.diff" ]; then
+	[ "$mode" != release ] || {
+		sed 's/^/image:   /' "$work/lock.diff" >&2
+		die "a release build takes exactly the lock ($lock): the packages differ (above)"
+	}
+	say "THE PACKAGES DIFFER FROM THE LOCK ($lock): this image is not the release's"
+	sed 's/^/image:   /' "$work/lock.diff"
+	say "(make image-lock takes these versions into the lock; docs/image.md, Packages)"
+else
+	say "packages: exactly the lock ($(wc -l <"$pkgs") Debian packages, $lock)"
+fi
 
 # --- the kernel and its modules --------------------------------------------------------------
 ktree=$(unpack "$kpkg")
@@ -199,9 +324,10 @@ if grep -E '^kernel/(drivers/net|net|drivers/bluetooth|drivers/nfc|drivers/stagi
 	die "a network, Bluetooth or NFC module entered the closure (above): refusing"
 fi
 mdir=$root/lib/modules/$kver
-while read -r rel; do
-	install -D -m 0644 "$ktree/lib/modules/$kver/$rel" "$mdir/$rel"
-done <"$modlist"
+mkdir -p "$mdir"
+# One tar for the 56 files rather than an install each; the modes are set after.
+tar -C "$ktree/lib/modules/$kver" -cf - -T "$modlist" | tar -C "$mdir" -xf -
+find "$mdir" -type d -exec chmod 0755 {} + -o -type f -exec chmod 0644 {} +
 install -D -m 0644 "$modlist" "$root/etc/ceremony/modules.load"
 
 # --- busybox: the links of the whitelist only -----------------------------------------------
@@ -221,7 +347,7 @@ chmod 0755 "$root/bin/ceremony"
 while read -r lib pkg; do
 	src=$(in_tree "$(unpack "$pkg")" "$lib")
 	if [ "$(awk -v p="$pkg" '$1 == p { print $2; exit }' "$pkgs")" = \
-		"$(dpkg-query -W -f='${Version}' "$pkg")" ]; then
+		"$(inst_version "$pkg")" ]; then
 		cmp -s "$src" "$(realpath "$lib")" || die "$lib differs from the copy in its package $pkg"
 	fi
 	install -D -m 0755 "$src" "$root$lib"
@@ -235,7 +361,18 @@ kernel_sha=$(sha256sum <"$kernel" | cut -d' ' -f1)
 	echo "kernel=$kver"
 	echo "kernel_sha256=$kernel_sha"
 	echo "debug=$debug"
+	if [ -s "$work/lock.diff" ]; then echo "packages_lock=differs"; else
+		echo "packages_lock=exact"; fi
 } >"$root/etc/ceremony/image"
+# The Debian packages the image is made of, in the lock's format: shown at boot, and covered by
+# the image's hash as every file of the initramfs is.
+packages_list() {
+	echo "# The Debian packages of the ceremony image: deb NAME VERSION ARCH SHA256(.deb); the host"
+	echo "# tools that made the ISO: tool NAME VERSION. docs/image.md, Packages."
+	awk '{ print "deb", $1, $2, $3, $4 }' "$pkgs"
+	for t in $host_tools; do echo "tool $t $(inst_version "$t")"; done
+}
+packages_list >"$root/etc/ceremony/packages"
 mkdir -p "$root/usr/share/ceremony/scripts"
 for s in "$top"/scripts/*.yaml; do
 	[ -f "$s" ] && install -m 0644 "$s" "$root/usr/share/ceremony/scripts/"
@@ -245,16 +382,11 @@ chmod 1777 "$root/tmp"
 
 # --- the initramfs: sorted newc cpio, owner 0:0, one mtime, zstd ------------------------------
 # zstd rather than xz: 15% larger, but the kernel unpacks it several seconds sooner in the VM.
+# Level 12: 1.5 s here, 11% larger than level 19 (20 s): the build is part of every rehearsal.
 find "$root" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 (cd "$root" && find . -mindepth 1 | sort |
 	cpio -o -H newc --quiet --owner 0:0 --reproducible) >"$work/initrd.cpio"
-# Level 19 takes 15 s: the result is kept, keyed by the archive's hash.
-csum=$(sha256sum <"$work/initrd.cpio" | cut -d' ' -f1)
-if [ ! -f "$cache/initrd-$csum.zst" ] || [ "${IMAGE_FRESH:-0}" = 1 ]; then
-	zstd -19 -T1 -q -c "$work/initrd.cpio" >"$cache/initrd.tmp"
-	mv "$cache/initrd.tmp" "$cache/initrd-$csum.zst"
-fi
-cp "$cache/initrd-$csum.zst" "$work/initrd.img"
+zstd -12 -T1 -q -c "$work/initrd.cpio" >"$work/initrd.img"
 
 # --- the ISO tree --------------------------------------------------------------------------
 install -D -m 0644 "$kernel" "$iso/boot/vmlinuz"
@@ -278,11 +410,13 @@ mkdir -p "$iso/ceremony"
 	echo "program $(sha256sum <"$bin" | cut -d' ' -f1) (as built)" \
 		"$(sha256sum <"$root/bin/ceremony" | cut -d' ' -f1) (stripped, in the image)"
 	echo
-	echo "# Debian packages: name version sha256(.deb)"
-	sort -u "$manifest.debs"
-	for p in grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools; do
-		echo "$p $(dpkg-query -W -f='${Version}' "$p") (host tool)"
+	echo "# Debian packages: name version architecture sha256(.deb)"
+	cat "$pkgs"
+	for p in $host_tools; do
+		echo "$p $(inst_version "$p") (host tool)"
 	done
+	echo "# differences from the lock $(basename "$lock")"
+	if [ -s "$work/lock.diff" ]; then cat "$work/lock.diff"; else echo "none"; fi
 	echo
 	echo "# shared libraries: path package"
 	cat "$work/libs.pkg"
@@ -300,6 +434,7 @@ mkdir -p "$iso/ceremony"
 	(cd "$iso" && find . -type f | sort | xargs sha256sum)
 } >"$manifest"
 install -m 0644 "$manifest" "$iso/ceremony/MANIFEST"
+install -m 0644 "$root/etc/ceremony/packages" "$iso/ceremony/PACKAGES"
 find "$iso" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 
 # --- the hybrid ISO (BIOS + UEFI, CD + USB) ----------------------------------------------------
@@ -311,7 +446,7 @@ name=ceremony.iso
 rm -f "$out/$name" "$out/SHA256SUMS"
 frozen=$(date -u -d "@$SOURCE_DATE_EPOCH" '+%Y-%m-%d %H:%M:%S')
 if ! faketime -f "$frozen" grub-mkrescue -o "$work/$name" --fonts= --locales= --themes= \
-	--compress=xz \
+	--compress=no \
 	--install-modules="linux normal configfile echo test smbios serial terminal search \
 search_label search_fs_uuid iso9660 all_video part_gpt part_msdos part_apple part_acorn \
 part_amiga part_bsd part_dfly part_dvh part_plan part_sun part_sunpc" \
@@ -327,4 +462,16 @@ blocks=$(od -An -tu4 -j 32848 -N4 "$work/$name" | tr -d ' ')
 mv "$work/$name" "$out/$name"
 install -m 0644 "$manifest" "$out/MANIFEST"
 (cd "$out" && sha256sum "$name" >SHA256SUMS)
+packages_list >"$out/PACKAGES"
+if [ "$mode" = refresh ]; then
+	{
+		echo "# image/packages.lock: the Debian packages of the ceremony image and the host tools"
+		echo "# that build it. A release build (make image RELEASE=1) takes exactly these; make"
+		echo "# image-lock rewrites this file from what this machine has (docs/image.md, Packages)."
+		packages_list | grep -v '^#'
+	} >"$lock.tmp"
+	mv "$lock.tmp" "$lock"
+	say "lock written: $lock ($(grep -c '^deb ' "$lock") packages)"
+	if [ -s "$work/lock.diff" ]; then sed 's/^/image:   was: /' "$work/lock.diff"; fi
+fi
 say "$out/$name $(stat -c %s "$out/$name") bytes, sha256 $(cut -d' ' -f1 "$out/SHA256SUMS")"

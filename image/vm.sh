@@ -20,6 +20,9 @@
 #   vm_plug NAME IMAGE       insert IMAGE as a USB stick while the VM runs (QEMU monitor)
 #   vm_unplug NAME           pull it out again
 #   vm_seconds LOG PATTERN   the time stamp of the first console line matching PATTERN (ERE)
+#   vm_cpu LOG PATTERN       the CPU seconds QEMU had used when that line came (LOG.cpu holds
+#                            "wall cpu" for every line of LOG): on a machine shared with other
+#                            work the wall clock says more about the load than about the boot
 #   vm_report LOG RC SHA VERSION
 #                            what a boot showed, one fact a line: "ok<TAB>what" or
 #                            "no<TAB>what"; SHA is the published hash of the ISO, VERSION the
@@ -66,7 +69,7 @@ vm_plug() {
 vm_unplug() { printf 'device_del dev-%s\n' "$1" >&"$vm_monitor_in"; }
 
 vm_boot() {
-	local iso=$1 log=$2 limit=$3 dir boot=() fw=() t0 line part= now qpid rc
+	local iso=$1 log=$2 limit=$3 dir boot=() fw=() t0 line part= now qpid rc qemu= cpu st hz
 	dir=$(dirname "$log")
 	if [ "$VM_UEFI" = 1 ]; then
 		cp /usr/share/OVMF/OVMF_VARS_4M.fd "$dir/uefi-vars.fd"
@@ -92,6 +95,8 @@ vm_boot() {
 	exec {vm_serial_in}<>"$dir/serial.in" {vm_serial_out}<>"$dir/serial.out" \
 		{vm_monitor_in}<>"$dir/monitor.in" {vm_monitor_out}<>"$dir/monitor.out"
 	: >"$log"
+	: >"$log.cpu"
+	hz=$(getconf CLK_TCK)
 	vm_fatal=0
 	t0=${EPOCHREALTIME/./}
 	# The SMBIOS product name tells the image's GRUB to boot the serial rehearsal entry at once.
@@ -120,6 +125,16 @@ vm_boot() {
 		line=${line//$'\e['*([0-9;?])[A-Za-z]/}
 		now=${EPOCHREALTIME/./}
 		printf '%7.2f %s\n' "$(((now - t0) / 10000))e-2" "$line" >>"$log"
+		# QEMU's CPU time so far (user + system: fields 14 and 15 of its stat), from timeout's
+		# child, found at its first line.
+		[ -n "$qemu" ] || read -r qemu _ <"/proc/$qpid/task/$qpid/children" 2>/dev/null
+		cpu=0
+		if [ -n "$qemu" ] && read -r st <"/proc/$qemu/stat" 2>/dev/null; then
+			st=${st##*) }
+			read -r -a st <<<"$st"
+			cpu=$(((st[11] + st[12]) * 100 / hz))
+		fi
+		printf '%7.2f %7.2f\n' "$(((now - t0) / 10000))e-2" "${cpu}e-2" >>"$log.cpu"
 		[ "${VM_ECHO:-0}" = 0 ] || printf '%s\n' "$line"
 		case $line in "init: FATAL"*) vm_fatal=1 ;; esac
 		vm_on_line "$line"
@@ -135,6 +150,23 @@ vm_boot() {
 
 vm_seconds() {
 	grep -m1 -E "^ *[0-9.]+ ($2)" "$1" | awk '{ print $1 }'
+}
+
+vm_cpu() {
+	local n
+	n=$(grep -n -m1 -E "^ *[0-9.]+ ($2)" "$1" | cut -d: -f1)
+	[ -n "$n" ] && [ -f "$1.cpu" ] && sed -n "${n}p" "$1.cpu" | awk '{ print $2 }'
+}
+
+# vm_first_prompt LOG: "WALL CPU" (as vm_seconds and vm_cpu) of the program's first prompt: the
+# first line, after the init started the program, that asks a question or answers one from the
+# answers file.
+vm_first_prompt() {
+	local start n
+	start=$(grep -n -m1 -E '^ *[0-9.]+ init: starting at' "$1" | cut -d: -f1)
+	[ -n "$start" ] || return 0
+	n=$(tail -n +"$start" "$1" | grep -n -m1 -E '^ *[0-9.]+ (\[answers\] |.*\? \()' | cut -d: -f1)
+	[ -n "$n" ] && [ -f "$1.cpu" ] && sed -n "$((start + n - 1))p" "$1.cpu"
 }
 
 vm_report() {
@@ -170,4 +202,30 @@ vm_report() {
 		printf 'no\tthe VM powered off (qemu status %s%s)\n' "$rc" \
 			"$([ "$rc" = 124 ] && echo ': timed out')"
 	fi
+}
+
+# vm_figures LOG: the boot's milestones, each as seconds since QEMU started, on the wall clock and
+# in QEMU's own CPU time (what the boot costs, whatever else the machine is doing), and the load.
+vm_figures() {
+	local log=$1 what pat w c
+	printf '  %-34s %8s %9s\n' "boot figures (s since QEMU started)" wall "QEMU CPU"
+	while IFS='|' read -r what pat; do
+		w=$(vm_seconds "$log" "$pat")
+		c=$(vm_cpu "$log" "$pat")
+		printf '  %-34s %8s %9s\n' "$what" "${w:--}" "${c:--}"
+	done <<'LIST'
+GRUB boots the entry|  *Booting
+the init starts|init: ceremony appliance
+modules loaded|init: modules:
+image hashed and verified|init: image: 
+media mounted|init: media: 
+self-tests passed|init: self-tests:
+the program starts|init: starting at
+LIST
+	read -r w c < <(vm_first_prompt "$log")
+	printf '  %-34s %8s %9s\n' "the program's first prompt" "${w:--}" "${c:--}"
+	w=$(vm_seconds "$log" 'init: powering off')
+	c=$(vm_cpu "$log" 'init: powering off')
+	printf '  %-34s %8s %9s\n' "powering off" "${w:--}" "${c:--}"
+	echo "  (TCG, 1 vCPU; host: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
 }

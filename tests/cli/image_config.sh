@@ -56,7 +56,23 @@ grep -q -- '-accel tcg' image/vm.sh || fail "vm.sh does not say -accel tcg"
 grep -q 'timeout "$limit" qemu-system-x86_64' image/vm.sh || fail "QEMU runs without a timeout"
 ! grep -E -- '-(net|netdev|nic) [^n]' scripts/rehearse image/*.sh || fail "a network device"
 
-for f in image/build.sh image/check.sh image/bench.sh image/vm.sh scripts/rehearse; do
+# The package lock: every line a comment, "deb NAME VERSION ARCH SHA256" or "tool NAME VERSION";
+# it locks the kernel, busybox-static and the C library, and the host tools that write the ISO.
+awk '/^#/ || /^$/ { next }
+	$1 == "deb" && NF == 5 && $5 ~ /^[0-9a-f]+$/ && length($5) == 64 { next }
+	$1 == "tool" && NF == 3 { next }
+	{ print "bad lock line " NR ": " $0; bad = 1 } END { exit bad }' image/packages.lock ||
+	fail "image/packages.lock is malformed (above)"
+for p in busybox-static libc6 grub-pc-bin grub-efi-amd64-bin xorriso; do
+	grep -q -E "^(deb|tool) $p " image/packages.lock || fail "image/packages.lock lacks $p"
+done
+grep -q -E '^deb linux-image-[0-9.]+-[0-9]+-amd64 ' image/packages.lock ||
+	fail "image/packages.lock has no kernel"
+[ -z "$(awk '!/^#/ { print $2 }' image/packages.lock | sort | uniq -d)" ] ||
+	fail "image/packages.lock names a package twice"
+
+for f in image/build.sh image/check.sh image/bench.sh image/vm.sh scripts/rehearse \
+	scripts/rehearse-lifecycle; do
 	bash -n "$f" || fail "$f does not parse"
 done
 sh -n image/init || fail "image/init does not parse (sh)"
