@@ -66,7 +66,7 @@ static const struct action table[] = {
 	    .name = "show-fingerprints",
 	    .optional = KEY,
 	    .rule = action_rule_show_fingerprints,
-	    .uses_key = action_uses_show_fingerprints,
+	    .uses_key = action_uses_none, /* fingerprints are public values */
 	    .summary = action_summary_show_fingerprints,
 	},
     [SCRIPT_ACT_SPLIT_SHARES] =

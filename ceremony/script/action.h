@@ -134,7 +134,6 @@ ACTION_SUMMARY(acknowledge);
 ACTION_RULE(generate_key);
 ACTION_SUMMARY(generate_key);
 ACTION_RULE(show_fingerprints);
-ACTION_USES(show_fingerprints);
 ACTION_SUMMARY(show_fingerprints);
 ACTION_RULE(split_shares);
 ACTION_SHARE_SET(split_shares);
@@ -182,7 +181,7 @@ ACTION_SUMMARY(record_decision);
 ACTION_RULE(sign_payloads);
 ACTION_SUMMARY(sign_payloads);
 ACTION_RULE(retire_key);
-ACTION_USES(none);
+ACTION_USES(none); /* steps that use no key secret: show-fingerprints, the recovery ones */
 ACTION_SUMMARY(retire_key);
 
 #endif

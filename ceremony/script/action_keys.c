@@ -35,14 +35,6 @@ enum script_err action_rule_show_fingerprints(struct script_ctx *c, const struct
 	return SCRIPT_OK;
 }
 
-/* Fingerprints are public values. */
-bool action_uses_show_fingerprints(const struct script_key *own, const struct script_key *k)
-{
-	(void)own;
-	(void)k;
-	return false;
-}
-
 int action_summary_show_fingerprints(const struct script_step *s, const struct summary_parts *sp,
 				     char *out, size_t outlen)
 {
