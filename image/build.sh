@@ -307,12 +307,17 @@ kernel=$ktree/boot/vmlinuz-$kver
 [ -f "$kernel" ] || die "no /boot/vmlinuz-$kver in $kpkg"
 
 # The closure, in load order: each listed module's dependencies (soft ones too) before it.
+# $work/modules.needed: the modules another one needs (every insmod before a chain's last).
 modlist=$work/modules.load
 : >"$modlist"
+: >"$work/modules.needed"
 while read -r m _; do
 	case $m in '' | '#'*) continue ;; esac
 	deps=$(modprobe -d "$ktree" -S "$kver" --show-depends "$m" 2>&1) ||
 		die "module $m: $deps"
+	grep '^insmod ' <<<"$deps" | sed '$d' | while read -r _ path _; do
+		echo "${path#"$ktree/lib/modules/$kver/"}"
+	done >>"$work/modules.needed"
 	while read -r verb path _; do
 		[ "$verb" = insmod ] || continue
 		rel=${path#"$ktree/lib/modules/$kver/"}
@@ -328,7 +333,18 @@ mkdir -p "$mdir"
 # One tar for the 56 files rather than an install each; the modes are set after.
 tar -C "$ktree/lib/modules/$kver" -cf - -T "$modlist" | tar -C "$mdir" -xf -
 find "$mdir" -type d -exec chmod 0755 {} + -o -type f -exec chmod 0644 {} +
-install -D -m 0644 "$modlist" "$root/etc/ceremony/modules.load"
+# The init's list: "PATH" for a module others need, loaded in order; "PATH &" for one no other
+# module needs, which the init loads beside the rest (while one waits on its hardware, a SATA
+# link, the others load). USB host controller drivers stay in order: EHCI must bind before its
+# companion OHCI/UHCI controllers, or USB 2.0 devices are found twice.
+mkdir -p "$root/etc/ceremony"
+while read -r rel; do
+	case $rel in
+	kernel/drivers/usb/host/*) echo "$rel" ;;
+	*) if grep -qxF "$rel" "$work/modules.needed"; then echo "$rel"; else echo "$rel &"; fi ;;
+	esac
+done <"$modlist" >"$root/etc/ceremony/modules.load"
+chmod 0644 "$root/etc/ceremony/modules.load"
 
 # --- busybox: the links of the whitelist only -----------------------------------------------
 bbtree=$(unpack busybox-static)
@@ -447,7 +463,7 @@ rm -f "$out/$name" "$out/SHA256SUMS"
 frozen=$(date -u -d "@$SOURCE_DATE_EPOCH" '+%Y-%m-%d %H:%M:%S')
 if ! faketime -f "$frozen" grub-mkrescue -o "$work/$name" --fonts= --locales= --themes= \
 	--compress=no \
-	--install-modules="linux normal configfile echo test smbios serial terminal search \
+	--install-modules="linux linux16 normal configfile echo test smbios serial terminal search \
 search_label search_fs_uuid iso9660 all_video part_gpt part_msdos part_apple part_acorn \
 part_amiga part_bsd part_dfly part_dvh part_plan part_sun part_sunpc" \
 	"$iso" -- -volid "$label" >"$work/grub-mkrescue.log" 2>&1; then
