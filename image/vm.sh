@@ -127,9 +127,9 @@ vm_boot() {
 		printf '%7.2f %s\n' "$(((now - t0) / 10000))e-2" "$line" >>"$log"
 		# QEMU's CPU time so far (user + system: fields 14 and 15 of its stat), from timeout's
 		# child, found at its first line.
-		[ -n "$qemu" ] || read -r qemu _ <"/proc/$qpid/task/$qpid/children" 2>/dev/null
+		[ -n "$qemu" ] || read -r qemu _ 2>/dev/null <"/proc/$qpid/task/$qpid/children"
 		cpu=0
-		if [ -n "$qemu" ] && read -r st <"/proc/$qemu/stat" 2>/dev/null; then
+		if [ -n "$qemu" ] && read -r st 2>/dev/null <"/proc/$qemu/stat"; then
 			st=${st##*) }
 			read -r -a st <<<"$st"
 			cpu=$(((st[11] + st[12]) * 100 / hz))

@@ -30,6 +30,14 @@ expect 0 init_fn probe "$T/nolabel.img"
 expect 0 init_fn probe "$T/ext4.img"
 [ "$(cat "$T/out")" = "ext4 auditor_2" ] || fail "ext4: $(cat "$T/out")"
 expect 1 init_fn probe "$T/blank.img"
+# ext4's label field is 16 bytes, NUL-padded only when shorter: a full one has no NUL after it
+truncate -s 8M "$T/ext4full.img"
+mke2fs -q -t ext4 -L 0123456789abcdef -F "$T/ext4full.img"
+expect 0 init_fn probe "$T/ext4full.img"
+[ "$(cat "$T/out")" = "ext4 0123456789abcdef" ] || fail "ext4, 16-byte label: $(cat "$T/out")"
+# a device too short for a boot sector is no medium
+head -c 500 "$T/fat12.img" >"$T/short.img"
+expect 1 init_fn probe "$T/short.img"
 if command -v xorriso >/dev/null; then
 	mkdir "$T/iso"
 	echo x >"$T/iso/x"
