@@ -20,8 +20,9 @@ DEPS        ?= scripts/install-deps
 SAN         ?=
 # Test runner prefix (valgrind, say); empty for a plain run.
 RUNNER      ?=
-# CLI tests and unit test binaries run at once (tests/run-cli, tests/run-unit), and compilers at
-# once when check, asan and valgrind build what the tests run: CI has 2 cores.
+# CLI tests, and unit test binaries or fuzz corpus replays, run at once (tests/run-cli,
+# tests/run-unit, tests/fuzz/run-replay), and compilers at once when check, asan and valgrind
+# build what the tests run: CI has 2 cores.
 CLI_JOBS    ?= 2
 UNIT_JOBS   ?= 2
 BUILD_JOBS  ?= 2
@@ -174,7 +175,7 @@ cli: $(BIN) $(PRELOAD_LIB)
 # main() (tests/fuzz/replay.c): no clang, no libFuzzer.
 REPLAY_BIN := $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/tests/replay_%,$(FUZZ_SRC))
 replay: $(REPLAY_BIN)
-	@tests/fuzz/run-replay "$(RUNNER)" $(REPLAY_BIN)
+	@UNIT_JOBS=$(UNIT_JOBS) tests/fuzz/run-replay "$(RUNNER)" $(REPLAY_BIN)
 $(BUILD)/tests/replay_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay.o $(ALL_LIBS)
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo '  LD      $@')
