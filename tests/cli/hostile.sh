@@ -179,21 +179,52 @@ one_case() {
 	[ ! -f "$T/c/secrets" ] || phrases "$T/c/secrets"
 }
 
-mkdir -p "$T/errs"
-checked=() checked_where=()
-for cf in "$H"/*/cases; do
-	entry=${cf%/cases} entry=${entry##*/}
-	while IFS= read -r -u 3 l; do
-		case $l in '' | '#'*) continue ;; esac
-		one_case "$entry" "$l"
-	done 3<"$cf"
+# cases_of ENTRY: how many cases ENTRY has.
+cases_of() { grep -cv -e '^$' -e '^#' "$H/$1/cases"; }
+
+# part N ENTRY...: the cases of the ENTRYs, in a scratch directory of their own ($T/part$N);
+# what failed in $T/part$N.out, "CASES FAILED" in $T/part$N.sum.
+part() {
+	T=$T/part$1
+	shift
+	mkdir -p "$T/errs"
+	failed=0 cases=0 checked=() checked_where=()
+	for entry in "$@"; do
+		while IFS= read -r -u 3 l; do
+			case $l in '' | '#'*) continue ;; esac
+			one_case "$entry" "$l"
+		done 3<"$H/$entry/cases"
+	done
+	printable ${checked[@]+"${checked[@]}"} >"$T/unprintable" ||
+		fail "the printable check failed to run"
+	for i in $(cat "$T/unprintable"); do
+		failed=$((failed + 1))
+		echo "FAIL ${checked_where[i]}: stderr is not printable UTF-8"
+		echo "  stderr: $(head -c 600 "${checked[i]}" | cat -v)"
+	done
+	echo "$cases $failed" >"$T.sum"
+}
+
+# The entries in two parts of about as many cases, run side by side: under valgrind a case is
+# some 3 s, and this test alone was the critical path of make valgrind's CLI tests.
+a=() b=() na=0 nb=0
+for e in $(for cf in "$H"/*/cases; do e=${cf%/cases} e=${e##*/}; echo "$(cases_of "$e") $e"; done |
+	sort -k1,1nr -k2 | cut -d' ' -f2); do
+	n=$(cases_of "$e")
+	if [ $na -le $nb ]; then a+=("$e") na=$((na + n)); else b+=("$e") nb=$((nb + n)); fi
 done
-printable ${checked[@]+"${checked[@]}"} >"$T/unprintable" || fail "the printable check failed to run"
-for i in $(cat "$T/unprintable"); do
-	failed=$((failed + 1))
-	echo "FAIL ${checked_where[i]}: stderr is not printable UTF-8"
-	echo "  stderr: $(head -c 600 "${checked[i]}" | cat -v)"
-done
-echo "hostile: $cases cases, $failed failed"
+[ ${#a[@]} -gt 0 ] && [ ${#b[@]} -gt 0 ] || fail "the hostile corpus has fewer than two entries"
+part 0 "${a[@]}" >"$T/part0.out" 2>&1 &
+p0=$!
+part 1 "${b[@]}" >"$T/part1.out" 2>&1 &
+p1=$!
+wait $p0 || { cat "$T/part0.out"; fail "part 0 (${a[*]}) did not finish"; }
+wait $p1 || { cat "$T/part1.out"; fail "part 1 (${b[*]}) did not finish"; }
+cat "$T/part0.out" "$T/part1.out"
+read -r c0 f0 <"$T/part0.sum"
+read -r c1 f1 <"$T/part1.sum"
+cases=$((c0 + c1)) failed=$((f0 + f1))
+[ "$cases" = $((na + nb)) ] || fail "ran $cases cases of $((na + nb))"
+echo "hostile: $cases cases, $failed failed (${a[*]} | ${b[*]})"
 [ "$cases" -ge 150 ] || fail "only $cases cases"
 [ "$failed" = 0 ] || fail "$failed hostile case(s) not refused cleanly"
