@@ -218,6 +218,8 @@ part 0 "${a[@]}" >"$T/part0.out" 2>&1 &
 p0=$!
 part 1 "${b[@]}" >"$T/part1.out" 2>&1 &
 p1=$!
+# Should this test be stopped, its parts stop with it.
+trap 'kill $p0 $p1 2>/dev/null || true' EXIT
 wait $p0 || { cat "$T/part0.out"; fail "part 0 (${a[*]}) did not finish"; }
 wait $p1 || { cat "$T/part1.out"; fail "part 1 (${b[*]}) did not finish"; }
 cat "$T/part0.out" "$T/part1.out"
