@@ -147,7 +147,6 @@ $(BUILD)/tests/%.so: tests/fault/%.c
 # the tests then run one target after another, so that their output reads in order.
 JOBS_FLAG = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(BUILD_JOBS))
 TEST_PROGS = $(BIN) $(PRELOAD_LIB) $(UNIT_BIN) $(REPLAY_BIN) $(if $(SAN),,$(CT_BIN))
-test-progs: $(TEST_PROGS)
 
 check: deps
 	@$(MAKE) --no-print-directory $(JOBS_FLAG) test-progs
@@ -180,6 +179,8 @@ $(BUILD)/tests/replay_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuz
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo '  LD      $@')
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+# After REPLAY_BIN: a rule's prerequisites are expanded where it stands.
+test-progs: $(TEST_PROGS)
 
 ASAN_MAKE = $(MAKE) --no-print-directory BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
