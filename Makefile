@@ -20,6 +20,12 @@ DEPS        ?= scripts/install-deps
 SAN         ?=
 # Test runner prefix (valgrind, say); empty for a plain run.
 RUNNER      ?=
+# CLI tests, and unit test binaries or fuzz corpus replays, run at once (tests/run-cli,
+# tests/run-unit, tests/fuzz/run-replay), and compilers at once when check, asan and valgrind
+# build what the tests run: CI has 2 cores.
+CLI_JOBS    ?= 2
+UNIT_JOBS   ?= 2
+BUILD_JOBS  ?= 2
 # V=1 shows the full compiler command lines.
 V           ?=
 Q           := $(if $(V),,@)
@@ -68,7 +74,7 @@ BENCH_BIN    := $(patsubst tests/bench/%.c,$(BUILD)/tests/%,$(BENCH_SRC))
 PRELOAD_SRC  := $(sort $(wildcard tests/fault/*.c))
 PRELOAD_LIB  := $(patsubst tests/fault/%.c,$(BUILD)/tests/%.so,$(PRELOAD_SRC))
 
-.PHONY: all deps check test layers unit ct cli replay asan valgrind fuzz fuzz-build bench install \
+.PHONY: all deps check test test-progs layers unit ct cli replay asan valgrind fuzz fuzz-build bench install \
         uninstall clean format FORCE
 all: $(BIN)
 
@@ -137,7 +143,13 @@ $(BUILD)/tests/%.so: tests/fault/%.c
 	  -Wl,-z,relro,-z,now -o $@ $< -ldl
 
 # --- tests -------------------------------------------------------------------------------------
+# The programs the tests run are built first, BUILD_JOBS at a time (unless make was given -j);
+# the tests then run one target after another, so that their output reads in order.
+JOBS_FLAG = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(BUILD_JOBS))
+TEST_PROGS = $(BIN) $(PRELOAD_LIB) $(UNIT_BIN) $(REPLAY_BIN) $(if $(SAN),,$(CT_BIN))
+
 check: deps
+	@$(MAKE) --no-print-directory $(JOBS_FLAG) test-progs
 	@$(MAKE) --no-print-directory test
 
 test: layers unit ct cli replay
@@ -147,30 +159,34 @@ layers:
 	@tests/layers
 
 unit: $(UNIT_BIN)
-	@tests/run-unit $(BUILD) "$(RUNNER)" $(UNIT_BIN)
+	@UNIT_JOBS=$(UNIT_JOBS) tests/run-unit $(BUILD) "$(RUNNER)" $(UNIT_BIN)
 
 # Constant-time checks: secrets are marked undefined, so any branch or index on them is a
 # valgrind error. Meaningless under ASan, so the asan build skips them.
-ct: $(CT_BIN)
+ct: $(if $(SAN),,$(CT_BIN))
 	@if [ -n "$(SAN)" ]; then echo "ct: skipped under sanitizers"; else \
 	  tests/run-ct $(CT_BIN); fi
 
 cli: $(BIN) $(PRELOAD_LIB)
-	@tests/run-cli $(BIN) "$(RUNNER)" $(CLI_TESTS)
+	@CLI_JOBS=$(CLI_JOBS) tests/run-cli $(BIN) "$(RUNNER)" $(CLI_TESTS)
 
 # Every committed fuzz corpus file and crash input, through its target built by $(CC) with a plain
 # main() (tests/fuzz/replay.c): no clang, no libFuzzer.
 REPLAY_BIN := $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/tests/replay_%,$(FUZZ_SRC))
 replay: $(REPLAY_BIN)
-	@tests/fuzz/run-replay "$(RUNNER)" $(REPLAY_BIN)
+	@UNIT_JOBS=$(UNIT_JOBS) tests/fuzz/run-replay "$(RUNNER)" $(REPLAY_BIN)
 $(BUILD)/tests/replay_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay.o $(ALL_LIBS)
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo '  LD      $@')
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+# After REPLAY_BIN: a rule's prerequisites are expanded where it stands.
+test-progs: $(TEST_PROGS)
 
+ASAN_MAKE = $(MAKE) --no-print-directory BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 asan: deps
-	@$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
-	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
+	@$(ASAN_MAKE) $(JOBS_FLAG) test-progs
+	@$(ASAN_MAKE) test
 
 # Unit tests, the fuzz corpora and CLI tests (ct already runs under valgrind) behind
 # tests/valgrind-run: memcheck with its log per process off the program's stderr; any error fails
@@ -188,20 +204,19 @@ asan: deps
 # VALGRIND_CLI=all runs every CLI test.
 VALGRIND_CLI ?= basics script transcript cert_lint slip39 qr_tools media_device media_dir \
                 selftest_nogo hostile run_smki_issuing
+VG_MAKE = $(MAKE) --no-print-directory BUILD=build/valgrind CFLAGS="-O1 -g" \
+	  RUNNER="$(CURDIR)/tests/valgrind-run"
 valgrind: deps
-	@$(MAKE) --no-print-directory BUILD=build/valgrind CFLAGS="-O1 -g" \
-	  RUNNER="$(CURDIR)/tests/valgrind-run" unit
-	@CLI_JOBS=2 $(MAKE) --no-print-directory BUILD=build/valgrind CFLAGS="-O1 -g" \
-	  RUNNER="$(CURDIR)/tests/valgrind-run" \
-	  $(if $(filter all,$(VALGRIND_CLI)),,CLI_TESTS="$(VALGRIND_CLI:%=tests/cli/%.sh)") cli
-	@$(MAKE) --no-print-directory BUILD=build/valgrind CFLAGS="-O1 -g" \
-	  RUNNER="$(CURDIR)/tests/valgrind-run" replay
+	@$(VG_MAKE) $(JOBS_FLAG) test-progs
+	@$(VG_MAKE) unit
+	@$(VG_MAKE) $(if $(filter all,$(VALGRIND_CLI)),,CLI_TESTS="$(VALGRIND_CLI:%=tests/cli/%.sh)") cli
+	@$(VG_MAKE) replay
 
 # --- fuzzing: libFuzzer needs clang; the libraries are rebuilt with its instrumentation ---------
 FUZZ_BUILD := $(BUILD)/fuzz
 FUZZ_BIN   := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(FUZZ_SRC))
 fuzz-build: deps
-	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) FUZZ_BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) \
+	@$(MAKE) --no-print-directory $(JOBS_FLAG) BUILD=$(FUZZ_BUILD) FUZZ_BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) \
 	  CFLAGS="-O1 -g" \
 	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
 	  -fsanitize-coverage-ignorelist=tests/fuzz/ignorelist.txt \

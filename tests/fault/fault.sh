@@ -33,8 +33,10 @@ else
 fi
 
 # fresh_media DIR: an empty medium for each medium of the SMKI key-generation script.
+# One mkdir: hard_crash.sh makes some 250 of these trees.
 fresh_media() {
-	for d in public backup carol dave erin frank grace heidi; do mkdir -p "$1/$d"; done
+	mkdir -p "$1/public" "$1/backup" "$1/carol" "$1/dave" "$1/erin" "$1/frank" "$1/grace" \
+		"$1/heidi"
 }
 
 # fault_run ANSWERS MEDIA [FAULT_X=...]...: the SMKI rehearsal on MEDIA with the shim preloaded
